@@ -1,0 +1,116 @@
+import { withDefaults } from './defaults.js';
+import { rules, type Rule } from './rules.js';
+import type { ConfigFile, TargetConfig, TargetInput } from './types.js';
+
+/** A config that does not validate: names the key, the problem and a right value. */
+export class ConfigError extends Error {
+  constructor(
+    readonly file: string,
+    readonly key: string,
+    readonly problem: string,
+    readonly example?: string,
+  ) {
+    super(
+      `${file}: "${key}" ${problem}` + (example === undefined ? '' : ` (for example: ${example})`),
+    );
+    this.name = 'ConfigError';
+  }
+}
+
+/** Rules for every key a target may hold; nested keys use dots. */
+const TARGET_RULES: Record<string, Rule> = {
+  transport: rules.transport,
+  host: rules.host,
+  port: rules.port,
+  username: rules.name,
+  privateKeyPath: rules.path,
+  knownHostsPath: rules.path,
+  appUser: rules.name,
+  useSudo: rules.boolean,
+  serviceName: rules.name,
+  serviceCtl: rules.command,
+  proxyService: rules.optionalName,
+  serviceUnitPath: rules.path,
+  'paths.app': rules.path,
+  'paths.database': rules.path,
+  'paths.backups': rules.path,
+  'paths.logs': rules.path,
+  'paths.config': rules.path,
+  'paths.deployments': rules.path,
+  installCommand: rules.shellCommand,
+  appUrl: rules.url,
+  publicUrl: rules.url,
+  caFile: rules.optionalPath,
+  functionalTestUser: rules.name,
+  notifyWebhookUrl: rules.optionalUrl,
+  'thresholds.maxDiskUsedPercent': rules.percent,
+  'thresholds.maxMemoryUsedPercent': rules.percent,
+  'thresholds.maxCpuPercent': rules.percent,
+  'thresholds.backupMaxAgeHours': rules.positive,
+  'thresholds.certMinDays': rules.positive,
+  'thresholds.minDiskFreePercent': rules.percent,
+  'thresholds.maxResponseMs': rules.positive,
+  'timeouts.serviceSeconds': rules.positive,
+  'timeouts.healthSeconds': rules.positive,
+  'timeouts.stepSeconds': rules.positive,
+  keepBackups: rules.positive,
+};
+const SECTIONS = new Set(['paths', 'thresholds', 'timeouts']);
+
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Checks the raw file content; throws ConfigError at the first bad key. */
+export function validateConfig(raw: unknown, file: string): ConfigFile {
+  if (!isObject(raw)) throw new ConfigError(file, '(root)', 'must be a JSON object');
+  for (const key of Object.keys(raw)) {
+    if (key !== 'defaultTarget' && key !== 'targets' && !key.startsWith('$'))
+      throw new ConfigError(file, key, 'is not a known key', '{"defaultTarget": "prod", "targets": {…}}');
+  }
+  if (!isObject(raw.targets))
+    throw new ConfigError(file, 'targets', 'must be an object of named targets', '{"prod": {"transport": "ssh", …}}');
+  for (const [name, target] of Object.entries(raw.targets)) {
+    if (!rules.name.test(name)) throw new ConfigError(file, `targets.${name}`, `name must be ${rules.name.expect}`, 'prod');
+    validateTarget(target, file, `targets.${name}`);
+  }
+  if (raw.defaultTarget !== undefined && !(typeof raw.defaultTarget === 'string' && raw.defaultTarget in raw.targets))
+    throw new ConfigError(file, 'defaultTarget', 'must name one of the targets', Object.keys(raw.targets)[0] ?? 'prod');
+  return raw as unknown as ConfigFile;
+}
+
+function validateTarget(target: unknown, file: string, prefix: string): void {
+  if (!isObject(target)) throw new ConfigError(file, prefix, 'must be an object');
+  const flat = flatten(target);
+  for (const [key, value] of Object.entries(flat)) {
+    const rule = TARGET_RULES[key];
+    if (!rule) throw new ConfigError(file, `${prefix}.${key}`, 'is not a known key');
+    if (!rule.test(value))
+      throw new ConfigError(file, `${prefix}.${key}`, `must be ${rule.expect}, got ${JSON.stringify(value)}`, rule.example);
+  }
+  if (flat.transport === undefined)
+    throw new ConfigError(file, `${prefix}.transport`, `is required: ${rules.transport.expect}`, 'ssh');
+  if (flat.transport === 'ssh') {
+    for (const key of ['host', 'username'])
+      if (flat[key] === undefined) throw new ConfigError(file, `${prefix}.${key}`, 'is required for an ssh target', TARGET_RULES[key]?.example);
+  }
+}
+
+function flatten(target: Record<string, unknown>): Record<string, unknown> {
+  const flat: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(target)) {
+    if (SECTIONS.has(key) && isObject(value)) {
+      for (const [inner, v] of Object.entries(value)) flat[`${key}.${inner}`] = v;
+    } else flat[key] = value;
+  }
+  return flat;
+}
+
+/** Picks a target by name (or the default) and fills in the runbook's defaults. */
+export function resolveTarget(config: ConfigFile, file: string, name?: string): { name: string; target: TargetConfig } {
+  const chosen = name ?? config.defaultTarget ?? (Object.keys(config.targets).length === 1 ? Object.keys(config.targets)[0] : undefined);
+  if (chosen === undefined)
+    throw new ConfigError(file, 'defaultTarget', 'is not set and there are several targets: pass --target', Object.keys(config.targets)[0]);
+  const input = config.targets[chosen] as TargetInput | undefined;
+  if (!input) throw new ConfigError(file, `targets.${chosen}`, `does not exist; targets: ${Object.keys(config.targets).join(', ') || '(none)'}`);
+  return { name: chosen, target: withDefaults(input) };
+}

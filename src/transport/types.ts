@@ -1,0 +1,42 @@
+/**
+ * How a command ended. `lost` means the connection died before an exit status
+ * arrived: the command may or may not have finished (FIELD-NOTES: node-ssh
+ * resolves a cut connection with a null code), so it is never read as success
+ * or failure. `timeout` means we stopped waiting; the command may go on.
+ */
+export type ExecOutcome =
+  | { kind: 'exited'; code: number }
+  | { kind: 'lost'; reason: string }
+  | { kind: 'timeout'; afterMs: number };
+
+export interface ExecOptions {
+  /** Called once per complete output line (stdout and stderr interleaved as they arrive). */
+  onLine?: (line: string, stream: 'stdout' | 'stderr') => void;
+  /** Written to the command's standard input, then closed. Keeps secrets off command lines. */
+  stdin?: string;
+  /** Stop waiting after this long and report `timeout`. */
+  timeoutMs?: number;
+}
+
+export interface ExecResult {
+  outcome: ExecOutcome;
+  /** Everything the command printed, in arrival order. */
+  output: string;
+}
+
+/** Runs shell commands on a target: over one SSH connection, or locally for the demo. */
+export interface Transport {
+  /** Human description for headers and errors, e.g. `cvdops@prod:22`. */
+  readonly description: string;
+  /** Runs `command` with bash on the target. Never rejects for a command's own failure. */
+  exec(command: string, options?: ExecOptions): Promise<ExecResult>;
+  close(): Promise<void>;
+}
+
+/** Refusal to connect: unknown or changed host key, bad credentials. Maps to exit 2. */
+export class TransportRefused extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'TransportRefused';
+  }
+}
