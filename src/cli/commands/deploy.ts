@@ -1,0 +1,79 @@
+import { preflight } from '../../engine/preflight.js';
+import { Runner } from '../../engine/runner.js';
+import { CHECKLIST } from '../../steps/checklist.js';
+import { versionProblem } from '../../steps/version.js';
+import { openTransport } from '../../transport/open.js';
+import type { ParsedArgs } from '../args.js';
+import { InputError } from '../exit.js';
+import { finish, printSteps } from '../headless.js';
+import { newDeploymentId, openSession, type Session } from '../session.js';
+import { secretsFromEnv } from '../secrets.js';
+
+/** Refuses a second deployment while one is unfinished on the same target. */
+export function refuseIfUnfinished(session: Session): void {
+  const open = session.store.latestUnfinished(session.name);
+  if (open)
+    throw new InputError(
+      `deployment ${open.id} of ${open.versionTo} on ${session.name} is unfinished (${open.status}).\n` +
+        `  Resume it:   cvd-tui resume ${open.id}\n  Roll it back: cvd-tui rollback ${open.id}`,
+    );
+}
+
+/** `deploy --headless --confirm-all --version TAG`: checks, checklist, then every step. */
+export async function deployHeadless(args: ParsedArgs): Promise<number> {
+  const { version, confirmAll } = args.options;
+  if (!version) throw new InputError('deploy --headless needs --version <git tag>');
+  const problem = versionProblem(version);
+  if (problem) throw new InputError(problem);
+  if (!confirmAll)
+    throw new InputError('a headless deploy cannot tick the checklist interactively: pass --confirm-all to confirm every item');
+  const session = openSession(args.options);
+  refuseIfUnfinished(session);
+  const transport = await openTransport(session.target);
+  try {
+    const checks = await preflight(transport, session.target, version);
+    const tag = checks.evidence.get('tech.3');
+    if (!tag?.ok) throw new InputError(`version ${version} is not a tag of the app repository on ${session.name} or its origin`);
+    const failed = [...checks.evidence].filter(([, e]) => !e.ok);
+    if (failed.length)
+      throw new InputError(
+        `pre-deployment checks failed; fix them or deploy from the TUI, which records a reason:\n` +
+          failed.map(([id, e]) => `  ${id} ${CHECKLIST.find((i) => i.id === id)?.label}: ${e.text}`).join('\n'),
+      );
+    const deployment = session.store.createDeployment({
+      id: newDeploymentId(),
+      target: session.name,
+      operator: session.operator,
+      jumpHost: session.jumpHost,
+      versionFrom: checks.runningVersion,
+      versionTo: version,
+      startedAt: Date.now(),
+    });
+    for (const item of CHECKLIST) {
+      const evidence = checks.evidence.get(item.id);
+      session.store.tick(deployment.id, {
+        itemId: item.id,
+        checked: true,
+        by: `${session.operator} (confirmed by flag)`,
+        evidence: evidence?.text ?? null,
+        evidenceOk: evidence ? evidence.ok : null,
+        reason: null,
+      });
+    }
+    process.stdout.write(`Deploying ${version} to ${session.name} (running ${checks.runningVersion}) as ${session.operator}: deployment ${deployment.id}\n`);
+    const runner = new Runner({
+      store: session.store,
+      transport,
+      target: session.target,
+      targetName: session.name,
+      deploymentId: deployment.id,
+      operator: session.operator,
+      secrets: secretsFromEnv(),
+    });
+    printSteps(runner);
+    return finish(runner, await runner.runMany('all'));
+  } finally {
+    await transport.close();
+    session.store.close();
+  }
+}

@@ -1,0 +1,19 @@
+import { UNFINISHED } from '../../state/types.js';
+import type { ParsedArgs } from '../args.js';
+import { EXIT, InputError } from '../exit.js';
+import { finish } from '../headless.js';
+import { withHeadlessRunner } from '../open-runner.js';
+
+/** `resume --headless [id]`: settles what an interruption left running, then continues. */
+export function resumeHeadless(args: ParsedArgs): Promise<number> {
+  return withHeadlessRunner(args, (s) => s.store.latestUnfinished(s.name), 'unfinished', async (runner, session, deployment) => {
+    if (!UNFINISHED.includes(deployment.status))
+      throw new InputError(`deployment ${deployment.id} is ${deployment.status}: nothing to resume`);
+    session.store.event(deployment.id, 'resumed', session.operator, `from ${session.jumpHost}`);
+    process.stdout.write(`Resuming ${deployment.mode} ${deployment.id} (${deployment.versionTo} on ${session.name})\n`);
+    for (const report of await runner.settleInterrupted())
+      if (report.status === 'unsettled') return finish(runner, report);
+    const report = await runner.runMany('all');
+    return report?.status === 'blocked' ? (process.stdout.write(`${report.summary}\n`), EXIT.stepFailed) : finish(runner, report);
+  });
+}

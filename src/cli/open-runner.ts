@@ -1,0 +1,47 @@
+import { Runner } from '../engine/runner.js';
+import type { DeploymentRecord } from '../state/types.js';
+import { openTransport } from '../transport/open.js';
+import type { Transport } from '../transport/types.js';
+import type { ParsedArgs } from './args.js';
+import { InputError } from './exit.js';
+import { printSteps } from './headless.js';
+import { secretsFromEnv } from './secrets.js';
+import { openSession, type Session } from './session.js';
+
+/** Finds the deployment a command names (or picks), refusing with what exists instead. */
+export function pickDeployment(session: Session, id: string | undefined, pick: (s: Session) => DeploymentRecord | undefined, what: string): DeploymentRecord {
+  const deployment = id ? session.store.deployment(id) : pick(session);
+  if (!deployment) throw new InputError(id ? `no deployment ${id} in ${session.store.db.name}` : `no ${what} deployment of ${session.name}`);
+  if (deployment.target !== session.name)
+    throw new InputError(`deployment ${deployment.id} belongs to target ${deployment.target}: pass --target ${deployment.target}`);
+  return deployment;
+}
+
+/** Opens the session, the transport and a headless runner for one deployment, and closes them after `work`. */
+export async function withHeadlessRunner(
+  args: ParsedArgs,
+  pick: (s: Session) => DeploymentRecord | undefined,
+  what: string,
+  work: (runner: Runner, session: Session, deployment: DeploymentRecord) => Promise<number>,
+): Promise<number> {
+  const session = openSession(args.options);
+  let transport: Transport | undefined;
+  try {
+    const deployment = pickDeployment(session, args.id, pick, what);
+    transport = await openTransport(session.target);
+    const runner = new Runner({
+      store: session.store,
+      transport,
+      target: session.target,
+      targetName: session.name,
+      deploymentId: deployment.id,
+      operator: session.operator,
+      secrets: secretsFromEnv(),
+    });
+    printSteps(runner);
+    return await work(runner, session, deployment);
+  } finally {
+    await transport?.close();
+    session.store.close();
+  }
+}

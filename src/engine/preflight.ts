@@ -1,0 +1,36 @@
+import type { TargetConfig } from '../config/types.js';
+import { checklistScript, evaluateChecklist, type Evidence } from '../steps/checklist.js';
+import { parseFacts } from '../steps/facts.js';
+import { targetShell } from '../steps/shell.js';
+import type { Transport } from '../transport/types.js';
+
+export interface Preflight {
+  /** The tag running on the target, or its short commit when HEAD is not a tag. */
+  runningVersion: string;
+  runningCommit: string;
+  /** The target's release tags, newest first (for picking a version to deploy). */
+  tags: string[];
+  /** Evidence for the checklist items the tool verifies (tech.1, tech.3, tech.4, tech.5). */
+  evidence: Map<string, Evidence>;
+}
+
+/** Read-only look at the target before a deployment: what runs there, and the checklist's evidence. */
+export async function preflight(transport: Transport, target: TargetConfig, version: string): Promise<Preflight> {
+  const t = targetShell(target);
+  const script = [
+    checklistScript(target, version),
+    `fact runningCommit "$(${t.inApp('git rev-parse HEAD')} 2>/dev/null)"`,
+    `fact runningVersion "$(${t.inApp('git describe --tags --exact-match HEAD 2>/dev/null || git rev-parse --short HEAD')} 2>/dev/null)"`,
+    `fact tags "$(${t.inApp('git tag --sort=-version:refname')} 2>/dev/null | head -n 50 | tr '\\n' ' ')"`,
+  ].join('\n');
+  const result = await transport.exec(script, { timeoutMs: 60_000 });
+  if (result.outcome.kind !== 'exited')
+    throw new Error(`could not read the target's state (${result.outcome.kind === 'lost' ? result.outcome.reason : 'timed out'})`);
+  const facts = parseFacts(result.output);
+  return {
+    runningVersion: facts.runningVersion || 'unknown',
+    runningCommit: facts.runningCommit ?? '',
+    tags: (facts.tags ?? '').split(' ').filter(Boolean),
+    evidence: evaluateChecklist(result.output, target),
+  };
+}

@@ -1,0 +1,268 @@
+import type { TargetConfig } from '../config/types.js';
+import { DEPLOY_STEPS, ROLLBACK_STEPS, canRollBack } from '../steps/index.js';
+import { parseFacts } from '../steps/facts.js';
+import type { StepContext, StepDef } from '../steps/types.js';
+import type { StateStore } from '../state/store.js';
+import type { AttemptRecord, DeploymentRecord, StepStatus } from '../state/types.js';
+import type { Transport } from '../transport/types.js';
+import type { EngineEvent, EngineListener } from './events.js';
+import { execute, followRunning, journalOutput, journalState, type Execution } from './execute.js';
+import { journalDir } from './journal.js';
+import { makeMasker } from './mask.js';
+import { OutputSink } from './output-sink.js';
+
+export interface RunnerOptions {
+  store: StateStore;
+  transport: Transport;
+  target: TargetConfig;
+  targetName: string;
+  deploymentId: string;
+  operator: string;
+  secrets: StepContext['secrets'];
+}
+
+/** How one step run ended. `unsettled`: no exit status yet (see Execution); `blocked`: needs the operator. */
+export interface StepReport {
+  stepId: string;
+  status: 'succeeded' | 'failed' | 'unsettled' | 'blocked';
+  summary: string;
+}
+
+export class NothingToRollBack extends Error {}
+
+/**
+ * Runs a deployment's steps through a transport. Every transition is
+ * committed to the state store before the step's command starts and after it
+ * ends; what happens in between is recoverable from the remote journal.
+ * Imports nothing from Ink: screens and the headless printer subscribe.
+ */
+export class Runner {
+  private readonly listeners = new Set<EngineListener>();
+  /** Masks secrets in everything shown, stored or exported. */
+  readonly mask: (text: string) => string;
+
+  constructor(private readonly o: RunnerOptions) {
+    this.mask = makeMasker([o.secrets.testPassword, o.target.notifyWebhookUrl]);
+  }
+
+  on(listener: EngineListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  get deployment(): DeploymentRecord {
+    return this.o.store.deployment(this.o.deploymentId)!;
+  }
+
+  steps(): readonly StepDef[] {
+    return this.deployment.mode === 'rollback' ? ROLLBACK_STEPS : DEPLOY_STEPS;
+  }
+
+  latestAttempts(): Map<string, AttemptRecord> {
+    return new Map(this.o.store.attempts(this.o.deploymentId).map((a) => [a.stepId, a]));
+  }
+
+  stepStatus(stepId: string, latest = this.latestAttempts()): StepStatus {
+    return latest.get(stepId)?.status ?? 'pending';
+  }
+
+  /** The first step not yet succeeded or skipped. */
+  nextStep(): StepDef | undefined {
+    const latest = this.latestAttempts();
+    return this.steps().find((s) => !['succeeded', 'skipped'].includes(this.stepStatus(s.id, latest)));
+  }
+
+  context(): StepContext {
+    const d = this.deployment;
+    return {
+      target: this.o.target,
+      targetName: this.o.targetName,
+      operator: this.o.operator,
+      deploymentId: d.id,
+      startedAt: d.startedAt,
+      version: d.versionTo,
+      facts: this.o.store.facts(d.id),
+      secrets: this.o.secrets,
+    };
+  }
+
+  /**
+   * Runs the next step. A step whose earlier attempt may have partly run
+   * (outcome unknown) is re-run only if it is safe to, or the operator says so.
+   */
+  async runNext(options: { confirmRerun?: boolean } = {}): Promise<StepReport | undefined> {
+    const step = this.nextStep();
+    if (!step) return undefined;
+    const last = this.latestAttempts().get(step.id);
+    if (last?.status === 'running') return { stepId: step.id, status: 'unsettled', summary: 'still running on the target: resume to follow it' };
+    if (last?.outcomeUnknown && !step.rerunSafe && !options.confirmRerun)
+      return { stepId: step.id, status: 'blocked', summary: `${step.id} may have partly run and is not safe to re-run: check the target, then retry or roll back` };
+    const ctx = this.context();
+    const script = step.script(ctx);
+    if (this.deployment.status === 'failed') this.setStatus('in_progress');
+    const { store } = this.o;
+    const attempt = store.beginAttempt(ctx.deploymentId, step.id, this.mask(script), this.o.operator, last ? 'retried' : 'step started');
+    this.emit({ type: 'step-start', stepId: step.id, attempt, command: this.mask(script) });
+    const sink = new OutputSink((lines) => store.appendOutput(ctx.deploymentId, step.id, attempt, lines));
+    const started = Date.now();
+    const execution = await execute(this.o.transport, script, {
+      journal: this.journalOf(step, attempt),
+      stdin: step.stdin?.(ctx),
+      timeoutMs: this.timeoutMs(step),
+      onLine: (line) => {
+        const masked = this.mask(line);
+        sink.push(masked);
+        this.emit({ type: 'line', stepId: step.id, line: masked });
+      },
+    });
+    sink.flush();
+    return this.conclude(step, attempt, execution, started);
+  }
+
+  /** Runs steps until one does not succeed, the phase ends (`phase`), or the deployment ends. */
+  async runMany(scope: 'phase' | 'all', options: { confirmRerun?: boolean } = {}): Promise<StepReport | undefined> {
+    const phase = this.nextStep()?.phase;
+    let report: StepReport | undefined;
+    for (let step = this.nextStep(); step && (scope === 'all' || step.phase === phase); step = this.nextStep()) {
+      report = await this.runNext(options);
+      if (report?.status !== 'succeeded') break;
+    }
+    return report;
+  }
+
+  skip(reason: string): void {
+    const step = this.nextStep();
+    if (!step) return;
+    this.o.store.skip(this.o.deploymentId, step.id, reason, this.o.operator);
+    this.emit({ type: 'step-end', stepId: step.id, status: 'skipped', summary: `skipped: ${reason}`, warnings: [], durationMs: 0, outcomeUnknown: false });
+    if (this.deployment.status === 'failed') this.setStatus('in_progress');
+    this.finishIfDone();
+  }
+
+  /** Switches to the Emergency Rollback; its steps then run like any others. */
+  startRollback(options: { restoreDatabase?: boolean } = {}): void {
+    const facts = this.o.store.facts(this.o.deploymentId);
+    if (!canRollBack(facts))
+      throw new NothingToRollBack('Nothing to roll back: 1.3 has not recorded the previous version and backups, so nothing on the target was changed by this deployment.');
+    if (options.restoreDatabase) this.o.store.recordFacts(this.o.deploymentId, 'R', { forceDatabaseRestore: '1' });
+    this.o.store.setMode(this.o.deploymentId, 'rollback', this.o.operator);
+    this.emit({ type: 'status', status: 'in_progress', detail: 'rollback started' });
+  }
+
+  abandon(reason: string): void {
+    this.setStatus('abandoned', reason);
+  }
+
+  /**
+   * Settles attempts a crash or a lost connection left `running`: from the
+   * journal when the step was journaled (finished: its real outcome; still
+   * running: follow it to the end; gone without a status: outcome unknown),
+   * as interrupted when it was read-only (safe to run again).
+   */
+  async settleInterrupted(): Promise<StepReport[]> {
+    const reports: StepReport[] = [];
+    for (const attempt of this.latestAttempts().values()) {
+      if (attempt.status !== 'running') continue;
+      const step = [...DEPLOY_STEPS, ...ROLLBACK_STEPS].find((s) => s.id === attempt.stepId)!;
+      reports.push(await this.settleOne(step, attempt));
+    }
+    return reports;
+  }
+
+  private async settleOne(step: StepDef, attempt: AttemptRecord): Promise<StepReport> {
+    const dir = this.journalOf(step, attempt.attempt);
+    if (!dir) return this.fail(step, attempt.attempt, 'interrupted before it finished (read-only: safe to run again)', false);
+    const state = await journalState(this.o.transport, dir);
+    if (!state) return { stepId: step.id, status: 'unsettled', summary: 'the target cannot be reached to read the step journal' };
+    if (state.kind === 'absent') return this.fail(step, attempt.attempt, 'never started on the target (cvd-tui stopped before launching it)', false);
+    if (state.kind === 'died')
+      return this.fail(step, attempt.attempt, 'its process on the target is gone without an exit status: it may have partly run', true);
+    const execution =
+      state.kind === 'running'
+        ? await followRunning(this.o.transport, dir, {
+            timeoutMs: this.timeoutMs(step),
+            onLine: (line) => this.emit({ type: 'line', stepId: step.id, line: this.mask(line) }),
+          })
+        : ({ kind: 'exited', code: state.code, output: '' } as Execution);
+    return this.conclude(step, attempt.attempt, execution, attempt.startedAt);
+  }
+
+  private async conclude(step: StepDef, attempt: number, execution: Execution, started: number): Promise<StepReport> {
+    const { store } = this.o;
+    const id = this.o.deploymentId;
+    const dir = this.journalOf(step, attempt);
+    let settled = execution;
+    if (dir) {
+      // The journal on the target holds the complete output, and the real status when the wire lost it.
+      if (settled.kind === 'unsettled') {
+        const state = await journalState(this.o.transport, dir);
+        if (state?.kind === 'finished') settled = { kind: 'exited', code: state.code, output: '' };
+        else if (state?.kind === 'died') return this.fail(step, attempt, `${settled.reason}; the step's process is gone without an exit status`, true);
+      }
+      const full = settled.kind === 'exited' ? await journalOutput(this.o.transport, dir) : undefined;
+      if (full !== undefined) {
+        settled = { ...settled, output: this.mask(full) } as Execution;
+        store.replaceOutput(id, step.id, attempt, settled.output.split('\n'));
+      }
+    }
+    if (settled.kind === 'unsettled') {
+      if (!dir) return this.fail(step, attempt, settled.reason, false);
+      const summary = `${settled.reason}; outcome unknown until the target can be asked (cvd-tui resume)`;
+      this.emit({ type: 'step-end', stepId: step.id, status: 'running', summary, warnings: [], durationMs: Date.now() - started, outcomeUnknown: true });
+      return { stepId: step.id, status: 'unsettled', summary };
+    }
+    const facts = parseFacts(settled.output);
+    store.recordFacts(id, step.id, facts);
+    const ctx = this.context();
+    const verdict = step.verify({ exitCode: settled.code, output: settled.output, facts }, ctx);
+    if (verdict.ok && step.local) {
+      const log = (line: string) => {
+        store.appendOutput(id, step.id, attempt, [this.mask(line)]);
+        this.emit({ type: 'line', stepId: step.id, line: this.mask(line) });
+      };
+      store.recordFacts(id, step.id, await step.local(ctx, log));
+    }
+    store.finishAttempt(id, step.id, attempt, { status: verdict.ok ? 'succeeded' : 'failed', exitCode: settled.code, summary: verdict.summary });
+    this.emit({
+      type: 'step-end',
+      stepId: step.id,
+      status: verdict.ok ? 'succeeded' : 'failed',
+      summary: verdict.summary,
+      warnings: verdict.warnings,
+      durationMs: Date.now() - started,
+      outcomeUnknown: false,
+    });
+    if (!verdict.ok) this.setStatus('failed', `${step.id} ${verdict.summary}`);
+    else this.finishIfDone();
+    return { stepId: step.id, status: verdict.ok ? 'succeeded' : 'failed', summary: verdict.summary };
+  }
+
+  private fail(step: StepDef, attempt: number, summary: string, outcomeUnknown: boolean): StepReport {
+    this.o.store.finishAttempt(this.o.deploymentId, step.id, attempt, { status: 'failed', exitCode: null, summary, outcomeUnknown });
+    this.emit({ type: 'step-end', stepId: step.id, status: 'failed', summary, warnings: [], durationMs: 0, outcomeUnknown });
+    this.setStatus('failed', `${step.id} ${summary}`);
+    return { stepId: step.id, status: 'failed', summary };
+  }
+
+  private finishIfDone(): void {
+    if (this.nextStep()) return;
+    this.setStatus(this.deployment.mode === 'rollback' ? 'rolled_back' : 'succeeded');
+  }
+
+  private setStatus(status: DeploymentRecord['status'], detail?: string): void {
+    this.o.store.setStatus(this.o.deploymentId, status, this.o.operator, detail);
+    this.emit({ type: 'status', status, detail });
+  }
+
+  private journalOf(step: StepDef, attempt: number): string | undefined {
+    return step.mutates.length ? journalDir(this.o.target.paths.deployments, this.o.deploymentId, step.id, attempt) : undefined;
+  }
+
+  private timeoutMs(step: StepDef): number {
+    return (step.timeoutSeconds?.(this.o.target) ?? this.o.target.timeouts.stepSeconds) * 1000;
+  }
+
+  private emit(event: EngineEvent): void {
+    for (const listener of this.listeners) listener(event);
+  }
+}

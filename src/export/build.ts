@@ -1,0 +1,95 @@
+import { CHECKLIST } from '../steps/checklist.js';
+import { DEPLOY_STEPS, ROLLBACK_STEPS } from '../steps/index.js';
+import type { StateStore } from '../state/store.js';
+import type { DeploymentStatus, EventRecord, StepStatus } from '../state/types.js';
+import { verificationChecklist, verificationStatus, type VerificationItem } from './verification.js';
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+/** The export contract (DESIGN: Export). Everything in it was masked before it was stored. */
+export interface ExecutionLog {
+  id: string;
+  target: string;
+  operator: string;
+  versionFrom: string | null;
+  versionTo: string;
+  status: DeploymentStatus;
+  startedAt: string;
+  finishedAt: string | null;
+  durationMs: number | null;
+  checklist: { id: string; label: string; checked: boolean; by: string | null; at: string | null; evidence: string | null }[];
+  steps: {
+    id: string;
+    phase: string;
+    title: string;
+    status: StepStatus;
+    attempts: number;
+    startedAt: string | null;
+    finishedAt: string | null;
+    exitCode: number | null;
+    output: string;
+    command: string | null;
+    summary: string | null;
+    reason: string | null;
+  }[];
+  issues: { at: string; by: string; text: string }[];
+  resolution: string | null;
+  verification: { status: string; items: VerificationItem[] };
+  events: (Omit<EventRecord, 'at'> & { at: string })[];
+}
+
+export function buildExecutionLog(store: StateStore, id: string): ExecutionLog {
+  const d = store.deployment(id);
+  if (!d) throw new Error(`no deployment ${id}`);
+  const attempts = store.attempts(id);
+  const latest = new Map(attempts.map((a) => [a.stepId, a]));
+  const ticks = new Map(store.checklist(id).map((c) => [c.itemId, c]));
+  const ran = attempts.some((a) => a.stepId.startsWith('R.'));
+  const steps: ExecutionLog['steps'] = [...DEPLOY_STEPS, ...(ran || d.mode === 'rollback' ? ROLLBACK_STEPS : [])].map((step) => {
+    const last = latest.get(step.id);
+    const runs = attempts.filter((a) => a.stepId === step.id && a.status !== 'skipped');
+    return {
+      id: step.id,
+      phase: step.phase,
+      title: step.title,
+      status: last?.status ?? 'pending',
+      attempts: runs.length,
+      startedAt: iso(last?.startedAt ?? null),
+      finishedAt: iso(last?.finishedAt ?? null),
+      exitCode: last?.exitCode ?? null,
+      output: last ? store.output(id, step.id, last.attempt) : '',
+      command: last?.command ?? null,
+      summary: last?.summary ?? null,
+      reason: last?.reason ?? null,
+    };
+  });
+  const items = verificationChecklist(store.facts(id), latest);
+  const end = d.finishedAt ?? null;
+  return {
+    id: d.id,
+    target: d.target,
+    operator: d.operator,
+    versionFrom: d.versionFrom,
+    versionTo: d.versionTo,
+    status: d.status,
+    startedAt: iso(d.startedAt)!,
+    finishedAt: iso(end),
+    durationMs: end === null ? null : end - d.startedAt,
+    checklist: CHECKLIST.map((item) => {
+      const tick = ticks.get(item.id);
+      return {
+        id: item.id,
+        label: item.label,
+        checked: tick?.checked ?? false,
+        by: tick?.by ?? null,
+        at: iso(tick?.at ?? null),
+        evidence: [tick?.evidence, tick?.reason && `reason: ${tick.reason}`].filter(Boolean).join('; ') || null,
+      };
+    }),
+    steps,
+    issues: store.issues(id).map((i) => ({ ...i, at: iso(i.at)! })),
+    resolution: d.resolution,
+    verification: { status: verificationStatus(items), items },
+    events: store.events(id).map((e) => ({ ...e, at: iso(e.at)! })),
+  };
+}

@@ -1,0 +1,79 @@
+/**
+ * Versioned schema. Each entry migrates from the previous version
+ * (PRAGMA user_version); never edit a shipped entry, append a new one.
+ */
+export const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE deployments (
+    id TEXT PRIMARY KEY,
+    target TEXT NOT NULL,
+    operator TEXT NOT NULL,
+    jump_host TEXT NOT NULL,
+    version_from TEXT,
+    version_to TEXT NOT NULL,
+    mode TEXT NOT NULL DEFAULT 'deploy' CHECK (mode IN ('deploy', 'rollback')),
+    status TEXT NOT NULL CHECK (status IN ('in_progress', 'succeeded', 'failed', 'rolled_back', 'abandoned')),
+    started_at INTEGER NOT NULL,
+    finished_at INTEGER,
+    resolution TEXT
+  );
+  CREATE INDEX deployments_by_target ON deployments (target, started_at);
+  CREATE TABLE checklist (
+    deployment_id TEXT NOT NULL REFERENCES deployments (id),
+    item_id TEXT NOT NULL,
+    checked INTEGER NOT NULL,
+    by TEXT,
+    at INTEGER,
+    evidence TEXT,
+    evidence_ok INTEGER,
+    reason TEXT,
+    PRIMARY KEY (deployment_id, item_id)
+  );
+  CREATE TABLE attempts (
+    deployment_id TEXT NOT NULL REFERENCES deployments (id),
+    step_id TEXT NOT NULL,
+    attempt INTEGER NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('running', 'succeeded', 'failed', 'skipped')),
+    started_at INTEGER NOT NULL,
+    finished_at INTEGER,
+    exit_code INTEGER,
+    command TEXT,
+    summary TEXT,
+    reason TEXT,
+    by TEXT,
+    outcome_unknown INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (deployment_id, step_id, attempt)
+  );
+  CREATE TABLE output (
+    deployment_id TEXT NOT NULL,
+    step_id TEXT NOT NULL,
+    attempt INTEGER NOT NULL,
+    seq INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    PRIMARY KEY (deployment_id, step_id, attempt, seq)
+  );
+  CREATE TABLE facts (
+    deployment_id TEXT NOT NULL REFERENCES deployments (id),
+    key TEXT NOT NULL,
+    value TEXT NOT NULL,
+    step_id TEXT NOT NULL,
+    at INTEGER NOT NULL,
+    PRIMARY KEY (deployment_id, key)
+  );
+  CREATE TABLE events (
+    id INTEGER PRIMARY KEY,
+    deployment_id TEXT NOT NULL REFERENCES deployments (id),
+    at INTEGER NOT NULL,
+    type TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    detail TEXT
+  );
+  CREATE TABLE issues (
+    id INTEGER PRIMARY KEY,
+    deployment_id TEXT NOT NULL REFERENCES deployments (id),
+    at INTEGER NOT NULL,
+    by TEXT NOT NULL,
+    text TEXT NOT NULL
+  );
+  `,
+];

@@ -1,0 +1,39 @@
+import { notify } from '../probes/notify.js';
+import { backupCurrentSystem, createDeploymentDirectory, environmentVerification } from './phase1.js';
+import { migrateDatabase, stopApplication, updateApplicationCode, updateConfiguration } from './phase2.js';
+import { functionalTests, healthCheck, sslVerification, startApplication } from './phase3.js';
+import { monitorLogs, performanceBaseline, userAcceptance } from './phase4.js';
+import { cleanUp, finalVerification, updateMonitoring } from './phase5.js';
+import type { PhaseDef, StepDef } from './types.js';
+
+export { ROLLBACK_STEPS, canRollBack, databaseNeedsRestore } from './rollback.js';
+
+export const PHASES: readonly PhaseDef[] = [
+  { id: '1', title: 'Pre-Deployment Preparation' },
+  { id: '2', title: 'Application Deployment' },
+  { id: '3', title: 'Service Restart and Verification' },
+  { id: '4', title: 'Monitoring and Validation' },
+  { id: '5', title: 'Post-Deployment Activities' },
+  { id: 'R', title: 'Emergency Rollback' },
+];
+
+/** The runbook's steps 1.1 … 5.3, in order. */
+export const DEPLOY_STEPS: readonly StepDef[] = [
+  environmentVerification,
+  createDeploymentDirectory,
+  backupCurrentSystem,
+  stopApplication,
+  updateApplicationCode,
+  migrateDatabase,
+  updateConfiguration,
+  startApplication,
+  healthCheck,
+  functionalTests,
+  sslVerification,
+  monitorLogs,
+  performanceBaseline,
+  userAcceptance,
+  updateMonitoring(notify),
+  cleanUp,
+  finalVerification,
+];

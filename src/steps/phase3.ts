@@ -1,0 +1,138 @@
+import { sh } from '../transport/quote.js';
+import { targetShell } from './shell.js';
+import type { StepDef } from './types.js';
+import { answers200, factIs, verdict } from './verify.js';
+import { daysUntil, endpoint, tlsAddress } from './urls.js';
+
+export const startApplication: StepDef = {
+  id: '3.1',
+  phase: '3',
+  title: 'Start Application Services',
+  mutates: ['service'],
+  rerunSafe: true,
+  timeoutSeconds: (target) => target.timeouts.serviceSeconds + 30,
+  // The runbook sleeps 10 s and hopes; polling returns as soon as the service is active.
+  script: ({ target }) => {
+    const t = targetShell(target);
+    return t.script(
+      'echo "=== Starting Services ==="',
+      t.serviceAsRoot('start'),
+      `wait_for ${target.timeouts.serviceSeconds} service_is active`,
+      'fact serviceState "$(service_state)"',
+      `${t.service('status')} || true`,
+    );
+  },
+  verify: (result, { target }) =>
+    verdict(result, `${target.serviceName} active`, [factIs('serviceState', 'active', `${target.serviceName} did not become active`)]),
+};
+
+/** Shell lines that poll `url` until it answers 200 (or the deadline passes), recording the code as `key`. */
+export const pollHealth = (url: string, seconds: number, key: string) => [
+  sh`echo "Waiting for "${url}` + ` "to answer 200 (up to ${seconds} s)"`,
+  `wait_for ${seconds} ` + sh`sh -c ${`[ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "$0")" = 200 ]`} ${url} || true`,
+  sh`fact ${key} "$(http_code ${url})"`,
+];
+
+/**
+ * 3.2 polls /health until it answers instead of the runbook's blind 30 s
+ * sleep. The detailed health body is recorded and parsed on the jump host, so
+ * the target needs no python3.
+ */
+export const healthCheck: StepDef = {
+  id: '3.2',
+  phase: '3',
+  title: 'Health Check Verification',
+  mutates: [],
+  rerunSafe: true,
+  timeoutSeconds: (target) => target.timeouts.healthSeconds + 60,
+  script: ({ target }) => {
+    const t = targetShell(target);
+    const url = (path: string) => endpoint(target.appUrl, path);
+    return t.script(
+      'echo "=== Running Health Checks ==="',
+      ...pollHealth(url('/health'), target.timeouts.healthSeconds, 'healthCode'),
+      sh`fact detailedHealth "$(curl -s --max-time 10 ${url('/health/detailed')} | tr -d '\n')"`,
+      sh`fact databaseHealthCode "$(http_code ${url('/health/database')})"`,
+    );
+  },
+  verify: (result, { target }) =>
+    verdict(result, 'all health checks passed', [
+      answers200('healthCode', endpoint(target.appUrl, '/health')),
+      answers200('databaseHealthCode', endpoint(target.appUrl, '/health/database')),
+    ]),
+};
+
+/**
+ * 3.3's login password arrives on standard input as the JSON body, so it is
+ * neither on a command line (visible in `ps`) nor in the stored script; the
+ * login response (a token) is not printed, only its status code.
+ */
+export const functionalTests: StepDef = {
+  id: '3.3',
+  phase: '3',
+  title: 'Functional Testing',
+  mutates: [],
+  rerunSafe: true,
+  stdin: ({ target, secrets }) =>
+    secrets.testPassword === undefined
+      ? undefined
+      : JSON.stringify({ username: target.functionalTestUser, password: secrets.testPassword }),
+  script: ({ target, secrets }) => {
+    const t = targetShell(target);
+    const url = (path: string) => endpoint(target.appUrl, path);
+    const login =
+      secrets.testPassword === undefined
+        ? ['echo "Login test skipped: set CVD_TUI_TEST_PASSWORD to run it"', 'fact loginCode skipped']
+        : [sh`fact loginCode "$(curl -s -o /dev/null -w '%{http_code}' --max-time 10 -X POST -H 'Content-Type: application/json' --data-binary @- ${url('/api/auth/login')})"`];
+    return t.script(
+      'echo "=== Running Functional Tests ==="',
+      ...login,
+      sh`fact devicesCode "$(http_code ${url('/api/devices')})"`,
+      sh`fact planogramsCode "$(http_code ${url('/api/planograms')})"`,
+    );
+  },
+  verify: (result, { target }) =>
+    verdict(
+      result,
+      'login, devices and planograms working',
+      [
+        factIs('loginCode', ['200', 'skipped'], 'login failed'),
+        answers200('devicesCode', endpoint(target.appUrl, '/api/devices')),
+        answers200('planogramsCode', endpoint(target.appUrl, '/api/planograms')),
+      ],
+      result.facts.loginCode === 'skipped' ? ['login not tested: CVD_TUI_TEST_PASSWORD is not set'] : [],
+    ),
+};
+
+export const sslVerification: StepDef = {
+  id: '3.4',
+  phase: '3',
+  title: 'SSL/HTTPS Verification',
+  mutates: [],
+  rerunSafe: true,
+  script: ({ target }) => {
+    const t = targetShell(target);
+    const { host, port } = tlsAddress(target.publicUrl);
+    return t.script(
+      'echo "=== Verifying SSL Configuration ==="',
+      `fact httpsCode "$(http_code ${t.curlTls} ${sh`${endpoint(target.publicUrl, '/health')}`})"`,
+      sh`fact certNotAfter "$(openssl s_client -connect ${`${host}:${port}`} -servername ${host} </dev/null 2>/dev/null | openssl x509 -noout -enddate | cut -d= -f2)"`,
+    );
+  },
+  verify: (result, { target }) => {
+    const days = daysUntil(result.facts.certNotAfter ?? '');
+    const warnings =
+      days !== undefined && days < target.thresholds.certMinDays
+        ? [`certificate expires in ${days} days (runbook wants > ${target.thresholds.certMinDays})`]
+        : [];
+    return verdict(
+      result,
+      `HTTPS working, certificate valid for ${days ?? '?'} more days`,
+      [
+        answers200('httpsCode', endpoint(target.publicUrl, '/health')),
+        () => (days === undefined ? 'could not read the certificate' : days < 0 ? 'the certificate has expired' : undefined),
+      ],
+      warnings,
+    );
+  },
+};

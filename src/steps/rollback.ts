@@ -1,0 +1,142 @@
+import { sh } from '../transport/quote.js';
+import { pollHealth, startApplication } from './phase3.js';
+import { stopApplication } from './phase2.js';
+import { targetShell } from './shell.js';
+import type { Facts, StepDef } from './types.js';
+import { answers200, factIs, verdict } from './verify.js';
+import { endpoint } from './urls.js';
+
+/**
+ * The Emergency Rollback, built from facts the deployment recorded in the
+ * state store, not from shell variables that died with the deploying shell.
+ */
+
+/**
+ * The runbook restores the database whenever a pre-deploy backup exists, even
+ * when no migration ran, silently losing every write made since the backup.
+ * Here it is restored only when a migration started, or the operator asked.
+ */
+export const databaseNeedsRestore = (facts: Facts): boolean =>
+  Boolean(facts.dbBackup && (facts.migrationStarted || facts.forceDatabaseRestore));
+
+/** Rollback is possible once 1.3 recorded what to go back to. */
+export const canRollBack = (facts: Facts): boolean => Boolean(facts.previousCommit);
+
+const nothingToDo = (message: string) => `echo ${sh`${message}`}; fact skipped 1`;
+
+const restoreCode: StepDef = {
+  id: 'R.2',
+  phase: 'R',
+  title: 'Restore previous code version',
+  mutates: ['code'],
+  rerunSafe: true,
+  script: ({ target, facts }) => {
+    const t = targetShell(target);
+    if (!facts.previousCommit) return t.script(nothingToDo('No previous commit recorded: code left as is'));
+    return t.script(
+      sh`echo "Checking out "${facts.previousCommit}`,
+      t.inApp(sh`git checkout -q --detach ${facts.previousCommit}`),
+      `fact restoredCommit "$(${t.inApp('git rev-parse HEAD')})"`,
+    );
+  },
+  verify: (result, { facts }) =>
+    verdict(result, 'previous code restored', result.facts.skipped ? [] : [factIs('restoredCommit', facts.previousCommit ?? '', 'code restore')]),
+};
+
+/**
+ * `.restore` (not the runbook's `cp`) replaces the database through SQLite,
+ * so a leftover -wal file cannot be replayed onto the restored copy. The
+ * current database is kept beside the backups first: writes made since the
+ * backup are then recoverable by hand.
+ */
+const restoreDatabase: StepDef = {
+  id: 'R.3',
+  phase: 'R',
+  title: 'Restore database if migration was performed',
+  mutates: ['database'],
+  rerunSafe: true,
+  script: ({ target, facts, deploymentId }) => {
+    const t = targetShell(target);
+    if (!databaseNeedsRestore(facts))
+      return t.script(nothingToDo('No migration ran: database kept (restoring the backup would lose writes made since it)'));
+    const db = target.paths.database;
+    const keep = `${target.paths.backups}/pre_rollback_${deploymentId}.db`;
+    const backup = facts.dbBackup!;
+    return t.script(
+      'echo "WARNING: writes made since the pre-deploy backup are replaced; the current database is kept at:"',
+      sh`echo ${keep}`,
+      sh`[ -e ${keep} ] || ` + t.asApp(sh`sqlite3 ${db} ${`.backup '${keep}'`}`) + ' || exit 1',
+      sh`fact keptDatabase ${keep}`,
+      'echo "Restoring database..."',
+      t.asApp(sh`sqlite3 ${db} ${`.restore '${backup}'`}`) + ' || exit 1',
+      `fact integrity "$(${t.asApp(sh`sqlite3 ${db} 'PRAGMA integrity_check;'`)} | head -n 1)"`,
+    );
+  },
+  verify: (result) =>
+    verdict(result, result.facts.skipped ? 'database kept' : 'database restored', result.facts.skipped ? [] : [factIs('integrity', 'ok', 'integrity check of the restored database')]),
+};
+
+const restoreEnv: StepDef = {
+  id: 'R.4',
+  phase: 'R',
+  title: 'Restore configuration if changed',
+  mutates: ['config'],
+  rerunSafe: true,
+  script: ({ target, facts }) => {
+    const t = targetShell(target);
+    if (!facts.envBackup) return t.script(nothingToDo('.env was not changed'));
+    return t.script(t.asApp(sh`cp -p -- ${facts.envBackup} ${target.paths.config + '/.env'}`) + ' || exit 1', 'echo "Configuration restored"');
+  },
+  verify: (result) => verdict(result, result.facts.skipped ? '.env unchanged' : '.env restored', []),
+};
+
+const restoreUnit: StepDef = {
+  id: 'R.5',
+  phase: 'R',
+  title: 'Restore systemd service if changed',
+  mutates: ['service'],
+  rerunSafe: true,
+  script: ({ target, facts }) => {
+    const t = targetShell(target);
+    if (!facts.unitBackup) return t.script(nothingToDo('The service unit was not changed'));
+    return t.script(
+      t.asRoot(sh`cp -p -- ${facts.unitBackup} ${target.serviceUnitPath}`) + ' || exit 1',
+      t.asRoot(t.service('daemon-reload', '')) + ' || exit 1',
+      'echo "Service unit restored"',
+    );
+  },
+  verify: (result) => verdict(result, result.facts.skipped ? 'unit unchanged' : 'unit restored', []),
+};
+
+/** Polls instead of the runbook's `sleep 10`, and checks the database as well as /health. */
+const verifyRollback: StepDef = {
+  id: 'R.7',
+  phase: 'R',
+  title: 'Verify rollback',
+  mutates: [],
+  rerunSafe: true,
+  timeoutSeconds: (target) => target.timeouts.healthSeconds + 60,
+  script: ({ target }) => {
+    const t = targetShell(target);
+    return t.script(
+      ...pollHealth(endpoint(target.appUrl, '/health'), target.timeouts.healthSeconds, 'healthCode'),
+      sh`fact databaseHealthCode "$(http_code ${endpoint(target.appUrl, '/health/database')})"`,
+      `fact runningCommit "$(${t.inApp('git rev-parse HEAD')})"`,
+    );
+  },
+  verify: (result, { target }) =>
+    verdict(result, 'application responding on the previous version', [
+      answers200('healthCode', endpoint(target.appUrl, '/health')),
+      answers200('databaseHealthCode', endpoint(target.appUrl, '/health/database')),
+    ]),
+};
+
+export const ROLLBACK_STEPS: readonly StepDef[] = [
+  { ...stopApplication, id: 'R.1', phase: 'R', title: 'Stop current application' },
+  restoreCode,
+  restoreDatabase,
+  restoreEnv,
+  restoreUnit,
+  { ...startApplication, id: 'R.6', phase: 'R', title: 'Start application' },
+  verifyRollback,
+];

@@ -1,0 +1,66 @@
+import type { TargetConfig } from '../config/types.js';
+
+/** What a step changes on the target, so a rollback restores exactly that. */
+export type Mutation = 'code' | 'database' | 'config' | 'service' | 'files';
+
+/** Facts a step printed (`CVD-FACT key=value` lines), e.g. `previousCommit`. */
+export type Facts = Readonly<Record<string, string>>;
+
+/** Everything a step's command is built from; nothing comes from shell variables of earlier steps. */
+export interface StepContext {
+  target: TargetConfig;
+  targetName: string;
+  operator: string;
+  deploymentId: string;
+  /** When the deployment started (ms since the epoch). */
+  startedAt: number;
+  /** The git tag being deployed. */
+  version: string;
+  /** Facts recorded by earlier steps of this deployment (durable: read from the state store). */
+  facts: Facts;
+  /** Secrets from the environment, passed on stdin, never on a command line. */
+  secrets: { testPassword?: string };
+}
+
+export interface StepResult {
+  exitCode: number;
+  output: string;
+  facts: Facts;
+}
+
+export interface Verdict {
+  ok: boolean;
+  /** One line for the operator: what was verified, or what failed and what to do. */
+  summary: string;
+  warnings: string[];
+}
+
+/** Work a step does on the jump host after its remote part succeeded (5.1's notification). */
+export interface LocalAction {
+  (ctx: StepContext, log: (line: string) => void): Promise<Record<string, string>>;
+}
+
+export interface StepDef {
+  /** The runbook's section number (`1.1` … `5.3`) or `R.n` for rollback steps. */
+  id: string;
+  /** Phase number as a string (`1`…`5`), or `R`. */
+  phase: string;
+  title: string;
+  /** Empty for read-only steps; those run directly, mutating ones under the remote journal. */
+  mutates: Mutation[];
+  /** Re-running after an interruption leaves the target as one run would. */
+  rerunSafe: boolean;
+  /** The bash script run on the target. */
+  script(ctx: StepContext): string;
+  /** Standard input for the script (secrets travel here, never in the script text). */
+  stdin?(ctx: StepContext): string | undefined;
+  verify(result: StepResult, ctx: StepContext): Verdict;
+  /** Overrides the target's step timeout, e.g. for steps that poll for readiness. */
+  timeoutSeconds?(target: TargetConfig): number;
+  local?: LocalAction;
+}
+
+export interface PhaseDef {
+  id: string;
+  title: string;
+}
