@@ -1,3 +1,5 @@
+import { printable } from '../util/text.js';
+
 /**
  * A version must be a plain release tag. `git check-ref-format` is not a
  * safety check (it accepts `$(reboot)`, `a;b`, backticks), so the pattern is
@@ -11,7 +13,3 @@ export function versionProblem(version: string): string | undefined {
     return `"${printable(version)}" is not a release tag: use letters, digits and . _ + - only, such as v1.0.1`;
   return undefined;
 }
-
-/** Shows control characters visibly in an error message instead of letting them act on the terminal. */
-export const printable = (text: string): string =>
-  text.slice(0, 80).replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);

@@ -6,7 +6,8 @@ import { openTransport } from '../../transport/open.js';
 import type { ParsedArgs } from '../args.js';
 import { InputError } from '../exit.js';
 import { finish, printSteps } from '../headless.js';
-import { newDeploymentId, openSession, type Session } from '../session.js';
+import { openSession, type Session } from '../session.js';
+import { createDeployment, tickItem } from '../../engine/deployment.js';
 import { secretsFromEnv } from '../secrets.js';
 
 /** Refuses a second deployment while one is unfinished on the same target. */
@@ -40,26 +41,14 @@ export async function deployHeadless(args: ParsedArgs): Promise<number> {
         `pre-deployment checks failed; fix them or deploy from the TUI, which records a reason:\n` +
           failed.map(([id, e]) => `  ${id} ${CHECKLIST.find((i) => i.id === id)?.label}: ${e.text}`).join('\n'),
       );
-    const deployment = session.store.createDeployment({
-      id: newDeploymentId(),
-      target: session.name,
+    const deployment = createDeployment(session.store, {
+      targetName: session.name,
       operator: session.operator,
       jumpHost: session.jumpHost,
-      versionFrom: checks.runningVersion,
-      versionTo: version,
-      startedAt: Date.now(),
+      version,
+      preflight: checks,
     });
-    for (const item of CHECKLIST) {
-      const evidence = checks.evidence.get(item.id);
-      session.store.tick(deployment.id, {
-        itemId: item.id,
-        checked: true,
-        by: `${session.operator} (confirmed by flag)`,
-        evidence: evidence?.text ?? null,
-        evidenceOk: evidence ? evidence.ok : null,
-        reason: null,
-      });
-    }
+    for (const item of CHECKLIST) tickItem(session.store, deployment.id, item.id, { checked: true, by: `${session.operator} (confirmed by flag)` });
     process.stdout.write(`Deploying ${version} to ${session.name} (running ${checks.runningVersion}) as ${session.operator}: deployment ${deployment.id}\n`);
     const runner = new Runner({
       store: session.store,

@@ -1,0 +1,61 @@
+import type { StateStore } from '../state/store.js';
+import type { DeploymentRecord } from '../state/types.js';
+import { CHECKLIST } from '../steps/checklist.js';
+import type { Preflight } from './preflight.js';
+
+/** A short, sortable, shell-safe deployment id in the runbook's DEPLOYMENT_DATE format. */
+export function newDeploymentId(now = new Date()): string {
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '_').slice(0, 15);
+  return `${stamp}_${Math.random().toString(16).slice(2, 6)}`;
+}
+
+export interface DeploymentStart {
+  targetName: string;
+  operator: string;
+  jumpHost: string;
+  version: string;
+  preflight: Preflight;
+}
+
+/** Records a new deployment, and the evidence of every verifiable checklist item (unticked). */
+export function createDeployment(store: StateStore, start: DeploymentStart): DeploymentRecord {
+  const deployment = store.createDeployment({
+    id: newDeploymentId(),
+    target: start.targetName,
+    operator: start.operator,
+    jumpHost: start.jumpHost,
+    versionFrom: start.preflight.runningVersion,
+    versionTo: start.version,
+    startedAt: Date.now(),
+  });
+  for (const item of CHECKLIST) {
+    const evidence = start.preflight.evidence.get(item.id);
+    if (evidence) store.tick(deployment.id, { itemId: item.id, checked: false, by: null, evidence: evidence.text, evidenceOk: evidence.ok, reason: null });
+  }
+  return deployment;
+}
+
+/**
+ * Ticks (or unticks) one checklist item for `by`. A red item (its check
+ * failed) can only be ticked with a reason, which is recorded beside it.
+ */
+export function tickItem(store: StateStore, deploymentId: string, itemId: string, tick: { checked: boolean; by: string; reason?: string }): void {
+  const current = store.checklist(deploymentId).find((c) => c.itemId === itemId);
+  if (tick.checked && current?.evidenceOk === false && !tick.reason?.trim())
+    throw new Error(`${itemId} failed its check (${current.evidence}): ticking it needs a reason`);
+  store.tick(deploymentId, {
+    itemId,
+    checked: tick.checked,
+    by: tick.checked ? tick.by : null,
+    evidence: current?.evidence ?? null,
+    evidenceOk: current?.evidenceOk ?? null,
+    reason: tick.checked ? (tick.reason?.trim() || null) : null,
+  });
+  store.event(deploymentId, tick.checked ? 'checklist ticked' : 'checklist unticked', tick.by, itemId + (tick.reason ? `: ${tick.reason}` : ''));
+}
+
+/** Every checklist item is ticked: the gate to phase 1 is open. */
+export function checklistComplete(store: StateStore, deploymentId: string): boolean {
+  const ticked = new Set(store.checklist(deploymentId).filter((c) => c.checked).map((c) => c.itemId));
+  return CHECKLIST.every((item) => ticked.has(item.id));
+}
