@@ -25,6 +25,7 @@ Options:
   --operator <name>   who is deploying (default: $USER)
   --headless          no TUI: one line per step on stdout
   --confirm-all       headless only: tick every checklist item ("confirmed by flag")
+  --take-over-lock    take the target's deploy lock from a deployment whose process is gone (recorded)
   --help, --version
 
 Exit codes: 0 done and verified, 1 a step failed (resumable), 2 bad input, 130 interrupted.`;
@@ -41,6 +42,7 @@ const OPTIONS = {
   'no-tui': { type: 'boolean' },
   headless: { type: 'boolean' },
   'confirm-all': { type: 'boolean' },
+  'take-over-lock': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -60,6 +62,7 @@ export interface ParsedArgs {
     noTui: boolean;
     headless: boolean;
     confirmAll: boolean;
+    takeOverLock: boolean;
     help: boolean;
     showVersion: boolean;
   };
@@ -95,6 +98,7 @@ export function parseCli(argv: string[]): ParsedArgs {
       noTui: v['no-tui'] ?? false,
       headless: v.headless ?? false,
       confirmAll: v['confirm-all'] ?? false,
+      takeOverLock: v['take-over-lock'] ?? false,
       help: v.help ?? false,
       showVersion,
     },

@@ -5,6 +5,7 @@ import type { Transport } from '../transport/types.js';
 import type { ParsedArgs } from './args.js';
 import { InputError } from './exit.js';
 import { printSteps } from './headless.js';
+import { recordTakeover, takeLocks } from './locks.js';
 import { secretsFromEnv } from './secrets.js';
 import { openSession, type Session } from './session.js';
 
@@ -29,6 +30,7 @@ export async function withHeadlessRunner(
   try {
     const deployment = pickDeployment(session, args.id, pick, what);
     transport = await openTransport(session.target);
+    recordTakeover(session, deployment.id, await takeLocks(session, transport, deployment.id, args.options.takeOverLock));
     const runner = new Runner({
       store: session.store,
       transport,

@@ -10,6 +10,7 @@ export function newDeploymentId(now = new Date()): string {
 }
 
 export interface DeploymentStart {
+  id: string;
   targetName: string;
   operator: string;
   jumpHost: string;
@@ -20,7 +21,7 @@ export interface DeploymentStart {
 /** Records a new deployment, and the evidence of every verifiable checklist item (unticked). */
 export function createDeployment(store: StateStore, start: DeploymentStart): DeploymentRecord {
   const deployment = store.createDeployment({
-    id: newDeploymentId(),
+    id: start.id,
     target: start.targetName,
     operator: start.operator,
     jumpHost: start.jumpHost,

@@ -8,6 +8,7 @@ import type { Transport } from '../transport/types.js';
 import type { EngineEvent, EngineListener } from './events.js';
 import { execute, followRunning, journalOutput, journalState, type Execution } from './execute.js';
 import { journalDir } from './journal.js';
+import { releaseLock } from './lock.js';
 import { makeMasker } from './mask.js';
 import { OutputSink } from './output-sink.js';
 
@@ -99,7 +100,7 @@ export class Runner {
       return { stepId: step.id, status: 'blocked', summary: `${step.id} may have partly run and is not safe to re-run: check the target, then retry or roll back` };
     const ctx = this.context();
     const script = step.script(ctx);
-    if (this.deployment.status === 'failed') this.setStatus('in_progress');
+    if (this.deployment.status === 'failed') await this.setStatus('in_progress');
     const { store } = this.o;
     const attempt = store.beginAttempt(ctx.deploymentId, step.id, this.mask(script), this.o.operator, last ? 'retried' : 'step started');
     this.emit({ type: 'step-start', stepId: step.id, attempt, command: this.mask(script) });
@@ -130,13 +131,13 @@ export class Runner {
     return report;
   }
 
-  skip(reason: string): void {
+  async skip(reason: string): Promise<void> {
     const step = this.nextStep();
     if (!step) return;
     this.o.store.skip(this.o.deploymentId, step.id, reason, this.o.operator);
     this.emit({ type: 'step-end', stepId: step.id, status: 'skipped', summary: `skipped: ${reason}`, warnings: [], durationMs: 0, outcomeUnknown: false });
-    if (this.deployment.status === 'failed') this.setStatus('in_progress');
-    this.finishIfDone();
+    if (this.deployment.status === 'failed') await this.setStatus('in_progress');
+    await this.finishIfDone();
   }
 
   /** Switches to the Emergency Rollback; its steps then run like any others. */
@@ -149,8 +150,8 @@ export class Runner {
     this.emit({ type: 'status', status: 'in_progress', detail: 'rollback started' });
   }
 
-  abandon(reason: string): void {
-    this.setStatus('abandoned', reason);
+  async abandon(reason: string): Promise<void> {
+    await this.setStatus('abandoned', reason);
   }
 
   /**
@@ -232,25 +233,28 @@ export class Runner {
       durationMs: Date.now() - started,
       outcomeUnknown: false,
     });
-    if (!verdict.ok) this.setStatus('failed', `${step.id} ${verdict.summary}`);
-    else this.finishIfDone();
+    if (!verdict.ok) await this.setStatus('failed', `${step.id} ${verdict.summary}`);
+    else await this.finishIfDone();
     return { stepId: step.id, status: verdict.ok ? 'succeeded' : 'failed', summary: verdict.summary };
   }
 
-  private fail(step: StepDef, attempt: number, summary: string, outcomeUnknown: boolean): StepReport {
+  private async fail(step: StepDef, attempt: number, summary: string, outcomeUnknown: boolean): Promise<StepReport> {
     this.o.store.finishAttempt(this.o.deploymentId, step.id, attempt, { status: 'failed', exitCode: null, summary, outcomeUnknown });
     this.emit({ type: 'step-end', stepId: step.id, status: 'failed', summary, warnings: [], durationMs: 0, outcomeUnknown });
-    this.setStatus('failed', `${step.id} ${summary}`);
+    await this.setStatus('failed', `${step.id} ${summary}`);
     return { stepId: step.id, status: 'failed', summary };
   }
 
-  private finishIfDone(): void {
+  private async finishIfDone(): Promise<void> {
     if (this.nextStep()) return;
-    this.setStatus(this.deployment.mode === 'rollback' ? 'rolled_back' : 'succeeded');
+    await this.setStatus(this.deployment.mode === 'rollback' ? 'rolled_back' : 'succeeded');
   }
 
-  private setStatus(status: DeploymentRecord['status'], detail?: string): void {
+  /** Records the status; a deployment that ended gives up the target's deploy lock. */
+  private async setStatus(status: DeploymentRecord['status'], detail?: string): Promise<void> {
     this.o.store.setStatus(this.o.deploymentId, status, this.o.operator, detail);
+    if (status === 'succeeded' || status === 'rolled_back' || status === 'abandoned')
+      await releaseLock(this.o.transport, this.o.target.paths.deployments, this.o.deploymentId);
     this.emit({ type: 'status', status, detail });
   }
 

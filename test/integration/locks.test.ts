@@ -1,0 +1,72 @@
+import { spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { BIN, runCli } from '../helpers/cli.js';
+import { freshDemo, type DemoHandle } from '../helpers/demo.js';
+import { waitFor } from '../helpers/wait.js';
+
+let demo: DemoHandle | undefined;
+afterEach(async () => {
+  await demo?.cleanup();
+  demo = undefined;
+});
+
+const deployArgs = (version: string, flags: string[]) => ['deploy', '--version', version, '--headless', '--confirm-all', ...flags];
+
+function plantLock(d: DemoHandle, token: Record<string, string | number>) {
+  const dir = join(d.dir, 'deployments', '.lock');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'owner'), Object.entries(token).map(([k, v]) => `${k}=${v}`).join('\n') + '\n');
+}
+
+describe('deploy lock on the target', () => {
+  it('refuses a second concurrent deploy from another jump host (state), naming the holder', async () => {
+    demo = await freshDemo();
+    // Make 3.2 wait for a slow app start so the first deployment is still running.
+    const env = join(demo.dir, 'config', '.env');
+    writeFileSync(env, readFileSync(env, 'utf8').replace(/CVD_DEMO_START_DELAY_MS=\d+/, 'CVD_DEMO_START_DELAY_MS=4000'));
+    const first = spawn(process.execPath, [BIN, ...deployArgs('v1.0.1', demo.flags)], { stdio: 'ignore' });
+    const done = new Promise<number | null>((resolve) => first.on('close', resolve));
+    await waitFor(() => {
+      try {
+        const state = new Database(demo!.state, { readonly: true, fileMustExist: true });
+        const running = Boolean(state.prepare("SELECT 1 FROM attempts WHERE step_id = '3.2'").get());
+        state.close();
+        return running;
+      } catch {
+        return false; // not created yet
+      }
+    });
+    const second = await runCli(deployArgs('v1.0.1', ['--config', demo.configPath, '--state', join(demo.dir, 'other-jump-host.db'), '--operator', 'bob']));
+    expect(second.code).toBe(2);
+    expect(second.stderr).toMatch(/locked by deployment \S+ by \S+ from/);
+    expect(second.stderr).toContain('may still be running');
+    expect(await done).toBe(0);
+  });
+
+  it('shows a stale lock and takes it over only when asked, recording it', async () => {
+    demo = await freshDemo();
+    plantLock(demo, { deploymentId: 'old_one', operator: 'carol', jumpHost: hostname(), pid: 999_999, since: '2026-01-01T00:00:00Z' });
+    const refused = await runCli(deployArgs('v1.0.1', demo.flags));
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('stale lock');
+    expect(refused.stderr).toContain('carol');
+    const taken = await runCli([...deployArgs('v1.0.1', demo.flags), '--take-over-lock']);
+    expect(taken.code).toBe(0);
+    const log = JSON.parse((await runCli(['export', '--format', 'json', ...demo.flags])).stdout);
+    expect(log.events.map((e: { type: string }) => e.type)).toContain('lock taken over');
+  });
+
+  it('releases the lock when the deployment ends, and keeps it while a failed one is paused', async () => {
+    demo = await freshDemo();
+    expect((await runCli(deployArgs('v1.0.2', demo.flags))).code).toBe(1);
+    expect(readFileSync(join(demo.dir, 'deployments', '.lock', 'owner'), 'utf8')).toContain('deploymentId=');
+    const other = await runCli(deployArgs('v1.0.1', ['--config', demo.configPath, '--state', join(demo.dir, 'other.db')]));
+    expect(other.code).toBe(2);
+    expect((await runCli(['rollback', '--headless', ...demo.flags])).code).toBe(0);
+    expect(() => readFileSync(join(demo!.dir, 'deployments', '.lock', 'owner'))).toThrow();
+  });
+});
