@@ -11,7 +11,7 @@ export function notificationText(fields: { target: string; version: string; comm
 }
 
 /** Posts `{text}` to a Slack-compatible webhook: bounded time, one retry. Never throws. */
-export async function postWebhook(url: string, text: string): Promise<{ ok: boolean; detail: string }> {
+export async function postWebhook(url: string, text: string, timeoutMs = TIMEOUT_MS): Promise<{ ok: boolean; detail: string }> {
   let detail = '';
   for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
     try {
@@ -19,16 +19,16 @@ export async function postWebhook(url: string, text: string): Promise<{ ok: bool
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ text }),
-        headersTimeout: TIMEOUT_MS,
-        bodyTimeout: TIMEOUT_MS,
-        signal: AbortSignal.timeout(TIMEOUT_MS),
+        headersTimeout: timeoutMs,
+        bodyTimeout: timeoutMs,
+        signal: AbortSignal.timeout(timeoutMs),
       });
       await response.body.dump();
       if (response.statusCode < 300) return { ok: true, detail: `HTTP ${response.statusCode}` };
       detail = `HTTP ${response.statusCode}`;
     } catch (error) {
       // The webhook URL is a secret: report the error's kind, never the URL.
-      detail = (error as Error).name === 'TimeoutError' ? `no answer within ${TIMEOUT_MS} ms` : (error as Error).message.replace(url, '***');
+      detail = (error as Error).name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : (error as Error).message.replace(url, '***');
     }
   }
   return { ok: false, detail };
