@@ -1,3 +1,5 @@
+import type { Duplex } from 'node:stream';
+
 /**
  * How a command ended. `lost` means the connection died before an exit status
  * arrived: the command may or may not have finished (FIELD-NOTES: node-ssh
@@ -30,6 +32,12 @@ export interface Transport {
   readonly description: string;
   /** Runs `command` with bash on the target. Never rejects for a command's own failure. */
   exec(command: string, options?: ExecOptions): Promise<ExecResult>;
+  /**
+   * Opens a TCP stream to `host:port` as seen from the target (ssh: a
+   * direct-tcpip channel on the same connection). Optional: the health probe
+   * tunnels through it when the app listens on the server's loopback only.
+   */
+  forward?(host: string, port: number): Promise<Duplex>;
   close(): Promise<void>;
 }
 

@@ -29,14 +29,33 @@ let rsa: TestKey;
 
 async function makeKey(name: string, type: string): Promise<TestKey> {
   const file = path.join(dir, name);
-  await run('ssh-keygen', ['-q', '-t', type, ...(type === 'rsa' ? ['-b', '2048'] : []), '-N', '', '-C', name, '-f', file]);
+  await run('ssh-keygen', [
+    '-q',
+    '-t',
+    type,
+    ...(type === 'rsa' ? ['-b', '2048'] : []),
+    '-N',
+    '',
+    '-C',
+    name,
+    '-f',
+    file,
+  ]);
   const [keyType, base64] = (await readFile(`${file}.pub`, 'utf8')).trim().split(/\s+/);
-  return { text: `${keyType} ${base64}`, blob: Buffer.from(base64!, 'base64'), pubPath: `${file}.pub` };
+  return {
+    text: `${keyType} ${base64}`,
+    blob: Buffer.from(base64!, 'base64'),
+    pubPath: `${file}.pub`,
+  };
 }
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'cvd-known-hosts-'));
-  [keyA, keyB, rsa] = await Promise.all([makeKey('a', 'ed25519'), makeKey('b', 'ed25519'), makeKey('r', 'rsa')]);
+  [keyA, keyB, rsa] = await Promise.all([
+    makeKey('a', 'ed25519'),
+    makeKey('b', 'ed25519'),
+    makeKey('r', 'rsa'),
+  ]);
 });
 
 afterAll(async () => {
@@ -124,13 +143,21 @@ describe('verdicts', () => {
 
   it('refuses a @revoked key even when another line trusts it', () => {
     const text = `prod ${keyA.text}\n@revoked * ${keyA.text}\n`;
-    expect(verifyHostKey(text, 'prod', 22, keyA.blob)).toEqual({ kind: 'revoked', fingerprint: fingerprintOf(keyA.blob) });
+    expect(verifyHostKey(text, 'prod', 22, keyA.blob)).toEqual({
+      kind: 'revoked',
+      fingerprint: fingerprintOf(keyA.blob),
+    });
     // Revocation is of that key only.
-    expect(verifyHostKey(`@revoked * ${keyA.text}\nprod ${keyB.text}\n`, 'prod', 22, keyB.blob)).toEqual({ kind: 'match' });
+    expect(
+      verifyHostKey(`@revoked * ${keyA.text}\nprod ${keyB.text}\n`, 'prod', 22, keyB.blob),
+    ).toEqual({ kind: 'match' });
   });
 
   it('reports unknown for an empty (or missing) file', () => {
-    expect(verifyHostKey('', 'prod', 22, keyA.blob)).toEqual({ kind: 'unknown', fingerprint: fingerprintOf(keyA.blob) });
+    expect(verifyHostKey('', 'prod', 22, keyA.blob)).toEqual({
+      kind: 'unknown',
+      fingerprint: fingerprintOf(keyA.blob),
+    });
   });
 
   it('ignores @cert-authority lines, comments, blank and malformed lines', () => {
