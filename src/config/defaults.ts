@@ -31,9 +31,11 @@ export const RUNBOOK_DEFAULTS: Omit<TargetConfig, 'transport'> = {
     certMinDays: 30,
     minDiskFreePercent: 20,
     maxResponseMs: 2000,
+    maxRegressionPercent: 50,
   },
   timeouts: { serviceSeconds: 60, healthSeconds: 120, stepSeconds: 900 },
   keepBackups: 10,
+  logWindowSeconds: 120,
 };
 
 export function withDefaults(input: TargetInput): TargetConfig {

@@ -48,6 +48,8 @@ export interface TargetConfig {
   timeouts: Timeouts;
   /** How many pre-deploy database backups and app tarballs 5.2 keeps. @default 10 */
   keepBackups: number;
+  /** 4.1's log window: how long error.log is watched while the later steps run. @default 120 */
+  logWindowSeconds: number;
 }
 
 export interface TargetPaths {
@@ -85,6 +87,8 @@ export interface Thresholds {
   minDiskFreePercent: number;
   /** @default 2000 */
   maxResponseMs: number;
+  /** 4.2 flags a baseline value this much worse than the previous successful deployment's. @default 50 */
+  maxRegressionPercent: number;
 }
 
 export interface Timeouts {

@@ -50,10 +50,12 @@ const TARGET_RULES: Record<string, Rule> = {
   'thresholds.certMinDays': rules.positive,
   'thresholds.minDiskFreePercent': rules.percent,
   'thresholds.maxResponseMs': rules.positive,
+  'thresholds.maxRegressionPercent': rules.positive,
   'timeouts.serviceSeconds': rules.positive,
   'timeouts.healthSeconds': rules.positive,
   'timeouts.stepSeconds': rules.positive,
   keepBackups: rules.positive,
+  logWindowSeconds: rules.positive,
 };
 const SECTIONS = new Set(['paths', 'thresholds', 'timeouts']);
 

@@ -99,6 +99,8 @@ function demoConfig(layout: DemoLayout, appPort: number, httpsPort: number): Con
     appUrl: `http://127.0.0.1:${appPort}`,
     publicUrl: `https://localhost:${httpsPort}`,
     caFile: layout.cert,
+    // A sandbox has no traffic worth watching for the runbook's 2 minutes.
+    logWindowSeconds: 3,
   };
   // The file holds target inputs; the runbook's defaults fill the rest on load.
   return { defaultTarget: 'demo', targets: { demo: demo as TargetConfig } };

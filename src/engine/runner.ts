@@ -75,7 +75,9 @@ export class Runner {
 
   context(): StepContext {
     const d = this.deployment;
+    const previous = this.o.store.previousSucceeded(d.target, d.startedAt);
     return {
+      previousFacts: previous && this.o.store.facts(previous.id),
       target: this.o.target,
       targetName: this.o.targetName,
       operator: this.o.operator,

@@ -2,6 +2,8 @@ import { CHECKLIST } from '../steps/checklist.js';
 import { DEPLOY_STEPS, ROLLBACK_STEPS } from '../steps/index.js';
 import type { StateStore } from '../state/store.js';
 import type { DeploymentStatus, EventRecord, StepStatus } from '../state/types.js';
+import { RUNBOOK_DEFAULTS } from '../config/defaults.js';
+import { baselineOf, compareBaselines, type BaselineDelta } from '../steps/baseline.js';
 import { verificationChecklist, verificationStatus, type VerificationItem } from './verification.js';
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
@@ -35,10 +37,15 @@ export interface ExecutionLog {
   issues: { at: string; by: string; text: string }[];
   resolution: string | null;
   verification: { status: string; items: VerificationItem[] };
+  /** 4.2's measurements against the previous successful deployment of the target. */
+  baseline: { previousDeploymentId: string | null; deltas: BaselineDelta[] } | null;
+  /** 4.1's log window and `cvd-tui monitor`'s results, as recorded. */
+  monitoring: { logWindowErrors: number | null; status: string | null; summary: string | null; breaches: string | null };
   events: (Omit<EventRecord, 'at'> & { at: string })[];
 }
 
-export function buildExecutionLog(store: StateStore, id: string): ExecutionLog {
+/** `maxRegressionPercent`: the target's threshold, so the export flags what 4.2 flagged. */
+export function buildExecutionLog(store: StateStore, id: string, maxRegressionPercent = RUNBOOK_DEFAULTS.thresholds.maxRegressionPercent): ExecutionLog {
   const d = store.deployment(id);
   if (!d) throw new Error(`no deployment ${id}`);
   const attempts = store.attempts(id);
@@ -63,7 +70,11 @@ export function buildExecutionLog(store: StateStore, id: string): ExecutionLog {
       reason: last?.reason ?? null,
     };
   });
-  const items = verificationChecklist(store.facts(id), latest);
+  const facts = store.facts(id);
+  const items = verificationChecklist(facts, latest);
+  const previous = store.previousSucceeded(d.target, d.startedAt);
+  const current = baselineOf(facts);
+  const before = previous && baselineOf(store.facts(previous.id));
   const end = d.finishedAt ?? null;
   return {
     id: d.id,
@@ -90,6 +101,13 @@ export function buildExecutionLog(store: StateStore, id: string): ExecutionLog {
     issues: store.issues(id).map((i) => ({ ...i, at: iso(i.at)! })),
     resolution: d.resolution,
     verification: { status: verificationStatus(items), items },
+    baseline: current ? { previousDeploymentId: previous?.id ?? null, deltas: before ? compareBaselines(current, before, maxRegressionPercent) : [] } : null,
+    monitoring: {
+      logWindowErrors: facts.windowErrors === undefined ? null : Number(facts.windowErrors),
+      status: facts.monitorStatus ?? null,
+      summary: facts.monitorSummary ?? null,
+      breaches: facts.monitorBreaches ?? null,
+    },
     events: store.events(id).map((e) => ({ ...e, at: iso(e.at)! })),
   };
 }

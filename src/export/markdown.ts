@@ -4,6 +4,14 @@ const box = (checked: boolean | null) => (checked === true ? '[x]' : checked ===
 const minutes = (ms: number | null) => (ms === null ? 'in progress' : `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`);
 const fence = (text: string) => `\`\`\`\n${text.replaceAll('```', '`\u200b``')}\n\`\`\``;
 
+/** Markdown keeps the last lines of a step's output; the JSON export has all of it. */
+export const MARKDOWN_OUTPUT_LINES = 40;
+function trimmed(output: string): string {
+  const lines = output.split('\n');
+  if (lines.length <= MARKDOWN_OUTPUT_LINES) return output || '(no output)';
+  return [`… ${lines.length - MARKDOWN_OUTPUT_LINES} earlier lines in the JSON export …`, ...lines.slice(-MARKDOWN_OUTPUT_LINES)].join('\n');
+}
+
 /** The runbook's Execution Log, its Verification Checklist, then every step with its output. */
 export function toMarkdown(log: ExecutionLog): string {
   const issues = log.issues.length
@@ -35,11 +43,54 @@ export function toMarkdown(log: ExecutionLog): string {
     '| --- | --- | --- | --- | --- | --- |',
     ...log.steps.map((s) => `| ${s.id} | ${s.title} | ${s.status} | ${s.attempts} | ${s.exitCode ?? ''} | ${(s.summary ?? '').replaceAll('|', '\\|')} |`),
     '',
-    ...log.steps.filter((s) => s.status !== 'pending').flatMap((s) => [`### ${s.id} ${s.title} — ${s.status}`, '', fence(s.output || '(no output)'), '']),
+    ...baselineSection(log),
+    ...monitoringSection(log),
+    ...log.steps
+      .filter((s) => s.status !== 'pending')
+      .flatMap((s) => [
+        `### ${s.id} ${s.title} — ${s.status}`,
+        '',
+        `Attempts: ${s.attempts} · exit ${s.exitCode ?? '-'} · ${duration(s.startedAt, s.finishedAt)}${s.reason ? ` · skipped: ${s.reason}` : ''}`,
+        '',
+        ...(s.command ? ['<details><summary>Command</summary>', '', fence(s.command), '', '</details>', ''] : []),
+        fence(trimmed(s.output)),
+        '',
+      ]),
     '## Events',
     '',
     ...log.events.map((e) => `- ${e.at} ${e.type} — ${e.actor}${e.detail ? `: ${e.detail}` : ''}`),
     '',
   ];
   return lines.join('\n');
+}
+
+const duration = (start: string | null, end: string | null) =>
+  start && end ? `${((Date.parse(end) - Date.parse(start)) / 1000).toFixed(1)} s` : '-';
+
+function baselineSection(log: ExecutionLog): string[] {
+  if (!log.baseline) return [];
+  const head = ['## Performance Baseline', ''];
+  if (!log.baseline.deltas.length) return [...head, 'No previous successful deployment of this target to compare with.', ''];
+  return [
+    ...head,
+    `Compared with deployment ${log.baseline.previousDeploymentId}:`,
+    '',
+    '| Metric | Previous | Now | Change | |',
+    '| --- | --- | --- | --- | --- |',
+    ...log.baseline.deltas.map((d) => `| ${d.metric} | ${d.previous} | ${d.current} | ${d.changePercent >= 0 ? '+' : ''}${d.changePercent} % | ${d.regression ? '**regression**' : ''} |`),
+    '',
+  ];
+}
+
+function monitoringSection(log: ExecutionLog): string[] {
+  const m = log.monitoring;
+  if (m.logWindowErrors === null && m.status === null) return [];
+  return [
+    '## Monitoring',
+    '',
+    ...(m.logWindowErrors === null ? [] : [`- Log window (4.1): ${m.logWindowErrors} error lines`]),
+    ...(m.status === null ? [] : [`- Post-deployment monitoring: ${m.status}${m.summary ? ` — ${m.summary}` : ''}`]),
+    ...(m.breaches ? [`- Breaches: ${m.breaches}`] : []),
+    '',
+  ];
 }

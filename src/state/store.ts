@@ -94,6 +94,14 @@ export class StateStore {
     return row && toDeployment(row);
   }
 
+  /** The last deployment of `target` that succeeded before `before` (ms), for baseline comparison. */
+  previousSucceeded(target: string, before: number): DeploymentRecord | undefined {
+    const row = this.db
+      .prepare("SELECT * FROM deployments WHERE target = ? AND status = 'succeeded' AND started_at < ? ORDER BY started_at DESC, rowid DESC LIMIT 1")
+      .get(target, before) as Row | undefined;
+    return row && toDeployment(row);
+  }
+
   deployments(limit = 50): DeploymentRecord[] {
     return (this.db.prepare('SELECT * FROM deployments ORDER BY started_at DESC, rowid DESC LIMIT ?').all(limit) as Row[]).map(toDeployment);
   }

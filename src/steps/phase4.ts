@@ -2,13 +2,19 @@ import { sh } from '../transport/quote.js';
 import { resourceFacts } from './phase1.js';
 import { targetShell } from './shell.js';
 import type { StepDef } from './types.js';
-import { answers200, verdict } from './verify.js';
+import { answers200, present, verdict } from './verify.js';
 import { endpoint } from './urls.js';
+import { baselineOf, compareBaselines, describeDelta } from './baseline.js';
+
+/** Where 4.1's log window keeps its live error count and the errors it saw. */
+export const logWindowDir = (deployments: string, deploymentId: string) => `${deployments}/${deploymentId}/log-window`;
 
 /**
- * 4.1 counts errors in the last 100 lines of error.log. The runbook's
- * background `tail -f` (killed in 5.2 through a TAIL_PID that no longer exists
- * by then) is not reproduced: the TUI's Logs pane follows error.log live.
+ * 4.1 counts errors in the last 100 lines of error.log, then opens the log
+ * window: a detached watcher on the target counts error lines for
+ * `logWindowSeconds` while the later steps run (the runbook's `tail -f &`,
+ * whose TAIL_PID 5.2 could no longer kill, ran in a shell that was gone).
+ * 5.3 reads the window's result.
  */
 export const monitorLogs: StepDef = {
   id: '4.1',
@@ -16,20 +22,31 @@ export const monitorLogs: StepDef = {
   title: 'Monitor Application Logs',
   mutates: [],
   rerunSafe: true,
-  script: ({ target }) => {
+  script: ({ target, deploymentId }) => {
     const t = targetShell(target);
     const log = `${target.paths.logs}/error.log`;
+    const window = logWindowDir(target.paths.deployments, deploymentId);
+    const watcher = [
+      'n=0; echo 0 > "$1/count"',
+      `timeout "$2" ${t.rootPrefix}tail -n 0 -F -- "$3" 2>/dev/null | grep --line-buffered -i error |`,
+      '  while IFS= read -r line; do n=$((n + 1)); printf "%s\\n" "$line" >> "$1/errors"; echo "$n" > "$1/count.tmp" && mv -f "$1/count.tmp" "$1/count"; done',
+      'touch "$1/done"',
+    ].join('\n');
     return t.script(
       'echo "=== Monitoring Application Logs ==="',
       'echo "Checking for errors in last 100 log entries..."',
       `recent=$(${t.asRoot(sh`tail -n 100 -- ${log} 2>/dev/null`)} || true)`,
       'printf "%s\\n" "$recent" | grep -i error || echo "No errors found"',
       'fact errorCount "$(printf "%s\\n" "$recent" | grep -ci error || true)"',
+      sh`rm -rf -- ${window} && mkdir -p -- ${window} || exit 1`,
+      `setsid nohup bash -c ${sh`${watcher}`} log-window ${sh`${window} ${String(target.logWindowSeconds)} ${log}`} </dev/null >/dev/null 2>&1 &`,
+      `echo "Watching error.log for ${target.logWindowSeconds} s while the deployment goes on"`,
+      sh`fact logWindow ${window}`,
     );
   },
   verify: (result) => {
     const errors = Number(result.facts.errorCount ?? 0);
-    return verdict(result, `${errors} error lines in the last 100 log entries`, [], errors > 0 ? [`${errors} error lines in error.log`] : []);
+    return verdict(result, `${errors} error lines in the last 100 log entries; log window open`, [present('logWindow', 'the log window did not start')], errors > 0 ? [`${errors} error lines in error.log`] : []);
   },
 };
 
@@ -57,13 +74,23 @@ export const performanceBaseline: StepDef = {
       `fact userCount "$(${t.asApp(sh`sqlite3 ${target.paths.database} 'SELECT COUNT(*) FROM users;'`)} 2>&1 | head -n 1)"`,
     );
   },
-  verify: (result, { target }) => {
+  verify: (result, { target, previousFacts }) => {
     const times = (result.facts.responseSeconds ?? '').split(' ').filter(Boolean).map(Number);
     const slowest = Math.max(...times) * 1000;
-    return verdict(result, `slowest of ${times.length} responses ${Math.round(slowest)} ms`, [
-      () => (times.length === RESPONSE_SAMPLES ? undefined : 'response times were not measured'),
-      () => (slowest < target.thresholds.maxResponseMs ? undefined : `a response took ${Math.round(slowest)} ms (limit ${target.thresholds.maxResponseMs} ms)`),
-    ]);
+    const current = baselineOf(result.facts);
+    const previous = previousFacts && baselineOf(previousFacts);
+    const deltas = current && previous ? compareBaselines(current, previous, target.thresholds.maxRegressionPercent) : [];
+    const regressions = deltas.filter((d) => d.regression).map((d) => `regression against the previous deployment: ${describeDelta(d)}`);
+    const comparison = previous ? `; vs previous deployment: ${deltas.map(describeDelta).join(', ')}` : '; no previous deployment to compare with';
+    return verdict(
+      result,
+      `slowest of ${times.length} responses ${Math.round(slowest)} ms${comparison}`,
+      [
+        () => (times.length === RESPONSE_SAMPLES ? undefined : 'response times were not measured'),
+        () => (slowest < target.thresholds.maxResponseMs ? undefined : `a response took ${Math.round(slowest)} ms (limit ${target.thresholds.maxResponseMs} ms)`),
+      ],
+      regressions,
+    );
   },
 };
 

@@ -3,6 +3,7 @@ import { targetShell } from './shell.js';
 import type { LocalAction, StepDef } from './types.js';
 import { healthStatus, present, verdict } from './verify.js';
 import { endpoint } from './urls.js';
+import { logWindowDir } from './phase4.js';
 
 export const updateMonitoring = (notify: LocalAction): StepDef => ({
   id: '5.1',
@@ -68,17 +69,27 @@ export const finalVerification: StepDef = {
   title: 'Final Verification',
   mutates: [],
   rerunSafe: true,
-  script: ({ target }) => {
+  timeoutSeconds: (target) => target.logWindowSeconds + 60,
+  script: ({ target, deploymentId }) => {
     const t = targetShell(target);
+    const window = logWindowDir(target.paths.deployments, deploymentId);
     return t.script(
       'echo "=== Final Verification ==="',
+      sh`if [ -d ${window} ]; then`,
+      `  echo "Waiting for the log window (4.1) to close"`,
+      `  wait_for ${target.logWindowSeconds + 30} test -e ${sh`${window + '/done'}`} || echo "The log window did not close"`,
+      `  fact windowErrors "$(cat -- ${sh`${window + '/count'}`} 2>/dev/null)"`,
+      `  tail -n 20 -- ${sh`${window + '/errors'}`} 2>/dev/null`,
+      'fi',
       `body=$(curl -s --max-time 10 ${t.curlTls} ${sh`${endpoint(target.publicUrl, '/health/detailed')}`} | tr -d '\\n')`,
       'echo "Detailed health: $body"',
       'fact finalHealth "$body"',
     );
   },
   verify: (result) =>
-    verdict(result, 'final health check passed', [
+    verdict(result, `final health check passed, ${result.facts.windowErrors ?? 'no'} errors logged during the log window`, [
+      ({ facts }) =>
+        Number(facts.windowErrors ?? 0) > 0 ? `${facts.windowErrors} error lines were logged during the log window (4.1): see error.log` : undefined,
       ({ facts }) => {
         const status = healthStatus(facts.finalHealth);
         return status === 'healthy' ? undefined : `final health check: status is ${status ?? 'unreadable'}, not healthy`;

@@ -18,6 +18,8 @@ export interface StepContext {
   version: string;
   /** Facts recorded by earlier steps of this deployment (durable: read from the state store). */
   facts: Facts;
+  /** Facts of the previous successful deployment of this target, for 4.2's baseline comparison. */
+  previousFacts?: Facts;
   /** Secrets from the environment, passed on stdin, never on a command line. */
   secrets: { testPassword?: string };
 }

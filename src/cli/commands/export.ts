@@ -13,7 +13,7 @@ export function exportLog(args: ParsedArgs): number {
   const session = openSession(args.options);
   try {
     const deployment = pickDeployment(session, args.id, (s) => s.store.latest(s.name), 'recorded');
-    const log = buildExecutionLog(session.store, deployment.id);
+    const log = buildExecutionLog(session.store, deployment.id, session.target.thresholds.maxRegressionPercent);
     const text = format === 'json' ? `${JSON.stringify(log, null, 2)}\n` : toMarkdown(log);
     if (args.options.out) {
       writeFileSync(args.options.out, text, { mode: 0o600 });
