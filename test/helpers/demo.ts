@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildDemoTarget, stopDemoService, type DemoTarget } from '../../src/demo/build.js';
@@ -37,4 +37,11 @@ export async function freshDemo(): Promise<DemoHandle> {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** Rewrites the demo's config so its target is reached through a real sshd instead of locally. */
+export function sshTargetConfig(demo: DemoHandle, ssh: { host: string; port: number; username: string; privateKeyPath: string; knownHostsPath: string }): void {
+  const config = JSON.parse(readFileSync(demo.configPath, 'utf8'));
+  Object.assign(config.targets.demo, { transport: 'ssh', ...ssh });
+  writeFileSync(demo.configPath, JSON.stringify(config, null, 2));
 }
