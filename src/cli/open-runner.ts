@@ -18,6 +18,21 @@ export function pickDeployment(session: Session, id: string | undefined, pick: (
   return deployment;
 }
 
+/** A runner for one deployment whose steps are printed one line each. */
+export function headlessRunner(session: Session, transport: Transport, deploymentId: string): Runner {
+  const runner = new Runner({
+    store: session.store,
+    transport,
+    target: session.target,
+    targetName: session.name,
+    deploymentId,
+    operator: session.operator,
+    secrets: secretsFromEnv(),
+  });
+  printSteps(runner);
+  return runner;
+}
+
 /** Opens the session, the transport and a headless runner for one deployment, and closes them after `work`. */
 export async function withHeadlessRunner(
   args: ParsedArgs,
@@ -31,17 +46,7 @@ export async function withHeadlessRunner(
     const deployment = pickDeployment(session, args.id, pick, what);
     transport = await openTransport(session.target);
     recordTakeover(session, deployment.id, await takeLocks(session, transport, deployment.id, args.options.takeOverLock));
-    const runner = new Runner({
-      store: session.store,
-      transport,
-      target: session.target,
-      targetName: session.name,
-      deploymentId: deployment.id,
-      operator: session.operator,
-      secrets: secretsFromEnv(),
-    });
-    printSteps(runner);
-    return await work(runner, session, deployment);
+    return await work(headlessRunner(session, transport, deployment.id), session, deployment);
   } finally {
     await transport?.close();
     session.store.close();

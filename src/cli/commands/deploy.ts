@@ -1,17 +1,16 @@
 import { preflight, type Preflight } from '../../engine/preflight.js';
 import { releaseLock } from '../../engine/lock.js';
 import type { Transport } from '../../transport/types.js';
-import { Runner } from '../../engine/runner.js';
 import { CHECKLIST } from '../../steps/checklist.js';
 import { versionProblem } from '../../steps/version.js';
 import { openTransport } from '../../transport/open.js';
 import type { ParsedArgs } from '../args.js';
 import { InputError } from '../exit.js';
-import { finish, printSteps } from '../headless.js';
+import { finish } from '../headless.js';
+import { headlessRunner } from '../open-runner.js';
 import { openSession, type Session } from '../session.js';
 import { createDeployment, newDeploymentId, tickItem } from '../../engine/deployment.js';
 import { recordTakeover, takeLocks } from '../locks.js';
-import { secretsFromEnv } from '../secrets.js';
 
 /** Refuses a second deployment while one is unfinished on the same target. */
 export function refuseIfUnfinished(session: Session): void {
@@ -67,16 +66,7 @@ export async function deployHeadless(args: ParsedArgs): Promise<number> {
     recordTakeover(session, id, tookOver);
     for (const item of CHECKLIST) tickItem(session.store, deployment.id, item.id, { checked: true, by: `${session.operator} (confirmed by flag)` });
     process.stdout.write(`Deploying ${version} to ${session.name} (running ${checks.runningVersion}) as ${session.operator}: deployment ${deployment.id}\n`);
-    const runner = new Runner({
-      store: session.store,
-      transport,
-      target: session.target,
-      targetName: session.name,
-      deploymentId: deployment.id,
-      operator: session.operator,
-      secrets: secretsFromEnv(),
-    });
-    printSteps(runner);
+    const runner = headlessRunner(session, transport, deployment.id);
     return finish(runner, await runner.runMany('all'));
   } finally {
     await transport.close();
