@@ -5,6 +5,7 @@ import { deployHeadless } from './commands/deploy.js';
 import { demo } from './commands/demo.js';
 import { exportLog } from './commands/export.js';
 import { history } from './commands/history.js';
+import { monitor } from './commands/monitor.js';
 import { resumeHeadless } from './commands/resume.js';
 import { rollbackHeadless } from './commands/rollback.js';
 import { EXIT, InputError } from './exit.js';
@@ -21,6 +22,8 @@ async function dispatch(args: ParsedArgs): Promise<number> {
       return history(args);
     case 'demo':
       return demo(args);
+    case 'monitor':
+      return monitor(args);
     case 'deploy':
     case 'resume':
     case 'rollback':
@@ -58,7 +61,9 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`cvd-tui: ${error.message}\n`);
       return EXIT.badInput;
     }
-    process.stderr.write(`cvd-tui: ${(error as Error).stack ?? String(error)}\n`);
+    // Anything else is unexpected: say what happened; the stack only when asked for.
+    const detail = process.env.CVD_TUI_DEBUG ? ((error as Error).stack ?? String(error)) : (error as Error).message;
+    process.stderr.write(`cvd-tui: ${detail}\nState is saved; \`cvd-tui resume\` continues a paused deployment (CVD_TUI_DEBUG=1 shows details).\n`);
     return EXIT.stepFailed;
   }
 }
