@@ -19,6 +19,9 @@ const APP = JSON.parse(readFileSync(join(APP_DIR, 'app.json'), 'utf8'));
 const DB = env.DATABASE_PATH || join(HOME, 'data', 'cvd.db');
 const LOGS = env.LOG_DIR || join(HOME, 'logs');
 const STARTED = Date.now();
+// A knob for tests of post-deployment monitoring: every answer is this late,
+// as an overloaded app's would be.
+const RESPONSE_DELAY_MS = Number(env.CVD_DEMO_RESPONSE_DELAY_MS) || 0;
 
 function readEnv(file) {
   const out = {};
@@ -135,6 +138,7 @@ function handler(scheme) {
         error(`${req.method} ${path}: ${e.message}`);
         [status, payload] = [500, { error: 'internal error' }];
       }
+      if (RESPONSE_DELAY_MS) await new Promise((done) => setTimeout(done, RESPONSE_DELAY_MS));
       const text = typeof payload === 'string' ? payload : `${JSON.stringify(payload)}\n`;
       res.writeHead(status, { 'content-type': type ?? 'application/json' }).end(text);
       const line = `${req.socket.remoteAddress} ${scheme} "${req.method} ${req.url} HTTP/${req.httpVersion}" ${status} ${Buffer.byteLength(text)} ${Date.now() - began}ms`;

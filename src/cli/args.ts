@@ -1,7 +1,10 @@
 import { parseArgs } from 'node:util';
+import { rules } from '../config/rules.js';
+import { FINGERPRINT_PATTERN } from '../transport/trust.js';
+import { printable } from '../util/text.js';
 import { InputError } from './exit.js';
 
-export const COMMANDS = ['deploy', 'resume', 'rollback', 'export', 'history', 'demo', 'init', 'doctor'] as const;
+export const COMMANDS = ['deploy', 'resume', 'rollback', 'export', 'history', 'demo', 'init', 'doctor', 'monitor'] as const;
 export type Command = (typeof COMMANDS)[number];
 
 export const USAGE = `Usage: cvd-tui [command] [options]
@@ -14,6 +17,8 @@ Commands:
   rollback [id]    emergency rollback of the latest (or given) deployment
   export [id]      execution log         --format md|json (default md)  --out <file>
   history          past deployments
+  monitor [id]     post-deployment monitoring of the latest (or given) deployment against the
+                   runbook's limits   --minutes N (default 120)  --interval S (default 15)
   demo             build a local sandbox target and deploy to it   --dir <dir> [--no-tui]
   init             create or edit a target interactively
   doctor           read-only checks of a target
@@ -26,6 +31,10 @@ Options:
   --headless          no TUI: one line per step on stdout
   --confirm-all       headless only: tick every checklist item ("confirmed by flag")
   --take-over-lock    take the target's deploy lock from a deployment whose process is gone (recorded)
+  --plan              deploy, rollback: print every step's commands, checks and re-run safety; run nothing
+  --trust-host-key <SHA256:…>
+                      trust a host seen for the first time if it presents exactly this key
+                      (added to known_hosts); a changed key is refused whatever is passed
   --help, --version
 
 Exit codes: 0 done and verified, 1 a step failed (resumable), 2 bad input, 130 interrupted.`;
@@ -39,16 +48,20 @@ const OPTIONS = {
   format: { type: 'string' },
   out: { type: 'string' },
   dir: { type: 'string' },
+  minutes: { type: 'string' },
+  interval: { type: 'string' },
   'no-tui': { type: 'boolean' },
   headless: { type: 'boolean' },
   'confirm-all': { type: 'boolean' },
   'take-over-lock': { type: 'boolean' },
+  plan: { type: 'boolean' },
+  'trust-host-key': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
 export interface ParsedArgs {
   command: Command | undefined;
-  /** The optional deployment id of resume, rollback and export. */
+  /** The optional deployment id of resume, rollback, export and monitor. */
   id: string | undefined;
   options: {
     config?: string;
@@ -59,10 +72,18 @@ export interface ParsedArgs {
     format?: string;
     out?: string;
     dir?: string;
+    /** monitor's window, as typed; the command parses it. */
+    minutes?: string;
+    /** monitor's seconds between samples, as typed. */
+    interval?: string;
     noTui: boolean;
     headless: boolean;
     confirmAll: boolean;
     takeOverLock: boolean;
+    /** `--plan`: print what deploy or rollback would run, run nothing. */
+    plan: boolean;
+    /** `--trust-host-key`: a `SHA256:` fingerprint (checked here). */
+    trustHostKey?: string;
     help: boolean;
     showVersion: boolean;
   };
@@ -80,9 +101,10 @@ export function parseCli(argv: string[]): ParsedArgs {
   const [command, id, ...extra] = parsed.positionals;
   if (command !== undefined && !(COMMANDS as readonly string[]).includes(command))
     throw new InputError(`unknown command "${command}"\n\n${USAGE}`);
-  if (extra.length || (id !== undefined && !['resume', 'rollback', 'export'].includes(command!)))
+  if (extra.length || (id !== undefined && !['resume', 'rollback', 'export', 'monitor'].includes(command!)))
     throw new InputError(`unexpected argument "${extra[0] ?? id}"\n\n${USAGE}`);
   const v = parsed.values;
+  refuseBadValues(command, id, v);
   return {
     command: command as Command | undefined,
     id,
@@ -95,12 +117,31 @@ export function parseCli(argv: string[]): ParsedArgs {
       format: v.format,
       out: v.out,
       dir: v.dir,
+      minutes: v.minutes,
+      interval: v.interval,
       noTui: v['no-tui'] ?? false,
       headless: v.headless ?? false,
       confirmAll: v['confirm-all'] ?? false,
       takeOverLock: v['take-over-lock'] ?? false,
+      plan: v.plan ?? false,
+      trustHostKey: v['trust-host-key'],
       help: v.help ?? false,
       showVersion,
     },
   };
+}
+
+/** newDeploymentId's shape (engine/deployment.ts): a hostile id is refused before anything looks it up. */
+const DEPLOYMENT_ID = /^\d{8}_\d{6}_[0-9a-f]{1,4}$/;
+
+/** Values checked before any command opens a file or a connection (exit 2). */
+function refuseBadValues(command: string | undefined, id: string | undefined, v: { target?: string; plan?: boolean; 'trust-host-key'?: string }): void {
+  if (id !== undefined && !DEPLOYMENT_ID.test(id))
+    throw new InputError(`"${printable(id)}" is not a deployment id (such as 20250101_120000_ab12): see cvd-tui history`);
+  if (v.target !== undefined && !rules.name.test(v.target))
+    throw new InputError(`--target "${printable(v.target)}" must be ${rules.name.expect}`);
+  const fingerprint = v['trust-host-key'];
+  if (fingerprint !== undefined && !FINGERPRINT_PATTERN.test(fingerprint))
+    throw new InputError(`--trust-host-key "${printable(fingerprint)}" is not a fingerprint: SHA256: and 43 base64 characters, as ssh-keygen -lf prints`);
+  if (v.plan && command !== 'deploy' && command !== 'rollback') throw new InputError('--plan goes with deploy or rollback');
 }

@@ -1,20 +1,28 @@
 import { createRequire } from 'node:module';
+import { cliTrustPolicy } from '../init/prompts.js';
+import { setHostTrustPolicy } from '../transport/trust.js';
 import { TransportRefused } from '../transport/types.js';
 import { parseCli, USAGE, type ParsedArgs } from './args.js';
 import { deployHeadless } from './commands/deploy.js';
 import { demo } from './commands/demo.js';
+import { doctor } from './commands/doctor.js';
 import { exportLog } from './commands/export.js';
 import { history } from './commands/history.js';
+import { init } from './commands/init.js';
 import { monitor } from './commands/monitor.js';
 import { resumeHeadless } from './commands/resume.js';
 import { rollbackHeadless } from './commands/rollback.js';
 import { EXIT, InputError } from './exit.js';
+import { printPlan } from './plan.js';
+import { runTui } from '../tui/run.js';
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
 
 async function dispatch(args: ParsedArgs): Promise<number> {
   if (args.options.showVersion) return void process.stdout.write(`${version}\n`), EXIT.ok;
   if (args.options.help) return void process.stdout.write(`${USAGE}\n`), EXIT.ok;
+  // Every connection this run opens trusts unknown hosts only as its flags allow.
+  setHostTrustPolicy(cliTrustPolicy(args));
   switch (args.command) {
     case 'export':
       return exportLog(args);
@@ -24,11 +32,16 @@ async function dispatch(args: ParsedArgs): Promise<number> {
       return demo(args);
     case 'monitor':
       return monitor(args);
+    case 'doctor':
+      return doctor(args);
+    case 'init':
+      return init(args);
     case 'deploy':
     case 'resume':
     case 'rollback':
     case undefined:
-      if (!args.options.headless) throw new InputError('the interactive TUI is not available yet: pass --headless');
+      if (args.options.plan) return printPlan(args);
+      if (!args.options.headless) return runTui(args);
       if (args.command === 'resume') return resumeHeadless(args);
       if (args.command === 'rollback') return rollbackHeadless(args);
       return deployHeadless(args);
@@ -42,20 +55,24 @@ async function dispatch(args: ParsedArgs): Promise<number> {
  * committed before it is reported, so there is nothing to flush; a journaled
  * step goes on on the target and is settled by `resume`.
  */
-function exitOnSignals(): void {
+function exitOnSignals(hint: string): void {
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     process.once(signal, () => {
-      process.stderr.write(`\nInterrupted (${signal}): state saved. Continue with: cvd-tui resume\n`);
+      process.stderr.write(`\nInterrupted (${signal}): state saved.${hint}\n`);
       process.exit(EXIT.interrupted);
     });
   }
 }
 
+/** Only commands that change a deployment leave one to resume. */
+const RESUMABLE = new Set([undefined, 'deploy', 'resume', 'rollback', 'demo']);
+
 /** Runs one command; returns the process exit code (DESIGN: 0, 1, 2, 130). */
 export async function main(argv: string[]): Promise<number> {
-  exitOnSignals();
   try {
-    return await dispatch(parseCli(argv));
+    const args = parseCli(argv);
+    exitOnSignals(RESUMABLE.has(args.command) ? ' Continue with: cvd-tui resume' : '');
+    return await dispatch(args);
   } catch (error) {
     if (error instanceof InputError || error instanceof TransportRefused) {
       process.stderr.write(`cvd-tui: ${error.message}\n`);

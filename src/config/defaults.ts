@@ -31,6 +31,7 @@ export const RUNBOOK_DEFAULTS: Omit<TargetConfig, 'transport'> = {
     certMinDays: 30,
     minDiskFreePercent: 20,
     maxResponseMs: 2000,
+    maxErrorRatePercent: 1,
     maxRegressionPercent: 50,
   },
   timeouts: { serviceSeconds: 60, healthSeconds: 120, stepSeconds: 900 },

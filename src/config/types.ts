@@ -6,14 +6,23 @@
 export interface TargetConfig {
   /** `ssh` runs commands on a remote server; `local` runs them on this machine (the demo). */
   transport: 'ssh' | 'local';
+  /** A host name, IP address, or a Host alias of the ssh config. */
   host?: string;
-  /** @default 22 */
+  /** @default 22 (or the ssh config's Port) */
   port?: number;
+  /** @default the ssh config's User, else the local user name, as ssh(1) does */
   username?: string;
   /** Absent: authenticate through ssh-agent (`SSH_AUTH_SOCK`). */
   privateKeyPath?: string;
-  /** @default ~/.ssh/known_hosts */
+  /** @default ~/.ssh/known_hosts (or the ssh config's UserKnownHostsFile) */
   knownHostsPath?: string;
+  /**
+   * The ssh_config(5) file whose Host block for `host` supplies HostName,
+   * User, Port, IdentityFile and ProxyJump where this target leaves them out
+   * (`Match` blocks are ignored, never run). "" reads none.
+   * @default ~/.ssh/config
+   */
+  sshConfigPath?: string;
 
   /** The user that owns the app, its repository and its database. @default "cvdapp" */
   appUser: string;
@@ -87,6 +96,8 @@ export interface Thresholds {
   minDiskFreePercent: number;
   /** @default 2000 */
   maxResponseMs: number;
+  /** Post-deployment monitoring: share of 5xx answers in the access log. @default 1 */
+  maxErrorRatePercent: number;
   /** 4.2 flags a baseline value this much worse than the previous successful deployment's. @default 50 */
   maxRegressionPercent: number;
 }

@@ -25,6 +25,8 @@ const TARGET_RULES: Record<string, Rule> = {
   username: rules.name,
   privateKeyPath: rules.path,
   knownHostsPath: rules.path,
+  // Added with ssh-config support: "" turns reading an ssh config off.
+  sshConfigPath: rules.optionalPath,
   appUser: rules.name,
   useSudo: rules.boolean,
   serviceName: rules.name,
@@ -50,6 +52,7 @@ const TARGET_RULES: Record<string, Rule> = {
   'thresholds.certMinDays': rules.positive,
   'thresholds.minDiskFreePercent': rules.percent,
   'thresholds.maxResponseMs': rules.positive,
+  'thresholds.maxErrorRatePercent': rules.percent,
   'thresholds.maxRegressionPercent': rules.positive,
   'timeouts.serviceSeconds': rules.positive,
   'timeouts.healthSeconds': rules.positive,
@@ -75,7 +78,8 @@ export function validateConfig(raw: unknown, file: string): ConfigFile {
     if (!rules.name.test(name)) throw new ConfigError(file, `targets.${name}`, `name must be ${rules.name.expect}`, 'prod');
     validateTarget(target, file, `targets.${name}`);
   }
-  if (raw.defaultTarget !== undefined && !(typeof raw.defaultTarget === 'string' && raw.defaultTarget in raw.targets))
+  // Object.hasOwn, not `in`: "toString" or "__proto__" must not name a target.
+  if (raw.defaultTarget !== undefined && !(typeof raw.defaultTarget === 'string' && Object.hasOwn(raw.targets, raw.defaultTarget)))
     throw new ConfigError(file, 'defaultTarget', 'must name one of the targets', Object.keys(raw.targets)[0] ?? 'prod');
   return raw as unknown as ConfigFile;
 }
@@ -92,8 +96,8 @@ function validateTarget(target: unknown, file: string, prefix: string): void {
   if (flat.transport === undefined)
     throw new ConfigError(file, `${prefix}.transport`, `is required: ${rules.transport.expect}`, 'ssh');
   if (flat.transport === 'ssh') {
-    for (const key of ['host', 'username'])
-      if (flat[key] === undefined) throw new ConfigError(file, `${prefix}.${key}`, 'is required for an ssh target', TARGET_RULES[key]?.example);
+    // username may come from the ssh config's User (else the local user, as ssh(1) does).
+    if (flat.host === undefined) throw new ConfigError(file, `${prefix}.host`, 'is required for an ssh target', rules.host.example);
   }
 }
 
@@ -112,7 +116,7 @@ export function resolveTarget(config: ConfigFile, file: string, name?: string): 
   const chosen = name ?? config.defaultTarget ?? (Object.keys(config.targets).length === 1 ? Object.keys(config.targets)[0] : undefined);
   if (chosen === undefined)
     throw new ConfigError(file, 'defaultTarget', 'is not set and there are several targets: pass --target', Object.keys(config.targets)[0]);
-  const input = config.targets[chosen] as TargetInput | undefined;
+  const input = (Object.hasOwn(config.targets, chosen) ? config.targets[chosen] : undefined) as TargetInput | undefined;
   if (!input) throw new ConfigError(file, `targets.${chosen}`, `does not exist; targets: ${Object.keys(config.targets).join(', ') || '(none)'}`);
   return { name: chosen, target: withDefaults(input) };
 }

@@ -1,0 +1,124 @@
+import { monitorThresholds } from '../../monitor/evaluate.js';
+import { limitsLine, SAMPLE_HEADER, sampleLine } from '../../monitor/format.js';
+import { emptyTally, summarize } from '../../monitor/tally.js';
+import { watch, type WatchResult } from '../../monitor/watch.js';
+import type { DeploymentRecord } from '../../state/types.js';
+import { openTransport } from '../../transport/open.js';
+import type { Transport } from '../../transport/types.js';
+import type { ParsedArgs } from '../args.js';
+import { EXIT, InputError } from '../exit.js';
+import { pickDeployment } from '../open-runner.js';
+import { openSession, type Session } from '../session.js';
+
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+/** A `--minutes` / `--interval` value: a positive, finite number. */
+export function positiveNumber(
+  option: string,
+  value: string | undefined,
+  fallback: number,
+): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n <= 0)
+    throw new InputError(`--${option} must be a positive number, not "${value}"`);
+  return n;
+}
+
+/** Stores how the window ended as facts on the deployment (the export reads them) and events. */
+function record(session: Session, id: string, result: WatchResult): void {
+  const { store, operator } = session;
+  const summary = summarize(result.tally);
+  const breaches = result.breaches.map((b) => b.message).join('; ');
+  // monitorBreaches empty rather than absent: a clean window replaces the breaches of an earlier one.
+  store.recordFacts(id, 'monitor', {
+    monitorStatus: result.status,
+    monitorSummary: summary,
+    monitorBreaches: breaches,
+  });
+  if (result.status === 'breached') {
+    for (const b of result.breaches) store.event(id, 'monitor breach', operator, b.message);
+    // An issue too, so the Execution Log's "Issues Encountered" names it.
+    store.addIssue(id, operator, `post-deployment monitoring: ${breaches}`);
+  } else
+    store.event(
+      id,
+      `monitor ${result.status}`,
+      operator,
+      result.reason ? `${result.reason}; ${summary}` : summary,
+    );
+}
+
+/** Only a succeeded deployment is watched: the breach advice is to roll it back. */
+function pickMonitored(session: Session, id: string | undefined): DeploymentRecord {
+  const deployment = pickDeployment(session, id, (s) => s.store.latest(s.name), 'recorded');
+  if (deployment.status !== 'succeeded')
+    throw new InputError(
+      `deployment ${deployment.id} is ${deployment.status.replace('_', ' ')}: monitor watches a succeeded deployment`,
+    );
+  return deployment;
+}
+
+/**
+ * `monitor [id] [--minutes N] [--interval S]`: the runbook's Post-Deployment
+ * Monitoring, live against its limits. Read-only on the target, so it takes
+ * neither the deploy lock nor the state lock. Exit 0 after a clean window;
+ * 1 on a breach (printing the rollback command) or when the target stopped
+ * answering; 130 on a signal, recorded as `stopped`. Without --headless it
+ * prints the same lines until the TUI embeds it.
+ */
+export async function monitor(args: ParsedArgs, out = process.stdout): Promise<number> {
+  const minutes = positiveNumber('minutes', args.options.minutes, 120);
+  const interval = positiveNumber('interval', args.options.interval, 15);
+  const session = openSession(args.options);
+  let transport: Transport | undefined;
+  let onSignal: (() => void) | undefined;
+  try {
+    const deployment = pickMonitored(session, args.id);
+    transport = await openTransport(session.target);
+    out.write(
+      `Monitoring ${deployment.id} (${deployment.versionTo}) on ${session.name} for ${minutes} min, a sample every ${interval} s\n` +
+        `  ${limitsLine(monitorThresholds(session.target))}\n${SAMPLE_HEADER}\n`,
+    );
+    session.store.event(
+      deployment.id,
+      'monitor started',
+      session.operator,
+      `${minutes} min window, a sample every ${interval} s`,
+    );
+    const tally = emptyTally(Date.now());
+    // main() exits 130 on a signal without waiting for us; SQLite writes are synchronous, so record the stop first.
+    onSignal = () => {
+      tally.endedAt = Date.now();
+      record(session, deployment.id, {
+        status: 'stopped',
+        breaches: [],
+        reason: 'interrupted by a signal',
+        tally,
+      });
+    };
+    for (const signal of SIGNALS) process.prependOnceListener(signal, onSignal);
+    const result = await watch({
+      transport,
+      target: session.target,
+      intervalSeconds: interval,
+      durationMinutes: minutes,
+      tally,
+      onSample: (sample, breaches) =>
+        out.write(
+          `${sampleLine(sample)}\n${breaches.map((b) => `BREACH: ${b.message}\n`).join('')}`,
+        ),
+    });
+    record(session, deployment.id, result);
+    out.write(
+      `Monitoring ${result.status}: ${result.reason ? `${result.reason}; ` : ''}${summarize(result.tally)}\n`,
+    );
+    if (result.status === 'breached')
+      out.write(`Roll back with: cvd-tui rollback ${deployment.id}\n`);
+    return result.status === 'passed' ? EXIT.ok : EXIT.stepFailed;
+  } finally {
+    for (const signal of SIGNALS) if (onSignal) process.off(signal, onSignal);
+    await transport?.close();
+    session.store.close();
+  }
+}

@@ -1,0 +1,182 @@
+import type { TargetConfig } from '../config/types.js';
+import { parseFacts } from '../steps/facts.js';
+import { targetShell } from '../steps/shell.js';
+import { endpoint, tlsAddress } from '../steps/urls.js';
+import { sh } from '../transport/quote.js';
+import type { Transport } from '../transport/types.js';
+
+/** CPU time counters from /proc/stat: all jiffies, and the idle (idle + iowait) ones. */
+export interface CpuCounters {
+  total: number;
+  idle: number;
+}
+
+/**
+ * Where the previous sample left off. Each log is read from its byte offset
+ * onwards, so a sample counts only lines written since the last one; `-1`
+ * (the first sample) starts at the log's current end.
+ */
+export interface MonitorCursor {
+  accessOffset: number;
+  errorOffset: number;
+  /** Absent on the first sample: the script then measures CPU over half a second itself. */
+  cpu?: CpuCounters;
+}
+
+export const FIRST_CURSOR: MonitorCursor = { accessOffset: -1, errorOffset: -1 };
+
+/** One reading of the runbook's Post-Deployment Monitoring metrics; a field is undefined when it was not measured. */
+export interface MonitorSample {
+  at: number;
+  /** /health's HTTP status; 0 when nothing answered. */
+  healthCode?: number;
+  responseMs?: number;
+  /** Requests and 5xx answers in access.log since the previous sample. */
+  requests?: number;
+  serverErrors?: number;
+  cpuPercent?: number;
+  memoryUsedPercent?: number;
+  /** "database is locked" / lock timeout lines in error.log since the previous sample. */
+  dbLocks?: number;
+  /** undefined: publicUrl is not https, so there is no certificate to check. */
+  certOk?: boolean;
+  /** openssl's verify result, e.g. `0 (ok)`, or why there was none. */
+  certDetail?: string;
+  /** The whole sample failed (connection lost, no answer): nothing above was measured. */
+  error?: string;
+  /** Pass to the next sample. */
+  cursor: MonitorCursor;
+}
+
+/**
+ * Prints `NEWOFFSET LINES MATCHES` for the complete lines appended to a log
+ * since OFFSET. A line still being written is left for the next sample, so
+ * it is counted exactly once; a log smaller than OFFSET was rotated or
+ * truncated and is read from its start. awk runs in the C locale so that
+ * length() counts bytes, as the offset does. Read as root, as the runbook
+ * reads the logs (`sudo tail`).
+ */
+const logWindow = (root: string) => String.raw`log_window() {
+  local f=$1 off=$2 mode=$3 size last complete=0
+  size=$(${root}stat -c %s -- "$f" 2>/dev/null) || return 0
+  if [ "$off" -lt 0 ]; then echo "$size 0 0"; return 0; fi
+  [ "$size" -lt "$off" ] && off=0
+  [ "$size" -gt "$off" ] || { echo "$off 0 0"; return 0; }
+  last=$(${root}tail -c +"$size" -- "$f" | head -c 1)
+  [ -z "$last" ] && complete=1
+  ${root}tail -c +$((off + 1)) -- "$f" | head -c $((size - off)) | LC_ALL=C awk -v base="$off" -v complete="$complete" -v mode="$mode" '
+    function take(line) {
+      used += length(line) + 1; lines++
+      if (mode == "access") { if (match(line, /" [0-9][0-9][0-9] /) && substr(line, RSTART + 2, 1) == "5") hits++ }
+      else if (tolower(line) ~ /database is locked|lock timeout|lock wait timeout/) hits++
+    }
+    NR > 1 { take(prev) }
+    { prev = $0 }
+    END { if (NR && complete) take(prev); print base + used, lines + 0, hits + 0 }'
+}`;
+
+const CPU = `cpu() { awk '/^cpu / {print $2+$3+$4+$5+$6+$7+$8+$9, $5+$6}' /proc/stat; }`;
+// /proc/meminfo rather than `free`, which minimal servers may lack; MemAvailable counts reclaimable cache as free.
+const MEMORY = `fact memoryUsedPercent "$(awk '/^MemTotal:/ {t=$2} /^MemAvailable:/ {a=$2} END {if (t) printf "%d", (t - a) * 100 / t}' /proc/meminfo)"`;
+
+/** The openssl lines that verify publicUrl's chain and name; nothing when publicUrl is not https. */
+function certificateLines(target: TargetConfig): string[] {
+  if (new URL(target.publicUrl).protocol !== 'https:') return [];
+  const { host, port } = tlsAddress(target.publicUrl);
+  const bare = host.replace(/^\[(.*)\]$/, '$1');
+  // A valid chain for another name is no valid certificate for this site, so the name is verified too.
+  const name = /^[\d.]+$|:/.test(bare)
+    ? sh`-verify_ip ${bare}`
+    : sh`-servername ${host} -verify_hostname ${host}`;
+  const ca = target.caFile ? sh` -CAfile ${target.caFile}` : '';
+  const connect = sh`timeout 10 openssl s_client -connect ${`${host}:${port}`}`;
+  return [
+    `cert=$(${connect} ${name}${ca} -verify_return_error </dev/null 2>&1)`,
+    `fact cert "$(printf '%s\\n' "$cert" | sed -n 's/^ *Verify return code: //p' | tail -n 1)"`,
+    `fact certError "$(printf '%s\\n' "$cert" | grep -m 1 -iE 'errno|error' | tr -d '\\n' | cut -c 1-160)"`,
+  ];
+}
+
+/**
+ * One read-only script, one round trip: /health's status and time, the new
+ * lines of access.log and error.log, CPU, memory and the certificate, as
+ * CVD-FACT lines. CPU is the busy share since the previous sample's counters
+ * (an average over the whole interval, not a half-second snapshot); the
+ * first sample has none and measures half a second.
+ */
+export function sampleScript(target: TargetConfig, cursor: MonitorCursor): string {
+  const t = targetShell(target);
+  const { logs } = target.paths;
+  return t.script(
+    logWindow(t.rootPrefix),
+    CPU,
+    sh`fact health "$(curl -s -o /dev/null -w '%{http_code} %{time_total}' --max-time 10 ${endpoint(target.appUrl, '/health')} || true)"`,
+    sh`fact access "$(log_window ${`${logs}/access.log`} ${cursor.accessOffset} access)"`,
+    sh`fact errorLog "$(log_window ${`${logs}/error.log`} ${cursor.errorOffset} locks)"`,
+    ...(cursor.cpu ? [] : ['fact cpuStart "$(cpu)"', 'sleep 0.5']),
+    'fact cpu "$(cpu)"',
+    MEMORY,
+    ...certificateLines(target),
+  );
+}
+
+const numbers = (value: string | undefined): number[] | undefined => {
+  const parts = (value ?? '').trim().split(/\s+/).filter(Boolean).map(Number);
+  return parts.length && parts.every(Number.isFinite) ? parts : undefined;
+};
+
+const counters = (value: string | undefined): CpuCounters | undefined => {
+  const n = numbers(value);
+  return n?.length === 2 ? { total: n[0]!, idle: n[1]! } : undefined;
+};
+
+/** Reads the script's facts into a sample; a fact that is missing or garbled leaves its field undefined. */
+export function parseSample(output: string, cursor: MonitorCursor, at = Date.now()): MonitorSample {
+  const facts = parseFacts(output);
+  const next: MonitorCursor = { ...cursor };
+  const sample: MonitorSample = { at, cursor: next };
+  const health = numbers(facts.health);
+  if (health?.length === 2)
+    [sample.healthCode, sample.responseMs] = [health[0]!, Math.round(health[1]! * 1000)];
+  const access = numbers(facts.access);
+  if (access?.length === 3)
+    [next.accessOffset, sample.requests, sample.serverErrors] = access as [number, number, number];
+  const errorLog = numbers(facts.errorLog);
+  if (errorLog?.length === 3)
+    [next.errorOffset, , sample.dbLocks] = errorLog as [number, number, number];
+  const before = cursor.cpu ?? counters(facts.cpuStart);
+  const now = counters(facts.cpu);
+  if (now) next.cpu = now;
+  if (before && now && now.total > before.total)
+    sample.cpuPercent = Math.round(
+      100 * (1 - (now.idle - before.idle) / (now.total - before.total)),
+    );
+  const memory = numbers(facts.memoryUsedPercent);
+  if (memory?.length === 1) sample.memoryUsedPercent = memory[0];
+  if (facts.cert !== undefined) {
+    sample.certOk = /^0 \(ok\)/.test(facts.cert);
+    sample.certDetail =
+      facts.cert || `no TLS handshake${facts.certError ? `: ${facts.certError}` : ''}`;
+  }
+  return sample;
+}
+
+/** Takes one sample over the transport; a lost connection or a hung target is reported as the sample's error. */
+export async function takeSample(
+  transport: Transport,
+  target: TargetConfig,
+  cursor: MonitorCursor,
+): Promise<MonitorSample> {
+  const at = Date.now();
+  const result = await transport.exec(sampleScript(target, cursor), { timeoutMs: 30_000 });
+  const { outcome } = result;
+  if (outcome.kind === 'exited') return parseSample(result.output, cursor, at);
+  return {
+    at,
+    cursor,
+    error:
+      outcome.kind === 'lost'
+        ? `connection lost: ${outcome.reason}`
+        : 'the target did not answer within 30 s',
+  };
+}
