@@ -1,0 +1,72 @@
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { tickItem } from '../../src/engine/deployment.js';
+import { buildExecutionLog } from '../../src/export/build.js';
+import { toMarkdown } from '../../src/export/markdown.js';
+import { StateStore } from '../../src/state/store.js';
+import { CHECKLIST } from '../../src/steps/checklist.js';
+import { DEPLOY_STEPS, ROLLBACK_STEPS } from '../../src/steps/index.js';
+
+const GOLDEN = new URL('../golden/execution-log.md', import.meta.url);
+let clock = Date.UTC(2026, 10, 27, 22, 0, 0);
+const tick = (seconds = 1) => vi.setSystemTime((clock += seconds * 1000));
+
+beforeAll(() => {
+  vi.useFakeTimers({ toFake: ['Date'] });
+  tick(0);
+});
+afterAll(() => vi.useRealTimers());
+
+/** A deployment with a retried step, a skipped step and a rollback, recorded through the real store. */
+function recordDeployment(store: StateStore): void {
+  const id = '20261127_220000_ab12';
+  store.createDeployment({ id, target: 'prod', operator: 'alice', jumpHost: 'jump-1', versionFrom: 'v1.0.0', versionTo: 'v1.0.2', startedAt: Date.now() });
+  for (const item of CHECKLIST) {
+    tick();
+    if (item.id === 'tech.4') store.tick(id, { itemId: item.id, checked: false, by: null, evidence: '12 days remaining', evidenceOk: false, reason: null });
+    tickItem(store, id, item.id, { checked: true, by: 'alice', reason: item.id === 'tech.4' ? 'renewal booked for tomorrow, approved by ops' : undefined });
+  }
+  const run = (stepId: string, status: 'succeeded' | 'failed', lines: string[], summary: string, exitCode = status === 'succeeded' ? 0 : 1) => {
+    tick();
+    const attempt = store.beginAttempt(id, stepId, `echo step ${stepId}`, 'alice', 'step started');
+    store.appendOutput(id, stepId, attempt, lines);
+    tick(2);
+    store.finishAttempt(id, stepId, attempt, { status, exitCode, summary });
+  };
+  for (const step of DEPLOY_STEPS) {
+    if (step.id === '3.2') run('3.2', 'failed', ['=== Running Health Checks ===', 'CVD-FACT healthCode=000'], 'http://localhost:5000/health did not answer 200: expected 200, got 000');
+    if (step.id === '4.3') {
+      tick();
+      store.skip(id, '4.3', 'PWA checked by hand on a phone', 'alice');
+      continue;
+    }
+    if (step.id === '5.3') {
+      run('5.3', 'failed', ['Detailed health: {"status":"degraded"}'], 'final health check: status is degraded, not healthy');
+      break;
+    }
+    run(step.id, 'succeeded', [`=== ${step.title} ===`, 'ok'], `${step.title} done`);
+  }
+  store.recordFacts(id, '2.3', { migrationStarted: 'v1.0.1', integrity: 'ok', serviceState: 'active', errorCount: '0' });
+  store.addIssue(id, 'alice', 'Final health check degraded after deploy');
+  store.setMode(id, 'rollback', 'alice');
+  for (const step of ROLLBACK_STEPS) run(step.id, 'succeeded', [`${step.title}: done`], `${step.title} done`);
+  store.setResolution(id, 'Rolled back to v1.0.0; database restored from pre_deploy_20261127_220000_ab12.db');
+  tick();
+  store.setStatus(id, 'rolled_back', 'alice');
+}
+
+describe('Markdown execution log', () => {
+  it('matches the golden file for a deployment with a retried step, a skipped step and a rollback', () => {
+    const store = StateStore.open(join(mkdtempSync(join(tmpdir(), 'cvd-golden-')), 'state.db'));
+    recordDeployment(store);
+    const markdown = toMarkdown(buildExecutionLog(store, '20261127_220000_ab12'));
+    store.close();
+    if (process.env.UPDATE_GOLDEN || !existsSync(GOLDEN)) writeFileSync(GOLDEN, markdown);
+    expect(markdown).toBe(readFileSync(GOLDEN, 'utf8'));
+    expect(markdown).toContain('| 3.2 | Health Check Verification | succeeded | 2 |');
+    expect(markdown).toContain('skipped: PWA checked by hand on a phone');
+    expect(markdown).toContain('- Resolution: Rolled back to v1.0.0');
+  });
+});
