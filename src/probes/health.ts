@@ -1,0 +1,130 @@
+import type { Socket } from 'node:net';
+import { Agent, request } from 'undici';
+import type { TargetConfig } from '../config/types.js';
+import { endpoint } from '../steps/urls.js';
+import { healthStatus } from '../steps/verify.js';
+import type { Transport } from '../transport/types.js';
+
+/** The three endpoints the runbook checks, in the order the Health pane shows them. */
+export const HEALTH_ENDPOINTS = [
+  { name: 'health', path: '/health' },
+  { name: 'detailed', path: '/health/detailed' },
+  { name: 'database', path: '/health/database' },
+] as const;
+
+export interface HealthReading {
+  name: (typeof HEALTH_ENDPOINTS)[number]['name'];
+  path: string;
+  /** HTTP status; undefined when nothing answered. */
+  code?: number;
+  latencyMs?: number;
+  /** `/health/detailed`'s `status` field. */
+  status?: string;
+  error?: string;
+}
+
+export interface HealthSample {
+  at: number;
+  /** How the probe reached the app: straight from the jump host, or through the SSH connection. */
+  via: 'direct' | 'tunnel';
+  readings: HealthReading[];
+}
+
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '::1', '[::1]']);
+
+/**
+ * The app listens on the server's loopback in the runbook (localhost:5000),
+ * which the jump host cannot reach: tunnel through the SSH connection when
+ * the transport can. A local target (the demo) is reached directly.
+ */
+export function needsTunnel(target: TargetConfig, transport: Transport): boolean {
+  const host = new URL(target.appUrl).hostname;
+  return (
+    target.transport === 'ssh' && LOOPBACK.has(host) && typeof transport.forward === 'function'
+  );
+}
+
+/** An undici dispatcher whose every connection is a channel through the transport. */
+function tunnelAgent(transport: Transport, target: TargetConfig): Agent {
+  const url = new URL(target.appUrl);
+  const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
+  return new Agent({
+    connect: (_options, callback) => {
+      transport.forward!(url.hostname, port).then(
+        // undici drives the stream through the Duplex interface it shares with a Socket.
+        (stream) => callback(null, stream as Socket),
+        (error: Error) => callback(error, null),
+      );
+    },
+  });
+}
+
+export async function readEndpoint(
+  base: string,
+  e: (typeof HEALTH_ENDPOINTS)[number],
+  dispatcher: Agent,
+  timeoutMs: number,
+): Promise<HealthReading> {
+  const started = performance.now();
+  try {
+    const response = await request(endpoint(base, e.path), {
+      dispatcher,
+      headersTimeout: timeoutMs,
+      bodyTimeout: timeoutMs,
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    const body = (await response.body.text()).slice(0, 4096);
+    const latencyMs = Math.round(performance.now() - started);
+    const reading: HealthReading = {
+      name: e.name,
+      path: e.path,
+      code: response.statusCode,
+      latencyMs,
+    };
+    return e.name === 'detailed' ? { ...reading, status: healthStatus(body) } : reading;
+  } catch (error) {
+    const err = error as Error;
+    const message =
+      err.name === 'TimeoutError'
+        ? `no answer within ${timeoutMs} ms`
+        : ((err.cause as Error | undefined)?.message ?? err.message);
+    return { name: e.name, path: e.path, error: message };
+  }
+}
+
+export interface HealthProbeOptions {
+  /** @default 3000 */
+  intervalMs?: number;
+  /** Per request. @default 2000 */
+  timeoutMs?: number;
+}
+
+/** Polls the health endpoints with undici; returns a function that stops polling and closes the connections. */
+export function startHealthProbe(
+  transport: Transport,
+  target: TargetConfig,
+  onSample: (sample: HealthSample) => void,
+  options: HealthProbeOptions = {},
+): () => void {
+  const via = needsTunnel(target, transport) ? 'tunnel' : 'direct';
+  // Short keep-alive: one connection serves the three requests of a poll, then idles out.
+  const agent =
+    via === 'tunnel' ? tunnelAgent(transport, target) : new Agent({ keepAliveTimeout: 1000 });
+  const timeoutMs = options.timeoutMs ?? 2000;
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  const tick = async () => {
+    const readings = await Promise.all(
+      HEALTH_ENDPOINTS.map((e) => readEndpoint(target.appUrl, e, agent, timeoutMs)),
+    );
+    if (stopped) return;
+    onSample({ at: Date.now(), via, readings });
+    timer = setTimeout(() => void tick(), options.intervalMs ?? 3000);
+  };
+  void tick();
+  return () => {
+    stopped = true;
+    clearTimeout(timer);
+    void agent.destroy().catch(() => undefined);
+  };
+}

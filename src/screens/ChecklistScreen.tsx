@@ -1,0 +1,134 @@
+import { Box, Text } from 'ink';
+import { Footer } from '../components/Footer.js';
+import { Frame } from '../components/Frame.js';
+import { Header } from '../components/Header.js';
+import { useCursor } from '../components/use-cursor.js';
+import type { ChecklistRecord } from '../state/types.js';
+import { CHECKLIST, type ChecklistItem } from '../steps/checklist.js';
+import { useTui } from '../tui/context.js';
+import { clock, fit } from '../tui/format.js';
+import { continueFromChecklist, toggleItem } from '../tui/intents/checklist.js';
+import { color } from '../tui/theme.js';
+import { useKeys } from '../tui/use-keys.js';
+import { useTerminalSize } from '../tui/use-terminal-size.js';
+
+const GROUPS = [...new Set(CHECKLIST.map((i) => i.group))];
+/** Labels of the items with evidence are padded to one column; the others need no room beside them. */
+const EVIDENCE_LABEL = Math.max(
+  ...CHECKLIST.filter((i) => i.evaluate).map((i) => `${i.id} ${i.label}`.length),
+);
+
+function ItemRow({
+  item,
+  record,
+  selected,
+  labelWidth,
+}: {
+  item: ChecklistItem;
+  record?: ChecklistRecord;
+  selected: boolean;
+  labelWidth: number;
+}) {
+  const red = record?.evidenceOk === false;
+  const box = record?.checked ? '[x]' : '[ ]';
+  return (
+    <Text wrap="truncate-end" bold={selected}>
+      <Text color={color('accent')}>{selected ? '▸ ' : '  '}</Text>
+      <Text color={red ? color('error') : record?.checked ? color('ok') : undefined}>
+        {box}{' '}
+        {record?.evidence
+          ? fit(`${item.id} ${item.label}`, labelWidth).padEnd(labelWidth)
+          : `${item.id} ${item.label}`}
+      </Text>
+      {record?.evidence ? (
+        <Text color={color(red ? 'error' : 'ok')}>
+          {' '}
+          {red ? '✗' : '✓'} {record.evidence}
+        </Text>
+      ) : null}
+    </Text>
+  );
+}
+
+/** Who ticked the item under the cursor and when, its evidence in full, and the reason of a red one. */
+function Detail({ item, record }: { item: ChecklistItem; record?: ChecklistRecord }) {
+  const parts = [
+    record?.checked ? `ticked by ${record.by} at ${clock(record.at)}` : 'not ticked',
+    record?.reason ? `reason: ${record.reason}` : undefined,
+    record?.evidence
+      ? `evidence: ${record.evidence}${record.evidenceOk === false ? ' (check failed)' : ''}`
+      : undefined,
+  ];
+  return (
+    <Text color={color('muted')} wrap="truncate-end">
+      {item.id}: {parts.filter(Boolean).join(' · ')}
+    </Text>
+  );
+}
+
+/**
+ * The runbook's Pre-Deployment Checklist in its three groups. Space ticks
+ * the item under the cursor; items the tool verified show their evidence and
+ * turn red when the check failed; Enter opens phase 1 once every item is ticked.
+ */
+export function ChecklistScreen() {
+  const { state, core } = useTui();
+  const { columns } = useTerminalSize();
+  const cursor = useCursor(CHECKLIST.length);
+  const records = new Map(state.checklist.map((c) => [c.itemId, c]));
+  const item = CHECKLIST[cursor.index]!;
+  useKeys((action) => {
+    if (action === 'up') cursor.move(-1);
+    if (action === 'down') cursor.move(1);
+    if (action === 'tick') toggleItem(core, CHECKLIST[cursor.current()]!.id);
+    if (action === 'continue') continueFromChecklist(core);
+  }, !state.overlay && !state.busy);
+  const ticked = CHECKLIST.filter((i) => records.get(i.id)?.checked).length;
+  const labelWidth = Math.min(EVIDENCE_LABEL, Math.max(30, columns - 36));
+  return (
+    <Frame>
+      <Header title="cvd-tui Checklist" width={columns} />
+      <Text bold>
+        Pre-Deployment Checklist{' '}
+        <Text color={color(ticked === CHECKLIST.length ? 'ok' : 'muted')}>
+          ({ticked}/{CHECKLIST.length} ticked)
+        </Text>
+      </Text>
+      <Box flexDirection="column" flexGrow={1}>
+        {GROUPS.map((group) => (
+          <Box key={group} flexDirection="column">
+            <Text color={color('accent')}>{group}</Text>
+            {CHECKLIST.filter((i) => i.group === group).map((i) => (
+              <ItemRow
+                key={i.id}
+                item={i}
+                record={records.get(i.id)}
+                selected={i.id === item.id}
+                labelWidth={labelWidth}
+              />
+            ))}
+          </Box>
+        ))}
+        <Detail item={item} record={records.get(item.id)} />
+      </Box>
+      <Footer
+        width={columns}
+        hints={[
+          { action: 'up', key: '↑↓', label: 'move' },
+          { action: 'tick', label: 'tick' },
+          {
+            action: 'continue',
+            label:
+              ticked === CHECKLIST.length
+                ? 'continue to phase 1'
+                : 'continue (once all are ticked)',
+            short: 'continue',
+          },
+          { action: 'export', label: 'export' },
+          { action: 'help', label: 'help' },
+          { action: 'quit', label: 'quit' },
+        ]}
+      />
+    </Frame>
+  );
+}

@@ -1,0 +1,45 @@
+import { FOOTER_ROWS } from '../components/Footer.js';
+
+/** Sizes of the phase screen's parts, in columns and rows (borders included). */
+export interface PhaseLayout {
+  width: number;
+  stepsWidth: number;
+  sideWidth: number;
+  /** The step list and the Resources/Health column beside it. */
+  topHeight: number;
+  resourcesHeight: number;
+  healthHeight: number;
+  /** The current step: one status line, the rest its command. */
+  currentRows: number;
+  logsHeight: number;
+}
+
+/** Every phase and step listed: 5 phase lines and 17 steps, plus the pane's borders. */
+const ALL_STEPS_HEIGHT = 24;
+/** The step list when only the current phase is expanded (5 phases + at most 4 steps, borders). */
+const COMPACT_HEIGHT = 11;
+
+/**
+ * Fits the phase screen to the terminal. At 80×24 the Logs pane keeps five
+ * lines; extra height goes first to the Logs pane and the command, and to
+ * listing every step once the Logs pane can still keep a dozen lines.
+ */
+export function phaseLayout(columns: number, rows: number): PhaseLayout {
+  const usable = Math.max(18, rows - 1);
+  const width = Math.max(60, columns);
+  const currentRows = usable >= 40 ? 5 : usable >= 28 ? 3 : 2;
+  const fixed = 1 + currentRows + FOOTER_ROWS;
+  const topHeight = usable - fixed - ALL_STEPS_HEIGHT >= 14 ? ALL_STEPS_HEIGHT : COMPACT_HEIGHT;
+  const stepsWidth = Math.min(64, Math.max(40, Math.floor(width * 0.46)));
+  const resourcesHeight = 6;
+  return {
+    width,
+    stepsWidth,
+    sideWidth: width - stepsWidth,
+    topHeight,
+    resourcesHeight,
+    healthHeight: topHeight - resourcesHeight,
+    currentRows,
+    logsHeight: Math.max(4, usable - fixed - topHeight),
+  };
+}

@@ -1,0 +1,47 @@
+import type { TuiCore } from '../core.js';
+import type { Overlay, UiState } from '../state.js';
+import { tickWithReason } from './checklist.js';
+import { interrupt } from './exit.js';
+import { retry, rollback, skip } from './phase.js';
+import { abandon, rollbackUnfinished } from './start.js';
+
+type Confirm = Extract<Overlay, { kind: 'confirm' }>;
+type Reason = Extract<Overlay, { kind: 'reason' }>;
+
+/** `y` on a confirm prompt. */
+export function confirmed(core: TuiCore, state: UiState, overlay: Confirm): void {
+  core.dispatch({ type: 'close-overlay' });
+  switch (overlay.intent) {
+    case 'rollback':
+      return void rollback(core);
+    case 'rollback-unfinished':
+      if (state.start.unfinished) void rollbackUnfinished(core, state.start.unfinished);
+      return;
+    case 'interrupt':
+      return interrupt(core, true);
+    case 'rerun':
+      return void retry(core, true);
+  }
+}
+
+/** `n` or Esc on a confirm prompt. */
+export function declined(core: TuiCore, overlay: Confirm): void {
+  core.dispatch({ type: 'close-overlay' });
+  if (overlay.intent === 'rollback' || overlay.intent === 'rollback-unfinished')
+    core.notify('Roll back cancelled: nothing was changed', 'info');
+}
+
+/** Enter on a reason prompt. */
+export function reasonGiven(core: TuiCore, state: UiState, overlay: Reason, reason: string): void {
+  core.dispatch({ type: 'close-overlay' });
+  switch (overlay.intent) {
+    case 'skip':
+      return void skip(core, reason);
+    case 'tick':
+      if (overlay.itemId) tickWithReason(core, overlay.itemId, reason);
+      return;
+    case 'abandon':
+      if (state.start.unfinished) void abandon(core, state.start.unfinished, reason, state.start);
+      return;
+  }
+}

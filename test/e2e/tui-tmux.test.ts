@@ -1,0 +1,153 @@
+/**
+ * The built cvd-tui in a real terminal: tmux, on its own server socket, one
+ * key per send-keys, the screen read with capture-pane and polled (no fixed
+ * sleeps). `npm test` builds before it runs.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadTarget } from '../../src/config/load.js';
+import { stopDemoService } from '../../src/demo/build.js';
+import { shq } from '../../src/transport/quote.js';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const SOCKET = `cvd-tui-e2e-${process.pid}-${Date.now()}`;
+const dirs: string[] = [];
+
+const tmux = (...args: string[]) =>
+  execFileSync('tmux', ['-L', SOCKET, ...args], { encoding: 'utf8' });
+
+/** Starts `cvd-tui args…` in a new detached session; the pane stays after it exits, showing `EXIT=<code>`. */
+function launch(session: string, size: [number, number], args: string[]): void {
+  // CI would make Ink print only the last frame; FORCE_COLOR would defeat NO_COLOR-free reading. Neither belongs here.
+  const command = `cd ${shq(ROOT)} && env -u CI -u FORCE_COLOR node bin/cvd-tui.js ${args.map(shq).join(' ')}; echo "EXIT=$?"; sleep 600`;
+  tmux('new-session', '-d', '-s', session, '-x', String(size[0]), '-y', String(size[1]), command);
+}
+
+const capture = (session: string) => tmux('capture-pane', '-p', '-t', session);
+
+/** Polls the screen until it shows `expected` (every pattern, for a list); returns the screen. */
+async function screen(
+  session: string,
+  expected: string | RegExp | RegExp[],
+  timeoutMs = 20_000,
+): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  const shows = (text: string) =>
+    typeof expected === 'string'
+      ? text.includes(expected)
+      : (Array.isArray(expected) ? expected : [expected]).every((p) => p.test(text));
+  for (;;) {
+    const text = capture(session);
+    if (shows(text)) return text;
+    if (Date.now() > deadline)
+      throw new Error(`screen did not show ${String(expected)} within ${timeoutMs} ms:\n${text}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** One key per send-keys, as an operator types. */
+const press = (session: string, ...keys: string[]) =>
+  keys.forEach((key) => tmux('send-keys', '-t', session, key));
+
+function demoDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'cvd-e2e-'));
+  dirs.push(dir);
+  return join(dir, 'demo');
+}
+
+/** Start screen → checklist ticked with Space → phase screen. */
+async function throughChecklist(session: string): Promise<void> {
+  await screen(session, '▸ v1.0.1');
+  press(session, 'Enter');
+  await screen(session, 'Pre-Deployment Checklist (0/12 ticked)');
+  // Keys typed faster than the screen redraws still count one by one.
+  for (let i = 0; i < 12; i++) press(session, 'Space', 'j');
+  await screen(session, '(12/12 ticked)');
+  press(session, 'Enter');
+  await screen(session, '1.1 Environment Verification — next');
+}
+
+describe('cvd-tui in tmux', () => {
+  afterAll(async () => {
+    try {
+      tmux('kill-server');
+    } catch {
+      // The server is already gone.
+    }
+    for (const dir of dirs) {
+      await stopDemoService(join(dir, 'demo')).catch(() => undefined);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('deploys v1.0.1 to a fresh demo target with keystrokes only, showing the three panes', async () => {
+    const dir = demoDir();
+    launch('deploy', [100, 30], ['demo', '--dir', dir]);
+    await throughChecklist('deploy');
+    press('deploy', 'A');
+    await screen('deploy', 'Phase 1 complete');
+    press('deploy', 'A');
+    await screen('deploy', 'Phase 2 complete');
+    press('deploy', 'A');
+    await screen('deploy', 'Phase 3 complete');
+    // The three panes, read from the terminal. The app was down in phase 2: wait for the next health poll.
+    await screen('deploy', [
+      /─ Resources ─[\s\S]*disk \/\s+\d+%\s+app fs\s+\d+%/,
+      /memory\s+\d+%\s+cpu\s+\d+%/,
+      /─ Health ─[\s\S]*\/health\s+200 \d+ ms/,
+      /\/health\/detailed\s+healthy \(200\)/,
+      /\/health\/database\s+200 \d+ ms/,
+      /━ Logs ━[\s\S]*✓ 3\.4 succeeded: HTTPS working/,
+      /✓ 3 Service Restart and Verification/,
+    ]);
+    press('deploy', 'A');
+    await screen('deploy', 'Phase 4 complete');
+    press('deploy', 'A');
+    const summary = await screen('deploy', 'Deployment succeeded in');
+    expect(summary).toContain('Verification Checklist');
+    expect(summary).toMatch(/\[x\] Health endpoints responding/);
+    press('deploy', 'q');
+    const after = await screen('deploy', 'EXIT=0');
+    expect(after).toMatch(/Deployment \d{8}_\d{6}_[0-9a-f]{4}: succeeded/);
+    const health = await fetch(`${loadTarget(join(dir, 'cvd-tui.json')).target.appUrl}/health`);
+    expect(await health.json()).toMatchObject({ version: 'v1.0.1' });
+  });
+
+  it('q mid-phase, then cvd-tui with no command resumes from the start screen to success (80×24)', async () => {
+    const dir = demoDir();
+    launch('first', [80, 24], ['demo', '--dir', dir]);
+    await throughChecklist('first');
+    press('first', 'Enter');
+    await screen('first', '1.2 Create Deployment Directory — next');
+    press('first', 'q');
+    const quit = await screen('first', 'EXIT=1');
+    const id = /Deployment (\d{8}_\d{6}_[0-9a-f]{4}) is paused/.exec(quit)?.[1];
+    expect(id).toBeDefined();
+    // tmux wraps the long line at 80 columns: join the screen's lines before reading the hint.
+    expect(quit.replace(/\n/g, '')).toContain(
+      `Resume with: cvd-tui resume ${id} --config ${dir}/cvd-tui.json --state ${dir}/state.db`,
+    );
+
+    launch(
+      'again',
+      [80, 24],
+      ['--config', join(dir, 'cvd-tui.json'), '--state', join(dir, 'state.db')],
+    );
+    const start = await screen('again', `Unfinished deployment ${id}`);
+    expect(start).toMatch(/▸ Resume\n\s+Roll back\n\s+Abandon/);
+    press('again', 'Enter');
+    await screen('again', 'nothing was left running on the target');
+    for (const phase of [1, 2, 3, 4]) {
+      press('again', 'A');
+      await screen('again', `Phase ${phase} complete`);
+    }
+    press('again', 'A');
+    await screen('again', 'Deployment succeeded in');
+    press('again', 'q');
+    await screen('again', 'EXIT=0');
+  });
+});

@@ -1,0 +1,111 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadTarget } from '../../src/config/load.js';
+import type { TargetConfig } from '../../src/config/types.js';
+import { buildDemoTarget, stopDemoService, type DemoTarget } from '../../src/demo/build.js';
+import { StateStore } from '../../src/state/store.js';
+import { LocalTransport } from '../../src/transport/local.js';
+import type { Transport } from '../../src/transport/types.js';
+import { App } from '../../src/tui/App.js';
+import { TuiProvider } from '../../src/tui/context.js';
+import type { TuiCore } from '../../src/tui/core.js';
+import type { ProbeIntervals, TuiDeps, TuiExit, TuiRequest } from '../../src/tui/deps.js';
+import { prepareTui } from '../../src/tui/prepare.js';
+import { KEY, renderScreen, type TestScreen } from '../helpers/ink.js';
+import { waitFor } from '../helpers/wait.js';
+
+/** The local transport, each command started `ms` later. */
+function slowed(inner: Transport, ms: number): Transport {
+  return {
+    description: inner.description,
+    exec: async (command, options) => {
+      await new Promise((resolve) => setTimeout(resolve, ms));
+      return inner.exec(command, options);
+    },
+    close: () => inner.close(),
+  };
+}
+
+/** Fast probes: the panes fill within a second. */
+export const FAST_PROBES: ProbeIntervals = { resourcesMs: 400, healthMs: 400, logMs: 200 };
+
+export interface Opened {
+  screen: TestScreen;
+  core: TuiCore;
+}
+
+/** A real demo target, a real SQLite state file and the local transport: the TUI as runTui builds it, minus the terminal. */
+export interface TuiHarness {
+  demo: DemoTarget;
+  dir: string;
+  target: TargetConfig;
+  store: StateStore;
+  exits: TuiExit[];
+  exportDir: string;
+  /** `slowMs` delays every command on the target: a step then runs long enough to be interrupted. */
+  open(
+    request: TuiRequest,
+    size?: { columns: number; rows: number },
+    slowMs?: number,
+  ): Promise<Opened>;
+  /** Unmounts the screen, waiting for running work first (it writes to the store). */
+  close(opened: Opened): Promise<void>;
+  cleanup(): Promise<void>;
+}
+
+export async function demoHarness(probes: ProbeIntervals | false = false): Promise<TuiHarness> {
+  const dir = mkdtempSync(join(tmpdir(), 'cvd-tui-'));
+  const demo = await buildDemoTarget(join(dir, 'demo'));
+  const { target, name } = loadTarget(demo.configPath);
+  const store = StateStore.open(join(dir, 'state.db'));
+  const local = new LocalTransport();
+  const exits: TuiExit[] = [];
+  const deps = (slowMs = 0): TuiDeps => ({
+    store,
+    transport: slowMs ? slowed(local, slowMs) : local,
+    target,
+    targetName: name,
+    operator: 'alice',
+    jumpHost: hostname(),
+    secrets: {},
+    resumeFlags: ['--config', demo.configPath, '--state', join(dir, 'state.db')],
+    takeOverLock: false,
+    exportDir: dir,
+    probes,
+    onExit: (exit) => void exits.push(exit),
+  });
+  return {
+    demo,
+    dir,
+    target,
+    store,
+    exits,
+    exportDir: dir,
+    async open(request, size, slowMs) {
+      const prepared = await prepareTui(deps(slowMs), request);
+      const screen = await renderScreen(
+        <TuiProvider core={prepared.core} initial={prepared.initial} begin={prepared.begin}>
+          <App />
+        </TuiProvider>,
+        size,
+      );
+      return { screen, core: prepared.core };
+    },
+    async close({ screen, core }) {
+      await waitFor(() => !core.busy, 30_000);
+      await screen.unmount();
+    },
+    async cleanup() {
+      await stopDemoService(demo.dir);
+      store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Ticks the whole checklist from the top (the cursor starts on auth.1). */
+export async function tickAll(ui: Opened): Promise<void> {
+  for (let i = 0; i < 12; i++) await ui.screen.press(KEY.space, 'j');
+  await ui.screen.waitFor('(12/12 ticked)');
+}

@@ -1,0 +1,105 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { KEY } from '../helpers/ink.js';
+import { waitFor } from '../helpers/wait.js';
+import { demoHarness, tickAll, type TuiHarness } from './harness.js';
+
+/** q leaves a paused deployment resumable; cvd-tui with no command then offers Resume (selected), Roll back, Abandon. */
+describe('TUI: quit, resume, abandon, Ctrl-C', () => {
+  let h: TuiHarness;
+  let id = '';
+
+  beforeAll(async () => {
+    h = await demoHarness();
+  });
+  afterAll(async () => {
+    await h.cleanup();
+  });
+
+  it('q mid-phase leaves with exit 1 and the command to resume', async () => {
+    const ui = await h.open({ command: 'deploy', version: 'v1.0.1' });
+    await ui.screen.waitFor('Pre-Deployment Checklist');
+    await tickAll(ui);
+    await ui.screen.press(KEY.enter);
+    await ui.screen.waitFor('1.1 Environment Verification — next');
+    await ui.screen.press(KEY.enter);
+    await ui.screen.waitFor('1.2 Create Deployment Directory — next');
+    id = ui.core.runner!.deployment.id;
+    await ui.screen.press('q');
+    expect(h.exits.pop()).toEqual({
+      code: 1,
+      message: expect.stringContaining(
+        `Resume with: cvd-tui resume ${id} --config ${h.demo.configPath} --state ${h.dir}/state.db`,
+      ),
+      stepRunning: false,
+    });
+    await h.close(ui);
+    expect(h.store.deployment(id)!.status).toBe('in_progress');
+  });
+
+  it('no command: the start screen offers Resume (selected), Roll back, Abandon, in that order', async () => {
+    const ui = await h.open({ command: undefined });
+    const frame = await ui.screen.waitFor(`Unfinished deployment ${id}`);
+    expect(frame).toMatch(/▸ Resume\n\s+Roll back\n\s+Abandon/);
+    expect(frame).toMatch(/Deploy\s+v1\.0\.1/);
+    await ui.screen.press('j', 'j');
+    await ui.screen.waitFor('▸ Abandon');
+    await ui.screen.press('k', 'k');
+    await ui.screen.waitFor('▸ Resume');
+    await ui.screen.press(KEY.enter);
+    await ui.screen.waitFor('nothing was left running on the target');
+    expect(ui.screen.frame()).toMatch(/✓ 1\.1 Environment Verification/);
+    // Ctrl-C with nothing running: exit 130 at once, state saved.
+    await ui.screen.press(KEY.ctrlC);
+    expect(h.exits.pop()).toMatchObject({
+      code: 130,
+      message: expect.stringContaining(`cvd-tui resume ${id}`),
+      stepRunning: false,
+    });
+    await h.close(ui);
+  });
+
+  it('Ctrl-C while a step runs asks first: n keeps waiting; y leaves with 130, the step still running', async () => {
+    const ui = await h.open({ command: 'resume' }, undefined, 400);
+    await ui.screen.waitFor('nothing was left running on the target');
+    await ui.screen.press(KEY.enter);
+    await ui.screen.waitFor('1.2 Create Deployment Directory — running');
+    await ui.screen.press(KEY.ctrlC);
+    await ui.screen.waitFor('A step is running. Stop waiting and quit?');
+    await ui.screen.press('n');
+    await ui.screen.waitFor('1.3 Backup Current System — next');
+    expect(h.exits).toHaveLength(0);
+    await ui.screen.press(KEY.enter);
+    await ui.screen.waitFor('1.3 Backup Current System — running');
+    await ui.screen.press(KEY.ctrlC);
+    await ui.screen.waitFor('Stop waiting and quit?');
+    await ui.screen.press('y');
+    expect(h.exits.pop()).toEqual({
+      code: 130,
+      message: expect.stringContaining(`cvd-tui resume ${id}`),
+      stepRunning: true,
+    });
+    // The step goes on; the harness waits for it before unmounting.
+    await h.close(ui);
+    expect(h.store.attempts(id).find((a) => a.stepId === '1.3')?.status).toBe('succeeded');
+  });
+
+  it('Abandon asks a reason, records it, and the start screen then offers a new deployment', async () => {
+    const ui = await h.open({ command: undefined });
+    await ui.screen.waitFor('▸ Resume');
+    await ui.screen.press('j', 'j', KEY.enter);
+    await ui.screen.waitFor(`Abandon ${id} — reason:`);
+    await ui.screen.type('change window closed');
+    await ui.screen.press(KEY.enter);
+    const frame = await ui.screen.waitFor('Version to deploy');
+    expect(frame).toContain(`Deployment ${id} abandoned: change window closed`);
+    await waitFor(() => h.store.deployment(id)!.status === 'abandoned');
+    expect(
+      h.store
+        .events(id)
+        .some((e) => e.type === 'status abandoned' && e.detail === 'change window closed'),
+    ).toBe(true);
+    await ui.screen.press('q');
+    expect(h.exits.pop()).toMatchObject({ code: 0 });
+    await h.close(ui);
+  });
+});
