@@ -33,8 +33,12 @@ export function targetShell(target: TargetConfig) {
     /** Prefix for one root command whose arguments the caller quotes itself. */
     rootPrefix: target.useSudo ? 'sudo -n -- ' : '',
     serviceAsRoot: (action: string) => asRoot(service(action)),
-    /** Runs as the app user inside the app directory (sudo keeps the working directory). */
-    inApp: (command: string) => sh`cd -- ${target.paths.app} && ` + asApp(command),
+    /**
+     * Runs as the app user inside the app directory (sudo keeps the working
+     * directory). A subshell, so `inApp(a || b) | c` pipes the whole of it;
+     * the leading space keeps `$(` + `(` from reading as arithmetic `$((`.
+     */
+    inApp: (command: string) => ` (${sh`cd -- ${target.paths.app} && `}${asApp(command)})`,
     /** `curl` options for the public HTTPS address (the demo trusts its own CA). */
     curlTls,
     script: (...lines: string[]) =>
