@@ -36,6 +36,13 @@ export interface SshOptions {
   keepaliveCountMax?: number;
   /** Handshake + authentication deadline (ssh2's `readyTimeout`, default 20 s). */
   readyTimeoutMs?: number;
+  /**
+   * A stream already connected to the server, used instead of a TCP
+   * connection to host:port (ProxyJump: a direct-tcpip channel of the jump
+   * host's connection, see open.ts). host and port still name the server for
+   * known_hosts, so the hop's key is checked exactly as a direct one.
+   */
+  sock?: Duplex;
 }
 
 export async function connectSsh(options: SshOptions): Promise<Transport> {
@@ -56,6 +63,7 @@ export async function connectSsh(options: SshOptions): Promise<Transport> {
     keepaliveInterval: options.keepaliveIntervalMs ?? 5000,
     keepaliveCountMax: options.keepaliveCountMax ?? 3,
     ...(options.readyTimeoutMs === undefined ? {} : { readyTimeout: options.readyTimeoutMs }),
+    ...(options.sock === undefined ? {} : { sock: options.sock }),
     ...preferKnownKeyTypes(hostEntries),
     // ssh2 accepts every host key unless told otherwise. Returning false aborts
     // the key exchange, before authentication, so nothing can run on the host.

@@ -1,0 +1,36 @@
+import { loadTarget } from '../../config/load.js';
+import type { TargetConfig } from '../../config/types.js';
+import { ConfigError } from '../../config/validate.js';
+import { allPassed, runDoctor } from '../../doctor/run.js';
+import { formatDoctorTable } from '../../doctor/table.js';
+import type { ParsedArgs } from '../args.js';
+import { EXIT, InputError } from '../exit.js';
+
+/**
+ * Runs the doctor on one target and prints its table. Exit 0 only when every
+ * check passes; 1 when one fails (a finding, not bad input); 2 when the
+ * connection was refused (host key, credentials), as for every command.
+ */
+export async function doctorTarget(
+  name: string,
+  target: TargetConfig,
+  out = process.stdout,
+): Promise<number> {
+  out.write(`Doctor: target ${name} (${target.transport === 'local' ? 'local' : target.host})\n\n`);
+  const report = await runDoctor(target);
+  out.write(formatDoctorTable(report.results));
+  if (report.refused) return EXIT.badInput;
+  return allPassed(report) ? EXIT.ok : EXIT.stepFailed;
+}
+
+/** `doctor [--config F] [--target T] [--trust-host-key FP]`: read-only; needs no state database. */
+export function doctor(args: ParsedArgs): Promise<number> {
+  let loaded;
+  try {
+    loaded = loadTarget(args.options.config, args.options.target);
+  } catch (error) {
+    if (error instanceof ConfigError) throw new InputError(error.message);
+    throw error;
+  }
+  return doctorTarget(loaded.name, loaded.target);
+}

@@ -1,0 +1,64 @@
+import { readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { readConfig, writeConfig } from '../../config/load.js';
+import { withDefaults } from '../../config/defaults.js';
+import type { ConfigFile } from '../../config/types.js';
+import { ConfigError } from '../../config/validate.js';
+import { inquirerAsker } from '../../init/prompts.js';
+import { runWizard } from '../../init/wizard.js';
+import type { ParsedArgs } from '../args.js';
+import { EXIT, InputError } from '../exit.js';
+import { doctorTarget } from './doctor.js';
+
+/** The config as it is, or undefined when there is none yet; one that does not validate is not overwritten. */
+function existingConfig(file: string | undefined): ConfigFile | undefined {
+  try {
+    return readConfig(file).config;
+  } catch (error) {
+    if (
+      error instanceof ConfigError &&
+      error.key === '(file)' &&
+      /does not exist/.test(error.problem)
+    )
+      return undefined;
+    if (error instanceof ConfigError)
+      throw new InputError(
+        `${error.message}\n  init does not overwrite a config it cannot read: fix or move it first`,
+      );
+    throw error;
+  }
+}
+
+function sshConfigText(): string {
+  try {
+    return readFileSync(path.join(os.homedir(), '.ssh', 'config'), 'utf8');
+  } catch {
+    return ''; // no ssh config: nothing to offer
+  }
+}
+
+/** `init`: the wizard (before Ink would mount), then the config written 0600, then doctor on the new target. */
+export async function init(args: ParsedArgs): Promise<number> {
+  if (!process.stdin.isTTY || args.options.headless)
+    throw new InputError(
+      'init asks questions: run it in a terminal, or write the config by hand (see the README, "Config")',
+    );
+  const existing = existingConfig(args.options.config);
+  let result;
+  try {
+    result = await runWizard(inquirerAsker, {
+      sshConfigText: sshConfigText(),
+      localUser: os.userInfo().username,
+      existing,
+    });
+  } catch (error) {
+    // Ctrl-C inside a prompt: nothing has been written.
+    if ((error as Error).name === 'ExitPromptError')
+      return (process.stderr.write('init cancelled: nothing written\n'), EXIT.interrupted);
+    throw error;
+  }
+  const file = writeConfig(args.options.config, result.config);
+  process.stdout.write(`\nTarget ${result.name} written to ${file}\n\n`);
+  return doctorTarget(result.name, withDefaults(result.target));
+}

@@ -1,0 +1,157 @@
+/**
+ * `deploy --plan` and `rollback --plan`: every step with the script it would
+ * run (values resolved, secrets masked), what it verifies and whether it is
+ * safe to re-run. Nothing is run and no connection is opened.
+ */
+import { journalDir } from '../engine/journal.js';
+import { makeMasker } from '../engine/mask.js';
+import { canRollBack, DEPLOY_STEPS, ROLLBACK_STEPS } from '../steps/index.js';
+import type { StepContext, StepDef } from '../steps/types.js';
+import { versionProblem } from '../steps/version.js';
+import type { ParsedArgs } from './args.js';
+import { EXIT, InputError } from './exit.js';
+import { pickDeployment } from './open-runner.js';
+import { secretsFromEnv } from './secrets.js';
+import { openSession } from './session.js';
+
+/** Stand-ins for what only exists once a deployment runs; each is named in the plan's header. */
+const PENDING_ID = 'YYYYMMDD_HHMMSS_xxxx';
+const PENDING_COMMIT = '<previous-commit>';
+
+/** What each step's verify() checks, in words (the code is in src/steps). */
+const VERIFIES: Record<string, string> = {
+  '1.1': 'service (and proxy) active; disk and memory use below the limits',
+  '1.2': 'the deployment directory exists and is writable',
+  '1.3': 'database backup passes integrity_check; app tarball written; running commit recorded',
+  '2.1': 'the service is no longer active',
+  '2.2': 'HEAD is the commit of the version tag',
+  '2.3': 'migrations between the running and the new version applied once; integrity_check ok',
+  '2.4': '.env and the unit file backed up before being replaced',
+  '3.1': 'the service becomes active within timeouts.serviceSeconds',
+  '3.2': '/health and /health/database answer 200 within timeouts.healthSeconds',
+  '3.3': 'login (password on stdin, if set), /api/devices and /api/planograms answer 200',
+  '3.4':
+    'publicUrl /health answers 200 over HTTPS; certificate not expired (warns under certMinDays)',
+  '4.1': 'error lines in the last 100 log entries counted; the log window starts',
+  '4.2':
+    'responses under maxResponseMs; no regression beyond maxRegressionPercent vs the previous deployment',
+  '4.3': 'main page, manifest.json and service-worker.js answer 200',
+  '5.1': 'the deployment is recorded in logs/deployments.log; the webhook is told (non-critical)',
+  '5.2': 'backups beyond keepBackups deleted, newest kept',
+  '5.3': 'final /health/detailed healthy; no error lines during the log window',
+  'R.1': 'the service is no longer active',
+  'R.2': 'HEAD is the recorded previous commit',
+  'R.3': 'database restored only if a migration ran (or asked); integrity_check ok',
+  'R.4': '.env restored from its backup if 2.4 changed it',
+  'R.5': 'unit file restored from its backup if 2.4 changed it',
+  'R.6': 'the service becomes active',
+  'R.7': '/health and /health/database answer 200',
+};
+
+/** `--plan` on deploy or rollback. */
+export function printPlan(args: ParsedArgs, out = process.stdout): number {
+  if (args.command === 'deploy') {
+    const version = args.options.version;
+    if (!version) throw new InputError('deploy --plan needs --version <git tag>');
+    const problem = versionProblem(version);
+    if (problem) throw new InputError(problem);
+  }
+  const session = openSession(args.options);
+  try {
+    const secrets = secretsFromEnv();
+    const base = {
+      target: session.target,
+      targetName: session.name,
+      operator: session.operator,
+      startedAt: Date.now(),
+      secrets,
+    };
+    const notes = ['Nothing is run: this is what would run, secrets shown as ***.'];
+    let ctx: StepContext;
+    let steps: readonly StepDef[];
+    if (args.command === 'deploy') {
+      ctx = {
+        ...base,
+        deploymentId: PENDING_ID,
+        version: args.options.version!,
+        facts: { previousCommit: PENDING_COMMIT },
+      };
+      steps = DEPLOY_STEPS;
+      out.write(`Plan: deploy ${ctx.version} to ${session.name} as ${session.operator}\n`);
+      notes.push(
+        `The deployment id is assigned when it runs (shown as ${PENDING_ID}).`,
+        `The previous commit is recorded by 1.3 when it runs (shown as ${PENDING_COMMIT}); whether the tag exists is checked then too.`,
+      );
+    } else {
+      const d = pickDeployment(session, args.id, (s) => s.store.latest(s.name), 'recorded');
+      const facts = session.store.facts(d.id);
+      ctx = { ...base, deploymentId: d.id, version: d.versionTo, facts, startedAt: d.startedAt };
+      steps = ROLLBACK_STEPS;
+      out.write(
+        `Plan: roll back ${d.id} (${d.versionTo}, ${d.status}) on ${session.name} to ${d.versionFrom ?? 'the previous version'}\n`,
+      );
+      notes.push(`Built from the facts deployment ${d.id} recorded.`);
+      if (!canRollBack(facts))
+        notes.push(
+          '1.3 has not recorded a previous commit: a rollback now is refused (nothing on the target was changed).',
+        );
+    }
+    if (!secrets.testPassword)
+      notes.push("CVD_TUI_TEST_PASSWORD is not set: 3.3's login test would be skipped.");
+    out.write(notes.map((n) => `  ${n}\n`).join(''));
+    writeSteps(
+      out,
+      steps,
+      ctx,
+      makeMasker([
+        ...secretForms(secrets.testPassword),
+        ...secretForms(session.target.notifyWebhookUrl),
+      ]),
+    );
+    return EXIT.ok;
+  } finally {
+    session.store.close();
+  }
+}
+
+function writeSteps(
+  out: NodeJS.WritableStream,
+  steps: readonly StepDef[],
+  ctx: StepContext,
+  mask: (text: string) => string,
+): void {
+  const scripts = steps.map((s) => mask(s.script(ctx)).split('\n'));
+  // Every script starts with the same shell functions: shown once, not per step.
+  const common = commonPrefix(scripts);
+  out.write(`\nEvery step's script starts with:\n${indent(common)}\n`);
+  steps.forEach((step, i) => {
+    const journal = step.mutates.length
+      ? `journaled on the target in ${journalDir(ctx.target.paths.deployments, ctx.deploymentId, step.id, 1)}`
+      : 'read-only, run directly';
+    const stdin = step.stdin?.(ctx);
+    out.write(
+      `\n${step.id}  ${step.title}\n` +
+        `    mutates: ${step.mutates.join(', ') || 'nothing'} (${journal})\n` +
+        `    safe to re-run: ${step.rerunSafe ? 'yes' : 'no (asks before re-running after an interruption)'}\n` +
+        `    verifies: ${VERIFIES[step.id] ?? 'its exit status'}\n` +
+        (stdin === undefined ? '' : `    stdin: ${mask(stdin)}\n`) +
+        (step.local
+          ? '    then, on this machine: posts the notification to notifyWebhookUrl (a secret: ***)\n'
+          : '') +
+        `    runs:\n${indent(scripts[i]!.slice(common.length))}\n`,
+    );
+  });
+}
+
+function commonPrefix(scripts: string[][]): string[] {
+  const first = scripts[0] ?? [];
+  let n = 0;
+  while (n < first.length && scripts.every((s) => s[n] === first[n])) n++;
+  return first.slice(0, n);
+}
+
+/** A secret as written, and as JSON writes it (3.3's stdin escapes quotes and newlines): each is masked. */
+const secretForms = (secret: string | undefined) =>
+  secret ? [secret, JSON.stringify(secret).slice(1, -1)] : [];
+
+const indent = (lines: string[]) => lines.map((l) => `      | ${l}`).join('\n');

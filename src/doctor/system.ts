@@ -1,0 +1,135 @@
+/** Doctor checks of the account and the machine: sudo, tools, disk, the deploy lock (paths: paths.ts). */
+import { hostname } from 'node:os';
+import { describeHolder, isStale, lockDir, parseToken, processAlive } from '../engine/lock.js';
+import { targetShell } from '../steps/shell.js';
+import { sh } from '../transport/quote.js';
+import { fail, pass, type RemoteCheck } from './types.js';
+
+export const sudoCheck: RemoteCheck = {
+  script: (target) =>
+    targetShell(target).script(
+      target.useSudo
+        ? [
+            sh`sudo -n -u ${target.appUser} -- true 2>/dev/null && fact asApp ok`,
+            'sudo -n -- true 2>/dev/null && fact asRoot ok',
+          ].join('\n')
+        : '',
+      'fact login "$(id -un)"',
+    ),
+  judge: (facts, target) => {
+    const name = target.useSudo ? `sudo -u ${target.appUser}` : 'app user';
+    if (!target.useSudo)
+      return [
+        facts.login === target.appUser
+          ? { name, ...pass(`useSudo is false: commands run as ${facts.login}, the app user`) }
+          : {
+              name,
+              ...fail(
+                `useSudo is false, but commands run as ${facts.login ?? '?'}, not ${target.appUser}`,
+                `connect as ${target.appUser}, or set useSudo: true`,
+              ),
+            },
+      ];
+    const missing = [
+      facts.asApp ? '' : `sudo -n -u ${target.appUser}`,
+      facts.asRoot ? '' : 'sudo -n',
+    ].filter(Boolean);
+    return [
+      missing.length === 0
+        ? {
+            name,
+            ...pass(
+              `${facts.login ?? '?'} runs commands as ${target.appUser} and as root without a password`,
+            ),
+          }
+        : {
+            name,
+            ...fail(
+              `${missing.join(' and ')} asks for a password or is not allowed for ${facts.login ?? '?'}`,
+              `add a sudoers rule (visudo -f /etc/sudoers.d/cvd-deploy): ${facts.login ?? 'USER'} ALL=(${target.appUser}) NOPASSWD: ALL, and NOPASSWD for ${target.serviceCtl}`,
+            ),
+          },
+    ];
+  },
+};
+
+const TOOLS = ['sqlite3', 'git', 'curl', 'openssl'] as const;
+
+export const toolsCheck: RemoteCheck = {
+  script: (target) =>
+    targetShell(target).script(
+      ...TOOLS.map(
+        (tool) => `command -v ${tool} >/dev/null 2>&1 && fact tool_${tool} "$(command -v ${tool})"`,
+      ),
+    ),
+  judge: (facts) =>
+    TOOLS.map((tool) => {
+      const where = facts[`tool_${tool}`];
+      return where
+        ? { name: `tool ${tool}`, ...pass(`found at ${where}`) }
+        : {
+            name: `tool ${tool}`,
+            ...fail(
+              `${tool} is not installed (the runbook's steps use it)`,
+              `install it on the target, e.g. apt-get install ${tool}`,
+            ),
+          };
+    }),
+};
+
+export const diskCheck: RemoteCheck = {
+  script: (target) =>
+    targetShell(target).script(
+      sh`fact diskUsedPercent "$(df -P -- ${target.paths.app} 2>/dev/null | awk 'NR==2 {sub("%", "", $5); print $5}')"`,
+    ),
+  judge: (facts, target) => {
+    const free = 100 - Number(facts.diskUsedPercent || NaN);
+    const min = target.thresholds.minDiskFreePercent;
+    if (!Number.isFinite(free))
+      return [
+        {
+          name: 'disk',
+          ...fail(
+            `could not measure free disk at ${target.paths.app}`,
+            'check that paths.app exists on the target',
+          ),
+        },
+      ];
+    return [
+      free > min
+        ? { name: 'disk', ...pass(`${free}% free on ${target.paths.app} (minimum ${min}%)`) }
+        : {
+            name: 'disk',
+            ...fail(
+              `only ${free}% free on ${target.paths.app} (minimum ${min}%)`,
+              'free space (old backups in paths.backups, logs) before deploying',
+            ),
+          },
+    ];
+  },
+};
+
+export const lockCheck: RemoteCheck = {
+  script: (target) => {
+    const dir = lockDir(target.paths.deployments);
+    return targetShell(target).script(
+      sh`if [ -d ${dir} ]; then echo locked; cat -- ${dir + '/owner'} 2>/dev/null; fi`,
+    );
+  },
+  judge: (_facts, target, output) => {
+    if (!output.startsWith('locked'))
+      return [{ name: 'deploy lock', ...pass(`not held (${lockDir(target.paths.deployments)})`) }];
+    const holder = parseToken(output.slice('locked'.length).trim());
+    const stale = isStale(holder, { jumpHost: hostname(), alive: processAlive });
+    const id = holder?.deploymentId ?? 'ID';
+    return [
+      {
+        name: 'deploy lock',
+        ...fail(
+          `held by ${describeHolder(holder, stale)}`,
+          `finish that deployment (cvd-tui resume ${id} or cvd-tui rollback ${id}); if its process is gone, --take-over-lock`,
+        ),
+      },
+    ];
+  },
+};

@@ -1,0 +1,36 @@
+import type { CheckResult } from './types.js';
+
+/**
+ * The doctor's table: CHECK, PASS/FAIL, what was found; each failure
+ * followed by its hint. Details come from the target, so control characters
+ * are made visible rather than sent to the operator's terminal.
+ */
+export function formatDoctorTable(results: readonly CheckResult[]): string {
+  const width = Math.max('CHECK'.length, ...results.map((r) => r.name.length));
+  const row = (name: string, status: string, detail: string) =>
+    `${name.padEnd(width)}  ${status.padEnd(6)}  ${detail}`.trimEnd();
+  const lines = [row('CHECK', 'RESULT', 'DETAIL')];
+  for (const r of results) {
+    lines.push(row(r.name, r.ok ? 'pass' : 'FAIL', clean(r.detail)));
+    if (!r.ok && r.hint) lines.push(`${' '.repeat(width + 10)}hint: ${clean(r.hint)}`);
+  }
+  const failed = results.filter((r) => !r.ok).length;
+  lines.push(
+    '',
+    failed === 0
+      ? `All ${results.length} checks passed.`
+      : `${failed} of ${results.length} checks failed.`,
+  );
+  return `${lines.join('\n')}\n`;
+}
+
+// Control characters are exactly what this looks for.
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
+
+/** One line, printable, bounded: a long refusal message still fits the table's idea of a row. */
+const clean = (text: string) =>
+  text
+    .replace(/\s*\n\s*/g, ' ')
+    .slice(0, 600)
+    .replace(CONTROL, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);

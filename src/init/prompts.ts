@@ -1,0 +1,52 @@
+/**
+ * The terminal side of the questions: @inquirer/prompts. Used only before
+ * Ink mounts (init, doctor, connecting): two readers of stdin lose keys (STYLE).
+ */
+import { userInfo } from 'node:os';
+import { confirm, input, password, select } from '@inquirer/prompts';
+import type { ParsedArgs } from '../cli/args.js';
+import type { HostTrustPolicy } from '../transport/trust.js';
+import type { Asker } from './asker.js';
+
+export const inquirerAsker: Asker = {
+  input: (q) => input({ message: q.message, default: q.default, validate: q.validate }),
+  select: (q) => select({ message: q.message, choices: q.choices, default: q.default }),
+  confirm: (q) => confirm({ message: q.message, default: q.default }),
+  secret: (q) => password({ message: q.message, mask: '*', validate: q.validate }),
+};
+
+/**
+ * Asks whether to trust a host seen for the first time, showing its
+ * fingerprint. The default is no: Enter alone must never trust a key.
+ */
+export const askTrust: NonNullable<HostTrustPolicy['ask']> = ({
+  description,
+  fingerprint,
+  keyType,
+}) =>
+  confirm({
+    message:
+      `The host key of ${description} is not known.\n  ${keyType} ${fingerprint}\n` +
+      "  Compare it with the server's own (ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub on its console). Trust it?",
+    default: false,
+  });
+
+/**
+ * The host-trust policy of one CLI run: `--trust-host-key` if given; else, in
+ * a terminal and not --headless, a prompt showing the fingerprint. Every
+ * command connects before any Ink screen mounts (src/tui/run.tsx opens the
+ * transport first), so inquirer owns stdin when it asks; code that connects
+ * while Ink is mounted must set an Ink prompt as `ask` instead. Headless runs
+ * refuse unknown hosts.
+ */
+export function cliTrustPolicy(
+  args: Pick<ParsedArgs, 'options'>,
+  isTty = Boolean(process.stdin.isTTY && process.stdout.isTTY),
+): HostTrustPolicy {
+  const { trustHostKey, headless, operator } = args.options;
+  return {
+    ...(trustHostKey ? { fingerprint: trustHostKey } : isTty && !headless ? { ask: askTrust } : {}),
+    actor: operator ?? process.env.USER ?? userInfo().username,
+    log: (line) => process.stderr.write(`cvd-tui: ${line}\n`),
+  };
+}

@@ -1,0 +1,62 @@
+import { rules } from '../config/rules.js';
+import type { TargetInput } from '../config/types.js';
+import { hostAliases, resolveSshHost } from '../transport/ssh-config.js';
+import { validator, validOptionalPath, validPort, type Asker } from './asker.js';
+import type { WizardEnv } from './wizard.js';
+
+/** Host (offered from the ssh config), then user and port defaulting to what the ssh config says for it. */
+export async function askSsh(
+  ask: Asker,
+  env: WizardEnv,
+  prev: Partial<TargetInput>,
+): Promise<Partial<TargetInput>> {
+  const aliases = hostAliases(env.sshConfigText);
+  let host = '';
+  if (aliases.length > 0) {
+    host = await ask.select({
+      message: 'Host (from your ssh config)',
+      choices: [
+        ...aliases.map((alias) => {
+          const s = resolveSshHost(env.sshConfigText, alias);
+          return {
+            name: `${alias}  (${s.user ?? env.localUser}@${s.hostName}:${s.port ?? 22})`,
+            value: alias,
+          };
+        }),
+        { name: 'another host…', value: '' },
+      ],
+      ...(prev.host && aliases.includes(prev.host) ? { default: prev.host } : {}),
+    });
+  }
+  if (!host)
+    host = await ask.input({
+      message: 'Host name or address',
+      default: prev.host ?? '',
+      validate: validator(rules.host),
+    });
+  const s = resolveSshHost(env.sshConfigText, host);
+  const username = await ask.input({
+    message: 'SSH user',
+    default: prev.username ?? s.user ?? env.localUser,
+    validate: validator(rules.name),
+  });
+  const port = Number(
+    await ask.input({
+      message: 'SSH port',
+      default: String(prev.port ?? s.port ?? 22),
+      validate: validPort,
+    }),
+  );
+  const key = await ask.input({
+    message: 'Private key file (blank: the ssh config IdentityFile, else ssh-agent)',
+    default: prev.privateKeyPath ?? '',
+    validate: validOptionalPath,
+  });
+  // What the ssh config already says is left to it: one place to change it.
+  return {
+    host,
+    ...(username === s.user ? {} : { username }),
+    ...(port === (s.port ?? 22) ? {} : { port }),
+    ...(key ? { privateKeyPath: key } : {}),
+  };
+}
