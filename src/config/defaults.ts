@@ -2,7 +2,6 @@ import type { TargetConfig, TargetInput } from './types.js';
 
 /** The runbook's own values, used for every setting a target leaves out. */
 export const RUNBOOK_DEFAULTS: Omit<TargetConfig, 'transport'> = {
-  port: 22,
   appUser: 'cvdapp',
   useSudo: true,
   serviceName: 'cvd',

@@ -9,7 +9,8 @@ export const MASK = '***';
 export function makeMasker(secrets: readonly (string | undefined)[]): (text: string) => string {
   const pieces = secrets
     .filter((s): s is string => Boolean(s))
-    .flatMap((s) => [s, ...s.split(/\r?\n/)])
+    // As written, line by line, and as it reads inside a JSON string (a logged request body).
+    .flatMap((s) => [s, ...s.split(/\r?\n/), JSON.stringify(s).slice(1, -1)])
     .map((s) => s.trim())
     .filter((s) => s.length >= 4)
     .sort((a, b) => b.length - a.length);

@@ -86,7 +86,7 @@ export function resolveSshTarget(
   const knownHosts = target.knownHostsPath && expandHome(target.knownHostsPath, env.home);
   const hop = resolveHop(host, text, file, env, {
     user: target.username,
-    port: target.port === 22 ? undefined : target.port,
+    port: target.port,
     privateKeyPath: target.privateKeyPath && expandHome(target.privateKeyPath, env.home),
     knownHostsPath: knownHosts,
   });

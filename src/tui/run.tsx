@@ -1,7 +1,7 @@
 import { render } from 'ink';
 import type { ParsedArgs } from '../cli/args.js';
 import { EXIT, InputError } from '../cli/exit.js';
-import { secretsFromEnv } from '../cli/secrets.js';
+import { secretsInteractive } from '../cli/secrets.js';
 import { openSession } from '../cli/session.js';
 import { lockStateFile, StateBusy } from '../state/process-lock.js';
 import { openTransport } from '../transport/open.js';
@@ -92,6 +92,8 @@ export async function runTui(
     }
     process.stderr.write(`Connecting to ${session.name}…\n`);
     transport = await openTransport(session.target);
+    // Asked here, before Ink owns stdin (two readers of stdin lose keys).
+    const secrets = await secretsInteractive({ headless: false, functionalTestUser: session.target.functionalTestUser });
     const deps: TuiDeps = {
       store: session.store,
       transport,
@@ -99,7 +101,7 @@ export async function runTui(
       targetName: session.name,
       operator: session.operator,
       jumpHost: session.jumpHost,
-      secrets: secretsFromEnv(),
+      secrets,
       resumeFlags: resumeFlags(args.options),
       takeOverLock: args.options.takeOverLock,
       exportDir: process.cwd(),

@@ -23,7 +23,7 @@ const tmux = (...args: string[]) =>
 /** Starts `cvd-tui args…` in a new detached session; the pane stays after it exits, showing `EXIT=<code>`. */
 function launch(session: string, size: [number, number], args: string[]): void {
   // CI would make Ink print only the last frame; FORCE_COLOR would defeat NO_COLOR-free reading. Neither belongs here.
-  const command = `cd ${shq(ROOT)} && env -u CI -u FORCE_COLOR node bin/cvd-tui.js ${args.map(shq).join(' ')}; echo "EXIT=$?"; sleep 600`;
+  const command = `cd ${shq(ROOT)} && env -u CI -u FORCE_COLOR CVD_TUI_TEST_PASSWORD=test_password node bin/cvd-tui.js ${args.map(shq).join(' ')}; echo "EXIT=$?"; sleep 600`;
   tmux('new-session', '-d', '-s', session, '-x', String(size[0]), '-y', String(size[1]), command);
 }
 

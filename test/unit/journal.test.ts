@@ -44,4 +44,9 @@ describe('secret masking', () => {
     expect(mask('line MIIEabcdef here')).toBe('line *** here');
     expect(mask('ab cd')).toBe('ab cd');
   });
+
+  it('masks a secret as it reads inside a JSON string, quotes and newlines escaped', () => {
+    const mask = makeMasker(['pw"with\nnewline']);
+    expect(mask(JSON.stringify({ password: 'pw"with\nnewline' }))).toBe('{"password":"***"}');
+  });
 });

@@ -179,13 +179,14 @@ describe('resolving a target through the ssh config', () => {
     expect(jump).toBeUndefined();
   });
 
-  it("lets the target's own values win, except port 22 which cannot be told from the default", () => {
+  it("lets the target's own values win, an explicit port 22 too; without one the ssh config's Port applies", () => {
     const { hop } = resolveSshTarget(
       target({ username: 'alice', port: 2200, privateKeyPath: '/keys/alice' }),
       env,
     );
     expect(hop).toMatchObject({ username: 'alice', port: 2200, privateKeyPath: '/keys/alice' });
-    expect(resolveSshTarget(target({ port: 22 }), env).hop.port).toBe(2222);
+    expect(resolveSshTarget(target({ port: 22 }), env).hop.port).toBe(22);
+    expect(resolveSshTarget(target({}), env).hop.port).toBe(2222);
   });
 
   it('resolves the ProxyJump host through the same config', () => {

@@ -3,7 +3,6 @@ import { buildDemoTarget } from '../../demo/build.js';
 import type { ParsedArgs } from '../args.js';
 import { EXIT, InputError } from '../exit.js';
 import { isInteractive, NOT_A_TERMINAL } from '../../tui/terminal.js';
-import { runTui } from '../../tui/run.js';
 import { deployHeadless } from './deploy.js';
 
 /** The release the demo deploys when the operator gives none: it has a migration and passes every check. */
@@ -29,7 +28,7 @@ export async function demo(args: ParsedArgs): Promise<number> {
   // The sandbox's own test login (assets/demo-app/schema.sql), so the demo runs 3.3's login test too.
   process.env.CVD_TUI_TEST_PASSWORD ??= DEMO_TEST_PASSWORD;
   if (!args.options.headless)
-    return runTui({ ...args, command: undefined, options: { ...args.options, config: built.configPath, state } }, { suggestedVersion: args.options.version ?? DEMO_VERSION });
+    return (await import('../../tui/run.js')).runTui({ ...args, command: undefined, options: { ...args.options, config: built.configPath, state } }, { suggestedVersion: args.options.version ?? DEMO_VERSION });
   return deployHeadless({
     ...args,
     command: 'deploy',
