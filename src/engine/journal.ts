@@ -14,14 +14,28 @@ export const journalDir = (deployments: string, deploymentId: string, stepId: st
 /** The last line the follow command prints: the step's exit status, or `unknown`. */
 export const EXIT_MARKER = 'CVD-EXIT ';
 
-const RUNNER = 'bash "$1/script.sh" > "$1/out" 2>&1; echo $? > "$1/rc.tmp" && mv -f "$1/rc.tmp" "$1/rc"';
+/**
+ * The detached runner records its own pid before the script starts: the
+ * launcher's record comes after the fork, so a launcher killed in between
+ * left a running step with no pid, read as `absent` ("never started") and
+ * re-run by resume — 2.3 applied twice (test/integration/crash-resume).
+ * Now "no pid" really means the script never started.
+ */
+const RUNNER =
+  'echo $$ > "$1/pid.run" && mv -f "$1/pid.run" "$1/pid" || exit 97; ' +
+  'bash "$1/script.sh" > "$1/out" 2>&1; echo $? > "$1/rc.tmp" && mv -f "$1/rc.tmp" "$1/rc"';
 
 /** Follows the step's output until its process is gone, then prints the exit marker. */
 const follow = (dir: string) =>
   [
     sh`d=${dir}`,
     // tail --pid ends once the step's process is gone, after a last read of the file.
-    'tail -n +1 -s 0.2 --pid="$(cat "$d/pid")" -f "$d/out" 2>/dev/null',
+    // When the caller gives up (a timeout kills this shell with TERM), tail must go too: left
+    // behind, it held the local transport's pipe open and cvd-tui could not exit until the
+    // step ended (test/integration/crash-resume, "outlives its timeout"). Hence & + wait + trap.
+    'tail -n +1 -s 0.2 --pid="$(cat "$d/pid")" -f "$d/out" 2>/dev/null & t=$!',
+    `trap 'kill "$t" 2>/dev/null; exit 143' TERM HUP`,
+    'wait "$t"; trap - TERM HUP',
     `if [ -f "$d/rc" ]; then echo "${EXIT_MARKER}$(cat "$d/rc")"; else echo "${EXIT_MARKER}unknown"; fi`,
   ].join('\n');
 

@@ -3,8 +3,9 @@ import { DEPLOY_STEPS, ROLLBACK_STEPS, canRollBack } from '../steps/index.js';
 import { parseFacts } from '../steps/facts.js';
 import type { StepContext, StepDef } from '../steps/types.js';
 import type { StateStore } from '../state/store.js';
-import type { AttemptRecord, DeploymentRecord, StepStatus } from '../state/types.js';
+import { UNFINISHED, type AttemptRecord, type DeploymentRecord, type StepStatus } from '../state/types.js';
 import type { Transport } from '../transport/types.js';
+import { checkDrift } from './drift.js';
 import type { EngineEvent, EngineListener } from './events.js';
 import { execute, followRunning, journalOutput, journalState, type Execution } from './execute.js';
 import { journalDir } from './journal.js';
@@ -124,6 +125,9 @@ export class Runner {
 
   /** Runs steps until one does not succeed, the phase ends (`phase`), or the deployment ends. */
   async runMany(scope: 'phase' | 'all', options: { confirmRerun?: boolean } = {}): Promise<StepReport | undefined> {
+    // Every step done yet the deployment open: cvd-tui died between the last step's record and the
+    // deployment's end (status, lock). Without this, resume reported it "paused" forever.
+    if (!this.nextStep() && UNFINISHED.includes(this.deployment.status)) await this.finishIfDone();
     const phase = this.nextStep()?.phase;
     let report: StepReport | undefined;
     for (let step = this.nextStep(); step && (scope === 'all' || step.phase === phase); step = this.nextStep()) {
@@ -156,6 +160,18 @@ export class Runner {
     await this.setStatus('abandoned', reason);
   }
 
+  /** Re-checks the target against what the state expects at the current step (drift.ts); undefined: the target cannot be asked. */
+  async checkDrift(): Promise<string[] | undefined> {
+    const d = this.deployment;
+    return checkDrift(this.o.transport, this.o.target, {
+      version: d.versionTo,
+      mode: d.mode,
+      steps: this.steps(),
+      latest: this.latestAttempts(),
+      facts: this.o.store.facts(d.id),
+    });
+  }
+
   /**
    * Settles attempts a crash or a lost connection left `running`: from the
    * journal when the step was journaled (finished: its real outcome; still
@@ -178,8 +194,10 @@ export class Runner {
     const state = await journalState(this.o.transport, dir);
     if (!state) return { stepId: step.id, status: 'unsettled', summary: 'the target cannot be reached to read the step journal' };
     if (state.kind === 'absent') return this.fail(step, attempt.attempt, 'never started on the target (cvd-tui stopped before launching it)', false);
-    if (state.kind === 'died')
+    if (state.kind === 'died') {
+      await this.keepJournalFacts(step, attempt.attempt, dir);
       return this.fail(step, attempt.attempt, 'its process on the target is gone without an exit status: it may have partly run', true);
+    }
     const execution =
       state.kind === 'running'
         ? await followRunning(this.o.transport, dir, {
@@ -200,7 +218,10 @@ export class Runner {
       if (settled.kind === 'unsettled') {
         const state = await journalState(this.o.transport, dir);
         if (state?.kind === 'finished') settled = { kind: 'exited', code: state.code, output: '' };
-        else if (state?.kind === 'died') return this.fail(step, attempt, `${settled.reason}; the step's process is gone without an exit status`, true);
+        else if (state?.kind === 'died') {
+          await this.keepJournalFacts(step, attempt, dir);
+          return this.fail(step, attempt, `${settled.reason}; the step's process is gone without an exit status`, true);
+        }
       }
       const full = settled.kind === 'exited' ? await journalOutput(this.o.transport, dir) : undefined;
       if (full !== undefined) {
@@ -238,6 +259,19 @@ export class Runner {
     if (!verdict.ok) await this.setStatus('failed', `${step.id} ${verdict.summary}`);
     else await this.finishIfDone();
     return { stepId: step.id, status: verdict.ok ? 'succeeded' : 'failed', summary: verdict.summary };
+  }
+
+  /**
+   * Keeps the output and facts a step printed before it died. Without them
+   * a rollback after 2.3 died mid-migration saw no `migrationStarted` and
+   * kept the migrated database under the old code (test/integration/crash-resume).
+   */
+  private async keepJournalFacts(step: StepDef, attempt: number, dir: string): Promise<void> {
+    const full = await journalOutput(this.o.transport, dir);
+    if (full === undefined) return;
+    const output = this.mask(full);
+    this.o.store.replaceOutput(this.o.deploymentId, step.id, attempt, output.split('\n'));
+    this.o.store.recordFacts(this.o.deploymentId, step.id, parseFacts(output));
   }
 
   private async fail(step: StepDef, attempt: number, summary: string, outcomeUnknown: boolean): Promise<StepReport> {
