@@ -1,5 +1,4 @@
-import { hostname } from 'node:os';
-import { acquireLock, describeHolder, type LockToken } from '../engine/lock.js';
+import { LockHeld, takeDeployLock, type LockToken } from '../engine/lock.js';
 import { lockStateFile, StateBusy } from '../state/process-lock.js';
 import type { Transport } from '../transport/types.js';
 import { InputError } from './exit.js';
@@ -14,23 +13,18 @@ import type { Session } from './session.js';
 export async function takeLocks(session: Session, transport: Transport, deploymentId: string, takeOver: boolean): Promise<LockToken | undefined> {
   try {
     lockStateFile(session.store.db.name);
+    return await takeDeployLock({
+      transport,
+      store: session.store,
+      deployments: session.target.paths.deployments,
+      deploymentId,
+      operator: session.operator,
+      jumpHost: session.jumpHost,
+      takeOver,
+    });
   } catch (error) {
     if (error instanceof StateBusy) throw new InputError(error.message);
+    if (error instanceof LockHeld) throw new InputError(`${session.name}: ${error.message}`);
     throw error;
   }
-  const token: LockToken = { deploymentId, operator: session.operator, jumpHost: hostname(), pid: process.pid, since: new Date().toISOString() };
-  const result = await acquireLock(transport, session.target.paths.deployments, token, takeOver);
-  if (result.kind === 'held')
-    throw new InputError(
-      `${session.name} is locked by ${describeHolder(result.holder, result.stale)}.\n` +
-        (result.stale
-          ? '  Take the lock over (recorded in the history) with --take-over-lock.'
-          : '  Wait for that deployment to end. If you are sure its process is gone, take the lock over with --take-over-lock.'),
-    );
-  return result.tookOverFrom;
-}
-
-/** Records a lock takeover as an event of the deployment that took it. */
-export function recordTakeover(session: Session, deploymentId: string, from: LockToken | undefined): void {
-  if (from) session.store.event(deploymentId, 'lock taken over', session.operator, describeHolder(from, false));
 }

@@ -5,7 +5,8 @@ import type { Transport } from '../transport/types.js';
 import type { ParsedArgs } from './args.js';
 import { InputError } from './exit.js';
 import { printSteps } from './headless.js';
-import { recordTakeover, takeLocks } from './locks.js';
+import { takeLocks } from './locks.js';
+import { recordTakeover } from '../engine/lock.js';
 import { secretsFromEnv } from './secrets.js';
 import { openSession, type Session } from './session.js';
 
@@ -45,7 +46,7 @@ export async function withHeadlessRunner(
   try {
     const deployment = pickDeployment(session, args.id, pick, what);
     transport = await openTransport(session.target);
-    recordTakeover(session, deployment.id, await takeLocks(session, transport, deployment.id, args.options.takeOverLock));
+    recordTakeover(session.store, deployment.id, session.operator, await takeLocks(session, transport, deployment.id, args.options.takeOverLock));
     return await work(headlessRunner(session, transport, deployment.id), session, deployment);
   } finally {
     await transport?.close();

@@ -1,4 +1,5 @@
 import { sh } from '../transport/quote.js';
+import type { StateStore } from '../state/store.js';
 import type { Transport } from '../transport/types.js';
 
 /**
@@ -94,4 +95,46 @@ export function describeHolder(holder: LockToken | undefined, stale: boolean): s
   if (!holder) return 'an unreadable lock (no owner recorded)';
   const state = stale ? 'its process is gone (stale lock)' : `it may still be running (pid ${holder.pid} on ${holder.jumpHost})`;
   return `deployment ${holder.deploymentId} by ${holder.operator} from ${holder.jumpHost} since ${holder.since}; ${state}`;
+}
+
+/** The target is locked by another deployment; the message names the holder and what to do. */
+export class LockHeld extends Error {}
+
+export interface LockRequest {
+  transport: Transport;
+  store: StateStore;
+  deployments: string;
+  deploymentId: string;
+  operator: string;
+  jumpHost: string;
+  takeOver: boolean;
+}
+
+const ENDED = new Set(['succeeded', 'rolled_back', 'abandoned']);
+
+/**
+ * Takes the target's deploy lock for a deployment run; returns the token of
+ * a lock taken over, for `recordTakeover` once the deployment is recorded.
+ * A lock whose holder this state database knows to have ended (cvd-tui died
+ * between finishing and releasing) is taken without asking: that deployment
+ * can no longer need it.
+ */
+export async function takeDeployLock(r: LockRequest): Promise<LockToken | undefined> {
+  const token: LockToken = { deploymentId: r.deploymentId, operator: r.operator, jumpHost: r.jumpHost, pid: process.pid, since: new Date().toISOString() };
+  let result = await acquireLock(r.transport, r.deployments, token, r.takeOver);
+  if (result.kind === 'held' && result.holder && ENDED.has(r.store.deployment(result.holder.deploymentId)?.status ?? ''))
+    result = await acquireLock(r.transport, r.deployments, token, true);
+  if (result.kind === 'held')
+    throw new LockHeld(
+      `the target is locked by ${describeHolder(result.holder, result.stale)}.\n` +
+        (result.stale
+          ? '  Take the lock over (recorded in the history) with --take-over-lock.'
+          : '  Wait for that deployment to end. If you are sure its process is gone, take the lock over with --take-over-lock.'),
+    );
+  return result.tookOverFrom;
+}
+
+/** Records a lock takeover as an event of the deployment that took it. */
+export function recordTakeover(store: StateStore, deploymentId: string, operator: string, from: LockToken | undefined): void {
+  if (from) store.event(deploymentId, 'lock taken over', operator, describeHolder(from, false));
 }

@@ -101,6 +101,11 @@ export const migrateDatabase: StepDef = {
   },
   verify: (result) =>
     verdict(result, result.facts.migrationsApplied ? `applied ${result.facts.migrationsApplied}` : 'no migration required', [
+      ({ facts }) =>
+        facts.migrationStarted && !(facts.migrationsApplied ?? '').split(' ').includes(facts.migrationStarted)
+          ? `migration ${facts.migrationStarted} failed and its transaction was rolled back` +
+            (facts.migrationsApplied ? `; ${facts.migrationsApplied} stay applied` : '; the database is as it was')
+          : undefined,
       factIs('integrity', 'ok', 'database integrity check'),
     ]),
 };

@@ -8,7 +8,9 @@ export class LocalTransport implements Transport {
 
   exec(command: string, options: ExecOptions = {}): Promise<ExecResult> {
     return new Promise((resolve) => {
-      const child = spawn('bash', ['-c', command], { stdio: ['pipe', 'pipe', 'pipe'] });
+      // Its own process group, so a timeout ends the command's children too (a
+      // curl waiting 10 s would otherwise hold the pipes open after bash died).
+      const child = spawn('bash', ['-c', command], { stdio: ['pipe', 'pipe', 'pipe'], detached: true });
       let output = '';
       const splitters = (['stdout', 'stderr'] as const).map((stream) => {
         const splitter = new LineSplitter((line) => options.onLine?.(line, stream));
@@ -22,7 +24,7 @@ export class LocalTransport implements Transport {
         options.timeoutMs === undefined
           ? undefined
           : setTimeout(() => {
-              child.kill('SIGTERM');
+              killGroup(child.pid);
               finish({ kind: 'timeout', afterMs: options.timeoutMs! });
             }, options.timeoutMs);
       let settled = false;
@@ -43,6 +45,14 @@ export class LocalTransport implements Transport {
   }
 
   async close(): Promise<void> {}
+}
+
+function killGroup(pid: number | undefined): void {
+  try {
+    if (pid) process.kill(-pid, 'SIGTERM');
+  } catch {
+    // Already gone.
+  }
 }
 
 const SIGNALS: Record<string, number> = { SIGHUP: 1, SIGINT: 2, SIGKILL: 9, SIGTERM: 15 };

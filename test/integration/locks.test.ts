@@ -60,6 +60,17 @@ describe('deploy lock on the target', () => {
     expect(log.events.map((e: { type: string }) => e.type)).toContain('lock taken over');
   });
 
+  it('takes over, unasked, a lock left by a deployment this state knows has ended', async () => {
+    demo = await freshDemo();
+    expect((await runCli(deployArgs('v1.0.1', demo.flags))).code).toBe(0);
+    const ended = JSON.parse((await runCli(['export', '--format', 'json', ...demo.flags])).stdout).id as string;
+    // As if cvd-tui died between recording success and releasing the lock.
+    plantLock(demo, { deploymentId: ended, operator: 'root', jumpHost: 'elsewhere', pid: 1, since: '2026-01-01T00:00:00Z' });
+    const next = await runCli(deployArgs('v1.0.2', demo.flags));
+    expect(next.stderr).not.toContain('locked by');
+    expect(next.code).toBe(1); // v1.0.2 fails 3.2: the point is that it ran
+  });
+
   it('releases the lock when the deployment ends, and keeps it while a failed one is paused', async () => {
     demo = await freshDemo();
     expect((await runCli(deployArgs('v1.0.2', demo.flags))).code).toBe(1);

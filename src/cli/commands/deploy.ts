@@ -1,5 +1,5 @@
 import { preflight, type Preflight } from '../../engine/preflight.js';
-import { releaseLock } from '../../engine/lock.js';
+import { recordTakeover, releaseLock } from '../../engine/lock.js';
 import type { Transport } from '../../transport/types.js';
 import { CHECKLIST } from '../../steps/checklist.js';
 import { versionProblem } from '../../steps/version.js';
@@ -10,7 +10,7 @@ import { finish } from '../headless.js';
 import { headlessRunner } from '../open-runner.js';
 import { openSession, type Session } from '../session.js';
 import { createDeployment, newDeploymentId, tickItem } from '../../engine/deployment.js';
-import { recordTakeover, takeLocks } from '../locks.js';
+import { takeLocks } from '../locks.js';
 
 /** Refuses a second deployment while one is unfinished on the same target. */
 export function refuseIfUnfinished(session: Session): void {
@@ -63,7 +63,7 @@ export async function deployHeadless(args: ParsedArgs): Promise<number> {
       version,
       preflight: checks,
     });
-    recordTakeover(session, id, tookOver);
+    recordTakeover(session.store, id, session.operator, tookOver);
     for (const item of CHECKLIST) tickItem(session.store, deployment.id, item.id, { checked: true, by: `${session.operator} (confirmed by flag)` });
     process.stdout.write(`Deploying ${version} to ${session.name} (running ${checks.runningVersion}) as ${session.operator}: deployment ${deployment.id}\n`);
     const runner = headlessRunner(session, transport, deployment.id);

@@ -1,4 +1,4 @@
-import { acquireLock, describeHolder, type LockToken } from '../../engine/lock.js';
+import { takeDeployLock as takeLock, type LockToken } from '../../engine/lock.js';
 import type { TuiCore } from '../core.js';
 
 /**
@@ -6,45 +6,15 @@ import type { TuiCore } from '../core.js';
  * deployment holds, as a resume does, just refreshes it). Held by another
  * deployment: throws with the holder named, which `work` shows as a notice.
  */
-export async function takeDeployLock(
-  core: TuiCore,
-  deploymentId: string,
-): Promise<LockToken | undefined> {
+export function takeDeployLock(core: TuiCore, deploymentId: string): Promise<LockToken | undefined> {
   const { deps } = core;
-  const token: LockToken = {
+  return takeLock({
+    transport: deps.transport,
+    store: deps.store,
+    deployments: deps.target.paths.deployments,
     deploymentId,
     operator: deps.operator,
     jumpHost: deps.jumpHost,
-    pid: process.pid,
-    since: new Date().toISOString(),
-  };
-  const result = await acquireLock(
-    deps.transport,
-    deps.target.paths.deployments,
-    token,
-    deps.takeOverLock,
-  );
-  if (result.kind === 'held')
-    throw new Error(
-      `${deps.targetName} is locked by ${describeHolder(result.holder, result.stale)}.` +
-        (result.stale
-          ? ' Restart with --take-over-lock to take it over (recorded).'
-          : ' Wait for that deployment to end.'),
-    );
-  return result.tookOverFrom;
-}
-
-/** Records a takeover as an event of the deployment that took the lock. */
-export function recordTakeover(
-  core: TuiCore,
-  deploymentId: string,
-  from: LockToken | undefined,
-): void {
-  if (from)
-    core.deps.store.event(
-      deploymentId,
-      'lock taken over',
-      core.deps.operator,
-      describeHolder(from, false),
-    );
+    takeOver: deps.takeOverLock,
+  });
 }

@@ -5,7 +5,8 @@ import { buildExecutionLog } from '../../export/build.js';
 import { toMarkdown } from '../../export/markdown.js';
 import type { TuiCore } from '../core.js';
 import { keyLabel } from '../keys.js';
-import { recordTakeover, takeDeployLock } from './lock.js';
+import { recordTakeover } from '../../engine/lock.js';
+import { takeDeployLock } from './lock.js';
 
 const DONE = ['succeeded', 'rolled_back'];
 
@@ -130,7 +131,7 @@ export async function rollback(core: TuiCore): Promise<void> {
   const runner = runnerOf(core);
   if (!runner) return;
   const report = await core.work('rolling back', async () => {
-    recordTakeover(core, runner.deployment.id, await takeDeployLock(core, runner.deployment.id));
+    recordTakeover(core.deps.store, runner.deployment.id, core.deps.operator, await takeDeployLock(core, runner.deployment.id));
     for (const settled of await runner.settleInterrupted())
       if (settled.status === 'unsettled') return settled;
     if (runner.deployment.mode !== 'rollback') {

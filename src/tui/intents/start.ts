@@ -5,7 +5,8 @@ import type { DeploymentRecord } from '../../state/types.js';
 import { versionProblem } from '../../steps/version.js';
 import type { TuiCore } from '../core.js';
 import type { StartInfo } from '../state.js';
-import { recordTakeover, takeDeployLock } from './lock.js';
+import { recordTakeover } from '../../engine/lock.js';
+import { takeDeployLock } from './lock.js';
 import { rollback } from './phase.js';
 
 /**
@@ -39,7 +40,7 @@ export async function chooseVersion(core: TuiCore, version: string): Promise<voi
       version,
       preflight: checks,
     });
-    recordTakeover(core, id, tookOver);
+    recordTakeover(core.deps.store, id, core.deps.operator, tookOver);
     core.attach(deployment.id);
     core.dispatch({ type: 'navigate', stage: 'checklist' });
   });
@@ -63,7 +64,7 @@ export async function settle(
   const result = await core.work(
     're-checking the target and settling interrupted steps',
     async () => {
-      recordTakeover(core, deployment.id, await takeDeployLock(core, deployment.id));
+      recordTakeover(core.deps.store, deployment.id, core.deps.operator, await takeDeployLock(core, deployment.id));
       if (event) store.event(deployment.id, event, operator, `from ${jumpHost}`);
       const drift = await runner.checkDrift();
       if (drift?.length) store.event(deployment.id, 'drift', operator, drift.join('; '));
