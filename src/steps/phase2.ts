@@ -1,30 +1,10 @@
 import { sh } from '../transport/quote.js';
+import { serviceStep } from './service.js';
 import { targetShell } from './shell.js';
 import type { StepDef } from './types.js';
 import { factIs, SHA, verdict } from './verify.js';
 
-const NOT_RUNNING = ['inactive', 'failed'];
-
-export const stopApplication: StepDef = {
-  id: '2.1',
-  phase: '2',
-  title: 'Stop Application Services',
-  mutates: ['service'],
-  rerunSafe: true,
-  timeoutSeconds: (target) => target.timeouts.serviceSeconds + 30,
-  script: ({ target }) => {
-    const t = targetShell(target);
-    return t.script(
-      'echo "=== Stopping Services ==="',
-      t.serviceAsRoot('stop'),
-      `wait_for ${target.timeouts.serviceSeconds} service_stopped`,
-      'fact serviceState "$(service_state)"',
-    );
-  },
-  verify: (result, { target }) =>
-    // `failed` also means nothing is running: systemd reports it when the stop ended with a non-zero exit.
-    verdict(result, `${target.serviceName} stopped`, [factIs('serviceState', NOT_RUNNING, `${target.serviceName} is still running`)]),
-};
+export const stopApplication = serviceStep('stop', { id: '2.1', phase: '2', title: 'Stop Application Services' });
 
 /**
  * 2.2 checks out `refs/tags/<version>`: the full ref name cannot be read as an

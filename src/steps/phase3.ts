@@ -1,30 +1,11 @@
 import { sh } from '../transport/quote.js';
+import { serviceStep } from './service.js';
 import { targetShell } from './shell.js';
 import type { StepDef } from './types.js';
 import { answers200, factIs, verdict } from './verify.js';
 import { daysUntil, endpoint, tlsAddress } from './urls.js';
 
-export const startApplication: StepDef = {
-  id: '3.1',
-  phase: '3',
-  title: 'Start Application Services',
-  mutates: ['service'],
-  rerunSafe: true,
-  timeoutSeconds: (target) => target.timeouts.serviceSeconds + 30,
-  // The runbook sleeps 10 s and hopes; polling returns as soon as the service is active.
-  script: ({ target }) => {
-    const t = targetShell(target);
-    return t.script(
-      'echo "=== Starting Services ==="',
-      t.serviceAsRoot('start'),
-      `wait_for ${target.timeouts.serviceSeconds} service_is active`,
-      'fact serviceState "$(service_state)"',
-      `${t.service('status')} || true`,
-    );
-  },
-  verify: (result, { target }) =>
-    verdict(result, `${target.serviceName} active`, [factIs('serviceState', 'active', `${target.serviceName} did not become active`)]),
-};
+export const startApplication = serviceStep('start', { id: '3.1', phase: '3', title: 'Start Application Services' });
 
 /** Shell lines that poll `url` until it answers 200 (or the deadline passes), recording the code as `key`. */
 export const pollHealth = (url: string, seconds: number, key: string) => [

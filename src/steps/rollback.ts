@@ -1,6 +1,6 @@
 import { sh } from '../transport/quote.js';
-import { pollHealth, startApplication } from './phase3.js';
-import { stopApplication } from './phase2.js';
+import { pollHealth } from './phase3.js';
+import { serviceStep } from './service.js';
 import { targetShell } from './shell.js';
 import type { Facts, StepDef } from './types.js';
 import { answers200, factIs, verdict } from './verify.js';
@@ -132,11 +132,11 @@ const verifyRollback: StepDef = {
 };
 
 export const ROLLBACK_STEPS: readonly StepDef[] = [
-  { ...stopApplication, id: 'R.1', phase: 'R', title: 'Stop current application' },
+  serviceStep('stop', { id: 'R.1', phase: 'R', title: 'Stop current application' }),
   restoreCode,
   restoreDatabase,
   restoreEnv,
   restoreUnit,
-  { ...startApplication, id: 'R.6', phase: 'R', title: 'Start application' },
+  serviceStep('start', { id: 'R.6', phase: 'R', title: 'Start application' }),
   verifyRollback,
 ];

@@ -1,7 +1,8 @@
 import { useInput, type Key } from 'ink';
 import { actionOf, type KeyAction } from './keys.js';
 
-const NO_KEY: Key = {
+/** Every modifier and special key up: the base of a key built by hand. */
+export const NO_KEY: Key = {
   upArrow: false,
   downArrow: false,
   leftArrow: false,

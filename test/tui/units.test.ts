@@ -6,34 +6,12 @@ import { phaseLayout } from '../../src/screens/phase-layout.js';
 import { commandBody } from '../../src/tui/command-text.js';
 import { actionOf } from '../../src/tui/keys.js';
 import { isErrorLine, LineStore } from '../../src/tui/line-store.js';
-import { postTicksFrom, POST_TICKED, POST_UNTICKED } from '../../src/tui/post-checklist.js';
+import { postTicksFrom, POST_TICKED, POST_UNTICKED } from '../../src/steps/post-checklist.js';
 import { RingBuffer } from '../../src/tui/ring.js';
 import { initialState, reducer } from '../../src/tui/state.js';
-import { keyActions } from '../../src/tui/use-keys.js';
+import { keyActions, NO_KEY } from '../../src/tui/use-keys.js';
 
-const key = (over: Partial<Key> = {}): Key => ({
-  upArrow: false,
-  downArrow: false,
-  leftArrow: false,
-  rightArrow: false,
-  pageDown: false,
-  pageUp: false,
-  home: false,
-  end: false,
-  return: false,
-  escape: false,
-  ctrl: false,
-  shift: false,
-  tab: false,
-  backspace: false,
-  delete: false,
-  meta: false,
-  super: false,
-  hyper: false,
-  capsLock: false,
-  numLock: false,
-  ...over,
-});
+const key = (over: Partial<Key> = {}): Key => ({ ...NO_KEY, ...over });
 
 describe('key map (DESIGN: Keys)', () => {
   it('maps every documented key to its intent', () => {
