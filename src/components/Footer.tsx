@@ -31,8 +31,11 @@ export function Footer({ hints, width }: { hints: readonly KeyHint[]; width: num
   if (overlay?.kind === 'reason')
     return (
       <Box flexDirection="column" height={FOOTER_ROWS}>
+        {/* Keyed: the next prompt (issues, then resolution) starts with an empty input. */}
         <ReasonPrompt
+          key={overlay.intent}
           prompt={overlay.prompt}
+          optional={overlay.optional}
           onSubmit={(reason) => reasonGiven(core, state, overlay, reason)}
           onCancel={() => core.dispatch({ type: 'close-overlay' })}
         />

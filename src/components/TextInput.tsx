@@ -3,8 +3,10 @@ import { useState } from 'react';
 import { color } from '../tui/theme.js';
 
 export interface TextInputProps {
-  /** Called with the trimmed text on Enter; empty text is not submitted. */
+  /** Called with the trimmed text on Enter; empty text is not submitted unless `allowEmpty`. */
   onSubmit: (text: string) => void;
+  /** Enter on an empty line submits `''` (an answer that may be skipped). @default false */
+  allowEmpty?: boolean;
   /** Esc. */
   onCancel: () => void;
   /** @default 200 */
@@ -27,6 +29,7 @@ const printable = (input: string) => input.replace(ESCAPE_SEQUENCE, '').replace(
  */
 export function TextInput({
   onSubmit,
+  allowEmpty = false,
   onCancel,
   maxLength = 200,
   isActive = true,
@@ -36,7 +39,7 @@ export function TextInput({
     (input, key) => {
       if (key.escape) return onCancel();
       if (key.return) {
-        if (value.trim()) onSubmit(value.trim());
+        if (value.trim() || allowEmpty) onSubmit(value.trim());
         return;
       }
       if (key.backspace || key.delete) return setValue((v) => v.slice(0, -1));

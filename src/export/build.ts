@@ -1,4 +1,5 @@
 import { CHECKLIST } from '../steps/checklist.js';
+import { POST_ITEMS, postTickRecords } from '../steps/post-checklist.js';
 import { DEPLOY_STEPS, ROLLBACK_STEPS } from '../steps/index.js';
 import type { StateStore } from '../state/store.js';
 import type { DeploymentStatus, EventRecord, StepStatus } from '../state/types.js';
@@ -36,6 +37,8 @@ export interface ExecutionLog {
   }[];
   issues: { at: string; by: string; text: string }[];
   resolution: string | null;
+  /** The runbook's Documentation Updates and Communication items, as ticked on the summary screen. */
+  postDeployment: { id: string; label: string; checked: boolean; by: string | null; at: string | null }[];
   verification: { status: string; items: VerificationItem[] };
   /** 4.2's measurements against the previous successful deployment of the target. */
   baseline: { previousDeploymentId: string | null; deltas: BaselineDelta[] } | null;
@@ -76,6 +79,8 @@ export function buildExecutionLog(store: StateStore, id: string, maxRegressionPe
   const current = baselineOf(facts);
   const before = previous && baselineOf(store.facts(previous.id));
   const end = d.finishedAt ?? null;
+  const events = store.events(id);
+  const postTicks = postTickRecords(events);
   return {
     id: d.id,
     target: d.target,
@@ -100,6 +105,10 @@ export function buildExecutionLog(store: StateStore, id: string, maxRegressionPe
     steps,
     issues: store.issues(id).map((i) => ({ ...i, at: iso(i.at)! })),
     resolution: d.resolution,
+    postDeployment: POST_ITEMS.map((item) => {
+      const tick = postTicks.get(item.id);
+      return { id: item.id, label: item.label, checked: tick?.checked ?? false, by: tick?.by ?? null, at: iso(tick?.at ?? null) };
+    }),
     verification: { status: verificationStatus(items), items },
     baseline: current ? { previousDeploymentId: previous?.id ?? null, deltas: before ? compareBaselines(current, before, maxRegressionPercent) : [] } : null,
     monitoring: {
@@ -108,6 +117,6 @@ export function buildExecutionLog(store: StateStore, id: string, maxRegressionPe
       summary: facts.monitorSummary ?? null,
       breaches: facts.monitorBreaches ?? null,
     },
-    events: store.events(id).map((e) => ({ ...e, at: iso(e.at)! })),
+    events: events.map((e) => ({ ...e, at: iso(e.at)! })),
   };
 }

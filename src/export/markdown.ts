@@ -12,7 +12,7 @@ function trimmed(output: string): string {
   return [`… ${lines.length - MARKDOWN_OUTPUT_LINES} earlier lines in the JSON export …`, ...lines.slice(-MARKDOWN_OUTPUT_LINES)].join('\n');
 }
 
-/** The runbook's Execution Log, its Verification Checklist, then every step with its output. */
+/** The runbook's Execution Log, its Verification Checklist, Documentation Updates and Communication, then every step with its output. */
 export function toMarkdown(log: ExecutionLog): string {
   const issues = log.issues.length
     ? log.issues.map((i) => `${i.text} (${i.by}, ${i.at})`).join('; ')
@@ -36,6 +36,11 @@ export function toMarkdown(log: ExecutionLog): string {
     '## Verification Checklist',
     '',
     ...log.verification.items.map((i) => `- ${box(i.verified)} ${i.label} — ${i.evidence}`),
+    '',
+    '## Documentation Updates and Communication',
+    '',
+    // Not ticked is not done yet, not failed: no ✗ here.
+    ...log.postDeployment.map((p) => `- ${p.checked ? '[x]' : '[ ]'} ${p.id} ${p.label}${p.by ? ` — ${p.by}, ${p.at}` : ''}`),
     '',
     '## Steps',
     '',

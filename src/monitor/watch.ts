@@ -5,6 +5,9 @@ import { evaluate, monitorThresholds, type Breach } from './evaluate.js';
 import { FIRST_CURSOR, takeSample, type MonitorSample } from './sample.js';
 import { emptyTally, tallySample, type MonitorTally } from './tally.js';
 
+/** The runbook's Post-Deployment Monitoring: the first 2 hours, a sample every 15 s. */
+export const MONITOR_DEFAULTS = { intervalSeconds: 15, durationMinutes: 120 } as const;
+
 export interface WatchOptions {
   transport: Transport;
   target: TargetConfig;
@@ -45,10 +48,10 @@ export const MAX_FAILED_SAMPLES = 3;
  * stretch the window.
  */
 export async function watch(o: WatchOptions): Promise<WatchResult> {
-  const intervalMs = (o.intervalSeconds ?? 15) * 1000;
+  const intervalMs = (o.intervalSeconds ?? MONITOR_DEFAULTS.intervalSeconds) * 1000;
   const limits = monitorThresholds(o.target);
   const tally = o.tally ?? emptyTally(Date.now());
-  const end = tally.startedAt + (o.durationMinutes ?? 120) * 60_000;
+  const end = tally.startedAt + (o.durationMinutes ?? MONITOR_DEFAULTS.durationMinutes) * 60_000;
   const done = (result: Omit<WatchResult, 'tally'>): WatchResult => {
     tally.endedAt = Date.now();
     return { ...result, tally };

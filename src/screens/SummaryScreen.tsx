@@ -1,47 +1,73 @@
 import { Box, Text } from 'ink';
 import { useMemo } from 'react';
-import { Footer } from '../components/Footer.js';
+import { Footer, FOOTER_ROWS } from '../components/Footer.js';
 import { Frame } from '../components/Frame.js';
 import { Header } from '../components/Header.js';
+import { IssuesNote, issuesNoteRows } from '../components/IssuesNote.js';
 import { useCursor, windowStart } from '../components/use-cursor.js';
+import { MONITOR_DEFAULTS } from '../monitor/watch.js';
+import { POST_ITEMS, type PostItem } from '../steps/post-checklist.js';
 import { useTui } from '../tui/context.js';
-import { duration, fit } from '../tui/format.js';
+import { duration, fit, windowLength } from '../tui/format.js';
+import { startMonitoring } from '../tui/intents/monitor.js';
 import { togglePostItem } from '../tui/intents/summary.js';
-import { POST_ITEMS } from '../tui/post-checklist.js';
 import { color } from '../tui/theme.js';
 import { useKeys } from '../tui/use-keys.js';
 import { useTerminalSize } from '../tui/use-terminal-size.js';
 
+/** The selectable row that opens the Monitor screen (a succeeded deployment only). */
+const MONITOR = 'monitor';
+type Choice = PostItem | typeof MONITOR;
+type Row = { group: string } | { choice: Choice };
+
 /** The post-deployment list as rows: a group title before each group's first item. */
-const POST_ROWS = POST_ITEMS.flatMap((item, i) =>
+const POST_ROWS: Row[] = POST_ITEMS.flatMap((item, i) =>
   i === 0 || POST_ITEMS[i - 1]!.group !== item.group
-    ? [{ group: item.group }, { item }]
-    : [{ item }],
+    ? [{ group: item.group }, { choice: item }]
+    : [{ choice: item }],
 );
+/** Last, so the cursor still starts on the first Documentation Updates item. */
+const MONITOR_ROWS: Row[] = [{ group: 'Post-Deployment Monitoring' }, { choice: MONITOR }];
 
 /**
  * How the deployment ended: status and duration, the runbook's Verification
- * Checklist filled in from what the steps verified, and the Documentation
- * Updates and Communication checklists to tick (recorded, so exported).
+ * Checklist filled in from what the steps verified, the issues and
+ * resolution recorded, the Documentation Updates and Communication
+ * checklists to tick (recorded, so exported) and, after a success, the
+ * post-deployment monitoring to start (Enter).
  */
 export function SummaryScreen() {
   const { state, core } = useTui();
   const { columns, rows } = useTerminalSize();
-  const cursor = useCursor(POST_ITEMS.length);
   const d = state.deployment;
+  const monitorOffered = d?.status === 'succeeded';
+  const choices: readonly Choice[] = monitorOffered ? [...POST_ITEMS, MONITOR] : POST_ITEMS;
+  const cursor = useCursor(choices.length);
   // Re-read when the deployment record changes (every sync), not on every render.
   const verification = useMemo(() => (d ? core.verification() : undefined), [core, d]);
   useKeys((action) => {
+    const choice = () => choices[cursor.current()]!;
     if (action === 'up') cursor.move(-1);
     if (action === 'down') cursor.move(1);
-    if (action === 'tick') togglePostItem(core, POST_ITEMS[cursor.current()]!.id);
+    const current = choice();
+    if (action === 'tick' && current !== MONITOR) togglePostItem(core, current.id);
+    if (action !== 'continue' || !monitorOffered) return;
+    if (current === MONITOR) startMonitoring(core);
+    else core.notify('Enter on the last row starts the monitoring; Space ticks an item', 'info');
   }, !state.overlay);
   if (!d || !verification) return null;
   const ok = d.status === 'succeeded' || d.status === 'rolled_back';
-  const cursorRow = POST_ROWS.findIndex((r) => r.item === POST_ITEMS[cursor.index]);
-  const listRows = Math.max(3, rows - 1 - 1 - 2 - verification.items.length - 2);
-  const start = windowStart(cursorRow, POST_ROWS.length, listRows);
+  const note = { issues: state.issues, resolution: d.resolution };
+  const allRows = monitorOffered ? [...POST_ROWS, ...MONITOR_ROWS] : POST_ROWS;
+  const selected = choices[cursor.index];
+  const cursorRow = allRows.findIndex((r) => 'choice' in r && r.choice === selected);
+  const listRows = Math.max(
+    3,
+    rows - 1 - 1 - 2 - verification.items.length - issuesNoteRows(note) - FOOTER_ROWS,
+  );
+  const start = windowStart(cursorRow, allRows.length, listRows);
   const evidenceWidth = Math.max(10, columns - 62);
+  const minutes = core.deps.monitor?.durationMinutes ?? MONITOR_DEFAULTS.durationMinutes;
   return (
     <Frame>
       <Header title="cvd-tui Summary" width={columns} />
@@ -77,31 +103,35 @@ export function SummaryScreen() {
           <Text color={color('muted')}>{fit(v.evidence, evidenceWidth)}</Text>
         </Text>
       ))}
+      <IssuesNote {...note} />
       <Box flexDirection="column" flexGrow={1}>
-        {POST_ROWS.slice(start, start + listRows).map((row) =>
-          'group' in row ? (
-            <Text key={row.group} bold color={color('accent')}>
-              {row.group}
-            </Text>
-          ) : (
-            <Text
-              key={row.item!.id}
-              wrap="truncate-end"
-              bold={row.item === POST_ITEMS[cursor.index]}
-            >
-              <Text color={color('accent')}>
-                {row.item === POST_ITEMS[cursor.index] ? '▸ ' : '  '}
+        {allRows.slice(start, start + listRows).map((row) => {
+          if ('group' in row)
+            return (
+              <Text key={row.group} bold color={color('accent')}>
+                {row.group}
               </Text>
-              {state.postTicks[row.item!.id] ? '[x]' : '[ ]'} {row.item!.label}
+            );
+          const here = row.choice === selected;
+          const key = row.choice === MONITOR ? MONITOR : row.choice.id;
+          return (
+            <Text key={key} wrap="truncate-end" bold={here}>
+              <Text color={color('accent')}>{here ? '▸ ' : '  '}</Text>
+              {row.choice === MONITOR
+                ? `Start post-deployment monitoring (${windowLength(minutes)})`
+                : `${state.postTicks[row.choice.id] ? '[x]' : '[ ]'} ${row.choice.label}`}
             </Text>
-          ),
-        )}
+          );
+        })}
       </Box>
       <Footer
         width={columns}
         hints={[
           { action: 'up', key: '↑↓', label: 'move' },
           { action: 'tick', label: 'tick' },
+          ...(monitorOffered
+            ? [{ action: 'continue' as const, label: 'start monitoring', short: 'monitor' }]
+            : []),
           { action: 'export', label: 'export' },
           { action: 'help', label: 'help' },
           { action: 'quit', label: 'quit' },

@@ -1,6 +1,7 @@
 import { Box } from 'ink';
 import { ChecklistScreen } from '../screens/ChecklistScreen.js';
 import { HelpScreen } from '../screens/HelpScreen.js';
+import { MonitorScreen } from '../screens/MonitorScreen.js';
 import { PhaseScreen } from '../screens/PhaseScreen.js';
 import { StartScreen } from '../screens/StartScreen.js';
 import { SummaryScreen } from '../screens/SummaryScreen.js';
@@ -54,5 +55,7 @@ function Screen({ stage }: { stage: UiState['stage'] }) {
       return <PhaseScreen />;
     case 'summary':
       return <SummaryScreen />;
+    case 'monitor':
+      return <MonitorScreen />;
   }
 }

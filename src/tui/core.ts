@@ -4,6 +4,7 @@ import { Runner } from '../engine/runner.js';
 import { startHealthProbe, type HealthSample } from '../probes/health.js';
 import { startLogTail } from '../probes/log-tail.js';
 import { startResourceProbe, type ResourceSample } from '../probes/resources.js';
+import { postTicksFrom } from '../steps/post-checklist.js';
 import {
   verificationChecklist,
   verificationStatus,
@@ -12,7 +13,7 @@ import {
 import { bridgeEngine } from './bridge.js';
 import type { TuiDeps } from './deps.js';
 import { LineStore } from './line-store.js';
-import { postTicksFrom } from './post-checklist.js';
+import type { MonitorSession } from './monitor-session.js';
 import { stepRows } from './rows.js';
 import type { Action, Notice } from './state.js';
 import { ValueStore } from './value-store.js';
@@ -28,6 +29,8 @@ export class TuiCore {
   readonly resources = new ValueStore<ResourceSample | undefined>(undefined);
   readonly health = new ValueStore<HealthSample | undefined>(undefined);
   runner: Runner | undefined;
+  /** The post-deployment monitoring window opened from the summary, running or ended. */
+  monitor: MonitorSession | undefined;
   /** The last preflight, and the version its checklist evidence is for. */
   preflight: { version: string; result: Preflight } | undefined;
   private unsubscribe: (() => void) | undefined;
@@ -86,6 +89,7 @@ export class TuiCore {
         checklist: store.checklist(deployment.id),
         steps: stepRows(runner),
         postTicks: postTicksFrom(store.events(deployment.id)),
+        issues: store.issues(deployment.id).map((i) => i.text),
       },
     });
   }
@@ -162,6 +166,8 @@ export class TuiCore {
   }
 
   dispose(): void {
+    // Unmounted without q (a signal): the window is still recorded, before the store closes.
+    this.monitor?.stop('cvd-tui was closed');
     this.unsubscribe?.();
     this.lines.dispose();
   }

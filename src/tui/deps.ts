@@ -2,6 +2,7 @@ import type { TargetConfig } from '../config/types.js';
 import type { StateStore } from '../state/store.js';
 import type { StepContext } from '../steps/types.js';
 import type { Transport } from '../transport/types.js';
+import type { MonitorWindow } from './monitor-session.js';
 
 /** How the TUI ended, for runTui to print and return. */
 export interface TuiExit {
@@ -39,6 +40,8 @@ export interface TuiDeps {
   /** Where `e` writes the execution log. */
   exportDir: string;
   probes: ProbeIntervals | false;
+  /** Post-deployment monitoring from the summary screen. @default the runbook's 2 h, a sample every 15 s */
+  monitor?: MonitorWindow;
   onExit(exit: TuiExit): void;
 }
 

@@ -93,7 +93,12 @@ export const KEY_BINDINGS: readonly KeyBinding[] = [
     help: 'interrupt (asks first while a step runs)',
     matches: (i, k) => k.ctrl && i === 'c',
   },
-  { action: 'cancel', label: 'Esc', help: 'cancel a prompt', matches: (_i, k) => k.escape },
+  {
+    action: 'cancel',
+    label: 'Esc',
+    help: 'cancel a prompt; leave the Monitor screen',
+    matches: (_i, k) => k.escape,
+  },
   {
     action: 'yes',
     label: 'y',

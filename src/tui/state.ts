@@ -1,7 +1,7 @@
 import type { ChecklistRecord, DeploymentRecord, StepStatus } from '../state/types.js';
 
-/** The wizard's stages; App picks one screen per stage. */
-export type Stage = 'start' | 'checklist' | 'phase' | 'summary';
+/** The wizard's stages; App picks one screen per stage. `monitor`: post-deployment monitoring, opened from the summary. */
+export type Stage = 'start' | 'checklist' | 'phase' | 'summary' | 'monitor';
 
 export type PaneName = 'logs' | 'resources' | 'health';
 export const PANES: readonly PaneName[] = ['logs', 'resources', 'health'];
@@ -33,12 +33,22 @@ export interface StartInfo {
 }
 
 export type ConfirmIntent = 'rollback' | 'rollback-unfinished' | 'interrupt' | 'rerun';
-export type ReasonIntent = 'skip' | 'tick' | 'abandon';
+/** `issues` and `resolution`: the Execution Log's fields, asked after something went wrong. */
+export type ReasonIntent = 'skip' | 'tick' | 'abandon' | 'issues' | 'resolution';
 
 export type Overlay =
   | { kind: 'help' }
   | { kind: 'confirm'; intent: ConfirmIntent; question: string }
-  | { kind: 'reason'; intent: ReasonIntent; prompt: string; itemId?: string };
+  | {
+      kind: 'reason';
+      intent: ReasonIntent;
+      prompt: string;
+      itemId?: string;
+      /** An empty answer is accepted (and means "nothing to say"). @default false */
+      optional?: boolean;
+      /** Asked on the way out (`q` on a failed deployment): leave once answered. @default false */
+      andQuit?: boolean;
+    };
 
 export interface Notice {
   text: string;
@@ -52,6 +62,8 @@ export interface Synced {
   steps: StepRow[];
   /** The Documentation Updates and Communication items ticked on the summary screen. */
   postTicks: Record<string, boolean>;
+  /** The Execution Log's "Issues Encountered", as recorded (typed by the operator, or a monitoring breach). */
+  issues: string[];
 }
 
 export interface UiState {
@@ -61,6 +73,7 @@ export interface UiState {
   checklist: ChecklistRecord[];
   steps: StepRow[];
   postTicks: Record<string, boolean>;
+  issues: string[];
   /** The step running or last run: its masked command from the step-start event. */
   current?: { stepId: string; attempt: number; command: string };
   /** What cvd-tui is waiting on (a step, a check); keys that would start work are refused meanwhile. */
@@ -85,7 +98,7 @@ export type Action =
   | { type: 'focus-next' };
 
 export function initialState(start: StartInfo, stage: Stage = 'start'): UiState {
-  return { stage, start, checklist: [], steps: [], postTicks: {}, focus: 'logs' };
+  return { stage, start, checklist: [], steps: [], postTicks: {}, issues: [], focus: 'logs' };
 }
 
 export function reducer(state: UiState, action: Action): UiState {
@@ -102,6 +115,7 @@ export function reducer(state: UiState, action: Action): UiState {
         checklist: [],
         steps: [],
         postTicks: {},
+        issues: [],
         current: undefined,
         stage: 'start',
       };

@@ -3,13 +3,14 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KEY } from '../helpers/ink.js';
-import { demoHarness, FAST_PROBES, type Opened, type TuiHarness } from './harness.js';
+import { demoHarness, exportedJson, FAST_PROBES, type Opened, type TuiHarness } from './harness.js';
 
 /**
  * One deployment of v1.0.1 to a fresh demo target, driven by keys only:
  * start screen, checklist (Enter gate, ticks with who and when, a red item
  * ticked with a reason), then Enter, r, A and s on the phase screen, the
- * three panes, help, export, the summary and q.
+ * three panes, help, export, the summary (issues and resolution asked,
+ * post-deployment items ticked, both exported) and q.
  */
 describe('TUI: deploy with the keys', () => {
   let h: TuiHarness;
@@ -200,12 +201,32 @@ describe('TUI: deploy with the keys', () => {
     expect(readFileSync(file, 'utf8')).toContain('log review done by hand');
   });
 
-  it('the last phases lead to the summary: verification filled in, post-deployment items to tick', async () => {
+  it('the summary asks for the issues and resolution after a retried and a skipped step', async () => {
     await ui.screen.press('A');
     await ui.screen.waitFor('Phase 4 complete');
     await ui.screen.press('A');
-    let frame = await ui.screen.waitFor('Verification Checklist');
+    let frame = await ui.screen.waitFor('Issues encountered: (Enter to save; empty to skip)');
     expect(frame).toContain('Deployment succeeded in');
+    await ui.screen.type('1.1 found cvd stopped; 4.1 log review done by hand');
+    await ui.screen.press(KEY.enter);
+    // The next prompt starts empty: the issue typed is not carried into it.
+    frame = await ui.screen.waitFor('Resolution: (Enter to save; empty to skip)');
+    expect(frame).toMatch(/^›\s*$/m);
+    await ui.screen.type('started cvd, retried 1.1');
+    await ui.screen.press(KEY.enter);
+    frame = await ui.screen.waitFor('Resolution: started cvd, retried 1.1');
+    expect(frame).toContain(
+      'Issues encountered: 1.1 found cvd stopped; 4.1 log review done by hand',
+    );
+    const id = ui.core.runner!.deployment.id;
+    expect(h.store.issues(id).map((i) => [i.by, i.text])).toEqual([
+      ['alice', '1.1 found cvd stopped; 4.1 log review done by hand'],
+    ]);
+    expect(h.store.deployment(id)!.resolution).toBe('started cvd, retried 1.1');
+  });
+
+  it('the summary fills in the verification and offers post-deployment items to tick', async () => {
+    let frame = ui.screen.frame();
     expect(frame).toMatch(
       /\[x\] Health endpoints responding \(200 status\)\s+3\.2: all health checks passed/,
     );
@@ -224,6 +245,48 @@ describe('TUI: deploy with the keys', () => {
     );
     expect(log).toContain('post-deployment ticked — alice: docs.1 Update version in documentation');
     expect(log).toContain('post-deployment ticked — alice: docs.2 Record deployment in change log');
+    expect(log).toMatch(/^- \[x\] docs\.1 Update version in documentation — alice, \d{4}-/m);
+    expect(log).toContain('- [ ] comm.1 Notify stakeholders of successful deployment\n');
+    expect(log).toContain(
+      '- Issues Encountered: 1.1 found cvd stopped; 4.1 log review done by hand (alice, ',
+    );
+    expect(log).toContain('- Resolution: started cvd, retried 1.1\n');
+  });
+
+  it("cvd-tui export's JSON has the issues, the resolution and the post-deployment ticks", async () => {
+    const log = await exportedJson(h, ui.core.runner!.deployment.id);
+    expect(log.issues).toEqual([
+      {
+        at: expect.any(String),
+        by: 'alice',
+        text: '1.1 found cvd stopped; 4.1 log review done by hand',
+      },
+    ]);
+    expect(log.resolution).toBe('started cvd, retried 1.1');
+    expect(log.postDeployment).toHaveLength(9);
+    expect(log.postDeployment.slice(0, 3)).toEqual([
+      {
+        id: 'docs.1',
+        label: 'Update version in documentation',
+        checked: true,
+        by: 'alice',
+        at: expect.stringMatching(/^\d{4}-/),
+      },
+      {
+        id: 'docs.2',
+        label: 'Record deployment in change log',
+        checked: true,
+        by: 'alice',
+        at: expect.stringMatching(/^\d{4}-/),
+      },
+      {
+        id: 'docs.3',
+        label: 'Update configuration documentation if changed',
+        checked: false,
+        by: null,
+        at: null,
+      },
+    ]);
   });
 
   it('q leaves with exit 0 after a verified deployment', async () => {

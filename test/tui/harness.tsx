@@ -11,7 +11,10 @@ import { App } from '../../src/tui/App.js';
 import { TuiProvider } from '../../src/tui/context.js';
 import type { TuiCore } from '../../src/tui/core.js';
 import type { ProbeIntervals, TuiDeps, TuiExit, TuiRequest } from '../../src/tui/deps.js';
+import type { MonitorWindow } from '../../src/tui/monitor-session.js';
 import { prepareTui } from '../../src/tui/prepare.js';
+import type { ExecutionLog } from '../../src/export/build.js';
+import { runCli } from '../helpers/cli.js';
 import { KEY, renderScreen, type TestScreen } from '../helpers/ink.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -29,6 +32,9 @@ function slowed(inner: Transport, ms: number): Transport {
 
 /** Fast probes: the panes fill within a second. */
 export const FAST_PROBES: ProbeIntervals = { resourcesMs: 400, healthMs: 400, logMs: 200 };
+
+/** Post-deployment monitoring samples back to back (the window keeps the runbook's 2 h: tests stop it). */
+export const FAST_MONITOR: MonitorWindow = { intervalSeconds: 0.3 };
 
 export interface Opened {
   screen: TestScreen;
@@ -73,6 +79,7 @@ export async function demoHarness(probes: ProbeIntervals | false = false): Promi
     takeOverLock: false,
     exportDir: dir,
     probes,
+    monitor: FAST_MONITOR,
     onExit: (exit) => void exits.push(exit),
   });
   return {
@@ -108,4 +115,21 @@ export async function demoHarness(probes: ProbeIntervals | false = false): Promi
 export async function tickAll(ui: Opened): Promise<void> {
   for (let i = 0; i < 12; i++) await ui.screen.press(KEY.space, 'j');
   await ui.screen.waitFor('(12/12 ticked)');
+}
+
+/** `cvd-tui export <id> --format json`, the built binary run as a user would, on the harness's state file. */
+export async function exportedJson(h: TuiHarness, id: string): Promise<ExecutionLog> {
+  const state = join(h.dir, 'state.db');
+  const result = await runCli([
+    'export',
+    id,
+    '--format',
+    'json',
+    '--config',
+    h.demo.configPath,
+    '--state',
+    state,
+  ]);
+  if (result.code !== 0) throw new Error(`cvd-tui export exited ${result.code}: ${result.stderr}`);
+  return JSON.parse(result.stdout) as ExecutionLog;
 }

@@ -1,3 +1,5 @@
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KEY } from '../helpers/ink.js';
 import { waitFor } from '../helpers/wait.js';
@@ -100,6 +102,36 @@ describe('TUI: quit, resume, abandon, Ctrl-C', () => {
     ).toBe(true);
     await ui.screen.press('q');
     expect(h.exits.pop()).toMatchObject({ code: 0 });
+    await h.close(ui);
+  });
+
+  it('q on a failed deployment asks for the issues and resolution first; Esc stays, answered it leaves', async () => {
+    const ui = await h.open({ command: 'deploy', version: 'v1.0.1' });
+    await ui.screen.waitFor('Pre-Deployment Checklist');
+    await tickAll(ui);
+    await ui.screen.press(KEY.enter);
+    await ui.screen.waitFor('1.1 Environment Verification — next');
+    execFileSync(join(h.demo.dir, 'bin', 'cvdctl'), ['stop']);
+    await ui.screen.press(KEY.enter);
+    await ui.screen.waitFor('1.1 failed: cvd is not running');
+    const failed = ui.core.runner!.deployment.id;
+    await ui.screen.press('q');
+    await ui.screen.waitFor('Issues encountered: (Enter to save; empty to skip)');
+    await ui.screen.press(KEY.escape);
+    await ui.screen.waitFor((f) => !f.includes('Issues encountered'));
+    expect(h.exits).toHaveLength(0);
+    await ui.screen.press('q');
+    await ui.screen.waitFor('Issues encountered:');
+    await ui.screen.type('cvd was down before we began');
+    await ui.screen.press(KEY.enter);
+    await ui.screen.waitFor('Resolution: (Enter to save; empty to skip)');
+    await ui.screen.press(KEY.enter);
+    expect(h.exits.pop()).toMatchObject({
+      code: 1,
+      message: expect.stringContaining(`Resume with: cvd-tui resume ${failed}`),
+    });
+    expect(h.store.issues(failed).map((i) => i.text)).toEqual(['cvd was down before we began']);
+    expect(h.store.deployment(failed)!.resolution).toBeNull();
     await h.close(ui);
   });
 });

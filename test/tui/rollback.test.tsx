@@ -67,6 +67,12 @@ describe('TUI: roll back', () => {
     frame = await ui.screen.waitFor('Rolled back to v1.0.0 in');
     expect(frame).toContain('[rolled back]');
     const id = ui.core.runner!.deployment.id;
+    // Rolled back: the summary asks for the issues and resolution; Esc skips both.
+    await ui.screen.waitFor('Issues encountered: (Enter to save; empty to skip)');
+    await ui.screen.press(KEY.escape);
+    frame = await ui.screen.waitFor((f) => !f.includes('Issues encountered'));
+    expect(h.store.issues(id)).toEqual([]);
+    expect(h.store.deployment(id)!.resolution).toBeNull();
     const attempts = h.store.attempts(id).filter((a) => a.stepId.startsWith('R.'));
     expect(attempts.map((a) => `${a.stepId} ${a.status}`)).toEqual(
       ['R.1', 'R.2', 'R.3', 'R.4', 'R.5', 'R.6', 'R.7'].map((s) => `${s} succeeded`),

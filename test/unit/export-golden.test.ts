@@ -7,6 +7,7 @@ import { buildExecutionLog } from '../../src/export/build.js';
 import { toMarkdown } from '../../src/export/markdown.js';
 import { StateStore } from '../../src/state/store.js';
 import { CHECKLIST } from '../../src/steps/checklist.js';
+import { POST_ITEMS, POST_TICKED, postDetail } from '../../src/steps/post-checklist.js';
 import { DEPLOY_STEPS, ROLLBACK_STEPS } from '../../src/steps/index.js';
 
 const GOLDEN = new URL('../golden/execution-log.md', import.meta.url);
@@ -19,7 +20,7 @@ beforeAll(() => {
 });
 afterAll(() => vi.useRealTimers());
 
-/** A deployment with a retried step, a skipped step and a rollback, recorded through the real store. */
+/** A deployment with a retried step, a skipped step, a rollback and a post-deployment tick, recorded through the real store. */
 function recordDeployment(store: StateStore): void {
   const id = '20261127_220000_ab12';
   store.createDeployment({ id, target: 'prod', operator: 'alice', jumpHost: 'jump-1', versionFrom: 'v1.0.0', versionTo: 'v1.0.2', startedAt: Date.now() });
@@ -55,6 +56,9 @@ function recordDeployment(store: StateStore): void {
   store.setResolution(id, 'Rolled back to v1.0.0; database restored from pre_deploy_20261127_220000_ab12.db');
   tick();
   store.setStatus(id, 'rolled_back', 'alice');
+  // One Documentation Updates item ticked on the summary screen, as the TUI records it.
+  tick();
+  store.event(id, POST_TICKED, 'alice', postDetail(POST_ITEMS.find((i) => i.id === 'docs.2')!));
 }
 
 describe('Markdown execution log', () => {
@@ -68,5 +72,6 @@ describe('Markdown execution log', () => {
     expect(markdown).toContain('| 3.2 | Health Check Verification | succeeded | 2 |');
     expect(markdown).toContain('skipped: PWA checked by hand on a phone');
     expect(markdown).toContain('- Resolution: Rolled back to v1.0.0');
+    expect(markdown).toContain('- [x] docs.2 Record deployment in change log — alice, 2026-11-27T22:');
   });
 });

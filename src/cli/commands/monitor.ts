@@ -1,7 +1,12 @@
 import { monitorThresholds } from '../../monitor/evaluate.js';
 import { limitsLine, SAMPLE_HEADER, sampleLine } from '../../monitor/format.js';
+import {
+  recordMonitorResult,
+  recordMonitorStart,
+  recordMonitorStopped,
+} from '../../monitor/record.js';
 import { emptyTally, summarize } from '../../monitor/tally.js';
-import { watch, type WatchResult } from '../../monitor/watch.js';
+import { MONITOR_DEFAULTS, watch } from '../../monitor/watch.js';
 import type { DeploymentRecord } from '../../state/types.js';
 import { openTransport } from '../../transport/open.js';
 import type { Transport } from '../../transport/types.js';
@@ -25,30 +30,6 @@ export function positiveNumber(
   return n;
 }
 
-/** Stores how the window ended as facts on the deployment (the export reads them) and events. */
-function record(session: Session, id: string, result: WatchResult): void {
-  const { store, operator } = session;
-  const summary = summarize(result.tally);
-  const breaches = result.breaches.map((b) => b.message).join('; ');
-  // monitorBreaches empty rather than absent: a clean window replaces the breaches of an earlier one.
-  store.recordFacts(id, 'monitor', {
-    monitorStatus: result.status,
-    monitorSummary: summary,
-    monitorBreaches: breaches,
-  });
-  if (result.status === 'breached') {
-    for (const b of result.breaches) store.event(id, 'monitor breach', operator, b.message);
-    // An issue too, so the Execution Log's "Issues Encountered" names it.
-    store.addIssue(id, operator, `post-deployment monitoring: ${breaches}`);
-  } else
-    store.event(
-      id,
-      `monitor ${result.status}`,
-      operator,
-      result.reason ? `${result.reason}; ${summary}` : summary,
-    );
-}
-
 /** Only a succeeded deployment is watched: the breach advice is to roll it back. */
 function pickMonitored(session: Session, id: string | undefined): DeploymentRecord {
   const deployment = pickDeployment(session, id, (s) => s.store.latest(s.name), 'recorded');
@@ -65,11 +46,16 @@ function pickMonitored(session: Session, id: string | undefined): DeploymentReco
  * neither the deploy lock nor the state lock. Exit 0 after a clean window;
  * 1 on a breach (printing the rollback command) or when the target stopped
  * answering; 130 on a signal, recorded as `stopped`. Without --headless it
- * prints the same lines until the TUI embeds it.
+ * prints the same lines; the TUI runs the same watch from its summary
+ * screen, recorded the same way (monitor/record.ts).
  */
 export async function monitor(args: ParsedArgs, out = process.stdout): Promise<number> {
-  const minutes = positiveNumber('minutes', args.options.minutes, 120);
-  const interval = positiveNumber('interval', args.options.interval, 15);
+  const minutes = positiveNumber('minutes', args.options.minutes, MONITOR_DEFAULTS.durationMinutes);
+  const interval = positiveNumber(
+    'interval',
+    args.options.interval,
+    MONITOR_DEFAULTS.intervalSeconds,
+  );
   const session = openSession(args.options);
   let transport: Transport | undefined;
   let onSignal: (() => void) | undefined;
@@ -80,23 +66,15 @@ export async function monitor(args: ParsedArgs, out = process.stdout): Promise<n
       `Monitoring ${deployment.id} (${deployment.versionTo}) on ${session.name} for ${minutes} min, a sample every ${interval} s\n` +
         `  ${limitsLine(monitorThresholds(session.target))}\n${SAMPLE_HEADER}\n`,
     );
-    session.store.event(
-      deployment.id,
-      'monitor started',
-      session.operator,
-      `${minutes} min window, a sample every ${interval} s`,
-    );
+    const recording = {
+      store: session.store,
+      deploymentId: deployment.id,
+      operator: session.operator,
+    };
+    recordMonitorStart(recording, { minutes, intervalSeconds: interval });
     const tally = emptyTally(Date.now());
     // main() exits 130 on a signal without waiting for us; SQLite writes are synchronous, so record the stop first.
-    onSignal = () => {
-      tally.endedAt = Date.now();
-      record(session, deployment.id, {
-        status: 'stopped',
-        breaches: [],
-        reason: 'interrupted by a signal',
-        tally,
-      });
-    };
+    onSignal = () => recordMonitorStopped(recording, tally, 'interrupted by a signal');
     for (const signal of SIGNALS) process.prependOnceListener(signal, onSignal);
     const result = await watch({
       transport,
@@ -109,7 +87,7 @@ export async function monitor(args: ParsedArgs, out = process.stdout): Promise<n
           `${sampleLine(sample)}\n${breaches.map((b) => `BREACH: ${b.message}\n`).join('')}`,
         ),
     });
-    record(session, deployment.id, result);
+    recordMonitorResult(recording, result);
     out.write(
       `Monitoring ${result.status}: ${result.reason ? `${result.reason}; ` : ''}${summarize(result.tally)}\n`,
     );

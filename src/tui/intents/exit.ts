@@ -1,6 +1,7 @@
 import { EXIT } from '../../cli/exit.js';
 import type { DeploymentRecord } from '../../state/types.js';
 import type { TuiCore } from '../core.js';
+import { askIssues } from './issues.js';
 
 const UNFINISHED = ['in_progress', 'failed'];
 
@@ -23,14 +24,21 @@ function ending(
   };
 }
 
-/** `q`: leaves with the state saved. While a step runs it refuses: the step's outcome is worth waiting for. */
-export function quit(core: TuiCore): void {
+/**
+ * `q`: leaves with the state saved. While a step runs it refuses: the step's
+ * outcome is worth waiting for. A failed deployment first asks the operator
+ * for its issues and resolution (`asked`: they have been asked).
+ */
+export function quit(core: TuiCore, asked = false): void {
   if (core.busy)
     return core.notify(
       'A step is running: q once it has ended, or Ctrl-C to stop waiting',
       'error',
     );
-  core.deps.onExit({ ...ending(core, core.runner?.deployment, false), stepRunning: false });
+  const d = core.runner?.deployment;
+  if (d?.status === 'failed' && !asked) return askIssues(core, true);
+  core.monitor?.stop('the operator quit');
+  core.deps.onExit({ ...ending(core, d, false), stepRunning: false });
 }
 
 /** Ctrl-C: asks first while a step runs (its process goes on on the target; resume settles it). */
@@ -45,5 +53,6 @@ export function interrupt(core: TuiCore, confirmed = false): void {
           'A step is running. Stop waiting and quit? It goes on on the target; resume settles it.',
       },
     });
+  core.monitor?.stop('interrupted (Ctrl-C)');
   core.deps.onExit({ ...ending(core, core.runner?.deployment, true), stepRunning: core.busy });
 }

@@ -1,7 +1,9 @@
 import type { TuiCore } from '../core.js';
 import type { Overlay, UiState } from '../state.js';
 import { tickWithReason } from './checklist.js';
-import { interrupt } from './exit.js';
+import { interrupt, quit } from './exit.js';
+import { issuesGiven, resolutionGiven } from './issues.js';
+import { leaveMonitor } from './monitor.js';
 import { retry, rollback, skip } from './phase.js';
 import { abandon, rollbackUnfinished } from './start.js';
 
@@ -13,6 +15,8 @@ export function confirmed(core: TuiCore, state: UiState, overlay: Confirm): void
   core.dispatch({ type: 'close-overlay' });
   switch (overlay.intent) {
     case 'rollback':
+      // From the Monitor screen the R steps run on the Rollback screen, as from a phase.
+      if (state.stage === 'monitor') leaveMonitor(core, 'phase', 'stopped to roll back');
       return void rollback(core);
     case 'rollback-unfinished':
       if (state.start.unfinished) void rollbackUnfinished(core, state.start.unfinished);
@@ -31,7 +35,7 @@ export function declined(core: TuiCore, overlay: Confirm): void {
     core.notify('Roll back cancelled: nothing was changed', 'info');
 }
 
-/** Enter on a reason prompt. */
+/** Enter on a reason prompt (an optional one may be answered with nothing). */
 export function reasonGiven(core: TuiCore, state: UiState, overlay: Reason, reason: string): void {
   core.dispatch({ type: 'close-overlay' });
   switch (overlay.intent) {
@@ -42,6 +46,12 @@ export function reasonGiven(core: TuiCore, state: UiState, overlay: Reason, reas
       return;
     case 'abandon':
       if (state.start.unfinished) void abandon(core, state.start.unfinished, reason, state.start);
+      return;
+    case 'issues':
+      return issuesGiven(core, reason, overlay.andQuit);
+    case 'resolution':
+      resolutionGiven(core, reason);
+      if (overlay.andQuit) quit(core, true);
       return;
   }
 }

@@ -6,6 +6,7 @@ import { toMarkdown } from '../../export/markdown.js';
 import type { TuiCore } from '../core.js';
 import { keyLabel } from '../keys.js';
 import { recordTakeover } from '../../engine/lock.js';
+import { reachSummary } from './issues.js';
 import { takeDeployLock } from './lock.js';
 
 const DONE = ['succeeded', 'rolled_back'];
@@ -20,8 +21,7 @@ function runnerOf(core: TuiCore) {
 function conclude(core: TuiCore, report: StepReport | undefined): void {
   const runner = core.runner;
   if (!runner) return;
-  if (DONE.includes(runner.deployment.status))
-    return core.dispatch({ type: 'navigate', stage: 'summary' });
+  if (DONE.includes(runner.deployment.status)) return reachSummary(core);
   if (!report) return;
   if (report.status === 'blocked')
     return core.dispatch({

@@ -4,7 +4,7 @@ import {
   POST_UNTICKED,
   postDetail,
   postTicksFrom,
-} from '../post-checklist.js';
+} from '../../steps/post-checklist.js';
 import type { TuiCore } from '../core.js';
 
 /** `Space` on the summary: ticks a Documentation Updates or Communication item, as an event the export lists. */

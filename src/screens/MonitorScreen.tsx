@@ -1,0 +1,94 @@
+import { Box, Text } from 'ink';
+import { useSyncExternalStore } from 'react';
+import { Footer, FOOTER_ROWS } from '../components/Footer.js';
+import { Frame } from '../components/Frame.js';
+import { Header } from '../components/Header.js';
+import { SamplePane } from '../components/SamplePane.js';
+import { monitorThresholds } from '../monitor/evaluate.js';
+import { limitsLine } from '../monitor/format.js';
+import { useTui } from '../tui/context.js';
+import { clock } from '../tui/format.js';
+import { leaveMonitor } from '../tui/intents/monitor.js';
+import { requestRollback } from '../tui/intents/phase.js';
+import { keyLabel } from '../tui/keys.js';
+import type { MonitorSession, MonitorView } from '../tui/monitor-session.js';
+import { color } from '../tui/theme.js';
+import { useKeys } from '../tui/use-keys.js';
+import { useTerminalSize } from '../tui/use-terminal-size.js';
+
+const STATUS_TONE = { watching: 'info', passed: 'ok', breached: 'error', stopped: 'warn' } as const;
+
+function statusText(v: MonitorView): string {
+  switch (v.status) {
+    case 'watching':
+      return `watching: a sample every ${v.intervalSeconds} s until ${clock(v.endsAt)}`;
+    case 'passed':
+      return `passed: ${v.summary}`;
+    case 'breached':
+      return 'BREACHED: a limit was broken';
+    case 'stopped':
+      return `stopped: ${v.reason}`;
+  }
+}
+
+/**
+ * The runbook's Post-Deployment Monitoring, live: each sample against the
+ * limits, a breach in red with the rollback offered (`R`, confirmed with
+ * `y`, runs on the Rollback screen). Esc goes back to the summary.
+ */
+export function MonitorScreen() {
+  const { core } = useTui();
+  // Opened only by startMonitoring, which sets the session first.
+  return core.monitor ? <Watching session={core.monitor} /> : null;
+}
+
+function Watching({ session }: { session: MonitorSession }) {
+  const { state, core } = useTui();
+  const { columns, rows } = useTerminalSize();
+  const view = useSyncExternalStore(session.view.subscribe, session.view.getSnapshot);
+  useKeys((action) => {
+    if (action === 'rollback') requestRollback(core);
+    if (action === 'cancel') leaveMonitor(core, 'summary', 'stopped by the operator');
+  }, !state.overlay);
+  const breachRows = view.breaches.length ? view.breaches.length + 1 : 0;
+  // Header, status and limits lines, the breach lines and the footer; the samples get the rest.
+  const paneHeight = Math.max(4, rows - 1 - 3 - breachRows - FOOTER_ROWS);
+  return (
+    <Frame>
+      <Header title="cvd-tui Monitor" width={columns} />
+      <Text bold color={color(STATUS_TONE[view.status])} wrap="truncate-end">
+        Post-deployment monitoring — {statusText(view)}
+      </Text>
+      <Text color={color('muted')} wrap="truncate-end">
+        {limitsLine(monitorThresholds(core.deps.target))}
+      </Text>
+      <SamplePane rows={view.rows} width={columns} height={paneHeight} />
+      {view.breaches.length ? (
+        <Box flexDirection="column">
+          {view.breaches.map((b) => (
+            <Text key={b.metric} bold color={color('error')} wrap="truncate-end">
+              BREACH: {b.message}
+            </Text>
+          ))}
+          <Text bold color={color('error')} wrap="truncate-end">
+            {`${keyLabel('rollback')}: roll back to ${state.deployment?.versionFrom ?? 'the previous version'} (asks y to confirm)`}
+          </Text>
+        </Box>
+      ) : null}
+      <Footer
+        width={columns}
+        hints={[
+          { action: 'rollback', label: 'roll back', short: 'rollback' },
+          {
+            action: 'cancel',
+            label: view.status === 'watching' ? 'stop, back to summary' : 'back to summary',
+            short: 'back',
+          },
+          { action: 'export', label: 'export' },
+          { action: 'help', label: 'help' },
+          { action: 'quit', label: 'quit' },
+        ]}
+      />
+    </Frame>
+  );
+}
