@@ -6,6 +6,7 @@
 import { journalDir } from '../engine/journal.js';
 import { makeMasker } from '../engine/mask.js';
 import { canRollBack, DEPLOY_STEPS, ROLLBACK_STEPS } from '../steps/index.js';
+import { splitScript } from '../steps/shell.js';
 import type { StepContext, StepDef } from '../steps/types.js';
 import { versionProblem } from '../steps/version.js';
 import type { ParsedArgs } from './args.js';
@@ -104,8 +105,8 @@ export function printPlan(args: ParsedArgs, out = process.stdout): number {
       steps,
       ctx,
       makeMasker([
-        ...secretForms(secrets.testPassword),
-        ...secretForms(session.target.notifyWebhookUrl),
+        secrets.testPassword,
+        session.target.notifyWebhookUrl,
       ]),
     );
     return EXIT.ok;
@@ -120,10 +121,9 @@ function writeSteps(
   ctx: StepContext,
   mask: (text: string) => string,
 ): void {
-  const scripts = steps.map((s) => mask(s.script(ctx)).split('\n'));
+  const scripts = steps.map((s) => splitScript(mask(s.script(ctx))));
   // Every script starts with the same shell functions: shown once, not per step.
-  const common = commonPrefix(scripts);
-  out.write(`\nEvery step's script starts with:\n${indent(common)}\n`);
+  out.write(`\nEvery step's script starts with:\n${indent(scripts[0]?.prelude ?? [])}\n`);
   steps.forEach((step, i) => {
     const journal = step.mutates.length
       ? `journaled on the target in ${journalDir(ctx.target.paths.deployments, ctx.deploymentId, step.id, 1)}`
@@ -138,20 +138,9 @@ function writeSteps(
         (step.local
           ? '    then, on this machine: posts the notification to notifyWebhookUrl (a secret: ***)\n'
           : '') +
-        `    runs:\n${indent(scripts[i]!.slice(common.length))}\n`,
+        `    runs:\n${indent(scripts[i]!.body)}\n`,
     );
   });
 }
-
-function commonPrefix(scripts: string[][]): string[] {
-  const first = scripts[0] ?? [];
-  let n = 0;
-  while (n < first.length && scripts.every((s) => s[n] === first[n])) n++;
-  return first.slice(0, n);
-}
-
-/** A secret as written, and as JSON writes it (3.3's stdin escapes quotes and newlines): each is masked. */
-const secretForms = (secret: string | undefined) =>
-  secret ? [secret, JSON.stringify(secret).slice(1, -1)] : [];
 
 const indent = (lines: string[]) => lines.map((l) => `      | ${l}`).join('\n');

@@ -2,10 +2,16 @@
  * Batches output lines on their way to the state store: one transaction per
  * flush instead of one per line, so a step that prints 200,000 lines costs a
  * few hundred commits. Lines are also on the target, in the step's journal.
+ *
+ * Writes happen off the line-reading path, at most `maxLines` per
+ * transaction with a turn of the event loop between transactions: written
+ * from inside `push`, a flood held the loop for a whole read chunk (several
+ * transactions, ~0.1 s) and keys waited (bench/flood.ts: p95 ~0.5 s).
  */
 export class OutputSink {
   private pending: string[] = [];
   private timer: NodeJS.Timeout | undefined;
+  private writing: Promise<void> | undefined;
 
   constructor(
     private readonly write: (lines: string[]) => void,
@@ -15,16 +21,25 @@ export class OutputSink {
 
   push(line: string): void {
     this.pending.push(line);
-    if (this.pending.length >= this.maxLines) this.flush();
-    else this.timer ??= setTimeout(() => this.flush(), this.intervalMs);
+    this.timer ??= setTimeout(() => void this.drain(), this.intervalMs);
   }
 
-  flush(): void {
+  /** Writes everything pushed so far; resolves once it is in the store. */
+  drain(): Promise<void> {
     clearTimeout(this.timer);
     this.timer = undefined;
-    if (!this.pending.length) return;
-    const lines = this.pending;
-    this.pending = [];
-    this.write(lines);
+    this.writing ??= this.writeAll().finally(() => (this.writing = undefined));
+    return this.writing;
+  }
+
+  private async writeAll(): Promise<void> {
+    while (this.pending.length) {
+      const lines = this.pending;
+      this.pending = [];
+      for (let i = 0; i < lines.length; i += this.maxLines) {
+        if (i > 0) await new Promise((resolve) => setImmediate(resolve));
+        this.write(lines.slice(i, i + this.maxLines));
+      }
+    }
   }
 }

@@ -1,3 +1,4 @@
+import { splitScript } from '../steps/shell.js';
 import type { ExecutionLog } from './build.js';
 
 const box = (checked: boolean | null) => (checked === true ? '[x]' : checked === false ? '[ ] ✗' : '[ ]');
@@ -57,7 +58,8 @@ export function toMarkdown(log: ExecutionLog): string {
         '',
         `Attempts: ${s.attempts} · exit ${s.exitCode ?? '-'} · ${duration(s.startedAt, s.finishedAt)}${s.reason ? ` · skipped: ${s.reason}` : ''}`,
         '',
-        ...(s.command ? ['<details><summary>Command</summary>', '', fence(s.command), '', '</details>', ''] : []),
+        // The shared shell prelude is left out here (it is in the JSON export and `--plan`).
+        ...(s.command ? ['<details><summary>Command</summary>', '', fence(splitScript(s.command).body.join('\n')), '', '</details>', ''] : []),
         fence(trimmed(s.output)),
         '',
       ]),

@@ -17,6 +17,16 @@ wait_for() {
   done
 }`;
 
+/** Ends the shared prelude of every step script: what follows is the step's own work. */
+export const PRELUDE_END = '# --- step ---';
+
+/** A step script split into the shared prelude and the step's own lines. */
+export function splitScript(script: string): { prelude: string[]; body: string[] } {
+  const lines = script.split('\n');
+  const end = lines.indexOf(PRELUDE_END);
+  return end < 0 ? { prelude: [], body: lines } : { prelude: lines.slice(0, end), body: lines.slice(end + 1) };
+}
+
 /** Builds the commands of one target: sudo or not, its service manager, its URLs. */
 export function targetShell(target: TargetConfig) {
   const asApp = (command: string) =>
@@ -48,6 +58,7 @@ export function targetShell(target: TargetConfig) {
         `service_state() { ${service('is-active')} 2>/dev/null || true; }`,
         'service_is() { [ "$(service_state)" = "$1" ]; }',
         'service_stopped() { case "$(service_state)" in inactive|failed) return 0;; *) return 1;; esac; }',
+        PRELUDE_END,
         ...lines,
       ].join('\n'),
   };

@@ -1,5 +1,5 @@
-/** The last line of the shell prelude every step script starts with (src/steps/shell.ts). */
-const PRELUDE_END = /^service_stopped\(\) \{/;
+import { splitScript } from '../steps/shell.js';
+
 /** The runbook's `echo "=== Section ==="` banners: noise in a two-line command preview. */
 const BANNER = /^echo "=+ .* =+"$/;
 
@@ -9,10 +9,7 @@ const BANNER = /^echo "=+ .* =+"$/;
  * resolved and secrets masked by the runner.
  */
 export function commandBody(script: string): string[] {
-  const lines = script.split('\n');
-  const end = lines.findIndex((l) => PRELUDE_END.test(l));
-  return lines
-    .slice(end + 1)
-    .map((l) => l.trim())
+  return splitScript(script)
+    .body.map((l) => l.trim())
     .filter((l) => l && !BANNER.test(l));
 }

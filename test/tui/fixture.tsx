@@ -74,7 +74,7 @@ export function phaseState(): { core: TuiCore; state: UiState; exits: TuiExit[];
       stepId: '2.3',
       attempt: 1,
       command:
-        "service_stopped() { :; }\necho \"=== Running Database Migration ===\"\nsqlite3 '/opt/cvd/data/cvd.db' < 'migrations/migration_v1.0.1.sql'",
+        "service_stopped() { :; }\n# --- step ---\necho \"=== Running Database Migration ===\"\nsqlite3 '/opt/cvd/data/cvd.db' < 'migrations/migration_v1.0.1.sql'",
     },
     busy: 'running 2.3 Database Migration',
   };

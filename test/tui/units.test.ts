@@ -7,6 +7,7 @@ import { commandBody } from '../../src/tui/command-text.js';
 import { actionOf } from '../../src/tui/keys.js';
 import { isErrorLine, LineStore } from '../../src/tui/line-store.js';
 import { postTicksFrom, POST_TICKED, POST_UNTICKED } from '../../src/steps/post-checklist.js';
+import { PRELUDE_END } from '../../src/steps/shell.js';
 import { RingBuffer } from '../../src/tui/ring.js';
 import { initialState, reducer } from '../../src/tui/state.js';
 import { keyActions, NO_KEY } from '../../src/tui/use-keys.js';
@@ -137,6 +138,7 @@ describe('layout and text', () => {
       'set -u -o pipefail',
       'fact() { :; }',
       'service_stopped() { case x in *) ;; esac; }',
+      PRELUDE_END,
       'echo "=== Starting ==="',
       "git checkout -q 'v1.0.1'",
     ].join('\n');
