@@ -4,7 +4,17 @@ import { FINGERPRINT_PATTERN } from '../transport/trust.js';
 import { printable } from '../util/text.js';
 import { InputError } from './exit.js';
 
-export const COMMANDS = ['deploy', 'resume', 'rollback', 'export', 'history', 'demo', 'init', 'doctor', 'monitor'] as const;
+export const COMMANDS = [
+  'deploy',
+  'resume',
+  'rollback',
+  'export',
+  'history',
+  'demo',
+  'init',
+  'doctor',
+  'monitor',
+] as const;
 export type Command = (typeof COMMANDS)[number];
 
 export const USAGE = `Usage: cvd-tui [command] [options]
@@ -94,14 +104,22 @@ export function parseCli(argv: string[]): ParsedArgs {
   const showVersion = argv.length === 1 && argv[0] === '--version';
   let parsed;
   try {
-    parsed = parseArgs({ args: showVersion ? [] : argv, options: OPTIONS, allowPositionals: true, strict: true });
+    parsed = parseArgs({
+      args: showVersion ? [] : argv,
+      options: OPTIONS,
+      allowPositionals: true,
+      strict: true,
+    });
   } catch (error) {
     throw new InputError(`${(error as Error).message}\n\n${USAGE}`);
   }
   const [command, id, ...extra] = parsed.positionals;
   if (command !== undefined && !(COMMANDS as readonly string[]).includes(command))
     throw new InputError(`unknown command "${command}"\n\n${USAGE}`);
-  if (extra.length || (id !== undefined && !['resume', 'rollback', 'export', 'monitor'].includes(command!)))
+  if (
+    extra.length ||
+    (id !== undefined && !['resume', 'rollback', 'export', 'monitor'].includes(command!))
+  )
     throw new InputError(`unexpected argument "${extra[0] ?? id}"\n\n${USAGE}`);
   const v = parsed.values;
   refuseBadValues(command, id, v);
@@ -135,13 +153,22 @@ export function parseCli(argv: string[]): ParsedArgs {
 const DEPLOYMENT_ID = /^\d{8}_\d{6}_[0-9a-f]{1,4}$/;
 
 /** Values checked before any command opens a file or a connection (exit 2). */
-function refuseBadValues(command: string | undefined, id: string | undefined, v: { target?: string; plan?: boolean; 'trust-host-key'?: string }): void {
+function refuseBadValues(
+  command: string | undefined,
+  id: string | undefined,
+  v: { target?: string; plan?: boolean; 'trust-host-key'?: string },
+): void {
   if (id !== undefined && !DEPLOYMENT_ID.test(id))
-    throw new InputError(`"${printable(id)}" is not a deployment id (such as 20250101_120000_ab12): see cvd-tui history`);
+    throw new InputError(
+      `"${printable(id)}" is not a deployment id (such as 20250101_120000_ab12): see cvd-tui history`,
+    );
   if (v.target !== undefined && !rules.name.test(v.target))
     throw new InputError(`--target "${printable(v.target)}" must be ${rules.name.expect}`);
   const fingerprint = v['trust-host-key'];
   if (fingerprint !== undefined && !FINGERPRINT_PATTERN.test(fingerprint))
-    throw new InputError(`--trust-host-key "${printable(fingerprint)}" is not a fingerprint: SHA256: and 43 base64 characters, as ssh-keygen -lf prints`);
-  if (v.plan && command !== 'deploy' && command !== 'rollback') throw new InputError('--plan goes with deploy or rollback');
+    throw new InputError(
+      `--trust-host-key "${printable(fingerprint)}" is not a fingerprint: SHA256: and 43 base64 characters, as ssh-keygen -lf prints`,
+    );
+  if (v.plan && command !== 'deploy' && command !== 'rollback')
+    throw new InputError('--plan goes with deploy or rollback');
 }

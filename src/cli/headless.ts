@@ -22,14 +22,21 @@ export function printSteps(runner: Runner, out = process.stdout, err = process.s
     }
     if (event.type !== 'step-end') return;
     const title = TITLES.get(event.stepId) ?? '';
-    out.write(`${event.stepId.padEnd(4)} ${title.padEnd(44)} ${event.status.padEnd(9)} ${seconds(event.durationMs).padStart(7)}  ${event.summary}\n`);
+    out.write(
+      `${event.stepId.padEnd(4)} ${title.padEnd(44)} ${event.status.padEnd(9)} ${seconds(event.durationMs).padStart(7)}  ${event.summary}\n`,
+    );
     for (const warning of event.warnings) out.write(`     warning: ${warning}\n`);
-    if (event.status === 'failed' && recent.length) err.write(recent.map((l) => `     | ${l}\n`).join(''));
+    if (event.status === 'failed' && recent.length)
+      err.write(recent.map((l) => `     | ${l}\n`).join(''));
   });
 }
 
 /** Exit code and closing advice for how a run ended. */
-export function finish(runner: Runner, report: StepReport | undefined, out = process.stdout): number {
+export function finish(
+  runner: Runner,
+  report: StepReport | undefined,
+  out = process.stdout,
+): number {
   const d = runner.deployment;
   if (d.status === 'succeeded' || d.status === 'rolled_back') {
     out.write(`Deployment ${d.id}: ${d.status.replace('_', ' ')}\n`);

@@ -10,7 +10,12 @@ import type { Session } from './session.js';
  * time, from any jump host). Refusals are exit 2 and name the holder.
  * Returns the token of a lock taken over, for the caller to record.
  */
-export async function takeLocks(session: Session, transport: Transport, deploymentId: string, takeOver: boolean): Promise<LockToken | undefined> {
+export async function takeLocks(
+  session: Session,
+  transport: Transport,
+  deploymentId: string,
+  takeOver: boolean,
+): Promise<LockToken | undefined> {
   try {
     lockStateFile(session.store.db.name);
     return await takeDeployLock({

@@ -18,8 +18,8 @@ import { printPlan } from './plan.js';
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
 
 async function dispatch(args: ParsedArgs): Promise<number> {
-  if (args.options.showVersion) return void process.stdout.write(`${version}\n`), EXIT.ok;
-  if (args.options.help) return void process.stdout.write(`${USAGE}\n`), EXIT.ok;
+  if (args.options.showVersion) return (void process.stdout.write(`${version}\n`), EXIT.ok);
+  if (args.options.help) return (void process.stdout.write(`${USAGE}\n`), EXIT.ok);
   // Every connection this run opens trusts unknown hosts only as its flags allow.
   setHostTrustPolicy(cliTrustPolicy(args));
   switch (args.command) {
@@ -79,8 +79,12 @@ export async function main(argv: string[]): Promise<number> {
       return EXIT.badInput;
     }
     // Anything else is unexpected: say what happened; the stack only when asked for.
-    const detail = process.env.CVD_TUI_DEBUG ? ((error as Error).stack ?? String(error)) : (error as Error).message;
-    process.stderr.write(`cvd-tui: ${detail}\nState is saved; \`cvd-tui resume\` continues a paused deployment (CVD_TUI_DEBUG=1 shows details).\n`);
+    const detail = process.env.CVD_TUI_DEBUG
+      ? ((error as Error).stack ?? String(error))
+      : (error as Error).message;
+    process.stderr.write(
+      `cvd-tui: ${detail}\nState is saved; \`cvd-tui resume\` continues a paused deployment (CVD_TUI_DEBUG=1 shows details).\n`,
+    );
     return EXIT.stepFailed;
   }
 }

@@ -11,16 +11,32 @@ import { secretsFromEnv } from './secrets.js';
 import { openSession, type Session } from './session.js';
 
 /** Finds the deployment a command names (or picks), refusing with what exists instead. */
-export function pickDeployment(session: Session, id: string | undefined, pick: (s: Session) => DeploymentRecord | undefined, what: string): DeploymentRecord {
+export function pickDeployment(
+  session: Session,
+  id: string | undefined,
+  pick: (s: Session) => DeploymentRecord | undefined,
+  what: string,
+): DeploymentRecord {
   const deployment = id ? session.store.deployment(id) : pick(session);
-  if (!deployment) throw new InputError(id ? `no deployment ${id} in ${session.store.db.name}` : `no ${what} deployment of ${session.name}`);
+  if (!deployment)
+    throw new InputError(
+      id
+        ? `no deployment ${id} in ${session.store.db.name}`
+        : `no ${what} deployment of ${session.name}`,
+    );
   if (deployment.target !== session.name)
-    throw new InputError(`deployment ${deployment.id} belongs to target ${deployment.target}: pass --target ${deployment.target}`);
+    throw new InputError(
+      `deployment ${deployment.id} belongs to target ${deployment.target}: pass --target ${deployment.target}`,
+    );
   return deployment;
 }
 
 /** A runner for one deployment whose steps are printed one line each. */
-export function headlessRunner(session: Session, transport: Transport, deploymentId: string): Runner {
+export function headlessRunner(
+  session: Session,
+  transport: Transport,
+  deploymentId: string,
+): Runner {
   const runner = new Runner({
     store: session.store,
     transport,
@@ -46,7 +62,12 @@ export async function withHeadlessRunner(
   try {
     const deployment = pickDeployment(session, args.id, pick, what);
     transport = await openTransport(session.target);
-    recordTakeover(session.store, deployment.id, session.operator, await takeLocks(session, transport, deployment.id, args.options.takeOverLock));
+    recordTakeover(
+      session.store,
+      deployment.id,
+      session.operator,
+      await takeLocks(session, transport, deployment.id, args.options.takeOverLock),
+    );
     return await work(headlessRunner(session, transport, deployment.id), session, deployment);
   } finally {
     await transport?.close();

@@ -104,10 +104,7 @@ export function printPlan(args: ParsedArgs, out = process.stdout): number {
       out,
       steps,
       ctx,
-      makeMasker([
-        secrets.testPassword,
-        session.target.notifyWebhookUrl,
-      ]),
+      makeMasker([secrets.testPassword, session.target.notifyWebhookUrl]),
     );
     return EXIT.ok;
   } finally {

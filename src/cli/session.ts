@@ -18,7 +18,9 @@ export interface Session extends LoadedTarget {
 function operatorName(given: string | undefined): string {
   const name = given ?? process.env.USER ?? userInfo().username;
   if (!name || name.length > 64 || hasControlCharacters(name))
-    throw new InputError(`operator "${printable(name)}" is not a usable name: pass --operator with a plain name`);
+    throw new InputError(
+      `operator "${printable(name)}" is not a usable name: pass --operator with a plain name`,
+    );
   return name;
 }
 

@@ -6,7 +6,11 @@ import type { ConfigFile, TargetConfig } from './types.js';
 
 /** The file the operator chose, or conf's own location when none was. */
 function openStore(file: string | undefined): Conf<Record<string, unknown>> {
-  const common = { configFileMode: 0o600, clearInvalidConfig: false, accessPropertiesByDotNotation: false };
+  const common = {
+    configFileMode: 0o600,
+    clearInvalidConfig: false,
+    accessPropertiesByDotNotation: false,
+  };
   if (!file) return new Conf({ ...common, projectName: 'cvd-tui', projectSuffix: '' });
   const absolute = resolve(file);
   const extension = extname(absolute);
@@ -32,15 +36,27 @@ export function loadTarget(file: string | undefined, targetName?: string): Loade
 
 export function readConfig(file: string | undefined): { file: string; config: ConfigFile } {
   if (file && !existsSync(file))
-    throw new ConfigError(file, '(file)', 'does not exist: run `cvd-tui init` to create a target, or `cvd-tui demo` for a sandbox');
+    throw new ConfigError(
+      file,
+      '(file)',
+      'does not exist: run `cvd-tui init` to create a target, or `cvd-tui demo` for a sandbox',
+    );
   let store: Conf<Record<string, unknown>>;
   try {
     store = openStore(file);
   } catch (error) {
-    throw new ConfigError(file ?? 'config', '(file)', `is not valid JSON: ${(error as Error).message}`);
+    throw new ConfigError(
+      file ?? 'config',
+      '(file)',
+      `is not valid JSON: ${(error as Error).message}`,
+    );
   }
   if (!file && !existsSync(store.path))
-    throw new ConfigError(store.path, '(file)', 'does not exist: run `cvd-tui init` to create a target, or pass --config');
+    throw new ConfigError(
+      store.path,
+      '(file)',
+      'does not exist: run `cvd-tui init` to create a target, or pass --config',
+    );
   return { file: store.path, config: validateConfig(store.store, store.path) };
 }
 

@@ -12,13 +12,18 @@ export interface Rule {
 
 const SAFE_PATH = /^\/(?:[A-Za-z0-9._@+-]+\/?)*$/;
 const NAME = /^[A-Za-z_][A-Za-z0-9_.@-]{0,63}$/;
-const HOST = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$|^\[?[0-9A-Fa-f:.]+\]?$/;
+const HOST =
+  /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$|^\[?[0-9A-Fa-f:.]+\]?$/;
 
 export const isSafePath = (v: unknown): v is string =>
   typeof v === 'string' && v.length <= 1024 && SAFE_PATH.test(v) && !v.split('/').includes('..');
 
 export const rules = {
-  path: { test: isSafePath, expect: 'an absolute path of letters, digits and ._@+-', example: '/opt/cvd/app' },
+  path: {
+    test: isSafePath,
+    expect: 'an absolute path of letters, digits and ._@+-',
+    example: '/opt/cvd/app',
+  },
   optionalPath: {
     test: (v: unknown) => v === '' || isSafePath(v),
     expect: 'an absolute path, or "" for none',
@@ -59,7 +64,11 @@ export const rules = {
     expect: 'an https:// URL, or "" for none',
     example: 'https://hooks.slack.com/services/T000/B000/XXXX',
   },
-  boolean: { test: (v: unknown) => typeof v === 'boolean', expect: 'true or false', example: 'true' },
+  boolean: {
+    test: (v: unknown) => typeof v === 'boolean',
+    expect: 'true or false',
+    example: 'true',
+  },
   positive: {
     test: (v: unknown) => typeof v === 'number' && Number.isFinite(v) && v > 0,
     expect: 'a number greater than 0',
@@ -86,7 +95,9 @@ function isPlainHttpUrl(text: string): boolean {
   if (/[\s"'`\\$;|&<>(){}]/.test(text)) return false;
   try {
     const url = new URL(text);
-    return (url.protocol === 'http:' || url.protocol === 'https:') && !url.username && !url.password;
+    return (
+      (url.protocol === 'http:' || url.protocol === 'https:') && !url.username && !url.password
+    );
   } catch {
     return false;
   }

@@ -70,17 +70,36 @@ export function validateConfig(raw: unknown, file: string): ConfigFile {
   if (!isObject(raw)) throw new ConfigError(file, '(root)', 'must be a JSON object');
   for (const key of Object.keys(raw)) {
     if (key !== 'defaultTarget' && key !== 'targets' && !key.startsWith('$'))
-      throw new ConfigError(file, key, 'is not a known key', '{"defaultTarget": "prod", "targets": {…}}');
+      throw new ConfigError(
+        file,
+        key,
+        'is not a known key',
+        '{"defaultTarget": "prod", "targets": {…}}',
+      );
   }
   if (!isObject(raw.targets))
-    throw new ConfigError(file, 'targets', 'must be an object of named targets', '{"prod": {"transport": "ssh", …}}');
+    throw new ConfigError(
+      file,
+      'targets',
+      'must be an object of named targets',
+      '{"prod": {"transport": "ssh", …}}',
+    );
   for (const [name, target] of Object.entries(raw.targets)) {
-    if (!rules.name.test(name)) throw new ConfigError(file, `targets.${name}`, `name must be ${rules.name.expect}`, 'prod');
+    if (!rules.name.test(name))
+      throw new ConfigError(file, `targets.${name}`, `name must be ${rules.name.expect}`, 'prod');
     validateTarget(target, file, `targets.${name}`);
   }
   // Object.hasOwn, not `in`: "toString" or "__proto__" must not name a target.
-  if (raw.defaultTarget !== undefined && !(typeof raw.defaultTarget === 'string' && Object.hasOwn(raw.targets, raw.defaultTarget)))
-    throw new ConfigError(file, 'defaultTarget', 'must name one of the targets', Object.keys(raw.targets)[0] ?? 'prod');
+  if (
+    raw.defaultTarget !== undefined &&
+    !(typeof raw.defaultTarget === 'string' && Object.hasOwn(raw.targets, raw.defaultTarget))
+  )
+    throw new ConfigError(
+      file,
+      'defaultTarget',
+      'must name one of the targets',
+      Object.keys(raw.targets)[0] ?? 'prod',
+    );
   return raw as unknown as ConfigFile;
 }
 
@@ -91,13 +110,29 @@ function validateTarget(target: unknown, file: string, prefix: string): void {
     const rule = TARGET_RULES[key];
     if (!rule) throw new ConfigError(file, `${prefix}.${key}`, 'is not a known key');
     if (!rule.test(value))
-      throw new ConfigError(file, `${prefix}.${key}`, `must be ${rule.expect}, got ${JSON.stringify(value)}`, rule.example);
+      throw new ConfigError(
+        file,
+        `${prefix}.${key}`,
+        `must be ${rule.expect}, got ${JSON.stringify(value)}`,
+        rule.example,
+      );
   }
   if (flat.transport === undefined)
-    throw new ConfigError(file, `${prefix}.transport`, `is required: ${rules.transport.expect}`, 'ssh');
+    throw new ConfigError(
+      file,
+      `${prefix}.transport`,
+      `is required: ${rules.transport.expect}`,
+      'ssh',
+    );
   if (flat.transport === 'ssh') {
     // username may come from the ssh config's User (else the local user, as ssh(1) does).
-    if (flat.host === undefined) throw new ConfigError(file, `${prefix}.host`, 'is required for an ssh target', rules.host.example);
+    if (flat.host === undefined)
+      throw new ConfigError(
+        file,
+        `${prefix}.host`,
+        'is required for an ssh target',
+        rules.host.example,
+      );
   }
 }
 
@@ -112,11 +147,29 @@ function flatten(target: Record<string, unknown>): Record<string, unknown> {
 }
 
 /** Picks a target by name (or the default) and fills in the runbook's defaults. */
-export function resolveTarget(config: ConfigFile, file: string, name?: string): { name: string; target: TargetConfig } {
-  const chosen = name ?? config.defaultTarget ?? (Object.keys(config.targets).length === 1 ? Object.keys(config.targets)[0] : undefined);
+export function resolveTarget(
+  config: ConfigFile,
+  file: string,
+  name?: string,
+): { name: string; target: TargetConfig } {
+  const chosen =
+    name ??
+    config.defaultTarget ??
+    (Object.keys(config.targets).length === 1 ? Object.keys(config.targets)[0] : undefined);
   if (chosen === undefined)
-    throw new ConfigError(file, 'defaultTarget', 'is not set and there are several targets: pass --target', Object.keys(config.targets)[0]);
-  const input = (Object.hasOwn(config.targets, chosen) ? config.targets[chosen] : undefined) as TargetInput | undefined;
-  if (!input) throw new ConfigError(file, `targets.${chosen}`, `does not exist; targets: ${Object.keys(config.targets).join(', ') || '(none)'}`);
+    throw new ConfigError(
+      file,
+      'defaultTarget',
+      'is not set and there are several targets: pass --target',
+      Object.keys(config.targets)[0],
+    );
+  const input = (Object.hasOwn(config.targets, chosen) ? config.targets[chosen] : undefined) as
+    TargetInput | undefined;
+  if (!input)
+    throw new ConfigError(
+      file,
+      `targets.${chosen}`,
+      `does not exist; targets: ${Object.keys(config.targets).join(', ') || '(none)'}`,
+    );
   return { name: chosen, target: withDefaults(input) };
 }

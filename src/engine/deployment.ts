@@ -31,7 +31,15 @@ export function createDeployment(store: StateStore, start: DeploymentStart): Dep
   });
   for (const item of CHECKLIST) {
     const evidence = start.preflight.evidence.get(item.id);
-    if (evidence) store.tick(deployment.id, { itemId: item.id, checked: false, by: null, evidence: evidence.text, evidenceOk: evidence.ok, reason: null });
+    if (evidence)
+      store.tick(deployment.id, {
+        itemId: item.id,
+        checked: false,
+        by: null,
+        evidence: evidence.text,
+        evidenceOk: evidence.ok,
+        reason: null,
+      });
   }
   return deployment;
 }
@@ -40,7 +48,12 @@ export function createDeployment(store: StateStore, start: DeploymentStart): Dep
  * Ticks (or unticks) one checklist item for `by`. A red item (its check
  * failed) can only be ticked with a reason, which is recorded beside it.
  */
-export function tickItem(store: StateStore, deploymentId: string, itemId: string, tick: { checked: boolean; by: string; reason?: string }): void {
+export function tickItem(
+  store: StateStore,
+  deploymentId: string,
+  itemId: string,
+  tick: { checked: boolean; by: string; reason?: string },
+): void {
   const current = store.checklist(deploymentId).find((c) => c.itemId === itemId);
   if (tick.checked && current?.evidenceOk === false && !tick.reason?.trim())
     throw new Error(`${itemId} failed its check (${current.evidence}): ticking it needs a reason`);
@@ -50,13 +63,23 @@ export function tickItem(store: StateStore, deploymentId: string, itemId: string
     by: tick.checked ? tick.by : null,
     evidence: current?.evidence ?? null,
     evidenceOk: current?.evidenceOk ?? null,
-    reason: tick.checked ? (tick.reason?.trim() || null) : null,
+    reason: tick.checked ? tick.reason?.trim() || null : null,
   });
-  store.event(deploymentId, tick.checked ? 'checklist ticked' : 'checklist unticked', tick.by, itemId + (tick.reason ? `: ${tick.reason}` : ''));
+  store.event(
+    deploymentId,
+    tick.checked ? 'checklist ticked' : 'checklist unticked',
+    tick.by,
+    itemId + (tick.reason ? `: ${tick.reason}` : ''),
+  );
 }
 
 /** Every checklist item is ticked: the gate to phase 1 is open. */
 export function checklistComplete(store: StateStore, deploymentId: string): boolean {
-  const ticked = new Set(store.checklist(deploymentId).filter((c) => c.checked).map((c) => c.itemId));
+  const ticked = new Set(
+    store
+      .checklist(deploymentId)
+      .filter((c) => c.checked)
+      .map((c) => c.itemId),
+  );
   return CHECKLIST.every((item) => ticked.has(item.id));
 }

@@ -4,7 +4,15 @@ import type { DeploymentStatus, StepStatus } from '../state/types.js';
 export type EngineEvent =
   | { type: 'step-start'; stepId: string; attempt: number; command: string }
   | { type: 'line'; stepId: string; line: string }
-  | { type: 'step-end'; stepId: string; status: StepStatus; summary: string; warnings: string[]; durationMs: number; outcomeUnknown: boolean }
+  | {
+      type: 'step-end';
+      stepId: string;
+      status: StepStatus;
+      summary: string;
+      warnings: string[];
+      durationMs: number;
+      outcomeUnknown: boolean;
+    }
   | { type: 'status'; status: DeploymentStatus; detail?: string };
 
 export type EngineListener = (event: EngineEvent) => void;

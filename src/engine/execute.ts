@@ -1,5 +1,13 @@
 import type { ExecResult, Transport } from '../transport/types.js';
-import { exitMarker, launchAndFollow, outputCommand, parseStatus, reattach, statusCommand, type JournalState } from './journal.js';
+import {
+  exitMarker,
+  launchAndFollow,
+  outputCommand,
+  parseStatus,
+  reattach,
+  statusCommand,
+  type JournalState,
+} from './journal.js';
 
 /** How one run of a step's command ended, as far as the jump host can tell. */
 export type Execution =
@@ -19,13 +27,21 @@ export interface ExecuteOptions {
  * journal for mutating ones. Exit markers are stripped; lines reach `onLine`
  * as they arrive.
  */
-export async function execute(transport: Transport, script: string, options: ExecuteOptions): Promise<Execution> {
+export async function execute(
+  transport: Transport,
+  script: string,
+  options: ExecuteOptions,
+): Promise<Execution> {
   const command = options.journal ? launchAndFollow(options.journal, script) : script;
   return run(transport, command, options);
 }
 
 /** Runs a command, keeping the journal's exit marker out of the step's output. */
-async function run(transport: Transport, command: string, options: Omit<ExecuteOptions, 'journal'>): Promise<Execution> {
+async function run(
+  transport: Transport,
+  command: string,
+  options: Omit<ExecuteOptions, 'journal'>,
+): Promise<Execution> {
   const lines: string[] = [];
   let marker: number | 'unknown' | undefined;
   const result = await transport.exec(command, {
@@ -41,29 +57,48 @@ async function run(transport: Transport, command: string, options: Omit<ExecuteO
   return settle(result, marker, lines);
 }
 
-function settle(result: ExecResult, marker: number | 'unknown' | undefined, lines: string[]): Execution {
+function settle(
+  result: ExecResult,
+  marker: number | 'unknown' | undefined,
+  lines: string[],
+): Execution {
   const output = lines.join('\n');
   if (result.outcome.kind === 'exited') {
     if (marker === undefined) return { kind: 'exited', code: result.outcome.code, output };
-    if (marker === 'unknown') return { kind: 'unsettled', reason: 'the step process ended without an exit status', output };
+    if (marker === 'unknown')
+      return { kind: 'unsettled', reason: 'the step process ended without an exit status', output };
     return { kind: 'exited', code: marker, output };
   }
-  const reason = result.outcome.kind === 'lost' ? `connection lost: ${result.outcome.reason}` : `timed out after ${Math.round(result.outcome.afterMs / 1000)} s`;
+  const reason =
+    result.outcome.kind === 'lost'
+      ? `connection lost: ${result.outcome.reason}`
+      : `timed out after ${Math.round(result.outcome.afterMs / 1000)} s`;
   return { kind: 'unsettled', reason, output };
 }
 
 /** Asks the target's journal how an attempt stands. Undefined when the target cannot be asked. */
-export async function journalState(transport: Transport, dir: string): Promise<JournalState | undefined> {
+export async function journalState(
+  transport: Transport,
+  dir: string,
+): Promise<JournalState | undefined> {
   const result = await transport.exec(statusCommand(dir), { timeoutMs: 30_000 });
   return result.outcome.kind === 'exited' ? parseStatus(result.output) : undefined;
 }
 
 /** The complete output of a journaled attempt, from the target. */
-export async function journalOutput(transport: Transport, dir: string): Promise<string | undefined> {
+export async function journalOutput(
+  transport: Transport,
+  dir: string,
+): Promise<string | undefined> {
   const result = await transport.exec(outputCommand(dir), { timeoutMs: 60_000 });
-  return result.outcome.kind === 'exited' && result.outcome.code === 0 ? result.output.replace(/\n$/, '') : undefined;
+  return result.outcome.kind === 'exited' && result.outcome.code === 0
+    ? result.output.replace(/\n$/, '')
+    : undefined;
 }
 
 /** Follows a journaled attempt that is still running on the target to its end. */
-export const followRunning = (transport: Transport, dir: string, options: Omit<ExecuteOptions, 'journal' | 'stdin'>) =>
-  run(transport, reattach(dir), options);
+export const followRunning = (
+  transport: Transport,
+  dir: string,
+  options: Omit<ExecuteOptions, 'journal' | 'stdin'>,
+) => run(transport, reattach(dir), options);

@@ -8,8 +8,12 @@ import { sh } from '../transport/quote.js';
  * + rename), so "rc exists" means the step finished and rc is its status.
  * After a lost connection or a crash, the journal says how the step ended.
  */
-export const journalDir = (deployments: string, deploymentId: string, stepId: string, attempt: number) =>
-  `${deployments}/${deploymentId}/journal/${stepId}-${attempt}`;
+export const journalDir = (
+  deployments: string,
+  deploymentId: string,
+  stepId: string,
+  attempt: number,
+) => `${deployments}/${deploymentId}/journal/${stepId}-${attempt}`;
 
 /** The last line the follow command prints: the step's exit status, or `unknown`. */
 export const EXIT_MARKER = 'CVD-EXIT ';
@@ -59,7 +63,8 @@ export function launchAndFollow(dir: string, script: string): string {
 
 export const reattach = follow;
 
-export type JournalState = { kind: 'finished'; code: number } | { kind: 'running' } | { kind: 'died' } | { kind: 'absent' };
+export type JournalState =
+  { kind: 'finished'; code: number } | { kind: 'running' } | { kind: 'died' } | { kind: 'absent' };
 
 export function statusCommand(dir: string): string {
   return [

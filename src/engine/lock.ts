@@ -29,7 +29,11 @@ export function formatToken(token: LockToken): string {
 }
 
 export function parseToken(text: string): LockToken | undefined {
-  const map = new Map(text.split('\n').map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]));
+  const map = new Map(
+    text
+      .split('\n')
+      .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
+  );
   if (!FIELDS.every((f) => map.has(f))) return undefined;
   return {
     deploymentId: map.get('deploymentId')!,
@@ -41,7 +45,10 @@ export function parseToken(text: string): LockToken | undefined {
 }
 
 /** Whether the holder is known to be gone: only provable for a process on this same jump host. */
-export function isStale(holder: LockToken | undefined, here: { jumpHost: string; alive: (pid: number) => boolean }): boolean {
+export function isStale(
+  holder: LockToken | undefined,
+  here: { jumpHost: string; alive: (pid: number) => boolean },
+): boolean {
   if (!holder) return true;
   return holder.jumpHost === here.jumpHost && !here.alive(holder.pid);
 }
@@ -60,7 +67,12 @@ export const processAlive = (pid: number): boolean => {
  * deployment holds (a resume) refreshes its token; a lock held by another
  * deployment is taken only with `takeOver`, which the caller records.
  */
-export async function acquireLock(transport: Transport, deployments: string, token: LockToken, takeOver = false): Promise<LockResult> {
+export async function acquireLock(
+  transport: Transport,
+  deployments: string,
+  token: LockToken,
+  takeOver = false,
+): Promise<LockResult> {
   const dir = lockDir(deployments);
   const owner = `${dir}/owner`;
   const write = sh`printf '%s\n' ${formatToken(token)} > ${owner + '.tmp'} && mv -f -- ${owner + '.tmp'} ${owner}`;
@@ -71,19 +83,32 @@ export async function acquireLock(transport: Transport, deployments: string, tok
   ].join('\n');
   const result = await transport.exec(script, { timeoutMs: 30_000 });
   if (result.outcome.kind !== 'exited' || result.outcome.code !== 0)
-    throw new Error(`could not take the deploy lock in ${deployments}: ${result.output.trim() || 'no answer from the target'}`);
+    throw new Error(
+      `could not take the deploy lock in ${deployments}: ${result.output.trim() || 'no answer from the target'}`,
+    );
   if (result.output.trim() === 'acquired') return { kind: 'acquired' };
   const holder = parseToken(result.output.trim());
   if (holder?.deploymentId === token.deploymentId || takeOver) {
     const rewrite = await transport.exec(write, { timeoutMs: 30_000 });
-    if (rewrite.outcome.kind !== 'exited' || rewrite.outcome.code !== 0) throw new Error('could not update the deploy lock');
-    return holder && holder.deploymentId !== token.deploymentId ? { kind: 'acquired', tookOverFrom: holder } : { kind: 'acquired' };
+    if (rewrite.outcome.kind !== 'exited' || rewrite.outcome.code !== 0)
+      throw new Error('could not update the deploy lock');
+    return holder && holder.deploymentId !== token.deploymentId
+      ? { kind: 'acquired', tookOverFrom: holder }
+      : { kind: 'acquired' };
   }
-  return { kind: 'held', holder, stale: isStale(holder, { jumpHost: token.jumpHost, alive: processAlive }) };
+  return {
+    kind: 'held',
+    holder,
+    stale: isStale(holder, { jumpHost: token.jumpHost, alive: processAlive }),
+  };
 }
 
 /** Removes the lock if, and only if, this deployment holds it. */
-export async function releaseLock(transport: Transport, deployments: string, deploymentId: string): Promise<void> {
+export async function releaseLock(
+  transport: Transport,
+  deployments: string,
+  deploymentId: string,
+): Promise<void> {
   const dir = lockDir(deployments);
   await transport.exec(
     sh`if grep -qxF ${`deploymentId=${deploymentId}`} ${dir + '/owner'} 2>/dev/null; then rm -f -- ${dir + '/owner'} && rmdir -- ${dir}; fi`,
@@ -93,7 +118,9 @@ export async function releaseLock(transport: Transport, deployments: string, dep
 
 export function describeHolder(holder: LockToken | undefined, stale: boolean): string {
   if (!holder) return 'an unreadable lock (no owner recorded)';
-  const state = stale ? 'its process is gone (stale lock)' : `it may still be running (pid ${holder.pid} on ${holder.jumpHost})`;
+  const state = stale
+    ? 'its process is gone (stale lock)'
+    : `it may still be running (pid ${holder.pid} on ${holder.jumpHost})`;
   return `deployment ${holder.deploymentId} by ${holder.operator} from ${holder.jumpHost} since ${holder.since}; ${state}`;
 }
 
@@ -120,9 +147,19 @@ const ENDED = new Set(['succeeded', 'rolled_back', 'abandoned']);
  * can no longer need it.
  */
 export async function takeDeployLock(r: LockRequest): Promise<LockToken | undefined> {
-  const token: LockToken = { deploymentId: r.deploymentId, operator: r.operator, jumpHost: r.jumpHost, pid: process.pid, since: new Date().toISOString() };
+  const token: LockToken = {
+    deploymentId: r.deploymentId,
+    operator: r.operator,
+    jumpHost: r.jumpHost,
+    pid: process.pid,
+    since: new Date().toISOString(),
+  };
   let result = await acquireLock(r.transport, r.deployments, token, r.takeOver);
-  if (result.kind === 'held' && result.holder && ENDED.has(r.store.deployment(result.holder.deploymentId)?.status ?? ''))
+  if (
+    result.kind === 'held' &&
+    result.holder &&
+    ENDED.has(r.store.deployment(result.holder.deploymentId)?.status ?? '')
+  )
     result = await acquireLock(r.transport, r.deployments, token, true);
   if (result.kind === 'held')
     throw new LockHeld(
@@ -135,6 +172,11 @@ export async function takeDeployLock(r: LockRequest): Promise<LockToken | undefi
 }
 
 /** Records a lock takeover as an event of the deployment that took it. */
-export function recordTakeover(store: StateStore, deploymentId: string, operator: string, from: LockToken | undefined): void {
+export function recordTakeover(
+  store: StateStore,
+  deploymentId: string,
+  operator: string,
+  from: LockToken | undefined,
+): void {
   if (from) store.event(deploymentId, 'lock taken over', operator, describeHolder(from, false));
 }

@@ -16,6 +16,9 @@ export function makeMasker(secrets: readonly (string | undefined)[]): (text: str
     .sort((a, b) => b.length - a.length);
   const unique = [...new Set(pieces)];
   if (!unique.length) return (text) => text;
-  const pattern = new RegExp(unique.map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'g');
+  const pattern = new RegExp(
+    unique.map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'),
+    'g',
+  );
   return (text) => text.replace(pattern, MASK);
 }

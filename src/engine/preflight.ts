@@ -15,7 +15,11 @@ export interface Preflight {
 }
 
 /** Read-only look at the target before a deployment: what runs there, and the checklist's evidence. */
-export async function preflight(transport: Transport, target: TargetConfig, version: string): Promise<Preflight> {
+export async function preflight(
+  transport: Transport,
+  target: TargetConfig,
+  version: string,
+): Promise<Preflight> {
   const t = targetShell(target);
   const script = [
     checklistScript(target, version),
@@ -25,7 +29,9 @@ export async function preflight(transport: Transport, target: TargetConfig, vers
   ].join('\n');
   const result = await transport.exec(script, { timeoutMs: 60_000 });
   if (result.outcome.kind !== 'exited')
-    throw new Error(`could not read the target's state (${result.outcome.kind === 'lost' ? result.outcome.reason : 'timed out'})`);
+    throw new Error(
+      `could not read the target's state (${result.outcome.kind === 'lost' ? result.outcome.reason : 'timed out'})`,
+    );
   const facts = parseFacts(result.output);
   return {
     runningVersion: facts.runningVersion || 'unknown',

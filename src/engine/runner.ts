@@ -3,7 +3,12 @@ import { DEPLOY_STEPS, ROLLBACK_STEPS, canRollBack } from '../steps/index.js';
 import { parseFacts } from '../steps/facts.js';
 import type { StepContext, StepDef } from '../steps/types.js';
 import type { StateStore } from '../state/store.js';
-import { UNFINISHED, type AttemptRecord, type DeploymentRecord, type StepStatus } from '../state/types.js';
+import {
+  UNFINISHED,
+  type AttemptRecord,
+  type DeploymentRecord,
+  type StepStatus,
+} from '../state/types.js';
 import type { Transport } from '../transport/types.js';
 import { checkDrift } from './drift.js';
 import type { EngineEvent, EngineListener } from './events.js';
@@ -71,7 +76,9 @@ export class Runner {
   /** The first step not yet succeeded or skipped. */
   nextStep(): StepDef | undefined {
     const latest = this.latestAttempts();
-    return this.steps().find((s) => !['succeeded', 'skipped'].includes(this.stepStatus(s.id, latest)));
+    return this.steps().find(
+      (s) => !['succeeded', 'skipped'].includes(this.stepStatus(s.id, latest)),
+    );
   }
 
   context(): StepContext {
@@ -98,16 +105,33 @@ export class Runner {
     const step = this.nextStep();
     if (!step) return undefined;
     const last = this.latestAttempts().get(step.id);
-    if (last?.status === 'running') return { stepId: step.id, status: 'unsettled', summary: 'still running on the target: resume to follow it' };
+    if (last?.status === 'running')
+      return {
+        stepId: step.id,
+        status: 'unsettled',
+        summary: 'still running on the target: resume to follow it',
+      };
     if (last?.outcomeUnknown && !step.rerunSafe && !options.confirmRerun)
-      return { stepId: step.id, status: 'blocked', summary: `${step.id} may have partly run and is not safe to re-run: check the target, then retry or roll back` };
+      return {
+        stepId: step.id,
+        status: 'blocked',
+        summary: `${step.id} may have partly run and is not safe to re-run: check the target, then retry or roll back`,
+      };
     const ctx = this.context();
     const script = step.script(ctx);
     if (this.deployment.status === 'failed') await this.setStatus('in_progress');
     const { store } = this.o;
-    const attempt = store.beginAttempt(ctx.deploymentId, step.id, this.mask(script), this.o.operator, last ? 'retried' : 'step started');
+    const attempt = store.beginAttempt(
+      ctx.deploymentId,
+      step.id,
+      this.mask(script),
+      this.o.operator,
+      last ? 'retried' : 'step started',
+    );
     this.emit({ type: 'step-start', stepId: step.id, attempt, command: this.mask(script) });
-    const sink = new OutputSink((lines) => store.appendOutput(ctx.deploymentId, step.id, attempt, lines));
+    const sink = new OutputSink((lines) =>
+      store.appendOutput(ctx.deploymentId, step.id, attempt, lines),
+    );
     const started = Date.now();
     const execution = await execute(this.o.transport, script, {
       journal: this.journalOf(step, attempt),
@@ -124,13 +148,20 @@ export class Runner {
   }
 
   /** Runs steps until one does not succeed, the phase ends (`phase`), or the deployment ends. */
-  async runMany(scope: 'phase' | 'all', options: { confirmRerun?: boolean } = {}): Promise<StepReport | undefined> {
+  async runMany(
+    scope: 'phase' | 'all',
+    options: { confirmRerun?: boolean } = {},
+  ): Promise<StepReport | undefined> {
     // Every step done yet the deployment open: cvd-tui died between the last step's record and the
     // deployment's end (status, lock). Without this, resume reported it "paused" forever.
     if (!this.nextStep() && UNFINISHED.includes(this.deployment.status)) await this.finishIfDone();
     const phase = this.nextStep()?.phase;
     let report: StepReport | undefined;
-    for (let step = this.nextStep(); step && (scope === 'all' || step.phase === phase); step = this.nextStep()) {
+    for (
+      let step = this.nextStep();
+      step && (scope === 'all' || step.phase === phase);
+      step = this.nextStep()
+    ) {
       report = await this.runNext(options);
       if (report?.status !== 'succeeded') break;
     }
@@ -141,7 +172,15 @@ export class Runner {
     const step = this.nextStep();
     if (!step) return;
     this.o.store.skip(this.o.deploymentId, step.id, reason, this.o.operator);
-    this.emit({ type: 'step-end', stepId: step.id, status: 'skipped', summary: `skipped: ${reason}`, warnings: [], durationMs: 0, outcomeUnknown: false });
+    this.emit({
+      type: 'step-end',
+      stepId: step.id,
+      status: 'skipped',
+      summary: `skipped: ${reason}`,
+      warnings: [],
+      durationMs: 0,
+      outcomeUnknown: false,
+    });
     if (this.deployment.status === 'failed') await this.setStatus('in_progress');
     await this.finishIfDone();
   }
@@ -150,8 +189,11 @@ export class Runner {
   startRollback(options: { restoreDatabase?: boolean } = {}): void {
     const facts = this.o.store.facts(this.o.deploymentId);
     if (!canRollBack(facts))
-      throw new NothingToRollBack('Nothing to roll back: 1.3 has not recorded the previous version and backups, so nothing on the target was changed by this deployment.');
-    if (options.restoreDatabase) this.o.store.recordFacts(this.o.deploymentId, 'R', { forceDatabaseRestore: '1' });
+      throw new NothingToRollBack(
+        'Nothing to roll back: 1.3 has not recorded the previous version and backups, so nothing on the target was changed by this deployment.',
+      );
+    if (options.restoreDatabase)
+      this.o.store.recordFacts(this.o.deploymentId, 'R', { forceDatabaseRestore: '1' });
     this.o.store.setMode(this.o.deploymentId, 'rollback', this.o.operator);
     this.emit({ type: 'status', status: 'in_progress', detail: 'rollback started' });
   }
@@ -190,13 +232,35 @@ export class Runner {
 
   private async settleOne(step: StepDef, attempt: AttemptRecord): Promise<StepReport> {
     const dir = this.journalOf(step, attempt.attempt);
-    if (!dir) return this.fail(step, attempt.attempt, 'interrupted before it finished (read-only: safe to run again)', false);
+    if (!dir)
+      return this.fail(
+        step,
+        attempt.attempt,
+        'interrupted before it finished (read-only: safe to run again)',
+        false,
+      );
     const state = await journalState(this.o.transport, dir);
-    if (!state) return { stepId: step.id, status: 'unsettled', summary: 'the target cannot be reached to read the step journal' };
-    if (state.kind === 'absent') return this.fail(step, attempt.attempt, 'never started on the target (cvd-tui stopped before launching it)', false);
+    if (!state)
+      return {
+        stepId: step.id,
+        status: 'unsettled',
+        summary: 'the target cannot be reached to read the step journal',
+      };
+    if (state.kind === 'absent')
+      return this.fail(
+        step,
+        attempt.attempt,
+        'never started on the target (cvd-tui stopped before launching it)',
+        false,
+      );
     if (state.kind === 'died') {
       await this.keepJournalFacts(step, attempt.attempt, dir);
-      return this.fail(step, attempt.attempt, 'its process on the target is gone without an exit status: it may have partly run', true);
+      return this.fail(
+        step,
+        attempt.attempt,
+        'its process on the target is gone without an exit status: it may have partly run',
+        true,
+      );
     }
     const execution =
       state.kind === 'running'
@@ -209,7 +273,13 @@ export class Runner {
   }
 
   /** `stored`: the output already in the state store for this attempt, as it streamed (unmasked). */
-  private async conclude(step: StepDef, attempt: number, execution: Execution, started: number, stored?: string): Promise<StepReport> {
+  private async conclude(
+    step: StepDef,
+    attempt: number,
+    execution: Execution,
+    started: number,
+    stored?: string,
+  ): Promise<StepReport> {
     const { store } = this.o;
     const id = this.o.deploymentId;
     const dir = this.journalOf(step, attempt);
@@ -221,10 +291,16 @@ export class Runner {
         if (state?.kind === 'finished') settled = { kind: 'exited', code: state.code, output: '' };
         else if (state?.kind === 'died') {
           await this.keepJournalFacts(step, attempt, dir);
-          return this.fail(step, attempt, `${settled.reason}; the step's process is gone without an exit status`, true);
+          return this.fail(
+            step,
+            attempt,
+            `${settled.reason}; the step's process is gone without an exit status`,
+            true,
+          );
         }
       }
-      const full = settled.kind === 'exited' ? await journalOutput(this.o.transport, dir) : undefined;
+      const full =
+        settled.kind === 'exited' ? await journalOutput(this.o.transport, dir) : undefined;
       if (full !== undefined) {
         settled = { ...settled, output: this.mask(full) } as Execution;
         // Usually the journal says what streamed: rewriting the same rows froze the TUI (200,000 lines: ~0.5 s).
@@ -234,7 +310,15 @@ export class Runner {
     if (settled.kind === 'unsettled') {
       if (!dir) return this.fail(step, attempt, settled.reason, false);
       const summary = `${settled.reason}; outcome unknown until the target can be asked (cvd-tui resume)`;
-      this.emit({ type: 'step-end', stepId: step.id, status: 'running', summary, warnings: [], durationMs: Date.now() - started, outcomeUnknown: true });
+      this.emit({
+        type: 'step-end',
+        stepId: step.id,
+        status: 'running',
+        summary,
+        warnings: [],
+        durationMs: Date.now() - started,
+        outcomeUnknown: true,
+      });
       return { stepId: step.id, status: 'unsettled', summary };
     }
     const facts = parseFacts(settled.output);
@@ -248,7 +332,11 @@ export class Runner {
       };
       store.recordFacts(id, step.id, await step.local(ctx, log));
     }
-    store.finishAttempt(id, step.id, attempt, { status: verdict.ok ? 'succeeded' : 'failed', exitCode: settled.code, summary: verdict.summary });
+    store.finishAttempt(id, step.id, attempt, {
+      status: verdict.ok ? 'succeeded' : 'failed',
+      exitCode: settled.code,
+      summary: verdict.summary,
+    });
     this.emit({
       type: 'step-end',
       stepId: step.id,
@@ -260,7 +348,11 @@ export class Runner {
     });
     if (!verdict.ok) await this.setStatus('failed', `${step.id} ${verdict.summary}`);
     else await this.finishIfDone();
-    return { stepId: step.id, status: verdict.ok ? 'succeeded' : 'failed', summary: verdict.summary };
+    return {
+      stepId: step.id,
+      status: verdict.ok ? 'succeeded' : 'failed',
+      summary: verdict.summary,
+    };
   }
 
   /**
@@ -276,9 +368,27 @@ export class Runner {
     this.o.store.recordFacts(this.o.deploymentId, step.id, parseFacts(output));
   }
 
-  private async fail(step: StepDef, attempt: number, summary: string, outcomeUnknown: boolean): Promise<StepReport> {
-    this.o.store.finishAttempt(this.o.deploymentId, step.id, attempt, { status: 'failed', exitCode: null, summary, outcomeUnknown });
-    this.emit({ type: 'step-end', stepId: step.id, status: 'failed', summary, warnings: [], durationMs: 0, outcomeUnknown });
+  private async fail(
+    step: StepDef,
+    attempt: number,
+    summary: string,
+    outcomeUnknown: boolean,
+  ): Promise<StepReport> {
+    this.o.store.finishAttempt(this.o.deploymentId, step.id, attempt, {
+      status: 'failed',
+      exitCode: null,
+      summary,
+      outcomeUnknown,
+    });
+    this.emit({
+      type: 'step-end',
+      stepId: step.id,
+      status: 'failed',
+      summary,
+      warnings: [],
+      durationMs: 0,
+      outcomeUnknown,
+    });
     await this.setStatus('failed', `${step.id} ${summary}`);
     return { stepId: step.id, status: 'failed', summary };
   }
@@ -297,7 +407,9 @@ export class Runner {
   }
 
   private journalOf(step: StepDef, attempt: number): string | undefined {
-    return step.mutates.length ? journalDir(this.o.target.paths.deployments, this.o.deploymentId, step.id, attempt) : undefined;
+    return step.mutates.length
+      ? journalDir(this.o.target.paths.deployments, this.o.deploymentId, step.id, attempt)
+      : undefined;
   }
 
   private timeoutMs(step: StepDef): number {

@@ -5,7 +5,11 @@ import type { StateStore } from '../state/store.js';
 import type { DeploymentStatus, EventRecord, StepStatus } from '../state/types.js';
 import { RUNBOOK_DEFAULTS } from '../config/defaults.js';
 import { baselineOf, compareBaselines, type BaselineDelta } from '../steps/baseline.js';
-import { verificationChecklist, verificationStatus, type VerificationItem } from './verification.js';
+import {
+  verificationChecklist,
+  verificationStatus,
+  type VerificationItem,
+} from './verification.js';
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
@@ -20,7 +24,14 @@ export interface ExecutionLog {
   startedAt: string;
   finishedAt: string | null;
   durationMs: number | null;
-  checklist: { id: string; label: string; checked: boolean; by: string | null; at: string | null; evidence: string | null }[];
+  checklist: {
+    id: string;
+    label: string;
+    checked: boolean;
+    by: string | null;
+    at: string | null;
+    evidence: string | null;
+  }[];
   steps: {
     id: string;
     phase: string;
@@ -38,24 +49,42 @@ export interface ExecutionLog {
   issues: { at: string; by: string; text: string }[];
   resolution: string | null;
   /** The runbook's Documentation Updates and Communication items, as ticked on the summary screen. */
-  postDeployment: { id: string; label: string; checked: boolean; by: string | null; at: string | null }[];
+  postDeployment: {
+    id: string;
+    label: string;
+    checked: boolean;
+    by: string | null;
+    at: string | null;
+  }[];
   verification: { status: string; items: VerificationItem[] };
   /** 4.2's measurements against the previous successful deployment of the target. */
   baseline: { previousDeploymentId: string | null; deltas: BaselineDelta[] } | null;
   /** 4.1's log window and `cvd-tui monitor`'s results, as recorded. */
-  monitoring: { logWindowErrors: number | null; status: string | null; summary: string | null; breaches: string | null };
+  monitoring: {
+    logWindowErrors: number | null;
+    status: string | null;
+    summary: string | null;
+    breaches: string | null;
+  };
   events: (Omit<EventRecord, 'at'> & { at: string })[];
 }
 
 /** `maxRegressionPercent`: the target's threshold, so the export flags what 4.2 flagged. */
-export function buildExecutionLog(store: StateStore, id: string, maxRegressionPercent = RUNBOOK_DEFAULTS.thresholds.maxRegressionPercent): ExecutionLog {
+export function buildExecutionLog(
+  store: StateStore,
+  id: string,
+  maxRegressionPercent = RUNBOOK_DEFAULTS.thresholds.maxRegressionPercent,
+): ExecutionLog {
   const d = store.deployment(id);
   if (!d) throw new Error(`no deployment ${id}`);
   const attempts = store.attempts(id);
   const latest = new Map(attempts.map((a) => [a.stepId, a]));
   const ticks = new Map(store.checklist(id).map((c) => [c.itemId, c]));
   const ran = attempts.some((a) => a.stepId.startsWith('R.'));
-  const steps: ExecutionLog['steps'] = [...DEPLOY_STEPS, ...(ran || d.mode === 'rollback' ? ROLLBACK_STEPS : [])].map((step) => {
+  const steps: ExecutionLog['steps'] = [
+    ...DEPLOY_STEPS,
+    ...(ran || d.mode === 'rollback' ? ROLLBACK_STEPS : []),
+  ].map((step) => {
     const last = latest.get(step.id);
     const runs = attempts.filter((a) => a.stepId === step.id && a.status !== 'skipped');
     return {
@@ -99,7 +128,9 @@ export function buildExecutionLog(store: StateStore, id: string, maxRegressionPe
         checked: tick?.checked ?? false,
         by: tick?.by ?? null,
         at: iso(tick?.at ?? null),
-        evidence: [tick?.evidence, tick?.reason && `reason: ${tick.reason}`].filter(Boolean).join('; ') || null,
+        evidence:
+          [tick?.evidence, tick?.reason && `reason: ${tick.reason}`].filter(Boolean).join('; ') ||
+          null,
       };
     }),
     steps,
@@ -107,10 +138,21 @@ export function buildExecutionLog(store: StateStore, id: string, maxRegressionPe
     resolution: d.resolution,
     postDeployment: POST_ITEMS.map((item) => {
       const tick = postTicks.get(item.id);
-      return { id: item.id, label: item.label, checked: tick?.checked ?? false, by: tick?.by ?? null, at: iso(tick?.at ?? null) };
+      return {
+        id: item.id,
+        label: item.label,
+        checked: tick?.checked ?? false,
+        by: tick?.by ?? null,
+        at: iso(tick?.at ?? null),
+      };
     }),
     verification: { status: verificationStatus(items), items },
-    baseline: current ? { previousDeploymentId: previous?.id ?? null, deltas: before ? compareBaselines(current, before, maxRegressionPercent) : [] } : null,
+    baseline: current
+      ? {
+          previousDeploymentId: previous?.id ?? null,
+          deltas: before ? compareBaselines(current, before, maxRegressionPercent) : [],
+        }
+      : null,
     monitoring: {
       logWindowErrors: facts.windowErrors === undefined ? null : Number(facts.windowErrors),
       status: facts.monitorStatus ?? null,

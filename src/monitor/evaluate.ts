@@ -21,7 +21,8 @@ export interface MonitorThresholds {
 
 /** The target's limits (its thresholds, the runbook's by default). */
 export function monitorThresholds(target: TargetConfig): MonitorThresholds {
-  const { maxResponseMs, maxErrorRatePercent, maxCpuPercent, maxMemoryUsedPercent } = target.thresholds;
+  const { maxResponseMs, maxErrorRatePercent, maxCpuPercent, maxMemoryUsedPercent } =
+    target.thresholds;
   return { maxResponseMs, maxErrorRatePercent, maxCpuPercent, maxMemoryUsedPercent };
 }
 

@@ -5,13 +5,24 @@ const TIMEOUT_MS = 5_000;
 const ATTEMPTS = 2;
 
 /** The message 5.1 sends: what an on-call channel needs to know at a glance. */
-export function notificationText(fields: { target: string; version: string; commit: string; operator: string; durationMs: number; status: string }): string {
+export function notificationText(fields: {
+  target: string;
+  version: string;
+  commit: string;
+  operator: string;
+  durationMs: number;
+  status: string;
+}): string {
   const minutes = Math.round(fields.durationMs / 60_000);
   return `CVD deployment ${fields.status}: ${fields.version} (${fields.commit}) on ${fields.target} by ${fields.operator}, ${minutes} min`;
 }
 
 /** Posts `{text}` to a Slack-compatible webhook: bounded time, one retry. Never throws. */
-export async function postWebhook(url: string, text: string, timeoutMs = TIMEOUT_MS): Promise<{ ok: boolean; detail: string }> {
+export async function postWebhook(
+  url: string,
+  text: string,
+  timeoutMs = TIMEOUT_MS,
+): Promise<{ ok: boolean; detail: string }> {
   let detail = '';
   for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
     try {
@@ -28,7 +39,10 @@ export async function postWebhook(url: string, text: string, timeoutMs = TIMEOUT
       detail = `HTTP ${response.statusCode}`;
     } catch (error) {
       // The webhook URL is a secret: report the error's kind, never the URL.
-      detail = (error as Error).name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : (error as Error).message.replace(url, '***');
+      detail =
+        (error as Error).name === 'TimeoutError'
+          ? `no answer within ${timeoutMs} ms`
+          : (error as Error).message.replace(url, '***');
     }
   }
   return { ok: false, detail };
@@ -49,6 +63,10 @@ export const notify: LocalAction = async (ctx, log) => {
     status: 'completed',
   });
   const result = await postWebhook(ctx.target.notifyWebhookUrl, text);
-  log(result.ok ? `Notification sent (${result.detail})` : `Notification failed (non-critical): ${result.detail}`);
+  log(
+    result.ok
+      ? `Notification sent (${result.detail})`
+      : `Notification failed (non-critical): ${result.detail}`,
+  );
   return { notification: result.ok ? 'sent' : `failed: ${result.detail}` };
 };

@@ -31,7 +31,9 @@ export function openDatabase(path: string): Database.Database {
 export function migrate(db: Database.Database): void {
   const current = db.pragma('user_version', { simple: true }) as number;
   if (current > MIGRATIONS.length)
-    throw new Error(`the state database is from a newer cvd-tui (schema ${current}); upgrade cvd-tui`);
+    throw new Error(
+      `the state database is from a newer cvd-tui (schema ${current}); upgrade cvd-tui`,
+    );
   for (let version = current; version < MIGRATIONS.length; version++) {
     db.transaction(() => {
       db.exec(MIGRATIONS[version]!);

@@ -26,7 +26,9 @@ export function lockStateFile(statePath: string): () => void {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const pid = Number(readFileSync(file, 'utf8').trim());
       if (Number.isInteger(pid) && pid > 0 && processAlive(pid))
-        throw new StateBusy(`another cvd-tui (pid ${pid}) is working with ${statePath}; wait for it or stop it first`);
+        throw new StateBusy(
+          `another cvd-tui (pid ${pid}) is working with ${statePath}; wait for it or stop it first`,
+        );
       unlinkSync(file);
     }
   }

@@ -1,6 +1,13 @@
 import type Database from 'better-sqlite3';
 import { openDatabase } from './open.js';
-import type { AttemptRecord, ChecklistRecord, DeploymentRecord, DeploymentStatus, EventRecord, Mode } from './types.js';
+import type {
+  AttemptRecord,
+  ChecklistRecord,
+  DeploymentRecord,
+  DeploymentStatus,
+  EventRecord,
+  Mode,
+} from './types.js';
 
 type Row = Record<string, unknown>;
 
@@ -66,13 +73,20 @@ export class StateStore {
            VALUES (?, ?, ?, ?, ?, ?, 'in_progress', ?)`,
         )
         .run(d.id, d.target, d.operator, d.jumpHost, d.versionFrom, d.versionTo, d.startedAt);
-      this.insertEvent(d.id, 'started', d.operator, `deploy ${d.versionTo} to ${d.target}`, d.startedAt);
+      this.insertEvent(
+        d.id,
+        'started',
+        d.operator,
+        `deploy ${d.versionTo} to ${d.target}`,
+        d.startedAt,
+      );
     })();
     return this.deployment(d.id)!;
   }
 
   deployment(id: string): DeploymentRecord | undefined {
-    const row = this.db.prepare('SELECT * FROM deployments WHERE id = ?').get(id) as Row | undefined;
+    const row = this.db.prepare('SELECT * FROM deployments WHERE id = ?').get(id) as
+      Row | undefined;
     return row && toDeployment(row);
   }
 
@@ -89,7 +103,9 @@ export class StateStore {
 
   latest(target?: string): DeploymentRecord | undefined {
     const row = this.db
-      .prepare('SELECT * FROM deployments WHERE (@target IS NULL OR target = @target) ORDER BY started_at DESC, rowid DESC LIMIT 1')
+      .prepare(
+        'SELECT * FROM deployments WHERE (@target IS NULL OR target = @target) ORDER BY started_at DESC, rowid DESC LIMIT 1',
+      )
       .get({ target: target ?? null }) as Row | undefined;
     return row && toDeployment(row);
   }
@@ -97,27 +113,44 @@ export class StateStore {
   /** The last deployment of `target` that succeeded before `before` (ms), for baseline comparison. */
   previousSucceeded(target: string, before: number): DeploymentRecord | undefined {
     const row = this.db
-      .prepare("SELECT * FROM deployments WHERE target = ? AND status = 'succeeded' AND started_at < ? ORDER BY started_at DESC, rowid DESC LIMIT 1")
+      .prepare(
+        "SELECT * FROM deployments WHERE target = ? AND status = 'succeeded' AND started_at < ? ORDER BY started_at DESC, rowid DESC LIMIT 1",
+      )
       .get(target, before) as Row | undefined;
     return row && toDeployment(row);
   }
 
   deployments(limit = 50): DeploymentRecord[] {
-    return (this.db.prepare('SELECT * FROM deployments ORDER BY started_at DESC, rowid DESC LIMIT ?').all(limit) as Row[]).map(toDeployment);
+    return (
+      this.db
+        .prepare('SELECT * FROM deployments ORDER BY started_at DESC, rowid DESC LIMIT ?')
+        .all(limit) as Row[]
+    ).map(toDeployment);
   }
 
   setStatus(id: string, status: DeploymentStatus, actor: string, detail?: string): void {
     const finished = status === 'in_progress' || status === 'failed' ? null : Date.now();
     this.db.transaction(() => {
-      this.db.prepare('UPDATE deployments SET status = ?, finished_at = ? WHERE id = ?').run(status, finished, id);
+      this.db
+        .prepare('UPDATE deployments SET status = ?, finished_at = ? WHERE id = ?')
+        .run(status, finished, id);
       this.insertEvent(id, `status ${status}`, actor, detail ?? null);
     })();
   }
 
   setMode(id: string, mode: Mode, actor: string): void {
     this.db.transaction(() => {
-      this.db.prepare("UPDATE deployments SET mode = ?, status = 'in_progress', finished_at = NULL WHERE id = ?").run(mode, id);
-      this.insertEvent(id, mode === 'rollback' ? 'rollback started' : 'deploy resumed', actor, null);
+      this.db
+        .prepare(
+          "UPDATE deployments SET mode = ?, status = 'in_progress', finished_at = NULL WHERE id = ?",
+        )
+        .run(mode, id);
+      this.insertEvent(
+        id,
+        mode === 'rollback' ? 'rollback started' : 'deploy resumed',
+        actor,
+        null,
+      );
     })();
   }
 
@@ -133,11 +166,22 @@ export class StateStore {
          ON CONFLICT (deployment_id, item_id) DO UPDATE SET checked = excluded.checked, by = excluded.by,
            at = excluded.at, evidence = excluded.evidence, evidence_ok = excluded.evidence_ok, reason = excluded.reason`,
       )
-      .run(id, item.itemId, item.checked ? 1 : 0, item.by, Date.now(), item.evidence, item.evidenceOk === null ? null : item.evidenceOk ? 1 : 0, item.reason);
+      .run(
+        id,
+        item.itemId,
+        item.checked ? 1 : 0,
+        item.by,
+        Date.now(),
+        item.evidence,
+        item.evidenceOk === null ? null : item.evidenceOk ? 1 : 0,
+        item.reason,
+      );
   }
 
   checklist(id: string): ChecklistRecord[] {
-    return (this.db.prepare('SELECT * FROM checklist WHERE deployment_id = ?').all(id) as Row[]).map((r) => ({
+    return (
+      this.db.prepare('SELECT * FROM checklist WHERE deployment_id = ?').all(id) as Row[]
+    ).map((r) => ({
       itemId: r.item_id as string,
       checked: r.checked === 1,
       by: (r.by as string | null) ?? null,
@@ -152,7 +196,9 @@ export class StateStore {
   beginAttempt(id: string, stepId: string, command: string, actor: string, event: string): number {
     return this.db.transaction(() => {
       const { next } = this.db
-        .prepare('SELECT COALESCE(MAX(attempt), 0) + 1 AS next FROM attempts WHERE deployment_id = ? AND step_id = ?')
+        .prepare(
+          'SELECT COALESCE(MAX(attempt), 0) + 1 AS next FROM attempts WHERE deployment_id = ? AND step_id = ?',
+        )
         .get(id, stepId) as { next: number };
       this.db
         .prepare(
@@ -169,20 +215,36 @@ export class StateStore {
     id: string,
     stepId: string,
     attempt: number,
-    result: { status: 'succeeded' | 'failed'; exitCode: number | null; summary: string; outcomeUnknown?: boolean },
+    result: {
+      status: 'succeeded' | 'failed';
+      exitCode: number | null;
+      summary: string;
+      outcomeUnknown?: boolean;
+    },
   ): void {
     this.db
       .prepare(
         `UPDATE attempts SET status = ?, finished_at = ?, exit_code = ?, summary = ?, outcome_unknown = ?
          WHERE deployment_id = ? AND step_id = ? AND attempt = ?`,
       )
-      .run(result.status, Date.now(), result.exitCode, result.summary, result.outcomeUnknown ? 1 : 0, id, stepId, attempt);
+      .run(
+        result.status,
+        Date.now(),
+        result.exitCode,
+        result.summary,
+        result.outcomeUnknown ? 1 : 0,
+        id,
+        stepId,
+        attempt,
+      );
   }
 
   skip(id: string, stepId: string, reason: string, actor: string): void {
     this.db.transaction(() => {
       const { next } = this.db
-        .prepare('SELECT COALESCE(MAX(attempt), 0) + 1 AS next FROM attempts WHERE deployment_id = ? AND step_id = ?')
+        .prepare(
+          'SELECT COALESCE(MAX(attempt), 0) + 1 AS next FROM attempts WHERE deployment_id = ? AND step_id = ?',
+        )
         .get(id, stepId) as { next: number };
       const now = Date.now();
       this.db
@@ -196,7 +258,11 @@ export class StateStore {
   }
 
   attempts(id: string): AttemptRecord[] {
-    return (this.db.prepare('SELECT * FROM attempts WHERE deployment_id = ? ORDER BY started_at, rowid').all(id) as Row[]).map(toAttempt);
+    return (
+      this.db
+        .prepare('SELECT * FROM attempts WHERE deployment_id = ? ORDER BY started_at, rowid')
+        .all(id) as Row[]
+    ).map(toAttempt);
   }
 
   /** Appends output lines of one attempt in one transaction (callers batch them). */
@@ -204,9 +270,13 @@ export class StateStore {
     if (!lines.length) return;
     this.db.transaction(() => {
       const { last } = this.db
-        .prepare('SELECT COALESCE(MAX(seq), 0) AS last FROM output WHERE deployment_id = ? AND step_id = ? AND attempt = ?')
+        .prepare(
+          'SELECT COALESCE(MAX(seq), 0) AS last FROM output WHERE deployment_id = ? AND step_id = ? AND attempt = ?',
+        )
         .get(id, stepId, attempt) as { last: number };
-      const insert = this.db.prepare('INSERT INTO output (deployment_id, step_id, attempt, seq, text) VALUES (?, ?, ?, ?, ?)');
+      const insert = this.db.prepare(
+        'INSERT INTO output (deployment_id, step_id, attempt, seq, text) VALUES (?, ?, ?, ?, ?)',
+      );
       lines.forEach((line, i) => insert.run(id, stepId, attempt, last + i + 1, line));
     })();
   }
@@ -214,14 +284,18 @@ export class StateStore {
   /** Replaces an attempt's output, when the journal on the target holds the complete copy. */
   replaceOutput(id: string, stepId: string, attempt: number, lines: readonly string[]): void {
     this.db.transaction(() => {
-      this.db.prepare('DELETE FROM output WHERE deployment_id = ? AND step_id = ? AND attempt = ?').run(id, stepId, attempt);
+      this.db
+        .prepare('DELETE FROM output WHERE deployment_id = ? AND step_id = ? AND attempt = ?')
+        .run(id, stepId, attempt);
       this.appendOutput(id, stepId, attempt, lines);
     })();
   }
 
   output(id: string, stepId: string, attempt: number): string {
     const rows = this.db
-      .prepare('SELECT text FROM output WHERE deployment_id = ? AND step_id = ? AND attempt = ? ORDER BY seq')
+      .prepare(
+        'SELECT text FROM output WHERE deployment_id = ? AND step_id = ? AND attempt = ? ORDER BY seq',
+      )
       .pluck()
       .all(id, stepId, attempt) as string[];
     return rows.join('\n');
@@ -240,7 +314,9 @@ export class StateStore {
   }
 
   facts(id: string): Record<string, string> {
-    const rows = this.db.prepare('SELECT key, value FROM facts WHERE deployment_id = ?').all(id) as { key: string; value: string }[];
+    const rows = this.db
+      .prepare('SELECT key, value FROM facts WHERE deployment_id = ?')
+      .all(id) as { key: string; value: string }[];
     return Object.fromEntries(rows.map((r) => [r.key, r.value]));
   }
 
@@ -249,18 +325,32 @@ export class StateStore {
   }
 
   events(id: string): EventRecord[] {
-    return this.db.prepare('SELECT at, type, actor, detail FROM events WHERE deployment_id = ? ORDER BY id').all(id) as EventRecord[];
+    return this.db
+      .prepare('SELECT at, type, actor, detail FROM events WHERE deployment_id = ? ORDER BY id')
+      .all(id) as EventRecord[];
   }
 
   addIssue(id: string, by: string, text: string): void {
-    this.db.prepare('INSERT INTO issues (deployment_id, at, by, text) VALUES (?, ?, ?, ?)').run(id, Date.now(), by, text);
+    this.db
+      .prepare('INSERT INTO issues (deployment_id, at, by, text) VALUES (?, ?, ?, ?)')
+      .run(id, Date.now(), by, text);
   }
 
   issues(id: string): { at: number; by: string; text: string }[] {
-    return this.db.prepare('SELECT at, by, text FROM issues WHERE deployment_id = ? ORDER BY id').all(id) as { at: number; by: string; text: string }[];
+    return this.db
+      .prepare('SELECT at, by, text FROM issues WHERE deployment_id = ? ORDER BY id')
+      .all(id) as { at: number; by: string; text: string }[];
   }
 
-  private insertEvent(id: string, type: string, actor: string, detail: string | null, at = Date.now()): void {
-    this.db.prepare('INSERT INTO events (deployment_id, at, type, actor, detail) VALUES (?, ?, ?, ?, ?)').run(id, at, type, actor, detail);
+  private insertEvent(
+    id: string,
+    type: string,
+    actor: string,
+    detail: string | null,
+    at = Date.now(),
+  ): void {
+    this.db
+      .prepare('INSERT INTO events (deployment_id, at, type, actor, detail) VALUES (?, ?, ?, ?, ?)')
+      .run(id, at, type, actor, detail);
   }
 }

@@ -21,7 +21,12 @@ export interface BaselineDelta {
  * A change counts as a regression only past both the relative threshold and
  * an absolute floor: 1 ms becoming 2 ms is +100 % and means nothing.
  */
-const ABSOLUTE_FLOOR: Record<keyof Baseline, number> = { responseMs: 50, diskUsedPercent: 5, memoryUsedPercent: 5, load1: 0.5 };
+const ABSOLUTE_FLOOR: Record<keyof Baseline, number> = {
+  responseMs: 50,
+  diskUsedPercent: 5,
+  memoryUsedPercent: 5,
+  load1: 0.5,
+};
 
 const median = (values: number[]) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -40,7 +45,11 @@ export function baselineOf(facts: Facts): Baseline | undefined {
   };
 }
 
-export function compareBaselines(current: Baseline, previous: Baseline, maxRegressionPercent: number): BaselineDelta[] {
+export function compareBaselines(
+  current: Baseline,
+  previous: Baseline,
+  maxRegressionPercent: number,
+): BaselineDelta[] {
   return (Object.keys(current) as (keyof Baseline)[])
     .filter((metric) => Number.isFinite(current[metric]) && Number.isFinite(previous[metric]))
     .map((metric) => {
@@ -56,7 +65,12 @@ export function compareBaselines(current: Baseline, previous: Baseline, maxRegre
     });
 }
 
-const UNITS: Record<keyof Baseline, string> = { responseMs: ' ms', diskUsedPercent: ' %', memoryUsedPercent: ' %', load1: '' };
+const UNITS: Record<keyof Baseline, string> = {
+  responseMs: ' ms',
+  diskUsedPercent: ' %',
+  memoryUsedPercent: ' %',
+  load1: '',
+};
 
 export const describeDelta = (d: BaselineDelta): string =>
   `${d.metric} ${d.previous}${UNITS[d.metric]} → ${d.current}${UNITS[d.metric]} (${d.changePercent >= 0 ? '+' : ''}${d.changePercent} %)`;

@@ -31,18 +31,28 @@ export const CHECKLIST: readonly ChecklistItem[] = [
     evaluate: (facts, target, now) => {
       const [epoch, ...name] = (facts.newestBackup ?? '').split(' ');
       const hours = (now.getTime() / 1000 - Number(epoch)) / 3600;
-      if (!name.length || !Number.isFinite(hours)) return { ok: false, text: `no database backup in ${target.paths.backups}` };
+      if (!name.length || !Number.isFinite(hours))
+        return { ok: false, text: `no database backup in ${target.paths.backups}` };
       const file = name.join(' ').split('/').pop();
-      return { ok: hours <= target.thresholds.backupMaxAgeHours, text: `${file}, ${hours.toFixed(1)} h old` };
+      return {
+        ok: hours <= target.thresholds.backupMaxAgeHours,
+        text: `${file}, ${hours.toFixed(1)} h old`,
+      };
     },
   },
-  { id: 'tech.2', group: 'Technical Prerequisites', label: 'Staging environment tested successfully' },
+  {
+    id: 'tech.2',
+    group: 'Technical Prerequisites',
+    label: 'Staging environment tested successfully',
+  },
   {
     id: 'tech.3',
     group: 'Technical Prerequisites',
     label: 'Git tag created for release version',
     evaluate: (facts) =>
-      facts.tagFound ? { ok: true, text: `tag found (${facts.tagFound})` } : { ok: false, text: 'tag not found on the target or its origin' },
+      facts.tagFound
+        ? { ok: true, text: `tag found (${facts.tagFound})` }
+        : { ok: false, text: 'tag not found on the target or its origin' },
   },
   {
     id: 'tech.4',
@@ -62,13 +72,28 @@ export const CHECKLIST: readonly ChecklistItem[] = [
     evaluate: (facts, target) => {
       const free = 100 - Number(facts.diskUsedPercent);
       return Number.isFinite(free)
-        ? { ok: free > target.thresholds.minDiskFreePercent, text: `${free}% free on ${target.paths.app}` }
+        ? {
+            ok: free > target.thresholds.minDiskFreePercent,
+            text: `${free}% free on ${target.paths.app}`,
+          }
         : { ok: false, text: 'could not measure free disk' };
     },
   },
-  { id: 'team.1', group: 'Team Readiness', label: 'Primary operator available for full deployment window' },
-  { id: 'team.2', group: 'Team Readiness', label: 'Secondary operator on standby for rollback if needed' },
-  { id: 'team.3', group: 'Team Readiness', label: 'Development team available for 2 hours post-deployment' },
+  {
+    id: 'team.1',
+    group: 'Team Readiness',
+    label: 'Primary operator available for full deployment window',
+  },
+  {
+    id: 'team.2',
+    group: 'Team Readiness',
+    label: 'Secondary operator on standby for rollback if needed',
+  },
+  {
+    id: 'team.3',
+    group: 'Team Readiness',
+    label: 'Development team available for 2 hours post-deployment',
+  },
 ];
 
 /** One read-only script that gathers the facts for every verifiable item in a single round trip. */
@@ -85,9 +110,14 @@ export function checklistScript(target: TargetConfig, version: string): string {
 }
 
 /** Evidence for every verifiable item, from the script's output. */
-export function evaluateChecklist(output: string, target: TargetConfig, now = new Date()): Map<string, Evidence> {
+export function evaluateChecklist(
+  output: string,
+  target: TargetConfig,
+  now = new Date(),
+): Map<string, Evidence> {
   const facts = parseFacts(output);
   const evidence = new Map<string, Evidence>();
-  for (const item of CHECKLIST) if (item.evaluate) evidence.set(item.id, item.evaluate(facts, target, now));
+  for (const item of CHECKLIST)
+    if (item.evaluate) evidence.set(item.id, item.evaluate(facts, target, now));
   return evidence;
 }

@@ -1,6 +1,15 @@
 import { notify } from '../probes/notify.js';
-import { backupCurrentSystem, createDeploymentDirectory, environmentVerification } from './phase1.js';
-import { migrateDatabase, stopApplication, updateApplicationCode, updateConfiguration } from './phase2.js';
+import {
+  backupCurrentSystem,
+  createDeploymentDirectory,
+  environmentVerification,
+} from './phase1.js';
+import {
+  migrateDatabase,
+  stopApplication,
+  updateApplicationCode,
+  updateConfiguration,
+} from './phase2.js';
 import { functionalTests, healthCheck, sslVerification, startApplication } from './phase3.js';
 import { monitorLogs, performanceBaseline, userAcceptance } from './phase4.js';
 import { cleanUp, finalVerification, updateMonitoring } from './phase5.js';

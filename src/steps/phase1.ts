@@ -27,15 +27,24 @@ export const environmentVerification: StepDef = {
       ...resourceFacts(target.paths.app),
       'fact serviceState "$(service_state)"',
       ...(target.proxyService
-        ? [`${t.service('status', target.proxyService)} || true`, `fact proxyState "$(${t.service('is-active', target.proxyService)})"`]
+        ? [
+            `${t.service('status', target.proxyService)} || true`,
+            `fact proxyState "$(${t.service('is-active', target.proxyService)})"`,
+          ]
         : []),
     );
   },
   verify: (result, { target }) =>
     verdict(result, 'services running, disk and memory below the limits', [
       factIs('serviceState', 'active', `${target.serviceName} is not running`),
-      ...(target.proxyService ? [factIs('proxyState', 'active', `${target.proxyService} is not running`)] : []),
-      below('diskUsedPercent', target.thresholds.maxDiskUsedPercent, 'disk use of the app filesystem (%)'),
+      ...(target.proxyService
+        ? [factIs('proxyState', 'active', `${target.proxyService} is not running`)]
+        : []),
+      below(
+        'diskUsedPercent',
+        target.thresholds.maxDiskUsedPercent,
+        'disk use of the app filesystem (%)',
+      ),
       below('memoryUsedPercent', target.thresholds.maxMemoryUsedPercent, 'memory use (%)'),
     ]),
 };
@@ -55,7 +64,9 @@ export const createDeploymentDirectory: StepDef = {
     );
   },
   verify: (result) =>
-    verdict(result, 'deployment directory ready', [present('deploymentDir', 'the deployment directory is not writable')]),
+    verdict(result, 'deployment directory ready', [
+      present('deploymentDir', 'the deployment directory is not writable'),
+    ]),
 };
 
 /**
@@ -79,11 +90,14 @@ export const backupCurrentSystem: StepDef = {
     // means a crash never leaves a half-written file under the final name.
     return t.script(
       'echo "=== Creating Database Backup ==="',
-      t.asApp(sh`sqlite3 ${database} ${`.backup '${dbBackup}.tmp'`}`) + sh` && mv -f -- ${dbBackup + '.tmp'} ${dbBackup}`,
+      t.asApp(sh`sqlite3 ${database} ${`.backup '${dbBackup}.tmp'`}`) +
+        sh` && mv -f -- ${dbBackup + '.tmp'} ${dbBackup}`,
       sh`fact dbBackup ${dbBackup}`,
       `fact backupIntegrity "$(${t.asApp(sh`sqlite3 ${dbBackup} 'PRAGMA integrity_check;'`)} | head -n 1)"`,
       'echo "=== Creating Application Backup ==="',
-      t.asRoot(sh`tar -czf ${appBackup + '.tmp'} -C ${app} . && mv -f -- ${appBackup + '.tmp'} ${appBackup}`),
+      t.asRoot(
+        sh`tar -czf ${appBackup + '.tmp'} -C ${app} . && mv -f -- ${appBackup + '.tmp'} ${appBackup}`,
+      ),
       sh`test -s ${appBackup} && fact appBackup ${appBackup}`,
       `current=$(${t.inApp('git rev-parse HEAD')})`,
       'fact previousCommit "$current"',
@@ -96,6 +110,7 @@ export const backupCurrentSystem: StepDef = {
     verdict(result, 'database and code backed up, previous version recorded', [
       factIs('backupIntegrity', 'ok', 'integrity check of the database backup'),
       present('appBackup', 'the application tarball was not written'),
-      ({ facts }) => (SHA.test(facts.previousCommit ?? '') ? undefined : 'could not read the running commit'),
+      ({ facts }) =>
+        SHA.test(facts.previousCommit ?? '') ? undefined : 'could not read the running commit',
     ]),
 };

@@ -4,7 +4,11 @@ import { targetShell } from './shell.js';
 import type { StepDef } from './types.js';
 import { factIs, SHA, verdict } from './verify.js';
 
-export const stopApplication = serviceStep('stop', { id: '2.1', phase: '2', title: 'Stop Application Services' });
+export const stopApplication = serviceStep('stop', {
+  id: '2.1',
+  phase: '2',
+  title: 'Stop Application Services',
+});
 
 /**
  * 2.2 checks out `refs/tags/<version>`: the full ref name cannot be read as an
@@ -34,8 +38,12 @@ export const updateApplicationCode: StepDef = {
   },
   verify: (result, { version }) =>
     verdict(result, `${version} checked out`, [
-      ({ facts }) => (SHA.test(facts.targetCommit ?? '') ? undefined : `tag ${version} not found after git fetch`),
-      ({ facts }) => (facts.deployedCommit === facts.targetCommit ? undefined : `HEAD is ${facts.deployedCommit ?? 'unknown'}, not ${version}`),
+      ({ facts }) =>
+        SHA.test(facts.targetCommit ?? '') ? undefined : `tag ${version} not found after git fetch`,
+      ({ facts }) =>
+        facts.deployedCommit === facts.targetCommit
+          ? undefined
+          : `HEAD is ${facts.deployedCommit ?? 'unknown'}, not ${version}`,
     ]),
 };
 
@@ -80,14 +88,23 @@ export const migrateDatabase: StepDef = {
     );
   },
   verify: (result) =>
-    verdict(result, result.facts.migrationsApplied ? `applied ${result.facts.migrationsApplied}` : 'no migration required', [
-      ({ facts }) =>
-        facts.migrationStarted && !(facts.migrationsApplied ?? '').split(' ').includes(facts.migrationStarted)
-          ? `migration ${facts.migrationStarted} failed and its transaction was rolled back` +
-            (facts.migrationsApplied ? `; ${facts.migrationsApplied} stay applied` : '; the database is as it was')
-          : undefined,
-      factIs('integrity', 'ok', 'database integrity check'),
-    ]),
+    verdict(
+      result,
+      result.facts.migrationsApplied
+        ? `applied ${result.facts.migrationsApplied}`
+        : 'no migration required',
+      [
+        ({ facts }) =>
+          facts.migrationStarted &&
+          !(facts.migrationsApplied ?? '').split(' ').includes(facts.migrationStarted)
+            ? `migration ${facts.migrationStarted} failed and its transaction was rolled back` +
+              (facts.migrationsApplied
+                ? `; ${facts.migrationsApplied} stay applied`
+                : '; the database is as it was')
+            : undefined,
+        factIs('integrity', 'ok', 'database integrity check'),
+      ],
+    ),
 };
 
 /**
@@ -132,7 +149,7 @@ export const updateConfiguration: StepDef = {
   },
   verify: (result) =>
     verdict(result, 'configuration up to date', [
-      ({ facts }) => (facts.envChanged && !facts.envBackup ? '.env replaced without a backup' : undefined),
+      ({ facts }) =>
+        facts.envChanged && !facts.envBackup ? '.env replaced without a backup' : undefined,
     ]),
 };
-

@@ -5,12 +5,17 @@ import type { StepDef } from './types.js';
 import { answers200, factIs, verdict } from './verify.js';
 import { daysUntil, endpoint, tlsAddress } from './urls.js';
 
-export const startApplication = serviceStep('start', { id: '3.1', phase: '3', title: 'Start Application Services' });
+export const startApplication = serviceStep('start', {
+  id: '3.1',
+  phase: '3',
+  title: 'Start Application Services',
+});
 
 /** Shell lines that poll `url` until it answers 200 (or the deadline passes), recording the code as `key`. */
 export const pollHealth = (url: string, seconds: number, key: string) => [
   sh`echo "Waiting for "${url}` + ` "to answer 200 (up to ${seconds} s)"`,
-  `wait_for ${seconds} ` + sh`sh -c ${`[ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "$0")" = 200 ]`} ${url} || true`,
+  `wait_for ${seconds} ` +
+    sh`sh -c ${`[ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "$0")" = 200 ]`} ${url} || true`,
   sh`fact ${key} "$(http_code ${url})"`,
 ];
 
@@ -63,8 +68,13 @@ export const functionalTests: StepDef = {
     const url = (path: string) => endpoint(target.appUrl, path);
     const login =
       secrets.testPassword === undefined
-        ? ['echo "Login test skipped: set CVD_TUI_TEST_PASSWORD to run it"', 'fact loginCode skipped']
-        : [sh`fact loginCode "$(curl -s -o /dev/null -w '%{http_code}' --max-time 10 -X POST -H 'Content-Type: application/json' --data-binary @- ${url('/api/auth/login')})"`];
+        ? [
+            'echo "Login test skipped: set CVD_TUI_TEST_PASSWORD to run it"',
+            'fact loginCode skipped',
+          ]
+        : [
+            sh`fact loginCode "$(curl -s -o /dev/null -w '%{http_code}' --max-time 10 -X POST -H 'Content-Type: application/json' --data-binary @- ${url('/api/auth/login')})"`,
+          ];
     return t.script(
       'echo "=== Running Functional Tests ==="',
       ...login,
@@ -81,7 +91,9 @@ export const functionalTests: StepDef = {
         answers200('devicesCode', endpoint(target.appUrl, '/api/devices')),
         answers200('planogramsCode', endpoint(target.appUrl, '/api/planograms')),
       ],
-      result.facts.loginCode === 'skipped' ? ['login not tested: CVD_TUI_TEST_PASSWORD is not set'] : [],
+      result.facts.loginCode === 'skipped'
+        ? ['login not tested: CVD_TUI_TEST_PASSWORD is not set']
+        : [],
     ),
 };
 
@@ -111,7 +123,12 @@ export const sslVerification: StepDef = {
       `HTTPS working, certificate valid for ${days ?? '?'} more days`,
       [
         answers200('httpsCode', endpoint(target.publicUrl, '/health')),
-        () => (days === undefined ? 'could not read the certificate' : days < 0 ? 'the certificate has expired' : undefined),
+        () =>
+          days === undefined
+            ? 'could not read the certificate'
+            : days < 0
+              ? 'the certificate has expired'
+              : undefined,
       ],
       warnings,
     );

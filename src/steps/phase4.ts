@@ -7,7 +7,8 @@ import { endpoint } from './urls.js';
 import { baselineOf, compareBaselines, describeDelta } from './baseline.js';
 
 /** Where 4.1's log window keeps its live error count and the errors it saw. */
-export const logWindowDir = (deployments: string, deploymentId: string) => `${deployments}/${deploymentId}/log-window`;
+export const logWindowDir = (deployments: string, deploymentId: string) =>
+  `${deployments}/${deploymentId}/log-window`;
 
 /**
  * 4.1 counts errors in the last 100 lines of error.log, then opens the log
@@ -46,7 +47,12 @@ export const monitorLogs: StepDef = {
   },
   verify: (result) => {
     const errors = Number(result.facts.errorCount ?? 0);
-    return verdict(result, `${errors} error lines in the last 100 log entries; log window open`, [present('logWindow', 'the log window did not start')], errors > 0 ? [`${errors} error lines in error.log`] : []);
+    return verdict(
+      result,
+      `${errors} error lines in the last 100 log entries; log window open`,
+      [present('logWindow', 'the log window did not start')],
+      errors > 0 ? [`${errors} error lines in error.log`] : [],
+    );
   },
 };
 
@@ -79,15 +85,25 @@ export const performanceBaseline: StepDef = {
     const slowest = Math.max(...times) * 1000;
     const current = baselineOf(result.facts);
     const previous = previousFacts && baselineOf(previousFacts);
-    const deltas = current && previous ? compareBaselines(current, previous, target.thresholds.maxRegressionPercent) : [];
-    const regressions = deltas.filter((d) => d.regression).map((d) => `regression against the previous deployment: ${describeDelta(d)}`);
-    const comparison = previous ? `; vs previous deployment: ${deltas.map(describeDelta).join(', ')}` : '; no previous deployment to compare with';
+    const deltas =
+      current && previous
+        ? compareBaselines(current, previous, target.thresholds.maxRegressionPercent)
+        : [];
+    const regressions = deltas
+      .filter((d) => d.regression)
+      .map((d) => `regression against the previous deployment: ${describeDelta(d)}`);
+    const comparison = previous
+      ? `; vs previous deployment: ${deltas.map(describeDelta).join(', ')}`
+      : '; no previous deployment to compare with';
     return verdict(
       result,
       `slowest of ${times.length} responses ${Math.round(slowest)} ms${comparison}`,
       [
         () => (times.length === RESPONSE_SAMPLES ? undefined : 'response times were not measured'),
-        () => (slowest < target.thresholds.maxResponseMs ? undefined : `a response took ${Math.round(slowest)} ms (limit ${target.thresholds.maxResponseMs} ms)`),
+        () =>
+          slowest < target.thresholds.maxResponseMs
+            ? undefined
+            : `a response took ${Math.round(slowest)} ms (limit ${target.thresholds.maxResponseMs} ms)`,
       ],
       regressions,
     );
@@ -110,7 +126,10 @@ export const userAcceptance: StepDef = {
     const t = targetShell(target);
     return t.script(
       'echo "=== User Acceptance Testing ==="',
-      ...UAT_PAGES.map(([key, path]) => `fact ${key} "$(http_code ${t.curlTls} ${sh`${endpoint(target.publicUrl, path)}`})"`),
+      ...UAT_PAGES.map(
+        ([key, path]) =>
+          `fact ${key} "$(http_code ${t.curlTls} ${sh`${endpoint(target.publicUrl, path)}`})"`,
+      ),
     );
   },
   verify: (result, { target }) =>

@@ -23,7 +23,10 @@ export const updateMonitoring = (notify: LocalAction): StepDef => ({
     );
   },
   local: notify,
-  verify: (result) => verdict(result, 'deployment recorded', [present('deployedShort', 'could not read the deployed commit')]),
+  verify: (result) =>
+    verdict(result, 'deployment recorded', [
+      present('deployedShort', 'could not read the deployed commit'),
+    ]),
 });
 
 /**
@@ -56,7 +59,8 @@ export const cleanUp: StepDef = {
       'echo "Cleanup completed"',
     );
   },
-  verify: (result) => verdict(result, `${result.facts.backupsKept ?? '?'} database backups kept`, []),
+  verify: (result) =>
+    verdict(result, `${result.facts.backupsKept ?? '?'} database backups kept`, []),
 };
 
 /**
@@ -87,12 +91,20 @@ export const finalVerification: StepDef = {
     );
   },
   verify: (result) =>
-    verdict(result, `final health check passed, ${result.facts.windowErrors ?? 'no'} errors logged during the log window`, [
-      ({ facts }) =>
-        Number(facts.windowErrors ?? 0) > 0 ? `${facts.windowErrors} error lines were logged during the log window (4.1): see error.log` : undefined,
-      ({ facts }) => {
-        const status = healthStatus(facts.finalHealth);
-        return status === 'healthy' ? undefined : `final health check: status is ${status ?? 'unreadable'}, not healthy`;
-      },
-    ]),
+    verdict(
+      result,
+      `final health check passed, ${result.facts.windowErrors ?? 'no'} errors logged during the log window`,
+      [
+        ({ facts }) =>
+          Number(facts.windowErrors ?? 0) > 0
+            ? `${facts.windowErrors} error lines were logged during the log window (4.1): see error.log`
+            : undefined,
+        ({ facts }) => {
+          const status = healthStatus(facts.finalHealth);
+          return status === 'healthy'
+            ? undefined
+            : `final health check: status is ${status ?? 'unreadable'}, not healthy`;
+        },
+      ],
+    ),
 };

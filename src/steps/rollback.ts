@@ -32,7 +32,8 @@ const restoreCode: StepDef = {
   rerunSafe: true,
   script: ({ target, facts }) => {
     const t = targetShell(target);
-    if (!facts.previousCommit) return t.script(nothingToDo('No previous commit recorded: code left as is'));
+    if (!facts.previousCommit)
+      return t.script(nothingToDo('No previous commit recorded: code left as is'));
     return t.script(
       sh`echo "Checking out "${facts.previousCommit}`,
       t.inApp(sh`git checkout -q --detach ${facts.previousCommit}`),
@@ -40,7 +41,13 @@ const restoreCode: StepDef = {
     );
   },
   verify: (result, { facts }) =>
-    verdict(result, 'previous code restored', result.facts.skipped ? [] : [factIs('restoredCommit', facts.previousCommit ?? '', 'code restore')]),
+    verdict(
+      result,
+      'previous code restored',
+      result.facts.skipped
+        ? []
+        : [factIs('restoredCommit', facts.previousCommit ?? '', 'code restore')],
+    ),
 };
 
 /**
@@ -58,7 +65,11 @@ const restoreDatabase: StepDef = {
   script: ({ target, facts, deploymentId }) => {
     const t = targetShell(target);
     if (!databaseNeedsRestore(facts))
-      return t.script(nothingToDo('No migration ran: database kept (restoring the backup would lose writes made since it)'));
+      return t.script(
+        nothingToDo(
+          'No migration ran: database kept (restoring the backup would lose writes made since it)',
+        ),
+      );
     const db = target.paths.database;
     const keep = `${target.paths.backups}/pre_rollback_${deploymentId}.db`;
     const backup = facts.dbBackup!;
@@ -73,7 +84,13 @@ const restoreDatabase: StepDef = {
     );
   },
   verify: (result) =>
-    verdict(result, result.facts.skipped ? 'database kept' : 'database restored', result.facts.skipped ? [] : [factIs('integrity', 'ok', 'integrity check of the restored database')]),
+    verdict(
+      result,
+      result.facts.skipped ? 'database kept' : 'database restored',
+      result.facts.skipped
+        ? []
+        : [factIs('integrity', 'ok', 'integrity check of the restored database')],
+    ),
 };
 
 const restoreEnv: StepDef = {
@@ -85,9 +102,13 @@ const restoreEnv: StepDef = {
   script: ({ target, facts }) => {
     const t = targetShell(target);
     if (!facts.envBackup) return t.script(nothingToDo('.env was not changed'));
-    return t.script(t.asApp(sh`cp -p -- ${facts.envBackup} ${target.paths.config + '/.env'}`) + ' || exit 1', 'echo "Configuration restored"');
+    return t.script(
+      t.asApp(sh`cp -p -- ${facts.envBackup} ${target.paths.config + '/.env'}`) + ' || exit 1',
+      'echo "Configuration restored"',
+    );
   },
-  verify: (result) => verdict(result, result.facts.skipped ? '.env unchanged' : '.env restored', []),
+  verify: (result) =>
+    verdict(result, result.facts.skipped ? '.env unchanged' : '.env restored', []),
 };
 
 const restoreUnit: StepDef = {
@@ -105,7 +126,8 @@ const restoreUnit: StepDef = {
       'echo "Service unit restored"',
     );
   },
-  verify: (result) => verdict(result, result.facts.skipped ? 'unit unchanged' : 'unit restored', []),
+  verify: (result) =>
+    verdict(result, result.facts.skipped ? 'unit unchanged' : 'unit restored', []),
 };
 
 /** Polls instead of the runbook's `sleep 10`, and checks the database as well as /health. */
@@ -119,7 +141,11 @@ const verifyRollback: StepDef = {
   script: ({ target }) => {
     const t = targetShell(target);
     return t.script(
-      ...pollHealth(endpoint(target.appUrl, '/health'), target.timeouts.healthSeconds, 'healthCode'),
+      ...pollHealth(
+        endpoint(target.appUrl, '/health'),
+        target.timeouts.healthSeconds,
+        'healthCode',
+      ),
       sh`fact databaseHealthCode "$(http_code ${endpoint(target.appUrl, '/health/database')})"`,
       `fact runningCommit "$(${t.inApp('git rev-parse HEAD')})"`,
     );

@@ -11,7 +11,10 @@ const STOPPED = ['inactive', 'failed'];
  * Polling returns as soon as the state is reached, and fails at a deadline
  * instead of hoping ten seconds were enough.
  */
-export function serviceStep(action: 'stop' | 'start', step: Pick<StepDef, 'id' | 'phase' | 'title'>): StepDef {
+export function serviceStep(
+  action: 'stop' | 'start',
+  step: Pick<StepDef, 'id' | 'phase' | 'title'>,
+): StepDef {
   const stopping = action === 'stop';
   return {
     ...step,
@@ -30,7 +33,11 @@ export function serviceStep(action: 'stop' | 'start', step: Pick<StepDef, 'id' |
     },
     verify: (result, { target }) =>
       stopping
-        ? verdict(result, `${target.serviceName} stopped`, [factIs('serviceState', STOPPED, `${target.serviceName} is still running`)])
-        : verdict(result, `${target.serviceName} active`, [factIs('serviceState', 'active', `${target.serviceName} did not become active`)]),
+        ? verdict(result, `${target.serviceName} stopped`, [
+            factIs('serviceState', STOPPED, `${target.serviceName} is still running`),
+          ])
+        : verdict(result, `${target.serviceName} active`, [
+            factIs('serviceState', 'active', `${target.serviceName} did not become active`),
+          ]),
   };
 }

@@ -24,14 +24,17 @@ export const PRELUDE_END = '# --- step ---';
 export function splitScript(script: string): { prelude: string[]; body: string[] } {
   const lines = script.split('\n');
   const end = lines.indexOf(PRELUDE_END);
-  return end < 0 ? { prelude: [], body: lines } : { prelude: lines.slice(0, end), body: lines.slice(end + 1) };
+  return end < 0
+    ? { prelude: [], body: lines }
+    : { prelude: lines.slice(0, end), body: lines.slice(end + 1) };
 }
 
 /** Builds the commands of one target: sudo or not, its service manager, its URLs. */
 export function targetShell(target: TargetConfig) {
   const asApp = (command: string) =>
     target.useSudo ? `sudo -n -u ${shq(target.appUser)} -- bash -c ${shq(command)}` : command;
-  const asRoot = (command: string) => (target.useSudo ? `sudo -n -- bash -c ${shq(command)}` : command);
+  const asRoot = (command: string) =>
+    target.useSudo ? `sudo -n -- bash -c ${shq(command)}` : command;
   const service = (action: string, unit = target.serviceName) =>
     unit ? sh`${target.serviceCtl} ${action} ${unit}` : sh`${target.serviceCtl} ${action}`;
   const curlTls = target.caFile ? sh`--cacert ${target.caFile}` : '';

@@ -1,5 +1,6 @@
 /** Joins a configured base URL and an endpoint path without doubling the slash. */
-export const endpoint = (base: string, path: string): string => `${base.replace(/\/+$/, '')}${path}`;
+export const endpoint = (base: string, path: string): string =>
+  `${base.replace(/\/+$/, '')}${path}`;
 
 /** Host and port of the public HTTPS address, for certificate checks. */
 export function tlsAddress(publicUrl: string): { host: string; port: number } {

@@ -4,10 +4,19 @@ import type { StepResult, Verdict } from './types.js';
 export type Check = (result: StepResult) => string | undefined;
 
 /** The step passes when it exited 0 and every check holds; the first failure is the summary. */
-export function verdict(result: StepResult, success: string, checks: Check[], warnings: string[] = []): Verdict {
+export function verdict(
+  result: StepResult,
+  success: string,
+  checks: Check[],
+  warnings: string[] = [],
+): Verdict {
   if (result.exitCode !== 0) {
     const failed = checks.map((check) => check(result)).find(Boolean);
-    return { ok: false, summary: failed ?? `the command exited with status ${result.exitCode}`, warnings };
+    return {
+      ok: false,
+      summary: failed ?? `the command exited with status ${result.exitCode}`,
+      warnings,
+    };
   }
   for (const check of checks) {
     const failure = check(result);
@@ -34,7 +43,8 @@ export const present =
     facts[key] ? undefined : what;
 
 /** An HTTP status fact must be 200. */
-export const answers200 = (key: string, url: string): Check => factIs(key, '200', `${url} did not answer 200`);
+export const answers200 = (key: string, url: string): Check =>
+  factIs(key, '200', `${url} did not answer 200`);
 
 /** A numeric fact must stay below a threshold. */
 export const below =

@@ -9,7 +9,12 @@ import { printable } from '../util/text.js';
 const VERSION = /^[A-Za-z0-9][A-Za-z0-9._+-]{0,63}$/;
 
 export function versionProblem(version: string): string | undefined {
-  if (!VERSION.test(version) || version.includes('..') || version.endsWith('.lock') || version.endsWith('.'))
+  if (
+    !VERSION.test(version) ||
+    version.includes('..') ||
+    version.endsWith('.lock') ||
+    version.endsWith('.')
+  )
     return `"${printable(version)}" is not a release tag: use letters, digits and . _ + - only, such as v1.0.1`;
   return undefined;
 }

@@ -10,7 +10,10 @@ export class LocalTransport implements Transport {
     return new Promise((resolve) => {
       // Its own process group, so a timeout ends the command's children too (a
       // curl waiting 10 s would otherwise hold the pipes open after bash died).
-      const child = spawn('bash', ['-c', command], { stdio: ['pipe', 'pipe', 'pipe'], detached: true });
+      const child = spawn('bash', ['-c', command], {
+        stdio: ['pipe', 'pipe', 'pipe'],
+        detached: true,
+      });
       let output = '';
       const splitters = (['stdout', 'stderr'] as const).map((stream) => {
         const splitter = new LineSplitter((line) => options.onLine?.(line, stream));

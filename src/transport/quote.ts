@@ -12,5 +12,8 @@ export function shq(value: string | number): string {
 
 /** Tagged template: every interpolated value is quoted; the literal parts are trusted code. */
 export function sh(strings: TemplateStringsArray, ...values: (string | number)[]): string {
-  return strings.reduce((out, part, i) => out + part + (i < values.length ? shq(values[i]!) : ''), '');
+  return strings.reduce(
+    (out, part, i) => out + part + (i < values.length ? shq(values[i]!) : ''),
+    '',
+  );
 }

@@ -93,7 +93,10 @@ export async function runTui(
     process.stderr.write(`Connecting to ${session.name}…\n`);
     transport = await openTransport(session.target);
     // Asked here, before Ink owns stdin (two readers of stdin lose keys).
-    const secrets = await secretsInteractive({ headless: false, functionalTestUser: session.target.functionalTestUser });
+    const secrets = await secretsInteractive({
+      headless: false,
+      functionalTestUser: session.target.functionalTestUser,
+    });
     const deps: TuiDeps = {
       store: session.store,
       transport,

@@ -2,7 +2,8 @@
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
 
-export const hasControlCharacters = (text: string): boolean => new RegExp(CONTROL.source).test(text);
+export const hasControlCharacters = (text: string): boolean =>
+  new RegExp(CONTROL.source).test(text);
 
 /** Shows control characters visibly in an error message instead of letting them act on the terminal. */
 export const printable = (text: string): string =>

@@ -21,13 +21,17 @@ export async function freshDemo(): Promise<DemoHandle> {
   const demo = await buildDemoTarget(dir);
   const state = join(dir, 'state.db');
   const database = join(demo.dir, 'data', 'cvd.db');
-  const sql = (query: string) => execFileSync('sqlite3', [database, query], { encoding: 'utf8' }).trim();
+  const sql = (query: string) =>
+    execFileSync('sqlite3', [database, query], { encoding: 'utf8' }).trim();
   return {
     ...demo,
     state,
     flags: ['--config', demo.configPath, '--state', state],
     sql,
-    dbDigest: () => execFileSync('bash', ['-c', 'sqlite3 "$1" .dump | sha256sum', '_', database], { encoding: 'utf8' }).split(' ')[0]!,
+    dbDigest: () =>
+      execFileSync('bash', ['-c', 'sqlite3 "$1" .dump | sha256sum', '_', database], {
+        encoding: 'utf8',
+      }).split(' ')[0]!,
     appGet: async (path) => {
       const response = await fetch(`http://127.0.0.1:${demo.appPort}${path}`);
       return { status: response.status, body: await response.text() };
@@ -40,7 +44,16 @@ export async function freshDemo(): Promise<DemoHandle> {
 }
 
 /** Rewrites the demo's config so its target is reached through a real sshd instead of locally. */
-export function sshTargetConfig(demo: DemoHandle, ssh: { host: string; port: number; username: string; privateKeyPath: string; knownHostsPath: string }): void {
+export function sshTargetConfig(
+  demo: DemoHandle,
+  ssh: {
+    host: string;
+    port: number;
+    username: string;
+    privateKeyPath: string;
+    knownHostsPath: string;
+  },
+): void {
   const config = JSON.parse(readFileSync(demo.configPath, 'utf8'));
   Object.assign(config.targets.demo, { transport: 'ssh', ...ssh });
   writeFileSync(demo.configPath, JSON.stringify(config, null, 2));

@@ -4,7 +4,25 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { freshDemo, type DemoHandle } from '../helpers/demo.js';
 
-const RUNBOOK_STEPS = ['1.1', '1.2', '1.3', '2.1', '2.2', '2.3', '2.4', '3.1', '3.2', '3.3', '3.4', '4.1', '4.2', '4.3', '5.1', '5.2', '5.3'];
+const RUNBOOK_STEPS = [
+  '1.1',
+  '1.2',
+  '1.3',
+  '2.1',
+  '2.2',
+  '2.3',
+  '2.4',
+  '3.1',
+  '3.2',
+  '3.3',
+  '3.4',
+  '4.1',
+  '4.2',
+  '4.3',
+  '5.1',
+  '5.2',
+  '5.3',
+];
 
 let demo: DemoHandle | undefined;
 afterEach(async () => {
@@ -21,11 +39,14 @@ describe('headless deploy over the local transport', () => {
     const result = await deploy(demo, 'v1.0.1', { CVD_TUI_TEST_PASSWORD: 'test_password' });
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
-    for (const id of RUNBOOK_STEPS) expect(result.stdout).toMatch(new RegExp(`^${id.replace('.', '\\.')} .* succeeded `, 'm'));
+    for (const id of RUNBOOK_STEPS)
+      expect(result.stdout).toMatch(new RegExp(`^${id.replace('.', '\\.')} .* succeeded `, 'm'));
 
     expect(JSON.parse((await demo.appGet('/health')).body).version).toBe('v1.0.1');
     // migration_v1.0.1.sql adds a column: applied twice it would fail, applied never the column is missing.
-    expect(demo.sql("SELECT COUNT(*) FROM pragma_table_info('devices') WHERE name = 'firmware'")).toBe('1');
+    expect(
+      demo.sql("SELECT COUNT(*) FROM pragma_table_info('devices') WHERE name = 'firmware'"),
+    ).toBe('1');
     const backups = readdirSync(join(demo.dir, 'backups'));
     expect(backups.filter((f) => /^pre_deploy_.*\.db$/.test(f))).toHaveLength(1);
     expect(backups.filter((f) => /^app_backup_.*\.tar\.gz$/.test(f))).toHaveLength(1);
@@ -34,14 +55,28 @@ describe('headless deploy over the local transport', () => {
     expect(json.status).toBe('succeeded');
     expect(json.versionFrom).toBe('v1.0.0');
     expect(json.versionTo).toBe('v1.0.1');
-    expect(json.steps.filter((s: { id: string }) => !s.id.startsWith('R.')).map((s: { id: string; status: string }) => [s.id, s.status])).toEqual(
-      RUNBOOK_STEPS.map((id) => [id, 'succeeded']),
-    );
+    expect(
+      json.steps
+        .filter((s: { id: string }) => !s.id.startsWith('R.'))
+        .map((s: { id: string; status: string }) => [s.id, s.status]),
+    ).toEqual(RUNBOOK_STEPS.map((id) => [id, 'succeeded']));
     expect(json.checklist).toHaveLength(12);
-    expect(json.checklist.every((c: { checked: boolean; by: string }) => c.checked && c.by.includes('confirmed by flag'))).toBe(true);
+    expect(
+      json.checklist.every(
+        (c: { checked: boolean; by: string }) => c.checked && c.by.includes('confirmed by flag'),
+      ),
+    ).toBe(true);
 
     const md = (await runCli(['export', '--format', 'md', ...demo.flags])).stdout;
-    for (const field of ['Date', 'Operator', 'Version Deployed', 'Duration', 'Issues Encountered', 'Resolution', 'Verification Status'])
+    for (const field of [
+      'Date',
+      'Operator',
+      'Version Deployed',
+      'Duration',
+      'Issues Encountered',
+      'Resolution',
+      'Verification Status',
+    ])
       expect(md).toMatch(new RegExp(`^- ${field}: \\S`, 'm'));
     expect(md).toContain('- Verification Status: VERIFIED');
     expect(md).not.toContain('test_password');
@@ -64,12 +99,18 @@ describe('headless deploy over the local transport', () => {
     expect((await demo.appGet('/health/database')).status).toBe(200);
     expect(demo.dbDigest()).toBe(before);
     // The database as it was at rollback time is kept, so writes since the backup can be recovered.
-    expect(readdirSync(join(demo.dir, 'backups')).some((f) => f.startsWith('pre_rollback_'))).toBe(true);
+    expect(readdirSync(join(demo.dir, 'backups')).some((f) => f.startsWith('pre_rollback_'))).toBe(
+      true,
+    );
 
     const json = JSON.parse((await runCli(['export', '--format', 'json', ...demo.flags])).stdout);
     expect(json.status).toBe('rolled_back');
     expect(json.steps.find((s: { id: string }) => s.id === '3.2').status).toBe('failed');
-    expect(json.steps.filter((s: { id: string }) => s.id.startsWith('R.')).every((s: { status: string }) => s.status === 'succeeded')).toBe(true);
+    expect(
+      json.steps
+        .filter((s: { id: string }) => s.id.startsWith('R.'))
+        .every((s: { status: string }) => s.status === 'succeeded'),
+    ).toBe(true);
   });
 
   it('a rollback after a deploy without migration keeps the database (no silent loss of writes)', async () => {
@@ -79,11 +120,15 @@ describe('headless deploy over the local transport', () => {
     const again = await deploy(demo, 'v1.0.1');
     expect(again.code).toBe(0);
     expect(again.stdout).toMatch(/^2\.3 .*no migration required/m);
-    demo.sql("INSERT INTO devices (serial, name, location) VALUES ('CVD-9999', 'written after the backup', 'lab')");
+    demo.sql(
+      "INSERT INTO devices (serial, name, location) VALUES ('CVD-9999', 'written after the backup', 'lab')",
+    );
     const rollback = await runCli(['rollback', '--headless', ...demo.flags]);
     expect(rollback.code).toBe(0);
     expect(rollback.stdout).toMatch(/^R\.3 .*database kept/m);
-    expect(demo.sql("SELECT COUNT(*) FROM devices WHERE name = 'written after the backup'")).toBe('1');
+    expect(demo.sql("SELECT COUNT(*) FROM devices WHERE name = 'written after the backup'")).toBe(
+      '1',
+    );
   });
 
   it('refuses a hostile or unknown version with exit 2 before any command runs', async () => {

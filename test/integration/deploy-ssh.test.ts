@@ -17,7 +17,13 @@ afterAll(async () => {
   await sshd?.stop();
 });
 
-const target = () => ({ host: sshd.host, port: sshd.port, username: sshd.username, privateKeyPath: sshd.privateKeyPath, knownHostsPath: sshd.knownHostsPath });
+const target = () => ({
+  host: sshd.host,
+  port: sshd.port,
+  username: sshd.username,
+  privateKeyPath: sshd.privateKeyPath,
+  knownHostsPath: sshd.knownHostsPath,
+});
 
 describe('headless deploy over a real OpenSSH sshd', () => {
   it('refuses a changed host key with exit 2 and its fingerprint, running nothing', async () => {
@@ -27,9 +33,18 @@ describe('headless deploy over a real OpenSSH sshd', () => {
     const [type, key] = execFileSync('cat', [`${otherKey}.pub`], { encoding: 'utf8' }).split(' ');
     writeFileSync(impostorHosts, `[${sshd.host}]:${sshd.port} ${type} ${key}\n`);
     sshTargetConfig(demo, { ...target(), knownHostsPath: impostorHosts });
-    const served = execFileSync('ssh-keygen', ['-lf', sshd.hostPublicKeyPath], { encoding: 'utf8' }).split(' ')[1]!;
+    const served = execFileSync('ssh-keygen', ['-lf', sshd.hostPublicKeyPath], {
+      encoding: 'utf8',
+    }).split(' ')[1]!;
 
-    const result = await runCli(['deploy', '--version', 'v1.0.1', '--headless', '--confirm-all', ...demo.flags]);
+    const result = await runCli([
+      'deploy',
+      '--version',
+      'v1.0.1',
+      '--headless',
+      '--confirm-all',
+      ...demo.flags,
+    ]);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('HOST KEY CHANGED');
     expect(result.stderr).toContain(served);
@@ -39,7 +54,14 @@ describe('headless deploy over a real OpenSSH sshd', () => {
 
   it('deploys v1.0.1 over one SSH connection and the app serves it', async () => {
     sshTargetConfig(demo, target());
-    const result = await runCli(['deploy', '--version', 'v1.0.1', '--headless', '--confirm-all', ...demo.flags]);
+    const result = await runCli([
+      'deploy',
+      '--version',
+      'v1.0.1',
+      '--headless',
+      '--confirm-all',
+      ...demo.flags,
+    ]);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^5\.3 .* succeeded /m);

@@ -14,12 +14,24 @@ afterEach(async () => {
   demo = undefined;
 });
 
-const deployArgs = (version: string, flags: string[]) => ['deploy', '--version', version, '--headless', '--confirm-all', ...flags];
+const deployArgs = (version: string, flags: string[]) => [
+  'deploy',
+  '--version',
+  version,
+  '--headless',
+  '--confirm-all',
+  ...flags,
+];
 
 function plantLock(d: DemoHandle, token: Record<string, string | number>) {
   const dir = join(d.dir, 'deployments', '.lock');
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'owner'), Object.entries(token).map(([k, v]) => `${k}=${v}`).join('\n') + '\n');
+  writeFileSync(
+    join(dir, 'owner'),
+    Object.entries(token)
+      .map(([k, v]) => `${k}=${v}`)
+      .join('\n') + '\n',
+  );
 }
 
 describe('deploy lock on the target', () => {
@@ -27,20 +39,39 @@ describe('deploy lock on the target', () => {
     demo = await freshDemo();
     // Make 3.2 wait for a slow app start so the first deployment is still running.
     const env = join(demo.dir, 'config', '.env');
-    writeFileSync(env, readFileSync(env, 'utf8').replace(/CVD_DEMO_START_DELAY_MS=\d+/, 'CVD_DEMO_START_DELAY_MS=4000'));
-    const first = spawn(process.execPath, [BIN, ...deployArgs('v1.0.1', demo.flags)], { stdio: 'ignore' });
+    writeFileSync(
+      env,
+      readFileSync(env, 'utf8').replace(
+        /CVD_DEMO_START_DELAY_MS=\d+/,
+        'CVD_DEMO_START_DELAY_MS=4000',
+      ),
+    );
+    const first = spawn(process.execPath, [BIN, ...deployArgs('v1.0.1', demo.flags)], {
+      stdio: 'ignore',
+    });
     const done = new Promise<number | null>((resolve) => first.on('close', resolve));
     await waitFor(() => {
       try {
         const state = new Database(demo!.state, { readonly: true, fileMustExist: true });
-        const running = Boolean(state.prepare("SELECT 1 FROM attempts WHERE step_id = '3.2'").get());
+        const running = Boolean(
+          state.prepare("SELECT 1 FROM attempts WHERE step_id = '3.2'").get(),
+        );
         state.close();
         return running;
       } catch {
         return false; // not created yet
       }
     });
-    const second = await runCli(deployArgs('v1.0.1', ['--config', demo.configPath, '--state', join(demo.dir, 'other-jump-host.db'), '--operator', 'bob']));
+    const second = await runCli(
+      deployArgs('v1.0.1', [
+        '--config',
+        demo.configPath,
+        '--state',
+        join(demo.dir, 'other-jump-host.db'),
+        '--operator',
+        'bob',
+      ]),
+    );
     expect(second.code).toBe(2);
     expect(second.stderr).toMatch(/locked by deployment \S+ by \S+ from/);
     expect(second.stderr).toContain('may still be running');
@@ -49,7 +80,13 @@ describe('deploy lock on the target', () => {
 
   it('shows a stale lock and takes it over only when asked, recording it', async () => {
     demo = await freshDemo();
-    plantLock(demo, { deploymentId: 'old_one', operator: 'carol', jumpHost: hostname(), pid: 999_999, since: '2026-01-01T00:00:00Z' });
+    plantLock(demo, {
+      deploymentId: 'old_one',
+      operator: 'carol',
+      jumpHost: hostname(),
+      pid: 999_999,
+      since: '2026-01-01T00:00:00Z',
+    });
     const refused = await runCli(deployArgs('v1.0.1', demo.flags));
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain('stale lock');
@@ -63,9 +100,16 @@ describe('deploy lock on the target', () => {
   it('takes over, unasked, a lock left by a deployment this state knows has ended', async () => {
     demo = await freshDemo();
     expect((await runCli(deployArgs('v1.0.1', demo.flags))).code).toBe(0);
-    const ended = JSON.parse((await runCli(['export', '--format', 'json', ...demo.flags])).stdout).id as string;
+    const ended = JSON.parse((await runCli(['export', '--format', 'json', ...demo.flags])).stdout)
+      .id as string;
     // As if cvd-tui died between recording success and releasing the lock.
-    plantLock(demo, { deploymentId: ended, operator: 'root', jumpHost: 'elsewhere', pid: 1, since: '2026-01-01T00:00:00Z' });
+    plantLock(demo, {
+      deploymentId: ended,
+      operator: 'root',
+      jumpHost: 'elsewhere',
+      pid: 1,
+      since: '2026-01-01T00:00:00Z',
+    });
     const next = await runCli(deployArgs('v1.0.2', demo.flags));
     expect(next.stderr).not.toContain('locked by');
     expect(next.code).toBe(1); // v1.0.2 fails 3.2: the point is that it ran
@@ -74,8 +118,12 @@ describe('deploy lock on the target', () => {
   it('releases the lock when the deployment ends, and keeps it while a failed one is paused', async () => {
     demo = await freshDemo();
     expect((await runCli(deployArgs('v1.0.2', demo.flags))).code).toBe(1);
-    expect(readFileSync(join(demo.dir, 'deployments', '.lock', 'owner'), 'utf8')).toContain('deploymentId=');
-    const other = await runCli(deployArgs('v1.0.1', ['--config', demo.configPath, '--state', join(demo.dir, 'other.db')]));
+    expect(readFileSync(join(demo.dir, 'deployments', '.lock', 'owner'), 'utf8')).toContain(
+      'deploymentId=',
+    );
+    const other = await runCli(
+      deployArgs('v1.0.1', ['--config', demo.configPath, '--state', join(demo.dir, 'other.db')]),
+    );
     expect(other.code).toBe(2);
     expect((await runCli(['rollback', '--headless', ...demo.flags])).code).toBe(0);
     expect(() => readFileSync(join(demo!.dir, 'deployments', '.lock', 'owner'))).toThrow();

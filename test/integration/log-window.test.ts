@@ -16,7 +16,9 @@ afterEach(async () => {
 const stepSucceeded = (state: string, stepId: string) => {
   try {
     const db = new Database(state, { readonly: true, fileMustExist: true });
-    const row = db.prepare("SELECT 1 FROM attempts WHERE step_id = ? AND status = 'succeeded'").get(stepId);
+    const row = db
+      .prepare("SELECT 1 FROM attempts WHERE step_id = ? AND status = 'succeeded'")
+      .get(stepId);
     db.close();
     return Boolean(row);
   } catch {
@@ -30,22 +32,42 @@ describe('4.1 log window', () => {
     const config = JSON.parse(readFileSync(demo.configPath, 'utf8'));
     config.targets.demo.logWindowSeconds = 6;
     writeFileSync(demo.configPath, JSON.stringify(config));
-    const child = spawn(process.execPath, [BIN, 'deploy', '--version', 'v1.0.1', '--headless', '--confirm-all', ...demo.flags]);
+    const child = spawn(process.execPath, [
+      BIN,
+      'deploy',
+      '--version',
+      'v1.0.1',
+      '--headless',
+      '--confirm-all',
+      ...demo.flags,
+    ]);
     let stdout = '';
     child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
     const exit = new Promise<number | null>((resolve) => child.on('close', resolve));
     await waitFor(() => stepSucceeded(demo!.state, '4.1'));
     // An error burst after 4.1's own look at the log: only the window can see it. Lines keep
     // coming until the window has counted one (its watcher starts a moment after 4.1 ends).
-    const deploymentDir = () => readdirSync(join(demo!.dir, 'deployments')).find((d) => !d.startsWith('.'))!;
-    await waitFor(() => {
-      appendFileSync(join(demo!.dir, 'logs', 'error.log'), 'ERROR database connection reset\n');
-      try {
-        return Number(readFileSync(join(demo!.dir, 'deployments', deploymentDir(), 'log-window', 'count'), 'utf8')) > 0;
-      } catch {
-        return false;
-      }
-    }, 5_000, 100);
+    const deploymentDir = () =>
+      readdirSync(join(demo!.dir, 'deployments')).find((d) => !d.startsWith('.'))!;
+    await waitFor(
+      () => {
+        appendFileSync(join(demo!.dir, 'logs', 'error.log'), 'ERROR database connection reset\n');
+        try {
+          return (
+            Number(
+              readFileSync(
+                join(demo!.dir, 'deployments', deploymentDir(), 'log-window', 'count'),
+                'utf8',
+              ),
+            ) > 0
+          );
+        } catch {
+          return false;
+        }
+      },
+      5_000,
+      100,
+    );
     expect(await exit).toBe(1);
     expect(stdout).toMatch(/^4\.2 .* succeeded/m);
     expect(stdout).toMatch(/^5\.3 .* failed .*\d+ error lines were logged during the log window/m);

@@ -16,7 +16,9 @@ afterEach(async () => {
   await Promise.all(servers.splice(0).map((s) => new Promise((resolve) => s.close(resolve))));
 });
 
-async function webhookServer(handler: (body: string, req: IncomingMessage, reply: (code: number) => void) => void): Promise<string> {
+async function webhookServer(
+  handler: (body: string, req: IncomingMessage, reply: (code: number) => void) => void,
+): Promise<string> {
   const server = createServer((req, res) => {
     let body = '';
     req.on('data', (c: Buffer) => (body += c));
@@ -38,7 +40,16 @@ describe('5.1 notification', () => {
     const config = JSON.parse((await import('node:fs')).readFileSync(demo.configPath, 'utf8'));
     config.targets.demo.notifyWebhookUrl = url;
     writeFileSync(demo.configPath, JSON.stringify(config));
-    const result = await runCli(['deploy', '--version', 'v1.0.1', '--headless', '--confirm-all', '--operator', 'alice', ...demo.flags]);
+    const result = await runCli([
+      'deploy',
+      '--version',
+      'v1.0.1',
+      '--headless',
+      '--confirm-all',
+      '--operator',
+      'alice',
+      ...demo.flags,
+    ]);
     expect(result.code).toBe(0);
     expect(received).toHaveLength(1);
     expect(received[0]!.type).toBe('application/json');
@@ -69,9 +80,16 @@ describe('5.1 notification', () => {
   });
 
   it('says what an on-call channel needs at a glance', () => {
-    expect(notificationText({ target: 'prod', version: 'v1.0.1', commit: 'abc1234', operator: 'bob', durationMs: 125_000, status: 'completed' })).toBe(
-      'CVD deployment completed: v1.0.1 (abc1234) on prod by bob, 2 min',
-    );
+    expect(
+      notificationText({
+        target: 'prod',
+        version: 'v1.0.1',
+        commit: 'abc1234',
+        operator: 'bob',
+        durationMs: 125_000,
+        status: 'completed',
+      }),
+    ).toBe('CVD deployment completed: v1.0.1 (abc1234) on prod by bob, 2 min');
   });
 });
 
@@ -88,7 +106,14 @@ describe('5.2 retention', () => {
         utimesSync(join(backups, name), age, age);
       }
     }
-    const result = await runCli(['deploy', '--version', 'v1.0.1', '--headless', '--confirm-all', ...demo.flags]);
+    const result = await runCli([
+      'deploy',
+      '--version',
+      'v1.0.1',
+      '--headless',
+      '--confirm-all',
+      ...demo.flags,
+    ]);
     expect(result.code).toBe(0);
     const left = readdirSync(backups);
     expect(left.filter((f) => f.startsWith('pre_deploy_'))).toHaveLength(10);

@@ -30,7 +30,9 @@ describe('config validation', () => {
   });
 
   it('lets a target override nested settings without losing the other defaults', () => {
-    const raw = { targets: { prod: { ...ssh, paths: { app: '/srv/cvd/app' }, timeouts: { healthSeconds: 5 } } } };
+    const raw = {
+      targets: { prod: { ...ssh, paths: { app: '/srv/cvd/app' }, timeouts: { healthSeconds: 5 } } },
+    };
     const { target } = resolveTarget(validateConfig(raw, 'f'), 'f');
     expect(target.paths.app).toBe('/srv/cvd/app');
     expect(target.paths.backups).toBe('/opt/cvd/backups');
@@ -39,15 +41,31 @@ describe('config validation', () => {
 
   it.each([
     [{ targets: { prod: { ...ssh, port: 70000 } } }, 'targets.prod.port', /1 to 65535/],
-    [{ targets: { prod: { ...ssh, paths: { app: 'relative/app' } } } }, 'targets.prod.paths.app', /absolute path/],
-    [{ targets: { prod: { ...ssh, paths: { app: '/opt/../etc' } } } }, 'targets.prod.paths.app', /absolute path/],
-    [{ targets: { prod: { ...ssh, serviceName: 'cvd;reboot' } } }, 'targets.prod.serviceName', /name of letters/],
+    [
+      { targets: { prod: { ...ssh, paths: { app: 'relative/app' } } } },
+      'targets.prod.paths.app',
+      /absolute path/,
+    ],
+    [
+      { targets: { prod: { ...ssh, paths: { app: '/opt/../etc' } } } },
+      'targets.prod.paths.app',
+      /absolute path/,
+    ],
+    [
+      { targets: { prod: { ...ssh, serviceName: 'cvd;reboot' } } },
+      'targets.prod.serviceName',
+      /name of letters/,
+    ],
     [{ targets: { prod: { ...ssh, appUrl: 'http://x/$(id)' } } }, 'targets.prod.appUrl', /URL/],
     [{ targets: { prod: { ...ssh, host: 'a b' } } }, 'targets.prod.host', /host name/],
     [{ targets: { prod: { ...ssh, colour: 'red' } } }, 'targets.prod.colour', /not a known key/],
     [{ targets: { prod: { transport: 'ssh', username: 'u' } } }, 'targets.prod.host', /required/],
     [{ targets: { prod: { transport: 'telnet' } } }, 'targets.prod.transport', /"ssh" or "local"/],
-    [{ defaultTarget: 'staging', targets: { prod: ssh } }, 'defaultTarget', /must name one of the targets/],
+    [
+      { defaultTarget: 'staging', targets: { prod: ssh } },
+      'defaultTarget',
+      /must name one of the targets/,
+    ],
     [[], '(root)', /JSON object/],
   ])('refuses %j naming the key', (raw, key, message) => {
     const error = problem(raw);
@@ -57,7 +75,9 @@ describe('config validation', () => {
   });
 
   it('gives an example of a right value', () => {
-    expect(problem({ targets: { prod: { ...ssh, port: 'x' } } }).message).toContain('for example: 22');
+    expect(problem({ targets: { prod: { ...ssh, port: 'x' } } }).message).toContain(
+      'for example: 22',
+    );
   });
 
   it('writes the file 0600 and reads it back through conf', () => {

@@ -23,13 +23,39 @@ afterAll(() => vi.useRealTimers());
 /** A deployment with a retried step, a skipped step, a rollback and a post-deployment tick, recorded through the real store. */
 function recordDeployment(store: StateStore): void {
   const id = '20261127_220000_ab12';
-  store.createDeployment({ id, target: 'prod', operator: 'alice', jumpHost: 'jump-1', versionFrom: 'v1.0.0', versionTo: 'v1.0.2', startedAt: Date.now() });
+  store.createDeployment({
+    id,
+    target: 'prod',
+    operator: 'alice',
+    jumpHost: 'jump-1',
+    versionFrom: 'v1.0.0',
+    versionTo: 'v1.0.2',
+    startedAt: Date.now(),
+  });
   for (const item of CHECKLIST) {
     tick();
-    if (item.id === 'tech.4') store.tick(id, { itemId: item.id, checked: false, by: null, evidence: '12 days remaining', evidenceOk: false, reason: null });
-    tickItem(store, id, item.id, { checked: true, by: 'alice', reason: item.id === 'tech.4' ? 'renewal booked for tomorrow, approved by ops' : undefined });
+    if (item.id === 'tech.4')
+      store.tick(id, {
+        itemId: item.id,
+        checked: false,
+        by: null,
+        evidence: '12 days remaining',
+        evidenceOk: false,
+        reason: null,
+      });
+    tickItem(store, id, item.id, {
+      checked: true,
+      by: 'alice',
+      reason: item.id === 'tech.4' ? 'renewal booked for tomorrow, approved by ops' : undefined,
+    });
   }
-  const run = (stepId: string, status: 'succeeded' | 'failed', lines: string[], summary: string, exitCode = status === 'succeeded' ? 0 : 1) => {
+  const run = (
+    stepId: string,
+    status: 'succeeded' | 'failed',
+    lines: string[],
+    summary: string,
+    exitCode = status === 'succeeded' ? 0 : 1,
+  ) => {
     tick();
     const attempt = store.beginAttempt(id, stepId, `echo step ${stepId}`, 'alice', 'step started');
     store.appendOutput(id, stepId, attempt, lines);
@@ -37,23 +63,43 @@ function recordDeployment(store: StateStore): void {
     store.finishAttempt(id, stepId, attempt, { status, exitCode, summary });
   };
   for (const step of DEPLOY_STEPS) {
-    if (step.id === '3.2') run('3.2', 'failed', ['=== Running Health Checks ===', 'CVD-FACT healthCode=000'], 'http://localhost:5000/health did not answer 200: expected 200, got 000');
+    if (step.id === '3.2')
+      run(
+        '3.2',
+        'failed',
+        ['=== Running Health Checks ===', 'CVD-FACT healthCode=000'],
+        'http://localhost:5000/health did not answer 200: expected 200, got 000',
+      );
     if (step.id === '4.3') {
       tick();
       store.skip(id, '4.3', 'PWA checked by hand on a phone', 'alice');
       continue;
     }
     if (step.id === '5.3') {
-      run('5.3', 'failed', ['Detailed health: {"status":"degraded"}'], 'final health check: status is degraded, not healthy');
+      run(
+        '5.3',
+        'failed',
+        ['Detailed health: {"status":"degraded"}'],
+        'final health check: status is degraded, not healthy',
+      );
       break;
     }
     run(step.id, 'succeeded', [`=== ${step.title} ===`, 'ok'], `${step.title} done`);
   }
-  store.recordFacts(id, '2.3', { migrationStarted: 'v1.0.1', integrity: 'ok', serviceState: 'active', errorCount: '0' });
+  store.recordFacts(id, '2.3', {
+    migrationStarted: 'v1.0.1',
+    integrity: 'ok',
+    serviceState: 'active',
+    errorCount: '0',
+  });
   store.addIssue(id, 'alice', 'Final health check degraded after deploy');
   store.setMode(id, 'rollback', 'alice');
-  for (const step of ROLLBACK_STEPS) run(step.id, 'succeeded', [`${step.title}: done`], `${step.title} done`);
-  store.setResolution(id, 'Rolled back to v1.0.0; database restored from pre_deploy_20261127_220000_ab12.db');
+  for (const step of ROLLBACK_STEPS)
+    run(step.id, 'succeeded', [`${step.title}: done`], `${step.title} done`);
+  store.setResolution(
+    id,
+    'Rolled back to v1.0.0; database restored from pre_deploy_20261127_220000_ab12.db',
+  );
   tick();
   store.setStatus(id, 'rolled_back', 'alice');
   // One Documentation Updates item ticked on the summary screen, as the TUI records it.
@@ -72,6 +118,8 @@ describe('Markdown execution log', () => {
     expect(markdown).toContain('| 3.2 | Health Check Verification | succeeded | 2 |');
     expect(markdown).toContain('skipped: PWA checked by hand on a phone');
     expect(markdown).toContain('- Resolution: Rolled back to v1.0.0');
-    expect(markdown).toContain('- [x] docs.2 Record deployment in change log — alice, 2026-11-27T22:');
+    expect(markdown).toContain(
+      '- [x] docs.2 Record deployment in change log — alice, 2026-11-27T22:',
+    );
   });
 });

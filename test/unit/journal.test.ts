@@ -3,7 +3,12 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { exitMarker, launchAndFollow, parseStatus, statusCommand } from '../../src/engine/journal.js';
+import {
+  exitMarker,
+  launchAndFollow,
+  parseStatus,
+  statusCommand,
+} from '../../src/engine/journal.js';
 import { makeMasker } from '../../src/engine/mask.js';
 
 const bash = (script: string) => execFileSync('bash', ['-c', script], { encoding: 'utf8' });
@@ -39,8 +44,15 @@ describe('remote step journal', () => {
 
 describe('secret masking', () => {
   it('masks secrets, each line of a multi-line secret, and leaves short fragments alone', () => {
-    const mask = makeMasker(['https://hooks.slack.com/services/T0/B0/XYZ', '-----BEGIN KEY-----\nMIIEabcdef\n-----END KEY-----', 'ab', undefined]);
-    expect(mask('posting to https://hooks.slack.com/services/T0/B0/XYZ failed')).toBe('posting to *** failed');
+    const mask = makeMasker([
+      'https://hooks.slack.com/services/T0/B0/XYZ',
+      '-----BEGIN KEY-----\nMIIEabcdef\n-----END KEY-----',
+      'ab',
+      undefined,
+    ]);
+    expect(mask('posting to https://hooks.slack.com/services/T0/B0/XYZ failed')).toBe(
+      'posting to *** failed',
+    );
     expect(mask('line MIIEabcdef here')).toBe('line *** here');
     expect(mask('ab cd')).toBe('ab cd');
   });

@@ -19,7 +19,7 @@ const HOSTILE = [
   '../../etc/passwd',
   '$HOME ${HOME} $((1+1))',
   '\\',
-  '\\\'',
+  "\\'",
   '!!',
   '*',
   '~',
@@ -34,16 +34,24 @@ const HOSTILE = [
 function* randomStrings(count: number, seed = 42): Generator<string> {
   let state = seed;
   const next = () => ((state = (state * 1103515245 + 12345) & 0x7fffffff), state);
-  const alphabet = [..."abc '\"`$(){};|&<>\\\n\t*?[]!#~-=%^"];
+  const alphabet = [...'abc \'"`$(){};|&<>\\\n\t*?[]!#~-=%^'];
   for (let i = 0; i < count; i++) {
     const length = next() % 40;
-    yield Array.from({ length }, () => (next() % 7 === 0 ? String.fromCodePoint(0x80 + (next() % 2000)) : alphabet[next() % alphabet.length])).join('');
+    yield Array.from({ length }, () =>
+      next() % 7 === 0
+        ? String.fromCodePoint(0x80 + (next() % 2000))
+        : alphabet[next() % alphabet.length],
+    ).join('');
   }
 }
 
 /** What a real POSIX shell makes of the quoted word. */
 const throughShell = (values: string[]) =>
-  execFileSync('sh', ['-c', `for v in ${values.map(shq).join(' ')}; do printf '%s\\0' "$v"; done`], { encoding: 'utf8' })
+  execFileSync(
+    'sh',
+    ['-c', `for v in ${values.map(shq).join(' ')}; do printf '%s\\0' "$v"; done`],
+    { encoding: 'utf8' },
+  )
     .split('\0')
     .slice(0, -1);
 
@@ -62,7 +70,11 @@ describe('shq', () => {
   });
 
   it('sh quotes every interpolated value and leaves the template literal as code', () => {
-    expect(sh`git checkout ${'$(reboot)'} -- ${"it's"}`).toBe(`git checkout '$(reboot)' -- 'it'\\''s'`);
-    expect(execFileSync('bash', ['-c', sh`printf %s ${'a;b && $(id)'}`], { encoding: 'utf8' })).toBe('a;b && $(id)');
+    expect(sh`git checkout ${'$(reboot)'} -- ${"it's"}`).toBe(
+      `git checkout '$(reboot)' -- 'it'\\''s'`,
+    );
+    expect(
+      execFileSync('bash', ['-c', sh`printf %s ${'a;b && $(id)'}`], { encoding: 'utf8' }),
+    ).toBe('a;b && $(id)');
   });
 });

@@ -18,7 +18,8 @@ const ctx = (facts: Record<string, string> = {}, target = production): StepConte
   facts,
   secrets: {},
 });
-const step = (id: string): StepDef => [...DEPLOY_STEPS, ...ROLLBACK_STEPS].find((s) => s.id === id)!;
+const step = (id: string): StepDef =>
+  [...DEPLOY_STEPS, ...ROLLBACK_STEPS].find((s) => s.id === id)!;
 const result = (exitCode: number, lines: string[]) => {
   const output = lines.join('\n');
   return { exitCode, output, facts: parseFacts(output) };
@@ -26,8 +27,34 @@ const result = (exitCode: number, lines: string[]) => {
 
 describe('the runbook as data', () => {
   it('has the contract step ids in order', () => {
-    expect(DEPLOY_STEPS.map((s) => s.id)).toEqual(['1.1', '1.2', '1.3', '2.1', '2.2', '2.3', '2.4', '3.1', '3.2', '3.3', '3.4', '4.1', '4.2', '4.3', '5.1', '5.2', '5.3']);
-    expect(ROLLBACK_STEPS.map((s) => s.id)).toEqual(['R.1', 'R.2', 'R.3', 'R.4', 'R.5', 'R.6', 'R.7']);
+    expect(DEPLOY_STEPS.map((s) => s.id)).toEqual([
+      '1.1',
+      '1.2',
+      '1.3',
+      '2.1',
+      '2.2',
+      '2.3',
+      '2.4',
+      '3.1',
+      '3.2',
+      '3.3',
+      '3.4',
+      '4.1',
+      '4.2',
+      '4.3',
+      '5.1',
+      '5.2',
+      '5.3',
+    ]);
+    expect(ROLLBACK_STEPS.map((s) => s.id)).toEqual([
+      'R.1',
+      'R.2',
+      'R.3',
+      'R.4',
+      'R.5',
+      'R.6',
+      'R.7',
+    ]);
   });
 
   it('marks what each step mutates; only the migration is unsafe to re-run', () => {
@@ -43,15 +70,24 @@ describe('command building', () => {
     const backup = step('1.3').script(ctx());
     expect(backup).toContain(`sudo -n -u 'cvdapp' -- bash -c`);
     expect(backup).toContain('/opt/cvd/backups/pre_deploy_20261127_101500_ab12.db');
-    expect(step('2.1').script(ctx())).toContain(`sudo -n -- bash -c ''\\''systemctl'\\'' '\\''stop'\\'' '\\''cvd'\\'''`);
+    expect(step('2.1').script(ctx())).toContain(
+      `sudo -n -- bash -c ''\\''systemctl'\\'' '\\''stop'\\'' '\\''cvd'\\'''`,
+    );
   });
 
   it('uses overrides and drops sudo where the target says so', () => {
-    const demo = withDefaults({ transport: 'local', useSudo: false, serviceCtl: '/srv/demo/bin/cvdctl', paths: { app: '/srv/demo/app' } });
+    const demo = withDefaults({
+      transport: 'local',
+      useSudo: false,
+      serviceCtl: '/srv/demo/bin/cvdctl',
+      paths: { app: '/srv/demo/app' },
+    });
     const stop = step('2.1').script(ctx({}, demo));
     expect(stop).not.toContain('sudo');
     expect(stop).toContain(`'/srv/demo/bin/cvdctl' 'stop' 'cvd'`);
-    expect(step('2.2').script(ctx({}, demo))).toContain(`cd -- '/srv/demo/app' && git checkout -q --detach 'refs/tags/v1.0.1'`);
+    expect(step('2.2').script(ctx({}, demo))).toContain(
+      `cd -- '/srv/demo/app' && git checkout -q --detach 'refs/tags/v1.0.1'`,
+    );
   });
 
   it('quotes the version and recorded facts wherever they appear', () => {
@@ -69,41 +105,75 @@ describe('command building', () => {
   it('sends the functional-test password on stdin, never in the script', () => {
     const withPassword = { ...ctx(), secrets: { testPassword: 's3cr3t-pw' } };
     expect(step('3.3').script(withPassword)).not.toContain('s3cr3t-pw');
-    expect(JSON.parse(step('3.3').stdin!(withPassword)!)).toEqual({ username: 'test_user', password: 's3cr3t-pw' });
+    expect(JSON.parse(step('3.3').stdin!(withPassword)!)).toEqual({
+      username: 'test_user',
+      password: 's3cr3t-pw',
+    });
   });
 });
 
 describe('verification parsing', () => {
   it('1.3 needs the backup integrity check to print ok', () => {
     const sha = 'f'.repeat(40);
-    const good = result(0, ['CVD-FACT backupIntegrity=ok', 'CVD-FACT appBackup=/b.tgz', `CVD-FACT previousCommit=${sha}`]);
+    const good = result(0, [
+      'CVD-FACT backupIntegrity=ok',
+      'CVD-FACT appBackup=/b.tgz',
+      `CVD-FACT previousCommit=${sha}`,
+    ]);
     expect(step('1.3').verify(good, ctx()).ok).toBe(true);
-    const corrupt = result(0, ['CVD-FACT backupIntegrity=*** in database main ***', 'CVD-FACT appBackup=/b.tgz', `CVD-FACT previousCommit=${sha}`]);
-    expect(step('1.3').verify(corrupt, ctx())).toMatchObject({ ok: false, summary: expect.stringMatching(/integrity/) });
+    const corrupt = result(0, [
+      'CVD-FACT backupIntegrity=*** in database main ***',
+      'CVD-FACT appBackup=/b.tgz',
+      `CVD-FACT previousCommit=${sha}`,
+    ]);
+    expect(step('1.3').verify(corrupt, ctx())).toMatchObject({
+      ok: false,
+      summary: expect.stringMatching(/integrity/),
+    });
   });
 
   it('2.1 accepts inactive (or failed), 3.1 only active', () => {
     expect(step('2.1').verify(result(0, ['CVD-FACT serviceState=inactive']), ctx()).ok).toBe(true);
     expect(step('2.1').verify(result(0, ['CVD-FACT serviceState=active']), ctx()).ok).toBe(false);
     expect(step('3.1').verify(result(0, ['CVD-FACT serviceState=active']), ctx()).ok).toBe(true);
-    expect(step('3.1').verify(result(0, ['CVD-FACT serviceState=activating']), ctx()).ok).toBe(false);
+    expect(step('3.1').verify(result(0, ['CVD-FACT serviceState=activating']), ctx()).ok).toBe(
+      false,
+    );
   });
 
   it('3.2 needs /health and /health/database to answer 200', () => {
-    expect(step('3.2').verify(result(0, ['CVD-FACT healthCode=200', 'CVD-FACT databaseHealthCode=200']), ctx()).ok).toBe(true);
-    const db = step('3.2').verify(result(0, ['CVD-FACT healthCode=200', 'CVD-FACT databaseHealthCode=500']), ctx());
+    expect(
+      step('3.2').verify(
+        result(0, ['CVD-FACT healthCode=200', 'CVD-FACT databaseHealthCode=200']),
+        ctx(),
+      ).ok,
+    ).toBe(true);
+    const db = step('3.2').verify(
+      result(0, ['CVD-FACT healthCode=200', 'CVD-FACT databaseHealthCode=500']),
+      ctx(),
+    );
     expect(db).toMatchObject({ ok: false, summary: expect.stringContaining('/health/database') });
   });
 
   it('5.3 needs the detailed status to say healthy, whatever $? said', () => {
-    expect(step('5.3').verify(result(0, ['CVD-FACT finalHealth={"status":"healthy"}']), ctx()).ok).toBe(true);
-    expect(step('5.3').verify(result(0, ['CVD-FACT finalHealth={"status":"degraded"}']), ctx()).ok).toBe(false);
+    expect(
+      step('5.3').verify(result(0, ['CVD-FACT finalHealth={"status":"healthy"}']), ctx()).ok,
+    ).toBe(true);
+    expect(
+      step('5.3').verify(result(0, ['CVD-FACT finalHealth={"status":"degraded"}']), ctx()).ok,
+    ).toBe(false);
     expect(step('5.3').verify(result(0, ['CVD-FACT finalHealth=<html>']), ctx()).ok).toBe(false);
   });
 
   it('4.2 flags a response slower than the 2 s limit', () => {
-    expect(step('4.2').verify(result(0, ['CVD-FACT responseSeconds=0.01 0.02 0.01 0.03 0.01']), ctx()).ok).toBe(true);
-    expect(step('4.2').verify(result(0, ['CVD-FACT responseSeconds=0.01 2.50 0.01 0.03 0.01']), ctx()).ok).toBe(false);
+    expect(
+      step('4.2').verify(result(0, ['CVD-FACT responseSeconds=0.01 0.02 0.01 0.03 0.01']), ctx())
+        .ok,
+    ).toBe(true);
+    expect(
+      step('4.2').verify(result(0, ['CVD-FACT responseSeconds=0.01 2.50 0.01 0.03 0.01']), ctx())
+        .ok,
+    ).toBe(false);
   });
 
   it('a non-zero exit fails the step even when every fact looks fine', () => {
@@ -119,9 +189,24 @@ describe('verification parsing', () => {
 });
 
 describe('version validation', () => {
-  it.each(['v1.0.1', '1.2.3', 'release-2024.01', 'v2.0.0-rc.1', 'v1.0.0+build.5'])('accepts %s', (v) => expect(versionProblem(v)).toBeUndefined());
-  it.each(['$(reboot)', '`id`', 'a;b', 'a|b&c>d', 'refs/heads/$(reboot)', '-v1', '.v1', 'v1..2', 'v1 2', 'v1\n', 'x'.repeat(65), 'ｖ1.0.1', 'v1.lock', ''])(
-    'refuses %j',
-    (v) => expect(versionProblem(v)).toMatch(/not a release tag/),
+  it.each(['v1.0.1', '1.2.3', 'release-2024.01', 'v2.0.0-rc.1', 'v1.0.0+build.5'])(
+    'accepts %s',
+    (v) => expect(versionProblem(v)).toBeUndefined(),
   );
+  it.each([
+    '$(reboot)',
+    '`id`',
+    'a;b',
+    'a|b&c>d',
+    'refs/heads/$(reboot)',
+    '-v1',
+    '.v1',
+    'v1..2',
+    'v1 2',
+    'v1\n',
+    'x'.repeat(65),
+    'ｖ1.0.1',
+    'v1.lock',
+    '',
+  ])('refuses %j', (v) => expect(versionProblem(v)).toMatch(/not a release tag/));
 });

@@ -8,7 +8,15 @@ import { MIGRATIONS } from '../../src/state/schema.js';
 
 const tempPath = () => join(mkdtempSync(join(tmpdir(), 'cvd-state-')), 'sub', 'state.db');
 const newDeployment = (store: StateStore, id = 'd1') =>
-  store.createDeployment({ id, target: 'prod', operator: 'alice', jumpHost: 'jump', versionFrom: 'v1.0.0', versionTo: 'v1.0.1', startedAt: 1000 });
+  store.createDeployment({
+    id,
+    target: 'prod',
+    operator: 'alice',
+    jumpHost: 'jump',
+    versionFrom: 'v1.0.0',
+    versionTo: 'v1.0.1',
+    startedAt: 1000,
+  });
 
 describe('StateStore', () => {
   it('creates the database 0600 in a 0700 directory, WAL with synchronous=FULL, schema migrated', () => {
@@ -38,7 +46,9 @@ describe('StateStore', () => {
     const attempt = store.beginAttempt('d1', '2.2', 'git checkout', 'alice', 'step started');
     // A second process (here: connection) sees the transition without the first closing.
     const other = StateStore.open(path);
-    expect(other.attempts('d1')).toMatchObject([{ stepId: '2.2', attempt, status: 'running', command: 'git checkout' }]);
+    expect(other.attempts('d1')).toMatchObject([
+      { stepId: '2.2', attempt, status: 'running', command: 'git checkout' },
+    ]);
     store.finishAttempt('d1', '2.2', attempt, { status: 'failed', exitCode: 1, summary: 'boom' });
     expect(store.beginAttempt('d1', '2.2', 'git checkout', 'alice', 'retried')).toBe(2);
     expect(other.attempts('d1').map((a) => [a.attempt, a.status])).toEqual([
@@ -68,10 +78,16 @@ describe('StateStore', () => {
     store.setStatus('old', 'succeeded', 'alice');
     newDeployment(store, 'new');
     store.skip('new', '4.3', 'PWA checked by hand', 'bob');
-    expect(store.attempts('new')).toMatchObject([{ stepId: '4.3', status: 'skipped', reason: 'PWA checked by hand', by: 'bob' }]);
+    expect(store.attempts('new')).toMatchObject([
+      { stepId: '4.3', status: 'skipped', reason: 'PWA checked by hand', by: 'bob' },
+    ]);
     store.recordFacts('new', '1.3', { previousCommit: 'abc', dbBackup: '/b.db' });
     store.recordFacts('new', '2.3', { migrationStarted: 'v1.0.1' });
-    expect(store.facts('new')).toEqual({ previousCommit: 'abc', dbBackup: '/b.db', migrationStarted: 'v1.0.1' });
+    expect(store.facts('new')).toEqual({
+      previousCommit: 'abc',
+      dbBackup: '/b.db',
+      migrationStarted: 'v1.0.1',
+    });
     expect(store.latestUnfinished('prod')?.id).toBe('new');
     expect(store.latestUnfinished('staging')).toBeUndefined();
     store.setStatus('new', 'abandoned', 'bob', 'change window closed');

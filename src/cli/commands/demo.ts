@@ -14,7 +14,8 @@ const DEMO_TEST_PASSWORD = 'test_password';
  * on it with v1.0.1 preselected (`--headless`: deploys it without the TUI).
  */
 export async function demo(args: ParsedArgs): Promise<number> {
-  if (!args.options.dir) throw new InputError('demo needs --dir <dir>: where to build the sandbox target');
+  if (!args.options.dir)
+    throw new InputError('demo needs --dir <dir>: where to build the sandbox target');
   // Refuse before building: a non-terminal run of the TUI would build a target for nothing.
   if (!args.options.noTui && !args.options.headless && !isInteractive()) {
     process.stderr.write(NOT_A_TERMINAL);
@@ -28,10 +29,24 @@ export async function demo(args: ParsedArgs): Promise<number> {
   // The sandbox's own test login (assets/demo-app/schema.sql), so the demo runs 3.3's login test too.
   process.env.CVD_TUI_TEST_PASSWORD ??= DEMO_TEST_PASSWORD;
   if (!args.options.headless)
-    return (await import('../../tui/run.js')).runTui({ ...args, command: undefined, options: { ...args.options, config: built.configPath, state } }, { suggestedVersion: args.options.version ?? DEMO_VERSION });
+    return (await import('../../tui/run.js')).runTui(
+      {
+        ...args,
+        command: undefined,
+        options: { ...args.options, config: built.configPath, state },
+      },
+      { suggestedVersion: args.options.version ?? DEMO_VERSION },
+    );
   return deployHeadless({
     ...args,
     command: 'deploy',
-    options: { ...args.options, config: built.configPath, state, version: args.options.version ?? DEMO_VERSION, headless: true, confirmAll: true },
+    options: {
+      ...args.options,
+      config: built.configPath,
+      state,
+      version: args.options.version ?? DEMO_VERSION,
+      headless: true,
+      confirmAll: true,
+    },
   });
 }

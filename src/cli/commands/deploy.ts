@@ -23,15 +23,23 @@ export function refuseIfUnfinished(session: Session): void {
 }
 
 /** Preflight that refuses (exit 2) an unknown tag or any failed check: headless has no one to give a reason. */
-async function checkedPreflight(session: Session, transport: Transport, version: string): Promise<Preflight> {
+async function checkedPreflight(
+  session: Session,
+  transport: Transport,
+  version: string,
+): Promise<Preflight> {
   const checks = await preflight(transport, session.target, version);
   if (!checks.evidence.get('tech.3')?.ok)
-    throw new InputError(`version ${version} is not a tag of the app repository on ${session.name} or its origin`);
+    throw new InputError(
+      `version ${version} is not a tag of the app repository on ${session.name} or its origin`,
+    );
   const failed = [...checks.evidence].filter(([, e]) => !e.ok);
   if (failed.length)
     throw new InputError(
       `pre-deployment checks failed; fix them or deploy from the TUI, which records a reason:\n` +
-        failed.map(([id, e]) => `  ${id} ${CHECKLIST.find((i) => i.id === id)?.label}: ${e.text}`).join('\n'),
+        failed
+          .map(([id, e]) => `  ${id} ${CHECKLIST.find((i) => i.id === id)?.label}: ${e.text}`)
+          .join('\n'),
     );
   return checks;
 }
@@ -43,7 +51,9 @@ export async function deployHeadless(args: ParsedArgs): Promise<number> {
   const problem = versionProblem(version);
   if (problem) throw new InputError(problem);
   if (!confirmAll)
-    throw new InputError('a headless deploy cannot tick the checklist interactively: pass --confirm-all to confirm every item');
+    throw new InputError(
+      'a headless deploy cannot tick the checklist interactively: pass --confirm-all to confirm every item',
+    );
   const session = openSession(args.options);
   refuseIfUnfinished(session);
   const transport = await openTransport(session.target);
@@ -51,10 +61,12 @@ export async function deployHeadless(args: ParsedArgs): Promise<number> {
     // The lock comes first: while another deployment holds the target, its checks say nothing about ours.
     const id = newDeploymentId();
     const tookOver = await takeLocks(session, transport, id, args.options.takeOverLock);
-    const checks = await checkedPreflight(session, transport, version).catch(async (error: unknown) => {
-      await releaseLock(transport, session.target.paths.deployments, id);
-      throw error;
-    });
+    const checks = await checkedPreflight(session, transport, version).catch(
+      async (error: unknown) => {
+        await releaseLock(transport, session.target.paths.deployments, id);
+        throw error;
+      },
+    );
     const deployment = createDeployment(session.store, {
       id,
       targetName: session.name,
@@ -64,8 +76,14 @@ export async function deployHeadless(args: ParsedArgs): Promise<number> {
       preflight: checks,
     });
     recordTakeover(session.store, id, session.operator, tookOver);
-    for (const item of CHECKLIST) tickItem(session.store, deployment.id, item.id, { checked: true, by: `${session.operator} (confirmed by flag)` });
-    process.stdout.write(`Deploying ${version} to ${session.name} (running ${checks.runningVersion}) as ${session.operator}: deployment ${deployment.id}\n`);
+    for (const item of CHECKLIST)
+      tickItem(session.store, deployment.id, item.id, {
+        checked: true,
+        by: `${session.operator} (confirmed by flag)`,
+      });
+    process.stdout.write(
+      `Deploying ${version} to ${session.name} (running ${checks.runningVersion}) as ${session.operator}: deployment ${deployment.id}\n`,
+    );
     const runner = headlessRunner(session, transport, deployment.id);
     return finish(runner, await runner.runMany('all'));
   } finally {

@@ -9,11 +9,16 @@ import { openSession } from '../session.js';
 /** `export [id] --format md|json --out FILE`: the execution log of one deployment. */
 export function exportLog(args: ParsedArgs): number {
   const format = args.options.format ?? 'md';
-  if (format !== 'md' && format !== 'json') throw new InputError(`--format must be md or json, not "${format}"`);
+  if (format !== 'md' && format !== 'json')
+    throw new InputError(`--format must be md or json, not "${format}"`);
   const session = openSession(args.options);
   try {
     const deployment = pickDeployment(session, args.id, (s) => s.store.latest(s.name), 'recorded');
-    const log = buildExecutionLog(session.store, deployment.id, session.target.thresholds.maxRegressionPercent);
+    const log = buildExecutionLog(
+      session.store,
+      deployment.id,
+      session.target.thresholds.maxRegressionPercent,
+    );
     const text = format === 'json' ? `${JSON.stringify(log, null, 2)}\n` : toMarkdown(log);
     if (args.options.out) {
       writeFileSync(args.options.out, text, { mode: 0o600 });

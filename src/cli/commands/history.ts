@@ -12,23 +12,39 @@ const duration = (d: DeploymentRecord) => {
 /** Aligns columns to the widest cell of each. */
 export function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  return rows.map((r) => r.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n') + '\n';
+  return (
+    rows
+      .map((r) =>
+        r
+          .map((cell, i) => cell.padEnd(widths[i]!))
+          .join('  ')
+          .trimEnd(),
+      )
+      .join('\n') + '\n'
+  );
 }
 
 /** `history`: past deployments, newest first. */
 export function history(args: ParsedArgs): number {
   const session = openSession(args.options);
   try {
-    const rows = session.store.deployments(100).map((d) => [
-      d.id,
-      d.target,
-      `${d.versionFrom ?? '?'} → ${d.versionTo}`,
-      d.operator,
-      d.mode === 'rollback' && d.status !== 'rolled_back' ? `${d.status} (rollback)` : d.status,
-      new Date(d.startedAt).toISOString().replace('T', ' ').slice(0, 19),
-      duration(d),
-    ]);
-    process.stdout.write(table([['ID', 'TARGET', 'VERSIONS', 'OPERATOR', 'STATUS', 'STARTED (UTC)', 'DURATION'], ...rows]));
+    const rows = session.store
+      .deployments(100)
+      .map((d) => [
+        d.id,
+        d.target,
+        `${d.versionFrom ?? '?'} → ${d.versionTo}`,
+        d.operator,
+        d.mode === 'rollback' && d.status !== 'rolled_back' ? `${d.status} (rollback)` : d.status,
+        new Date(d.startedAt).toISOString().replace('T', ' ').slice(0, 19),
+        duration(d),
+      ]);
+    process.stdout.write(
+      table([
+        ['ID', 'TARGET', 'VERSIONS', 'OPERATOR', 'STATUS', 'STARTED (UTC)', 'DURATION'],
+        ...rows,
+      ]),
+    );
     return EXIT.ok;
   } finally {
     session.store.close();

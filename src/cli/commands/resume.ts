@@ -6,26 +6,41 @@ import { withHeadlessRunner } from '../open-runner.js';
 
 /** `resume --headless [id]`: settles what an interruption left running, then continues. */
 export function resumeHeadless(args: ParsedArgs): Promise<number> {
-  return withHeadlessRunner(args, (s) => s.store.latestUnfinished(s.name), 'unfinished', async (runner, session, deployment) => {
-    if (!UNFINISHED.includes(deployment.status))
-      throw new InputError(`deployment ${deployment.id} is ${deployment.status}: nothing to resume`);
-    session.store.event(deployment.id, 'resumed', session.operator, `from ${session.jumpHost}`);
-    process.stdout.write(`Resuming ${deployment.mode} ${deployment.id} (${deployment.versionTo} on ${session.name})\n`);
-    // The target first: headless has no one to decide about drift, so it stops and says what differs.
-    const drift = await runner.checkDrift();
-    if (!drift) return process.stdout.write('Cannot re-check the target (no answer): nothing was run\n'), EXIT.stepFailed;
-    for (const line of drift) process.stdout.write(`  drift: ${line}\n`);
-    if (drift.length) {
-      session.store.event(deployment.id, 'drift', session.operator, drift.join('; '));
+  return withHeadlessRunner(
+    args,
+    (s) => s.store.latestUnfinished(s.name),
+    'unfinished',
+    async (runner, session, deployment) => {
+      if (!UNFINISHED.includes(deployment.status))
+        throw new InputError(
+          `deployment ${deployment.id} is ${deployment.status}: nothing to resume`,
+        );
+      session.store.event(deployment.id, 'resumed', session.operator, `from ${session.jumpHost}`);
       process.stdout.write(
-        `The target is not as deployment ${deployment.id} left it: nothing was run. Put it back and resume, or roll back:\n` +
-          `  cvd-tui rollback ${deployment.id}\n`,
+        `Resuming ${deployment.mode} ${deployment.id} (${deployment.versionTo} on ${session.name})\n`,
       );
-      return EXIT.stepFailed;
-    }
-    for (const report of await runner.settleInterrupted())
-      if (report.status === 'unsettled') return finish(runner, report);
-    const report = await runner.runMany('all');
-    return report?.status === 'blocked' ? (process.stdout.write(`${report.summary}\n`), EXIT.stepFailed) : finish(runner, report);
-  });
+      // The target first: headless has no one to decide about drift, so it stops and says what differs.
+      const drift = await runner.checkDrift();
+      if (!drift)
+        return (
+          process.stdout.write('Cannot re-check the target (no answer): nothing was run\n'),
+          EXIT.stepFailed
+        );
+      for (const line of drift) process.stdout.write(`  drift: ${line}\n`);
+      if (drift.length) {
+        session.store.event(deployment.id, 'drift', session.operator, drift.join('; '));
+        process.stdout.write(
+          `The target is not as deployment ${deployment.id} left it: nothing was run. Put it back and resume, or roll back:\n` +
+            `  cvd-tui rollback ${deployment.id}\n`,
+        );
+        return EXIT.stepFailed;
+      }
+      for (const report of await runner.settleInterrupted())
+        if (report.status === 'unsettled') return finish(runner, report);
+      const report = await runner.runMany('all');
+      return report?.status === 'blocked'
+        ? (process.stdout.write(`${report.summary}\n`), EXIT.stepFailed)
+        : finish(runner, report);
+    },
+  );
 }

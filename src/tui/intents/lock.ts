@@ -6,7 +6,10 @@ import type { TuiCore } from '../core.js';
  * deployment holds, as a resume does, just refreshes it). Held by another
  * deployment: throws with the holder named, which `work` shows as a notice.
  */
-export function takeDeployLock(core: TuiCore, deploymentId: string): Promise<LockToken | undefined> {
+export function takeDeployLock(
+  core: TuiCore,
+  deploymentId: string,
+): Promise<LockToken | undefined> {
   const { deps } = core;
   return takeLock({
     transport: deps.transport,

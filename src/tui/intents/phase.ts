@@ -131,7 +131,12 @@ export async function rollback(core: TuiCore): Promise<void> {
   const runner = runnerOf(core);
   if (!runner) return;
   const report = await core.work('rolling back', async () => {
-    recordTakeover(core.deps.store, runner.deployment.id, core.deps.operator, await takeDeployLock(core, runner.deployment.id));
+    recordTakeover(
+      core.deps.store,
+      runner.deployment.id,
+      core.deps.operator,
+      await takeDeployLock(core, runner.deployment.id),
+    );
     for (const settled of await runner.settleInterrupted())
       if (settled.status === 'unsettled') return settled;
     if (runner.deployment.mode !== 'rollback') {

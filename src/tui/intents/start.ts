@@ -64,7 +64,12 @@ export async function settle(
   const result = await core.work(
     're-checking the target and settling interrupted steps',
     async () => {
-      recordTakeover(core.deps.store, deployment.id, core.deps.operator, await takeDeployLock(core, deployment.id));
+      recordTakeover(
+        core.deps.store,
+        deployment.id,
+        core.deps.operator,
+        await takeDeployLock(core, deployment.id),
+      );
       if (event) store.event(deployment.id, event, operator, `from ${jumpHost}`);
       const drift = await runner.checkDrift();
       if (drift?.length) store.event(deployment.id, 'drift', operator, drift.join('; '));
