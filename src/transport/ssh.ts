@@ -79,6 +79,11 @@ export async function connectSsh(options: SshOptions): Promise<Transport> {
   // node-ssh creates the ssh2 Client synchronously inside connect(); watching
   // it from now on leaves no instant without an 'error' listener.
   const connection = new ConnectionWatch(ssh.connection);
+  // Each exec is a few small packets each way: with Nagle's algorithm on, the
+  // server's delayed ACK held every one ~40 ms (bench/ssh-overhead.ts: 45 ms
+  // a command vs. 8 for OpenSSH, which sets TCP_NODELAY too). The socket
+  // exists already and keeps the option through connect.
+  ssh.connection?.setNoDelay(true);
   try {
     await connecting;
   } catch (error) {
