@@ -39,6 +39,7 @@ if [ -f "migrations/migration_${TARGET_VERSION:-}.sql" ]; then echo "Running mig
 EOF2
 # 2.4
 if [ -f "$D/config/.env.new" ]; then echo "New environment configuration found"; else echo "No configuration changes required"; fi
+if [ -f "$D/config/cvd.service.new" ]; then echo "Systemd service updated"; fi
 # 3.1
 sudo systemctl start cvd; sleep 10; sudo systemctl is-active cvd; sudo systemctl status cvd
 # 3.2
@@ -68,6 +69,7 @@ echo "Deployment completed: Version $DEPLOYMENT_VERSION at $(date)" >> "$D/logs/
 # 5.2
 kill $TAIL_PID 2>/dev/null || true; rm -rf "$DEPLOYMENT_DIR"
 cd "$D/backups"; ls -t pre_deploy_*.db | tail -n +11 | xargs rm -f || true
+ls -t app_backup_*.tar.gz | tail -n +11 | xargs rm -f || true
 # 5.3
 curl -s "$PUB/health/detailed" | python3 -c "import sys, json; sys.exit(0 if json.load(sys.stdin).get('status') == 'healthy' else 1)"
 echo "Deployment completed successfully"
