@@ -3,16 +3,21 @@
  * Ink mounts (init, doctor, connecting): two readers of stdin lose keys (STYLE).
  */
 import { userInfo } from 'node:os';
-import { confirm, input, password, select } from '@inquirer/prompts';
 import type { ParsedArgs } from '../cli/args.js';
 import type { HostTrustPolicy } from '../transport/trust.js';
 import type { Asker } from './asker.js';
 
+/** Loaded on first use: most runs never ask anything, and inquirer is a sizeable import. */
+const inquirer = () => import('@inquirer/prompts');
+
 export const inquirerAsker: Asker = {
-  input: (q) => input({ message: q.message, default: q.default, validate: q.validate }),
-  select: (q) => select({ message: q.message, choices: q.choices, default: q.default }),
-  confirm: (q) => confirm({ message: q.message, default: q.default }),
-  secret: (q) => password({ message: q.message, mask: '*', validate: q.validate }),
+  input: async (q) =>
+    (await inquirer()).input({ message: q.message, default: q.default, validate: q.validate }),
+  select: async (q) =>
+    (await inquirer()).select({ message: q.message, choices: q.choices, default: q.default }),
+  confirm: async (q) => (await inquirer()).confirm({ message: q.message, default: q.default }),
+  secret: async (q) =>
+    (await inquirer()).password({ message: q.message, mask: '*', validate: q.validate }),
 };
 
 /**
@@ -24,7 +29,7 @@ export const askTrust: NonNullable<HostTrustPolicy['ask']> = ({
   fingerprint,
   keyType,
 }) =>
-  confirm({
+  inquirerAsker.confirm({
     message:
       `The host key of ${description} is not known.\n  ${keyType} ${fingerprint}\n` +
       "  Compare it with the server's own (ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub on its console). Trust it?",

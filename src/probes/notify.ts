@@ -1,4 +1,3 @@
-import { request } from 'undici';
 import type { LocalAction } from '../steps/types.js';
 
 const TIMEOUT_MS = 5_000;
@@ -23,6 +22,8 @@ export async function postWebhook(
   text: string,
   timeoutMs = TIMEOUT_MS,
 ): Promise<{ ok: boolean; detail: string }> {
+  // Loaded here, not at start-up: every command imports the steps, few ever notify.
+  const { request } = await import('undici');
   let detail = '';
   for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
     try {
