@@ -1,3 +1,4 @@
+import { useCallback, useLayoutEffect, useRef } from 'react';
 import { useInput, type Key } from 'ink';
 import { actionOf, type KeyAction } from './keys.js';
 
@@ -50,7 +51,22 @@ export function keyActions(input: string, key: Key): KeyAction[] {
     .filter((a): a is KeyAction => a !== undefined);
 }
 
-/** useInput for command keys: the handler gets key-map actions, one per key; inactive unless `isActive`. */
+/**
+ * useInput for command keys: the handler gets key-map actions, one per key;
+ * inactive unless `isActive`. Ink re-subscribes a changed handler in an
+ * effect, after the frame is drawn, so under load a key could reach the
+ * previous render's handler and act on stale state (a second `?` re-opened
+ * help it meant to close). The latest handler and flag are kept in a ref
+ * updated in a layout effect, before any key can be read.
+ */
 export function useKeys(handler: (action: KeyAction) => void, isActive: boolean): void {
-  useInput((input, key) => keyActions(input, key).forEach(handler), { isActive });
+  const latest = useRef({ handler, isActive });
+  useLayoutEffect(() => {
+    latest.current = { handler, isActive };
+  });
+  const onInput = useCallback((input: string, key: Key) => {
+    const current = latest.current;
+    if (current.isActive) keyActions(input, key).forEach(current.handler);
+  }, []);
+  useInput(onInput, { isActive });
 }
