@@ -3,26 +3,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { freshDemo, type DemoHandle } from '../helpers/demo.js';
-
-const RUNBOOK_STEPS = [
-  '1.1',
-  '1.2',
-  '1.3',
-  '2.1',
-  '2.2',
-  '2.3',
-  '2.4',
-  '3.1',
-  '3.2',
-  '3.3',
-  '3.4',
-  '4.1',
-  '4.2',
-  '4.3',
-  '5.1',
-  '5.2',
-  '5.3',
-];
+import { RUNBOOK_STEP_IDS } from '../helpers/contract.js';
 
 let demo: DemoHandle | undefined;
 afterEach(async () => {
@@ -39,7 +20,7 @@ describe('headless deploy over the local transport', () => {
     const result = await deploy(demo, 'v1.0.1', { CVD_TUI_TEST_PASSWORD: 'test_password' });
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
-    for (const id of RUNBOOK_STEPS)
+    for (const id of RUNBOOK_STEP_IDS)
       expect(result.stdout).toMatch(new RegExp(`^${id.replace('.', '\\.')} .* succeeded `, 'm'));
 
     expect(JSON.parse((await demo.appGet('/health')).body).version).toBe('v1.0.1');
@@ -59,7 +40,7 @@ describe('headless deploy over the local transport', () => {
       json.steps
         .filter((s: { id: string }) => !s.id.startsWith('R.'))
         .map((s: { id: string; status: string }) => [s.id, s.status]),
-    ).toEqual(RUNBOOK_STEPS.map((id) => [id, 'succeeded']));
+    ).toEqual(RUNBOOK_STEP_IDS.map((id) => [id, 'succeeded']));
     expect(json.checklist).toHaveLength(12);
     expect(
       json.checklist.every(

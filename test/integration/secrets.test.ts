@@ -21,6 +21,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli, type CliResult } from '../helpers/cli.js';
 import { freshDemo, type DemoHandle } from '../helpers/demo.js';
+import { RUNBOOK_STEP_IDS } from '../helpers/contract.js';
 
 const TOKEN = 'zq7XwebhookTOKEN4815162342';
 /** Two lines, each distinctive; JSON would carry it as `…\n…`. */
@@ -169,25 +170,7 @@ describe('deploy --plan', () => {
       });
       expect(result.code).toBe(0);
       const ids = result.stdout.match(/^\d\.\d {2}/gm)!.map((id) => id.trim());
-      expect(ids).toEqual([
-        '1.1',
-        '1.2',
-        '1.3',
-        '2.1',
-        '2.2',
-        '2.3',
-        '2.4',
-        '3.1',
-        '3.2',
-        '3.3',
-        '3.4',
-        '4.1',
-        '4.2',
-        '4.3',
-        '5.1',
-        '5.2',
-        '5.3',
-      ]);
+      expect(ids).toEqual(RUNBOOK_STEP_IDS);
       // Values resolved and quoted; placeholders named; 2.3 is the one step not safe to re-run.
       expect(result.stdout).toContain(`git rev-parse --verify -q 'refs/tags/v1.0.2^{commit}'`);
       expect(result.stdout).toContain(`'${plan.dir}/bin/cvdctl' 'stop' 'cvd'`);

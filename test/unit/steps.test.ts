@@ -4,6 +4,7 @@ import { parseFacts } from '../../src/steps/facts.js';
 import { DEPLOY_STEPS, ROLLBACK_STEPS, databaseNeedsRestore } from '../../src/steps/index.js';
 import type { StepContext, StepDef } from '../../src/steps/types.js';
 import { versionProblem } from '../../src/steps/version.js';
+import { RUNBOOK_STEP_IDS } from '../helpers/contract.js';
 
 const production = withDefaults({ transport: 'ssh', host: 'prod', username: 'cvdops' });
 /** Without sudo the commands are not nested in `bash -c '…'`, so assertions read plainly. */
@@ -27,25 +28,7 @@ const result = (exitCode: number, lines: string[]) => {
 
 describe('the runbook as data', () => {
   it('has the contract step ids in order', () => {
-    expect(DEPLOY_STEPS.map((s) => s.id)).toEqual([
-      '1.1',
-      '1.2',
-      '1.3',
-      '2.1',
-      '2.2',
-      '2.3',
-      '2.4',
-      '3.1',
-      '3.2',
-      '3.3',
-      '3.4',
-      '4.1',
-      '4.2',
-      '4.3',
-      '5.1',
-      '5.2',
-      '5.3',
-    ]);
+    expect(DEPLOY_STEPS.map((s) => s.id)).toEqual(RUNBOOK_STEP_IDS);
     expect(ROLLBACK_STEPS.map((s) => s.id)).toEqual([
       'R.1',
       'R.2',
