@@ -11,5 +11,3 @@ export function parseFacts(output: string): Facts {
   }
   return facts;
 }
-
-export const isFactLine = (line: string): boolean => FACT_LINE.test(line);
