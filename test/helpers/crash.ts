@@ -233,11 +233,12 @@ export async function startReattaching(
   env: Record<string, string> = {},
   paused?: Paused,
 ): Promise<RunningCli> {
-  const before = paused ? followers(paused.out) : 0;
+  // By pid, not by count: the killed run's own follower may exit at any moment.
+  const before = new Set(paused ? followers(paused.out) : []);
   const cli = startCli(args, env);
   if (paused) {
     await Promise.race([
-      waitFor(() => followers(paused.out) > before, 60_000, 50),
+      waitFor(() => followers(paused.out).some((pid) => !before.has(pid)), 60_000, 50),
       cli.done.then((r) =>
         Promise.reject(
           new Error(`cvd-tui did not reattach to ${paused.out}:\n${r.stdout}${r.stderr}`),
@@ -297,9 +298,11 @@ export function journalRuns(deployments: string, id: string): Map<string, string
   return runs;
 }
 
-/** How many processes follow the given journal output file (`tail … -f <out>`). */
+/** The processes following the given journal output file (`tail … -f <out>`). */
 export const followers = (outFile: string) =>
-  processes().filter((p) => p.cmdline.startsWith('tail ') && p.cmdline.endsWith(outFile)).length;
+  processes()
+    .filter((p) => p.cmdline.startsWith('tail ') && p.cmdline.endsWith(outFile))
+    .map((p) => p.pid);
 
 /**
  * A digest of what a deployment must leave identical: the schema and the
