@@ -1,4 +1,4 @@
-import type { TargetConfig, TargetInput } from './types.js';
+import type { TargetConfig, TargetInput, TargetPaths } from './types.js';
 
 /** The runbook's own values, used for every setting a target leaves out. */
 export const RUNBOOK_DEFAULTS: Omit<TargetConfig, 'transport'> = {
@@ -48,3 +48,6 @@ export function withDefaults(input: TargetInput): TargetConfig {
     timeouts: { ...d.timeouts, ...input.timeouts },
   };
 }
+
+/** Every path a target names, in the runbook's order. */
+export const PATH_KEYS = Object.keys(RUNBOOK_DEFAULTS.paths) as (keyof TargetPaths)[];

@@ -1,23 +1,14 @@
 /** Doctor check of the target's paths: each exists and is writable by whoever writes it. */
-import type { TargetPaths } from '../config/types.js';
 import { targetShell } from '../steps/shell.js';
 import { sh } from '../transport/quote.js';
 import { fail, pass, type RemoteCheck } from './types.js';
-
-/** Which paths the app user writes; deployments is written by the login user (journal, lock: 1.2, engine/lock.ts). */
-const PATH_KEYS: (keyof TargetPaths)[] = [
-  'app',
-  'database',
-  'backups',
-  'logs',
-  'config',
-  'deployments',
-];
+import { PATH_KEYS } from '../config/defaults.js';
 
 export const pathsCheck: RemoteCheck = {
   script: (target) => {
     const t = targetShell(target);
     const { database, deployments } = target.paths;
+    // The app user writes these; deployments is written by the login user (the journal and lock).
     const lines = PATH_KEYS.filter((k) => k !== 'deployments').map((key) => {
       const p = target.paths[key];
       // SQLite writes a -wal/-journal beside the database: its directory must be writable too.

@@ -13,6 +13,18 @@ import {
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
+/** An item of a checklist as exported: ticked or not, by whom and when. */
+const ticked = (
+  item: { id: string; label: string },
+  tick: { checked: boolean; by: string | null; at: number | null } | undefined,
+) => ({
+  id: item.id,
+  label: item.label,
+  checked: tick?.checked ?? false,
+  by: tick?.by ?? null,
+  at: iso(tick?.at ?? null),
+});
+
 /** The export contract (DESIGN: Export). Everything in it was masked before it was stored. */
 export interface ExecutionLog {
   id: string;
@@ -123,11 +135,7 @@ export function buildExecutionLog(
     checklist: CHECKLIST.map((item) => {
       const tick = ticks.get(item.id);
       return {
-        id: item.id,
-        label: item.label,
-        checked: tick?.checked ?? false,
-        by: tick?.by ?? null,
-        at: iso(tick?.at ?? null),
+        ...ticked(item, tick),
         evidence:
           [tick?.evidence, tick?.reason && `reason: ${tick.reason}`].filter(Boolean).join('; ') ||
           null,
@@ -136,16 +144,7 @@ export function buildExecutionLog(
     steps,
     issues: store.issues(id).map((i) => ({ ...i, at: iso(i.at)! })),
     resolution: d.resolution,
-    postDeployment: POST_ITEMS.map((item) => {
-      const tick = postTicks.get(item.id);
-      return {
-        id: item.id,
-        label: item.label,
-        checked: tick?.checked ?? false,
-        by: tick?.by ?? null,
-        at: iso(tick?.at ?? null),
-      };
-    }),
+    postDeployment: POST_ITEMS.map((item) => ticked(item, postTicks.get(item.id))),
     verification: { status: verificationStatus(items), items },
     baseline: current
       ? {

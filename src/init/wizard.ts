@@ -5,7 +5,7 @@
  * defaults are written, so the file stays short and the defaults stay
  * upgradable.
  */
-import { RUNBOOK_DEFAULTS } from '../config/defaults.js';
+import { PATH_KEYS, RUNBOOK_DEFAULTS } from '../config/defaults.js';
 import { rules } from '../config/rules.js';
 import type { ConfigFile, TargetInput, TargetPaths } from '../config/types.js';
 import { validator, type Asker } from './asker.js';
@@ -25,14 +25,6 @@ export interface WizardResult {
   config: ConfigFile;
 }
 
-const PATH_KEYS: (keyof TargetPaths)[] = [
-  'app',
-  'database',
-  'backups',
-  'logs',
-  'config',
-  'deployments',
-];
 const SSH_KEYS = ['host', 'port', 'username', 'privateKeyPath'] as const;
 
 export async function runWizard(ask: Asker, env: WizardEnv): Promise<WizardResult> {
