@@ -10,18 +10,38 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs the built cvd-tui as a user would (no TTY), with extra environment. */
-export function runCli(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
-    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
+export interface RunningCli {
+  pid: number;
+  done: Promise<CliResult>;
+}
+
+/**
+ * Starts the built cvd-tui as a user would (no TTY) without waiting for it,
+ * so a test can signal it by pid; `onStdout` sees the output so far as it grows.
+ */
+export function startCli(
+  args: string[],
+  env: Record<string, string> = {},
+  onStdout?: (soFar: string) => void,
+): RunningCli {
+  const child = spawn(process.execPath, [BIN, ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (c: string) => {
+    stdout += c;
+    onStdout?.(stdout);
+  });
+  child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
+  const done = new Promise<CliResult>((resolve, reject) => {
     child.on('error', reject);
     child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
   });
+  return { pid: child.pid!, done };
 }
+
+/** Runs the built cvd-tui to its end. */
+export const runCli = (args: string[], env: Record<string, string> = {}): Promise<CliResult> =>
+  startCli(args, env).done;

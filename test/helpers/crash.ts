@@ -8,12 +8,12 @@
  * it. Over ssh a forced command in authorized_keys exports BASH_ENV
  * (OpenSSH's own `command=` option), so the same hook works there.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { DEPLOY_STEPS } from '../../src/steps/index.js';
-import { BIN, type CliResult } from './cli.js';
+import { startCli, type RunningCli } from './cli.js';
 import { processes, signal } from './sshd.js';
 import { waitFor } from './wait.js';
 
@@ -192,28 +192,6 @@ export function forceBashEnvOverSsh(authorizedKeys: string, hookFile: string): v
     .replace(/^command="[^"]*" /, '');
   const command = `export BASH_ENV=${q(hookFile)}; eval \\"$SSH_ORIGINAL_COMMAND\\"`;
   writeFileSync(authorizedKeys, `command="${command}" ${key}\n`, { mode: 0o600 });
-}
-
-export interface RunningCli {
-  pid: number;
-  done: Promise<CliResult>;
-}
-
-/** Starts the built cvd-tui without waiting for it (so a test can signal or kill it by pid). */
-export function startCli(args: string[], env: Record<string, string> = {}): RunningCli {
-  const child = spawn(process.execPath, [BIN, ...args], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
-  child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
-  const done = new Promise<CliResult>((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code, sig) => resolve({ code, signal: sig, stdout, stderr }));
-  });
-  return { pid: child.pid!, done };
 }
 
 /** A step left paused on the target (mid-command) while cvd-tui died. */

@@ -19,7 +19,7 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.js';
+import { runCli, startCli, type RunningCli } from '../helpers/cli.js';
 import {
   appDataDigest,
   attempts,
@@ -30,12 +30,10 @@ import {
   RUNBOOK_STEPS,
   shortLogWindow,
   stageEnvChange,
-  startCli,
   startReattaching,
   type CrashHook,
   type CrashMode,
   type Paused,
-  type RunningCli,
 } from '../helpers/crash.js';
 import { freshDemo, type DemoHandle } from '../helpers/demo.js';
 import { signal } from '../helpers/sshd.js';

@@ -1,10 +1,9 @@
-import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BIN, runCli } from '../helpers/cli.js';
+import { runCli, startCli } from '../helpers/cli.js';
 import { freshDemo, type DemoHandle } from '../helpers/demo.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -46,10 +45,7 @@ describe('deploy lock on the target', () => {
         'CVD_DEMO_START_DELAY_MS=4000',
       ),
     );
-    const first = spawn(process.execPath, [BIN, ...deployArgs('v1.0.1', demo.flags)], {
-      stdio: 'ignore',
-    });
-    const done = new Promise<number | null>((resolve) => first.on('close', resolve));
+    const first = startCli(deployArgs('v1.0.1', demo.flags));
     await waitFor(() => {
       try {
         const state = new Database(demo!.state, { readonly: true, fileMustExist: true });
@@ -75,7 +71,7 @@ describe('deploy lock on the target', () => {
     expect(second.code).toBe(2);
     expect(second.stderr).toMatch(/locked by deployment \S+ by \S+ from/);
     expect(second.stderr).toContain('may still be running');
-    expect(await done).toBe(0);
+    expect((await first.done).code).toBe(0);
   });
 
   it('shows a stale lock and takes it over only when asked, recording it', async () => {

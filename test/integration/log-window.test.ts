@@ -1,9 +1,8 @@
 import { appendFileSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BIN } from '../helpers/cli.js';
+import { startCli } from '../helpers/cli.js';
 import { freshDemo, type DemoHandle } from '../helpers/demo.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -32,8 +31,7 @@ describe('4.1 log window', () => {
     const config = JSON.parse(readFileSync(demo.configPath, 'utf8'));
     config.targets.demo.logWindowSeconds = 6;
     writeFileSync(demo.configPath, JSON.stringify(config));
-    const child = spawn(process.execPath, [
-      BIN,
+    const deploy = startCli([
       'deploy',
       '--version',
       'v1.0.1',
@@ -41,9 +39,6 @@ describe('4.1 log window', () => {
       '--confirm-all',
       ...demo.flags,
     ]);
-    let stdout = '';
-    child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
-    const exit = new Promise<number | null>((resolve) => child.on('close', resolve));
     await waitFor(() => stepSucceeded(demo!.state, '4.1'));
     // An error burst after 4.1's own look at the log: only the window can see it. Lines keep
     // coming until the window has counted one (its watcher starts a moment after 4.1 ends).
@@ -68,7 +63,8 @@ describe('4.1 log window', () => {
       5_000,
       100,
     );
-    expect(await exit).toBe(1);
+    const { code, stdout } = await deploy.done;
+    expect(code).toBe(1);
     expect(stdout).toMatch(/^4\.2 .* succeeded/m);
     expect(stdout).toMatch(/^5\.3 .* failed .*\d+ error lines were logged during the log window/m);
   });

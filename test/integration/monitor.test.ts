@@ -1,8 +1,8 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, runCli, type CliResult } from '../helpers/cli.js';
+import { runCli, startCli, type CliResult } from '../helpers/cli.js';
 import { freshDemo, type DemoHandle } from '../helpers/demo.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -43,22 +43,12 @@ const lastRun = (events: Event[]) =>
 
 /** Runs the CLI, calling `during` once stdout matches `when` (the first sample is in). */
 function runWhile(args: string[], when: RegExp, during: () => void): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    let fired = false;
-    child.stdout.setEncoding('utf8').on('data', (c: string) => {
-      stdout += c;
-      if (fired || !when.test(stdout)) return;
-      fired = true;
-      during();
-    });
-    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
-    child
-      .on('error', reject)
-      .on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
-  });
+  let fired = false;
+  return startCli(args, {}, (stdout) => {
+    if (fired || !when.test(stdout)) return;
+    fired = true;
+    during();
+  }).done;
 }
 
 describe('cvd-tui monitor on the demo after deploying v1.0.1', () => {

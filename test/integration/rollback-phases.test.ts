@@ -9,14 +9,8 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.js';
-import {
-  crashHook,
-  shortLogWindow,
-  stageEnvChange,
-  startCli,
-  type CrashHook,
-} from '../helpers/crash.js';
+import { runCli, startCli } from '../helpers/cli.js';
+import { crashHook, shortLogWindow, stageEnvChange, type CrashHook } from '../helpers/crash.js';
 import { freshDemo, type DemoHandle } from '../helpers/demo.js';
 
 let demo: DemoHandle;

@@ -8,7 +8,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { CliResult } from '../helpers/cli.js';
+import { startCli, type CliResult, type RunningCli } from '../helpers/cli.js';
 import {
   attempts,
   crashHook,
@@ -17,12 +17,10 @@ import {
   MUTATING,
   shortLogWindow,
   stageEnvChange,
-  startCli,
   startReattaching,
   type CrashHook,
   type Hit,
   type Paused,
-  type RunningCli,
 } from '../helpers/crash.js';
 import { freshDemo, sshTargetConfig, type DemoHandle } from '../helpers/demo.js';
 import { signal, startSshd, type SshdHandle } from '../helpers/sshd.js';
