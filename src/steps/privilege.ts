@@ -10,7 +10,12 @@ import { shq } from '../transport/quote.js';
  */
 export type RootAction = 'start' | 'stop' | 'daemon-reload' | 'install-unit';
 
-export const ROOT_ACTIONS: readonly RootAction[] = ['stop', 'start', 'daemon-reload', 'install-unit'];
+export const ROOT_ACTIONS: readonly RootAction[] = [
+  'stop',
+  'start',
+  'daemon-reload',
+  'install-unit',
+];
 
 /**
  * The one path a unit file is installed from. The app user stages the file
@@ -47,7 +52,5 @@ export function asRoot(target: TargetConfig, action: RootAction): string {
  * in a 0750 tree.
  */
 export function asApp(target: TargetConfig, command: string): string {
-  return target.useSudo
-    ? `sudo -n -u ${shq(target.appUser)} -- bash -c ${shq(command)}`
-    : command;
+  return target.useSudo ? `sudo -n -u ${shq(target.appUser)} -- bash -c ${shq(command)}` : command;
 }
