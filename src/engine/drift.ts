@@ -60,7 +60,8 @@ export async function observe(
     'fact service "$(service_state)"',
     `fact head "$(${t.inApp('git rev-parse HEAD')} 2>/dev/null)"`,
     `fact tagCommit "$(${t.inApp(sh`git rev-parse -q --verify ${`refs/tags/${version}^{commit}`}`)} 2>/dev/null)"`,
-    ...backups.map((key) => `${t.asRoot(sh`test -s ${facts[key]!}`)} || fact missing_${key} 1`),
+    // As the app user: the backups lie in its 0750 tree.
+    ...backups.map((key) => `${t.asApp(sh`test -s ${facts[key]!}`)} || fact missing_${key} 1`),
   );
   const result = await transport.exec(script, { timeoutMs: 30_000 });
   if (result.outcome.kind !== 'exited') return undefined;

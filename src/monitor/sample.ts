@@ -2,7 +2,7 @@ import type { TargetConfig } from '../config/types.js';
 import { parseFacts } from '../steps/facts.js';
 import { targetShell } from '../steps/shell.js';
 import { endpoint, tlsAddress } from '../steps/urls.js';
-import { sh } from '../transport/quote.js';
+import { sh, shq } from '../transport/quote.js';
 import type { Transport } from '../transport/types.js';
 
 /** CPU time counters from /proc/stat: all jiffies, and the idle (idle + iowait) ones. */
@@ -53,18 +53,18 @@ export interface MonitorSample {
  * since OFFSET. A line still being written is left for the next sample, so
  * it is counted exactly once; a log smaller than OFFSET was rotated or
  * truncated and is read from its start. awk runs in the C locale so that
- * length() counts bytes, as the offset does. Read as root, as the runbook
- * reads the logs (`sudo tail`).
+ * length() counts bytes, as the offset does. Run as the app user, who owns
+ * the logs (the runbook read them as root, `sudo tail`).
  */
-const logWindow = (root: string) => String.raw`log_window() {
+const LOG_WINDOW = String.raw`log_window() {
   local f=$1 off=$2 mode=$3 size last complete=0
-  size=$(${root}stat -c %s -- "$f" 2>/dev/null) || return 0
+  size=$(stat -c %s -- "$f" 2>/dev/null) || return 0
   if [ "$off" -lt 0 ]; then echo "$size 0 0"; return 0; fi
   [ "$size" -lt "$off" ] && off=0
   [ "$size" -gt "$off" ] || { echo "$off 0 0"; return 0; }
-  last=$(${root}tail -c +"$size" -- "$f" | head -c 1)
+  last=$(tail -c +"$size" -- "$f" | head -c 1)
   [ -z "$last" ] && complete=1
-  ${root}tail -c +$((off + 1)) -- "$f" | head -c $((size - off)) | LC_ALL=C awk -v base="$off" -v complete="$complete" -v mode="$mode" '
+  tail -c +$((off + 1)) -- "$f" | head -c $((size - off)) | LC_ALL=C awk -v base="$off" -v complete="$complete" -v mode="$mode" '
     function take(line) {
       used += length(line) + 1; lines++
       if (mode == "access") { if (match(line, /" [0-9][0-9][0-9] /) && substr(line, RSTART + 2, 1) == "5") hits++ }
@@ -107,12 +107,13 @@ function certificateLines(target: TargetConfig): string[] {
 export function sampleScript(target: TargetConfig, cursor: MonitorCursor): string {
   const t = targetShell(target);
   const { logs } = target.paths;
+  const readLog = (file: string, offset: number, mode: string) =>
+    t.asApp(`${LOG_WINDOW}\nlog_window "$@"`, shq(file), String(offset), mode);
   return t.script(
-    logWindow(t.rootPrefix),
     CPU,
     sh`fact health "$(curl -s -o /dev/null -w '%{http_code} %{time_total}' --max-time 10 ${endpoint(target.appUrl, '/health')} || true)"`,
-    sh`fact access "$(log_window ${`${logs}/access.log`} ${cursor.accessOffset} access)"`,
-    sh`fact errorLog "$(log_window ${`${logs}/error.log`} ${cursor.errorOffset} locks)"`,
+    `fact access "$(${readLog(`${logs}/access.log`, cursor.accessOffset, 'access')})"`,
+    `fact errorLog "$(${readLog(`${logs}/error.log`, cursor.errorOffset, 'locks')})"`,
     ...(cursor.cpu ? [] : ['fact cpuStart "$(cpu)"', 'sleep 0.5']),
     'fact cpu "$(cpu)"',
     MEMORY,

@@ -1,5 +1,5 @@
 import type { TargetConfig } from '../config/types.js';
-import { targetShell } from '../steps/shell.js';
+import { asApp } from '../steps/privilege.js';
 import { sh } from '../transport/quote.js';
 import type { Transport } from '../transport/types.js';
 
@@ -60,9 +60,9 @@ export function parseTail(
 }
 
 /**
- * Follows the target's error.log (as root when the target uses sudo: the
- * runbook reads it with `sudo tail`), reporting new lines in batches. Returns
- * a function that stops following.
+ * Follows the target's error.log as the app user, who owns the logs (the
+ * runbook's `sudo tail` read it as root), reporting new lines in batches.
+ * Returns a function that stops following.
  */
 export function startLogTail(
   transport: Transport,
@@ -72,7 +72,6 @@ export function startLogTail(
 ): () => void {
   const file = `${target.paths.logs}/error.log`;
   const o = { initialLines: options.initialLines ?? 20, maxBytes: options.maxBytes ?? 65_536 };
-  const shell = targetShell(target);
   let offset = -1;
   let carry = '';
   let stopped = false;
@@ -80,7 +79,7 @@ export function startLogTail(
   let timer: NodeJS.Timeout | undefined;
   const tick = async () => {
     const result = await transport
-      .exec(shell.asRoot(tailCommand(file, offset, o)), { timeoutMs: 10_000 })
+      .exec(asApp(target, tailCommand(file, offset, o)), { timeoutMs: 10_000 })
       .catch(() => undefined);
     if (stopped) return;
     if (result?.outcome.kind === 'exited') {

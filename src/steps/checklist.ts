@@ -1,5 +1,6 @@
 import type { TargetConfig } from '../config/types.js';
 import { sh } from '../transport/quote.js';
+import { newestVerifiedBackupScript } from './backup.js';
 import { parseFacts } from './facts.js';
 import { targetShell } from './shell.js';
 import type { Facts } from './types.js';
@@ -31,12 +32,18 @@ export const CHECKLIST: readonly ChecklistItem[] = [
     evaluate: (facts, target, now) => {
       const [epoch, ...name] = (facts.newestBackup ?? '').split(' ');
       const hours = (now.getTime() / 1000 - Number(epoch)) / 3600;
+      const skipped = facts.invalidBackup
+        ? ` (newer, not a valid backup: ${facts.invalidBackup})`
+        : '';
       if (!name.length || !Number.isFinite(hours))
-        return { ok: false, text: `no database backup in ${target.paths.backups}` };
+        return {
+          ok: false,
+          text: `no verified database backup in ${target.paths.backups}${skipped}`,
+        };
       const file = name.join(' ').split('/').pop();
       return {
         ok: hours <= target.thresholds.backupMaxAgeHours,
-        text: `${file}, ${hours.toFixed(1)} h old`,
+        text: `${file}, ${hours.toFixed(1)} h old, verified${skipped}`,
       };
     },
   },
@@ -102,10 +109,13 @@ export function checklistScript(target: TargetConfig, version: string): string {
   const { host, port } = tlsAddress(target.publicUrl);
   const ref = `refs/tags/${version}`;
   return t.script(
-    `fact newestBackup "$(find ${sh`${target.paths.backups}`} -maxdepth 1 -name '*.db' -printf '%T@ %p\\n' 2>/dev/null | sort -n | tail -n 1 | sed 's/\\.[0-9]* / /')"`,
-    `fact tagFound "$(${t.inApp(sh`git rev-parse -q --verify ${ref + '^{commit}'} || git ls-remote --tags origin ${ref} | cut -f1`)} 2>/dev/null | head -n 1 | cut -c1-12)"`,
-    sh`fact certNotAfter "$(openssl s_client -connect ${`${host}:${port}`} -servername ${host} </dev/null 2>/dev/null | openssl x509 -noout -enddate 2>/dev/null | cut -d= -f2)"`,
-    sh`fact diskUsedPercent "$(df -P -- ${target.paths.app} | awk 'NR==2 {sub("%", "", $5); print $5}')"`,
+    // Read as the app user (the backups are in its 0750 tree), and only backups that verify count.
+    `backups=$(${t.asApp(newestVerifiedBackupScript(target.paths.backups))})`,
+    `fact newestBackup "$(printf '%s\\n' "$backups" | sed -n 's/^ok //p' | head -n 1)"`,
+    `fact invalidBackup "$(printf '%s\\n' "$backups" | sed -n 's/^bad //p' | head -n 1)"`,
+    `fact tagFound "$(${t.inApp(sh`git rev-parse -q --verify ${ref + '^{commit}'} || timeout 30 git ls-remote --tags origin ${ref} | cut -f1`)} 2>/dev/null | head -n 1 | cut -c1-12)"`,
+    sh`fact certNotAfter "$(timeout 10 openssl s_client -connect ${`${host}:${port}`} -servername ${host} </dev/null 2>/dev/null | openssl x509 -noout -enddate 2>/dev/null | cut -d= -f2)"`,
+    `fact diskUsedPercent "$(${t.asApp(sh`df -P -- ${target.paths.app}`)} | awk 'NR==2 {sub("%", "", $5); print $5}')"`,
   );
 }
 

@@ -1,13 +1,18 @@
-import { sh } from '../transport/quote.js';
-import { targetShell } from './shell.js';
+import { sh, shq } from '../transport/quote.js';
+import { backupAppScript, backupDatabaseScript } from './backup.js';
+import { targetShell, type TargetShell } from './shell.js';
 import type { StepDef } from './types.js';
 import { below, factIs, present, SHA, verdict } from './verify.js';
 
 export const deploymentDir = (deployments: string, id: string) => `${deployments}/${id}`;
 
-/** Shell lines that measure the app filesystem's and memory's use, as facts. */
-export const resourceFacts = (appPath: string) => [
-  sh`fact diskUsedPercent "$(df -P -- ${appPath} | awk 'NR==2 {sub("%", "", $5); print $5}')"`,
+/**
+ * Shell lines that measure the app filesystem's and memory's use, as facts.
+ * `df` runs as the app user: the app's path may lie in a tree the operator
+ * cannot enter.
+ */
+export const resourceFacts = (t: TargetShell, appPath: string) => [
+  `fact diskUsedPercent "$(${t.asApp(sh`df -P -- ${appPath}`)} | awk 'NR==2 {sub("%", "", $5); print $5}')"`,
   `fact memoryUsedPercent "$(free | awk '/^Mem:/ {printf "%d", ($2 - $7) * 100 / $2}')"`,
   `fact load "$(cut -d ' ' -f 1-3 /proc/loadavg)"`,
 ];
@@ -24,12 +29,12 @@ export const environmentVerification: StepDef = {
       'echo "=== System Status Check ==="',
       'df -h; free -h; uptime',
       `${t.service('status')} || true`,
-      ...resourceFacts(target.paths.app),
+      ...resourceFacts(t, target.paths.app),
       'fact serviceState "$(service_state)"',
       ...(target.proxyService
         ? [
             `${t.service('status', target.proxyService)} || true`,
-            `fact proxyState "$(${t.service('is-active', target.proxyService)})"`,
+            `fact proxyState "$(${t.service('is-active', target.proxyService)} 2>/dev/null)"`,
           ]
         : []),
     );
@@ -57,8 +62,10 @@ export const createDeploymentDirectory: StepDef = {
   rerunSafe: true,
   script: ({ target, deploymentId }) => {
     const dir = deploymentDir(target.paths.deployments, deploymentId);
-    return targetShell(target).script(
-      sh`mkdir -p -- ${dir} && test -w ${dir}`,
+    const t = targetShell(target);
+    // The app user's: the journal and the log window live in it, in the app's tree.
+    return t.script(
+      `${t.asApp(sh`mkdir -p -- ${dir} && test -w ${dir}`)} || fail ${shq(`cannot create ${dir} as ${target.appUser}`)}`,
       sh`echo "Deployment directory: "${dir}`,
       sh`fact deploymentDir ${dir}`,
     );
@@ -72,7 +79,10 @@ export const createDeploymentDirectory: StepDef = {
 /**
  * 1.3 records the facts every rollback needs (previous commit, backup paths)
  * as CVD-FACT lines: they reach the state store through the step's journal
- * even when the jump host dies, instead of living in shell variables.
+ * even when the jump host dies, instead of living in shell variables. Every
+ * backup is made and proven as the app user (backup.ts); a backup that
+ * fails leaves no temporary file, records no fact and ends the step before
+ * its success line.
  */
 export const backupCurrentSystem: StepDef = {
   id: '1.3',
@@ -85,21 +95,17 @@ export const backupCurrentSystem: StepDef = {
     const { database, backups, app } = target.paths;
     const dbBackup = `${backups}/pre_deploy_${deploymentId}.db`;
     const appBackup = `${backups}/app_backup_${deploymentId}.tar.gz`;
-    // Paths are validated to contain no quote, so single quotes are a safe
-    // sqlite dot-command argument. Backing up to a temp name then renaming
-    // means a crash never leaves a half-written file under the final name.
     return t.script(
       'echo "=== Creating Database Backup ==="',
-      t.asApp(sh`sqlite3 ${database} ${`.backup '${dbBackup}.tmp'`}`) +
-        sh` && mv -f -- ${dbBackup + '.tmp'} ${dbBackup}`,
+      `rows=$(${t.asApp(backupDatabaseScript(database, dbBackup))}) || fail "database backup failed: $rows"`,
       sh`fact dbBackup ${dbBackup}`,
-      `fact backupIntegrity "$(${t.asApp(sh`sqlite3 ${dbBackup} 'PRAGMA integrity_check;'`)} | head -n 1)"`,
+      'fact dbBackupRows "$rows"',
+      sh`echo "Database backup verified: "${dbBackup}" is non-empty, passes its integrity check and has the live database's row count in every table"`,
       'echo "=== Creating Application Backup ==="',
-      t.asRoot(
-        sh`tar -czf ${appBackup + '.tmp'} -C ${app} . && mv -f -- ${appBackup + '.tmp'} ${appBackup}`,
-      ),
-      sh`test -s ${appBackup} && fact appBackup ${appBackup}`,
-      `current=$(${t.inApp('git rev-parse HEAD')})`,
+      `entries=$(${t.asApp(backupAppScript(app, appBackup))}) || fail "application backup failed: $entries"`,
+      sh`fact appBackup ${appBackup}`,
+      sh`echo "Application backup verified: "${appBackup}" lists $entries entries"`,
+      `current=$(${t.inApp('git rev-parse HEAD')}) || fail "could not read the running commit"`,
       'fact previousCommit "$current"',
       `fact previousVersion "$(${t.inApp('git describe --tags --exact-match HEAD 2>/dev/null || git rev-parse --short HEAD')})"`,
       'echo "Current version: $current"',
@@ -107,9 +113,9 @@ export const backupCurrentSystem: StepDef = {
     );
   },
   verify: (result) =>
-    verdict(result, 'database and code backed up, previous version recorded', [
-      factIs('backupIntegrity', 'ok', 'integrity check of the database backup'),
-      present('appBackup', 'the application tarball was not written'),
+    verdict(result, 'database and code backed up and verified, previous version recorded', [
+      present('dbBackupRows', 'the database backup was not verified'),
+      present('appBackup', 'the application tarball was not verified'),
       ({ facts }) =>
         SHA.test(facts.previousCommit ?? '') ? undefined : 'could not read the running commit',
     ]),

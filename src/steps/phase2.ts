@@ -1,5 +1,6 @@
-import { sh } from '../transport/quote.js';
-import { serviceStep } from './service.js';
+import { sh, shq } from '../transport/quote.js';
+import { unitStagingPath } from './privilege.js';
+import { ROOT_SECONDS, serviceStep } from './service.js';
 import { targetShell } from './shell.js';
 import type { StepDef } from './types.js';
 import { factIs, SHA, verdict } from './verify.js';
@@ -9,6 +10,9 @@ export const stopApplication = serviceStep('stop', {
   phase: '2',
   title: 'Stop Application Services',
 });
+
+/** How long 2.2 waits for `git fetch` from the origin. */
+const FETCH_SECONDS = 300;
 
 /**
  * 2.2 checks out `refs/tags/<version>`: the full ref name cannot be read as an
@@ -26,13 +30,16 @@ export const updateApplicationCode: StepDef = {
     const ref = `refs/tags/${version}`;
     return t.script(
       'echo "=== Updating Application Code ==="',
-      t.inApp('git fetch --tags origin'),
+      // A failed fetch changes nothing by itself: the tag is looked up next, and a missing one stops the step.
+      `${t.inApp(`timeout ${FETCH_SECONDS} git fetch --tags origin`)} || echo "warning: git fetch failed; using the tags already on the target"`,
       sh`echo "Deploying version: "${version}`,
-      `fact targetCommit "$(${t.inApp(sh`git rev-parse --verify -q ${ref + '^{commit}'}`)})"`,
-      t.inApp(sh`git checkout -q --detach ${ref}`),
+      `target=$(${t.inApp(sh`git rev-parse --verify -q ${ref + '^{commit}'}`)}) || fail ${shq(`tag ${version} not found after git fetch`)}`,
+      'fact targetCommit "$target"',
+      `${t.inApp(sh`git checkout -q --detach ${ref}`)} || fail ${shq(`git checkout of ${version} failed`)}`,
       `fact deployedCommit "$(${t.inApp('git rev-parse HEAD')})"`,
       'echo "Installing dependencies"',
-      t.inApp(target.installCommand),
+      // The runbook's heredoc ran on past a failing install; its exit status is the step's now.
+      `${t.inApp(target.installCommand)} || fail "the install command failed (exit $?): see its output above"`,
       'echo "Code update completed"',
     );
   },
@@ -69,22 +76,34 @@ export const migrateDatabase: StepDef = {
     const between = facts.previousCommit
       ? sh`git tag --merged ${'refs/tags/' + version} --no-merged ${facts.previousCommit} | sort -V`
       : sh`echo ${version}`;
+    // Run as the app user, `$1` the tag: its migration file (in the app's 0750 tree) inside one transaction.
+    const migrate = [
+      'set -o pipefail',
+      sh`file=${target.paths.app}/migrations/migration_$1.sql`,
+      String.raw`{ printf '.bail on\nBEGIN;\n'; cat -- "$file"; printf '\nCOMMIT;\n'; } | ` +
+        sh`sqlite3 ${db}`,
+    ].join('\n');
+    // The tags whose migration file exists, oldest first, as the app user (the operator cannot look).
+    const pending = [
+      'set -o pipefail',
+      `${between} | while IFS= read -r tag; do`,
+      sh`  if [ -n "$tag" ] && [ -f ${target.paths.app}/migrations/migration_"$tag".sql ]; then printf '%s\\n' "$tag"; fi`,
+      'done',
+    ].join('\n');
     return t.script(
       'echo "=== Running Database Migrations ==="',
-      `tags=$(${t.inApp(between)})`,
+      `tags=$(${t.inApp(pending)}) || fail "could not list the migrations to apply"`,
       'applied=""',
       'while IFS= read -r tag; do',
       '  [ -n "$tag" ] || continue',
-      `  file=${sh`${target.paths.app}`}/migrations/migration_$tag.sql`,
-      '  [ -f "$file" ] || continue',
       '  echo "Running migration for version $tag"',
       '  fact migrationStarted "$tag"',
-      `  { printf '.bail on\\nBEGIN;\\n'; cat -- "$file"; printf '\\nCOMMIT;\\n'; } | ${t.asApp(sh`sqlite3 ${db}`)} || { echo "✗ migration $tag failed"; exit 1; }`,
+      `  ${t.asApp(migrate, '"$tag"')} || { echo "✗ migration $tag failed"; exit 1; }`,
       '  applied="$applied $tag"',
       '  fact migrationsApplied "${applied# }"',
       'done <<< "$tags"',
       '[ -n "$applied" ] || echo "No migration required for this version"',
-      `fact integrity "$(${t.asApp(sh`sqlite3 ${db} 'PRAGMA integrity_check;'`)} | head -n 1)"`,
+      `fact integrity "$(${t.asApp(sh`sqlite3 ${db} 'PRAGMA integrity_check;' | head -n 1`)})"`,
     );
   },
   verify: (result) =>
@@ -111,7 +130,14 @@ export const migrateDatabase: StepDef = {
  * 2.4 backs up `.env` and the unit file only when no backup of this
  * deployment exists yet: the runbook's unconditional copy, re-run after an
  * interruption, would overwrite the backup with the new file and make the
- * rollback restore the wrong configuration.
+ * rollback restore the wrong configuration. A new file identical to the one
+ * in place changes nothing and is not reported as a change.
+ *
+ * The app user reads and copies everything (the config directory is its
+ * 0750 tree; the unit file is world-readable): it backs the unit up and
+ * stages `cvd.service.new` at the one path root installs from. Root only runs
+ * `install-unit` and `daemon-reload` (privilege.ts), where the runbook used
+ * `sudo cp`, which no command-restricted sudoers rule can allow safely.
  */
 export const updateConfiguration: StepDef = {
   id: '2.4',
@@ -127,22 +153,22 @@ export const updateConfiguration: StepDef = {
     const unitBackup = `${backups}/cvd.service.backup_${deploymentId}`;
     return t.script(
       'echo "=== Updating Configuration ==="',
-      sh`if [ -f ${env + '.new'} ]; then`,
-      '  echo "New environment configuration found"',
-      `  ${sh`[ -e ${envBackup} ]`} || ${t.asApp(sh`cp -p -- ${env} ${envBackup}`)} || exit 1`,
-      sh`  fact envBackup ${envBackup}`,
-      `  ${t.asApp(sh`cp -- ${env + '.new'} ${env}`)} || exit 1`,
-      '  fact envChanged 1',
-      '  echo "Configuration updated"',
-      'else',
-      '  echo "No configuration changes required"',
-      'fi',
-      sh`if [ -f ${config + '/cvd.service.new'} ]; then`,
-      `  ${sh`[ -e ${unitBackup} ]`} || ${t.asRoot(sh`cp -p -- ${target.serviceUnitPath} ${unitBackup}`)} || exit 1`,
+      `env=$(${t.asApp(replaceIfNew(`${env}.new`, env, envBackup, env))}) || fail "could not update .env: $env"`,
+      'case "$env" in',
+      '  changed)',
+      '    echo "New environment configuration found"',
+      sh`    fact envBackup ${envBackup}`,
+      '    fact envChanged 1',
+      '    echo "Configuration updated" ;;',
+      '  same) echo ".env.new is identical to .env: no configuration changes required" ;;',
+      '  *) echo "No configuration changes required" ;;',
+      'esac',
+      `unit=$(${t.asApp(replaceIfNew(`${config}/cvd.service.new`, target.serviceUnitPath, unitBackup, unitStagingPath(target)))}) || fail "could not stage the service unit: $unit"`,
+      'if [ "$unit" = changed ]; then',
       sh`  fact unitBackup ${unitBackup}`,
-      `  ${t.asRoot(sh`cp -- ${config + '/cvd.service.new'} ${target.serviceUnitPath}`)} || exit 1`,
+      `  ${t.root('install-unit', ROOT_SECONDS)} || fail ${shq(`could not install the service unit at ${target.serviceUnitPath}`)}`,
       '  fact serviceUnitChanged 1',
-      `  ${t.asRoot(t.service('daemon-reload', ''))} || exit 1`,
+      `  ${t.root('daemon-reload', ROOT_SECONDS)} || fail "daemon-reload failed"`,
       '  echo "Systemd service updated"',
       'fi',
     );
@@ -153,3 +179,27 @@ export const updateConfiguration: StepDef = {
         facts.envChanged && !facts.envBackup ? '.env replaced without a backup' : undefined,
     ]),
 };
+
+/**
+ * As the app user: when `incoming` exists and differs from `current` (or this
+ * deployment already backed `current` up: a re-run), backs `current` up once
+ * and copies `incoming` to `destination`. Prints `changed`, `same` or `none`;
+ * on failure, what failed.
+ */
+function replaceIfNew(
+  incoming: string,
+  current: string,
+  backup: string,
+  destination: string,
+): string {
+  return [
+    sh`new=${incoming}; cur=${current}; bak=${backup}; dest=${destination}`,
+    '[ -f "$new" ] || { echo none; exit 0; }',
+    'if [ ! -e "$bak" ]; then',
+    '  cmp -s -- "$new" "$cur" && { echo same; exit 0; }',
+    '  cp -p -- "$cur" "$bak" || { echo "backup of $cur failed"; exit 1; }',
+    'fi',
+    'cp -- "$new" "$dest" || { echo "copy to $dest failed"; exit 1; }',
+    'echo changed',
+  ].join('\n');
+}

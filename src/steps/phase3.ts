@@ -109,7 +109,7 @@ export const sslVerification: StepDef = {
     return t.script(
       'echo "=== Verifying SSL Configuration ==="',
       `fact httpsCode "$(http_code ${t.curlTls} ${sh`${endpoint(target.publicUrl, '/health')}`})"`,
-      sh`fact certNotAfter "$(openssl s_client -connect ${`${host}:${port}`} -servername ${host} </dev/null 2>/dev/null | openssl x509 -noout -enddate | cut -d= -f2)"`,
+      sh`fact certNotAfter "$(timeout 10 openssl s_client -connect ${`${host}:${port}`} -servername ${host} </dev/null 2>/dev/null | openssl x509 -noout -enddate | cut -d= -f2)"`,
     );
   },
   verify: (result, { target }) => {

@@ -1,4 +1,4 @@
-import { sh } from '../transport/quote.js';
+import { sh, shq } from '../transport/quote.js';
 import { resourceFacts } from './phase1.js';
 import { targetShell } from './shell.js';
 import type { StepDef } from './types.js';
@@ -27,20 +27,25 @@ export const monitorLogs: StepDef = {
     const t = targetShell(target);
     const log = `${target.paths.logs}/error.log`;
     const window = logWindowDir(target.paths.deployments, deploymentId);
+    // The watcher runs as the app user: it reads the app's log and writes in the app's tree.
     const watcher = [
       'n=0; echo 0 > "$1/count"',
-      `timeout "$2" ${t.rootPrefix}tail -n 0 -F -- "$3" 2>/dev/null | grep --line-buffered -i error |`,
+      'timeout "$2" tail -n 0 -F -- "$3" 2>/dev/null | grep --line-buffered -i error |',
       '  while IFS= read -r line; do n=$((n + 1)); printf "%s\\n" "$line" >> "$1/errors"; echo "$n" > "$1/count.tmp" && mv -f "$1/count.tmp" "$1/count"; done',
       'touch "$1/done"',
+    ].join('\n');
+    const openWindow = [
+      sh`rm -rf -- ${window} && mkdir -p -- ${window} || exit 1`,
+      `setsid nohup bash -c ${sh`${watcher}`} log-window ${sh`${window} ${String(target.logWindowSeconds)} ${log}`} </dev/null >/dev/null 2>&1 &`,
     ].join('\n');
     return t.script(
       'echo "=== Monitoring Application Logs ==="',
       'echo "Checking for errors in last 100 log entries..."',
-      `recent=$(${t.asRoot(sh`tail -n 100 -- ${log} 2>/dev/null`)} || true)`,
+      // A log that does not exist yet has no errors; one that cannot be read is a failure, not "No errors found".
+      `recent=$(${t.asApp(sh`[ ! -e ${log} ] || tail -n 100 -- ${log}`)}) || fail ${shq(`cannot read ${log} as ${target.appUser}`)}`,
       'printf "%s\\n" "$recent" | grep -i error || echo "No errors found"',
       'fact errorCount "$(printf "%s\\n" "$recent" | grep -ci error || true)"',
-      sh`rm -rf -- ${window} && mkdir -p -- ${window} || exit 1`,
-      `setsid nohup bash -c ${sh`${watcher}`} log-window ${sh`${window} ${String(target.logWindowSeconds)} ${log}`} </dev/null >/dev/null 2>&1 &`,
+      `${t.asApp(openWindow)} || fail ${shq(`cannot open the log window in ${window}`)}`,
       `echo "Watching error.log for ${target.logWindowSeconds} s while the deployment goes on"`,
       sh`fact logWindow ${window}`,
     );
@@ -76,8 +81,8 @@ export const performanceBaseline: StepDef = {
       '  times="$times $time"',
       'done',
       'fact responseSeconds "${times# }"',
-      ...resourceFacts(target.paths.app),
-      `fact userCount "$(${t.asApp(sh`sqlite3 ${target.paths.database} 'SELECT COUNT(*) FROM users;'`)} 2>&1 | head -n 1)"`,
+      ...resourceFacts(t, target.paths.app),
+      `fact userCount "$(${t.asApp(sh`sqlite3 -readonly ${target.paths.database} 'SELECT COUNT(*) FROM users;' 2>&1 | head -n 1`)})"`,
     );
   },
   verify: (result, { target, previousFacts }) => {

@@ -1,5 +1,6 @@
-import { sh } from '../transport/quote.js';
-import { targetShell } from './shell.js';
+import { sh, shq } from '../transport/quote.js';
+import { pruneBackupsScript } from './backup.js';
+import { targetShell, WAIT_FOR } from './shell.js';
 import type { LocalAction, StepDef } from './types.js';
 import { healthStatus, present, verdict } from './verify.js';
 import { endpoint } from './urls.js';
@@ -13,11 +14,13 @@ export const updateMonitoring = (notify: LocalAction): StepDef => ({
   rerunSafe: true,
   script: ({ target, version, deploymentId }) => {
     const t = targetShell(target);
+    const deploymentsLog = `${target.paths.logs}/deployments.log`;
     return t.script(
       'echo "=== Updating Monitoring Configuration ==="',
-      `short=$(${t.inApp('git rev-parse --short HEAD')})`,
+      `short=$(${t.inApp('git rev-parse --short HEAD')}) || fail "could not read the deployed commit"`,
       `line="Deployment completed: Version ${'$short'} (${sh`${version}`}, ${sh`${deploymentId}`}) at $(date)"`,
-      `printf '%s\\n' "$line" | ${t.asRoot(sh`tee -a -- ${target.paths.logs + '/deployments.log'} >/dev/null`)}`,
+      // Appended by the app user, who owns the logs (the runbook's `>>` ran as the operator).
+      `${t.asApp(sh`printf '%s\\n' "$1" >> ${deploymentsLog}`, '"$line"')} || fail ${shq(`cannot append to ${deploymentsLog}`)}`,
       'fact deployedShort "$short"',
       'echo "$line"',
     );
@@ -32,7 +35,8 @@ export const updateMonitoring = (notify: LocalAction): StepDef => ({
 /**
  * 5.2 keeps this deployment's directory: it holds the step journal that
  * resume, rollback and the execution log read (the runbook deletes it).
- * Retention lists what it deletes, one file a line.
+ * Retention runs as the app user, keeps only backups that verify, and lists
+ * what it deletes, one file a line (backup.ts).
  */
 export const cleanUp: StepDef = {
   id: '5.2',
@@ -42,25 +46,17 @@ export const cleanUp: StepDef = {
   rerunSafe: true,
   script: ({ target }) => {
     const t = targetShell(target);
-    const keep = target.keepBackups;
-    const prune = (pattern: string) =>
-      [
-        `ls -1t -- ${pattern} 2>/dev/null | tail -n +${keep + 1} | while IFS= read -r old; do`,
-        '  echo "Deleting old backup: $old"',
-        `  ${t.rootPrefix}rm -f -- "$old"`,
-        'done',
-      ].join('\n');
     return t.script(
       'echo "=== Cleaning Up Deployment Artifacts ==="',
-      sh`cd -- ${target.paths.backups} || exit 1`,
-      prune('pre_deploy_*.db'),
-      prune('app_backup_*.tar.gz'),
-      `fact backupsKept "$(ls -1 -- pre_deploy_*.db 2>/dev/null | wc -l)"`,
+      `kept=$(${t.asApp(pruneBackupsScript(target.paths.backups, target.keepBackups))}) || fail "backup retention failed"`,
+      'read -r databases tarballs <<< "$kept"',
+      'echo "Kept $databases verified database backups and $tarballs verified app tarballs"',
+      'fact backupsKept "$databases"',
       'echo "Cleanup completed"',
     );
   },
   verify: (result) =>
-    verdict(result, `${result.facts.backupsKept ?? '?'} database backups kept`, []),
+    verdict(result, `${result.facts.backupsKept ?? '?'} verified database backups kept`, []),
 };
 
 /**
@@ -79,11 +75,11 @@ export const finalVerification: StepDef = {
     const window = logWindowDir(target.paths.deployments, deploymentId);
     return t.script(
       'echo "=== Final Verification ==="',
-      sh`if [ -d ${window} ]; then`,
-      `  echo "Waiting for the log window (4.1) to close"`,
-      `  wait_for ${target.logWindowSeconds + 30} test -e ${sh`${window + '/done'}`} || echo "The log window did not close"`,
-      `  fact windowErrors "$(cat -- ${sh`${window + '/count'}`} 2>/dev/null)"`,
-      `  tail -n 20 -- ${sh`${window + '/errors'}`} 2>/dev/null`,
+      // As the app user: the window's files are in the app's tree.
+      `window=$(${t.asApp(readWindow(window, target.logWindowSeconds + 30))}) || fail "could not read the log window (4.1)"`,
+      'if [ -n "$window" ]; then',
+      '  fact windowErrors "${window%%$\'\\n\'*}"',
+      '  printf \'%s\\n\' "$window" | tail -n +2',
       'fi',
       `body=$(curl -s --max-time 10 ${t.curlTls} ${sh`${endpoint(target.publicUrl, '/health/detailed')}`} | tr -d '\\n')`,
       'echo "Detailed health: $body"',
@@ -108,3 +104,21 @@ export const finalVerification: StepDef = {
       ],
     ),
 };
+
+/**
+ * As the app user: waits for 4.1's log window to close, then prints its error
+ * count and, after it, the last errors it saw. Prints nothing when there is
+ * no window (4.1 skipped).
+ */
+function readWindow(window: string, seconds: number): string {
+  return [
+    WAIT_FOR,
+    sh`w=${window}`,
+    '[ -d "$w" ] || exit 0',
+    'echo "Waiting for the log window (4.1) to close" >&2',
+    `wait_for ${seconds} test -e "$w/done" || echo "The log window did not close" >&2`,
+    'cat -- "$w/count" 2>/dev/null || echo',
+    'tail -n 20 -- "$w/errors" 2>/dev/null',
+    'exit 0',
+  ].join('\n');
+}

@@ -46,11 +46,16 @@ export function asRoot(target: TargetConfig, action: RootAction): string {
 }
 
 /**
- * A command run as the app user. As the app user anything is allowed, a shell
- * included, so pipelines and redirections stay inside the app user's rights:
- * a redirection written outside `asApp` would run as the operator and fail
- * in a 0750 tree.
+ * A command run as the app user, always in its own `bash -c`. As the app user
+ * anything is allowed, a shell included, so pipelines and redirections stay
+ * inside the app user's rights: a redirection written outside `asApp` would
+ * run as the operator and fail in a 0750 tree. Without sudo it is the same
+ * separate shell, so a target without sudo (the demo) runs what production
+ * runs: no shell function or variable of the calling script reaches inside.
+ * `args` are shell words (quoted or expanded by the caller) that become `$1`…:
+ * values known only when the script runs, such as a loop's variable.
  */
-export function asApp(target: TargetConfig, command: string): string {
-  return target.useSudo ? `sudo -n -u ${shq(target.appUser)} -- bash -c ${shq(command)}` : command;
+export function asApp(target: TargetConfig, command: string, ...args: string[]): string {
+  const shell = ['bash', '-c', shq(command), 'cvd-app', ...args].join(' ');
+  return target.useSudo ? `sudo -n -u ${shq(target.appUser)} -- ${shell}` : shell;
 }

@@ -1,6 +1,8 @@
-import { sh } from '../transport/quote.js';
+import { sh, shq } from '../transport/quote.js';
+import { VERIFY_BACKUPS } from './backup.js';
 import { pollHealth } from './phase3.js';
-import { serviceStep } from './service.js';
+import { unitStagingPath } from './privilege.js';
+import { ROOT_SECONDS, serviceStep } from './service.js';
 import { targetShell } from './shell.js';
 import type { Facts, StepDef } from './types.js';
 import { answers200, factIs, verdict } from './verify.js';
@@ -36,7 +38,7 @@ const restoreCode: StepDef = {
       return t.script(nothingToDo('No previous commit recorded: code left as is'));
     return t.script(
       sh`echo "Checking out "${facts.previousCommit}`,
-      t.inApp(sh`git checkout -q --detach ${facts.previousCommit}`),
+      `${t.inApp(sh`git checkout -q --detach ${facts.previousCommit}`)} || fail ${shq(`git checkout of ${facts.previousCommit} failed`)}`,
       `fact restoredCommit "$(${t.inApp('git rev-parse HEAD')})"`,
     );
   },
@@ -53,8 +55,11 @@ const restoreCode: StepDef = {
 /**
  * `.restore` (not the runbook's `cp`) replaces the database through SQLite,
  * so a leftover -wal file cannot be replayed onto the restored copy. The
- * current database is kept beside the backups first: writes made since the
- * backup are then recoverable by hand.
+ * backup is proven first, as 1.3 proved it (backup.ts), down to the row
+ * counts 1.3 recorded: the runbook restored a 0-byte file over the live
+ * database. A backup that fails is refused and the live database kept. The
+ * current database is kept beside the backups before it is replaced: writes
+ * made since the backup are then recoverable by hand.
  */
 const restoreDatabase: StepDef = {
   id: 'R.3',
@@ -73,14 +78,19 @@ const restoreDatabase: StepDef = {
     const db = target.paths.database;
     const keep = `${target.paths.backups}/pre_rollback_${deploymentId}.db`;
     const backup = facts.dbBackup!;
+    const verify = `${VERIFY_BACKUPS}\nverify_db_backup "$1" "$2"`;
     return t.script(
+      sh`echo "Verifying the backup "${backup}`,
+      `why=$(${t.asApp(verify, shq(backup), shq(facts.dbBackupRows ?? ''))}) ||`,
+      `  fail ${shq(`refusing to restore ${backup}: `)}"$why"${shq('; the live database is kept. Restore a verified backup by hand, or skip R.3 to keep the live database')}`,
+      'echo "Backup verified"',
       'echo "WARNING: writes made since the pre-deploy backup are replaced; the current database is kept at:"',
       sh`echo ${keep}`,
-      sh`[ -e ${keep} ] || ` + t.asApp(sh`sqlite3 ${db} ${`.backup '${keep}'`}`) + ' || exit 1',
+      `${t.asApp(sh`[ -e ${keep} ] || sqlite3 ${db} ${`.backup '${keep}'`}`)} || fail ${shq(`could not keep the current database at ${keep}`)}`,
       sh`fact keptDatabase ${keep}`,
       'echo "Restoring database..."',
-      t.asApp(sh`sqlite3 ${db} ${`.restore '${backup}'`}`) + ' || exit 1',
-      `fact integrity "$(${t.asApp(sh`sqlite3 ${db} 'PRAGMA integrity_check;'`)} | head -n 1)"`,
+      `${t.asApp(sh`sqlite3 ${db} ${`.restore '${backup}'`}`)} || fail "the restore failed"`,
+      `fact integrity "$(${t.asApp(sh`sqlite3 ${db} 'PRAGMA integrity_check;' | head -n 1`)})"`,
     );
   },
   verify: (result) =>
@@ -103,7 +113,7 @@ const restoreEnv: StepDef = {
     const t = targetShell(target);
     if (!facts.envBackup) return t.script(nothingToDo('.env was not changed'));
     return t.script(
-      t.asApp(sh`cp -p -- ${facts.envBackup} ${target.paths.config + '/.env'}`) + ' || exit 1',
+      `${t.asApp(sh`cp -p -- ${facts.envBackup} ${target.paths.config + '/.env'}`)} || fail "could not restore .env"`,
       'echo "Configuration restored"',
     );
   },
@@ -120,9 +130,11 @@ const restoreUnit: StepDef = {
   script: ({ target, facts }) => {
     const t = targetShell(target);
     if (!facts.unitBackup) return t.script(nothingToDo('The service unit was not changed'));
+    // Staged by the app user at the one path root installs from, as 2.4 does.
     return t.script(
-      t.asRoot(sh`cp -p -- ${facts.unitBackup} ${target.serviceUnitPath}`) + ' || exit 1',
-      t.asRoot(t.service('daemon-reload', '')) + ' || exit 1',
+      `${t.asApp(sh`cp -- ${facts.unitBackup} ${unitStagingPath(target)}`)} || fail "could not stage the unit backup"`,
+      `${t.root('install-unit', ROOT_SECONDS)} || fail ${shq(`could not install the unit at ${target.serviceUnitPath}`)}`,
+      `${t.root('daemon-reload', ROOT_SECONDS)} || fail "daemon-reload failed"`,
       'echo "Service unit restored"',
     );
   },

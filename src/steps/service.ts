@@ -1,6 +1,13 @@
+import { shq } from '../transport/quote.js';
 import { targetShell } from './shell.js';
 import type { StepDef } from './types.js';
 import { factIs, verdict } from './verify.js';
+
+/** How long a quick root action (`install-unit`, `daemon-reload`) may take. */
+export const ROOT_SECONDS = 60;
+
+/** How long a started service must stay active before 3.1 and R.6 call it started. */
+const HOLD_SECONDS = 3;
 
 /** The states a stop may end in: `failed` also means nothing runs (systemd's word for a stop that exited non-zero). */
 const STOPPED = ['inactive', 'failed'];
@@ -23,10 +30,21 @@ export function serviceStep(
     timeoutSeconds: (target) => target.timeouts.serviceSeconds + 30,
     script: ({ target }) => {
       const t = targetShell(target);
+      const seconds = target.timeouts.serviceSeconds;
       return t.script(
         `echo "=== ${stopping ? 'Stopping' : 'Starting'} Services ==="`,
-        t.serviceAsRoot(action),
-        `wait_for ${target.timeouts.serviceSeconds} ${stopping ? 'service_stopped' : 'service_is active'}`,
+        // One deadline for the action and the wait: `systemctl stop` itself blocks until the unit stopped.
+        `deadline=$((SECONDS + ${seconds}))`,
+        `${t.root(action, seconds)} || fail ${shq(`${target.serviceCtl} ${action} ${target.serviceName} failed`)}" (exit $?)"`,
+        ...(stopping
+          ? ['wait_for $((deadline - SECONDS)) service_stopped']
+          : [
+              // `failed` or `inactive` ends the wait at once instead of at the deadline. A start that
+              // fails often shows `active` first (systemd's Type=simple: active once forked), so the
+              // state must hold a few seconds before the runbook's "active" counts.
+              'wait_for $((deadline - SECONDS)) service_settled',
+              `service_is active && wait_for ${HOLD_SECONDS} service_left_active`,
+            ]),
         'fact serviceState "$(service_state)"',
         `${t.service('status')} || true`,
       );

@@ -1,21 +1,66 @@
 import type { TargetConfig } from '../config/types.js';
 import { sh, shq } from '../transport/quote.js';
+import { asApp, asRoot, rootArgv, type RootAction } from './privilege.js';
 
 /**
- * Shell functions every step script starts with. `wait_for` replaces the
- * runbook's fixed sleeps: it polls a condition until a deadline, so a fast
- * service is not waited on and a slow one is not declared dead too early.
+ * `wait_for SECONDS COMMAND…` polls a condition until a deadline. It replaces
+ * the runbook's fixed sleeps: a fast service is not waited on and a slow one
+ * is not declared dead too early. A text of its own so that scripts run as
+ * the app user (which see none of the prelude) can define it too.
  */
-const PRELUDE = String.raw`set -u -o pipefail
-fact() { printf 'CVD-FACT %s=%s\n' "$1" "$2"; }
-http_code() { curl -s -o /dev/null -w '%{http_code}' --max-time 10 "$@" || true; }
-wait_for() {
+export const WAIT_FOR = String.raw`wait_for() {
   local deadline=$((SECONDS + $1)); shift
   until "$@"; do
     [ "$SECONDS" -ge "$deadline" ] && return 1
     sleep 0.5
   done
 }`;
+
+/**
+ * Starts the line `sudo_run` prints when sudo itself refused a command of
+ * ours; the verdict turns it into the step's summary. Only the stderr of our
+ * own sudo commands is watched, so text from the app (its log, an HTTP body)
+ * can at worst imitate a refusal and fail a step, never make one pass.
+ */
+export const SUDO_REFUSED = 'CVD-SUDO-REFUSED ';
+
+/**
+ * `sudo_run WHAT COMMAND…` runs a sudo command, its stdout untouched, its
+ * stderr passed through line by line; a line that is sudo's own refusal
+ * (`sudo: a password is required`, `Sorry, user … is not allowed …`) is
+ * repeated after SUDO_REFUSED with WHAT, the permission that was missing.
+ * Its status is the command's.
+ */
+const SUDO_RUN = String.raw`sudo_run() {
+  local what=$1; shift
+  { "$@" 2>&1 >&3 3>&- | sudo_watch "$what" >&2; } 3>&1
+}
+sudo_watch() {
+  local line
+  while IFS= read -r line || [ -n "$line" ]; do
+    printf '%s\n' "$line"
+    case $line in
+      'sudo: '* | 'Sorry, user '*) printf '${SUDO_REFUSED}%s: %s\n' "$1" "$line" ;;
+    esac
+  done
+}`;
+
+/** `fail MESSAGE` ends the step: the message is its summary (fact `failure`) and the status 1. */
+const FAIL = String.raw`fail() { echo "✗ $1"; fact failure "$1"; exit 1; }`;
+
+/**
+ * Shell functions every step script starts with. `http_code` and curl calls
+ * carry `--max-time`, and everything else that could hang (a service query,
+ * a TLS handshake, a fetch) runs under `timeout`: a stuck command fails its
+ * step instead of holding it until the step's own deadline.
+ */
+const PRELUDE = [
+  String.raw`set -u -o pipefail
+fact() { printf 'CVD-FACT %s=%s\n' "$1" "$2"; }
+http_code() { curl -s -o /dev/null -w '%{http_code}' --max-time 10 "$@" || true; }`,
+  WAIT_FOR,
+  FAIL,
+].join('\n');
 
 /** Ends the shared prelude of every step script: what follows is the step's own work. */
 export const PRELUDE_END = '# --- step ---';
@@ -29,40 +74,57 @@ export function splitScript(script: string): { prelude: string[]; body: string[]
     : { prelude: lines.slice(0, end), body: lines.slice(end + 1) };
 }
 
-/** Builds the commands of one target: sudo or not, its service manager, its URLs. */
+/** How long a read-only query of the service manager may take (`status`, `is-active`). */
+export const QUERY_SECONDS = 15;
+
+/**
+ * Builds the commands of one target: who runs what, its service manager, its
+ * URLs. Root is reachable only through `root(action)`, which is privilege.ts's
+ * `asRoot`: no step can build a root command of its own.
+ */
 export function targetShell(target: TargetConfig) {
-  const asApp = (command: string) =>
-    target.useSudo ? `sudo -n -u ${shq(target.appUser)} -- bash -c ${shq(command)}` : command;
-  const asRoot = (command: string) =>
-    target.useSudo ? `sudo -n -- bash -c ${shq(command)}` : command;
-  const service = (action: string, unit = target.serviceName) =>
-    unit ? sh`${target.serviceCtl} ${action} ${unit}` : sh`${target.serviceCtl} ${action}`;
+  /** Through `sudo_run` when sudo is in play, so its refusal reaches the verdict. */
+  const guarded = (what: string, command: string) =>
+    target.useSudo ? `sudo_run ${shq(what)} ${command}` : command;
+  const app = (command: string, ...args: string[]) =>
+    guarded(`run commands as ${target.appUser}`, asApp(target, command, ...args));
+  /** A read-only query of the service manager, bounded: a hung `status` must not hold a step. */
+  const service = (query: 'status' | 'is-active', unit = target.serviceName) =>
+    `timeout ${QUERY_SECONDS} ` + sh`${target.serviceCtl} ${query} ${unit}`;
   const curlTls = target.caFile ? sh`--cacert ${target.caFile}` : '';
   return {
-    asApp,
-    asRoot,
+    /** A command (with optional `$1`… words) run as the app user in its own shell. */
+    asApp: app,
+    /** One of privilege.ts's root actions, bounded by `seconds`. */
+    root: (action: RootAction, seconds: number) =>
+      guarded(
+        `${rootArgv(target, action).join(' ')} as root`,
+        `timeout ${seconds} ${asRoot(target, action)}`,
+      ),
     service,
-    /** Service manager actions that change state need root. */
-    /** Prefix for one root command whose arguments the caller quotes itself. */
-    rootPrefix: target.useSudo ? 'sudo -n -- ' : '',
-    serviceAsRoot: (action: string) => asRoot(service(action)),
     /**
-     * Runs as the app user inside the app directory (sudo keeps the working
-     * directory). A subshell, so `inApp(a || b) | c` pipes the whole of it;
-     * the leading space keeps `$(` + `(` from reading as arithmetic `$((`.
+     * Runs as the app user inside the app directory. The `cd` happens in the
+     * app user's shell: the operator cannot enter a 0750 app directory.
      */
-    inApp: (command: string) => ` (${sh`cd -- ${target.paths.app} && `}${asApp(command)})`,
+    inApp: (command: string, ...args: string[]) =>
+      app(sh`cd -- ${target.paths.app} || exit 1` + `\n${command}`, ...args),
     /** `curl` options for the public HTTPS address (the demo trusts its own CA). */
     curlTls,
     script: (...lines: string[]) =>
       [
         PRELUDE,
+        ...(target.useSudo ? [SUDO_RUN] : []),
         // systemctl is-active prints the state and exits non-zero unless active: keep the word, drop the status.
         `service_state() { ${service('is-active')} 2>/dev/null || true; }`,
         'service_is() { [ "$(service_state)" = "$1" ]; }',
         'service_stopped() { case "$(service_state)" in inactive|failed) return 0;; *) return 1;; esac; }',
+        // Not on its way somewhere (activating, deactivating, reloading): active, failed, inactive, or unknown.
+        'service_settled() { case "$(service_state)" in activating|deactivating|reloading) return 1;; *) return 0;; esac; }',
+        'service_left_active() { ! service_is active; }',
         PRELUDE_END,
         ...lines,
       ].join('\n'),
   };
 }
+
+export type TargetShell = ReturnType<typeof targetShell>;

@@ -1,20 +1,40 @@
+import { SUDO_REFUSED } from './shell.js';
 import type { StepResult, Verdict } from './types.js';
 
 /** One expectation on a step's result; returns the failure message, or undefined when met. */
 export type Check = (result: StepResult) => string | undefined;
 
-/** The step passes when it exited 0 and every check holds; the first failure is the summary. */
+/**
+ * The step's summary when sudo refused one of its commands (see `sudo_run`),
+ * naming the permission that is missing. Only our own sudo commands' stderr
+ * produces the line, so at worst the app's text fails a step, never passes one.
+ */
+export function sudoRefusal(output: string): string | undefined {
+  const line = output.split('\n').find((l) => l.startsWith(SUDO_REFUSED));
+  return (
+    line &&
+    `sudo refused ${line.slice(SUDO_REFUSED.length)} — allow it for the operator (cvd-tui sudoers prints the lines to add)`
+  );
+}
+
+/**
+ * The step passes when it exited 0, sudo refused nothing and every check
+ * holds. A failed step's summary is, in this order: sudo's refusal, the
+ * script's own `fail` message, the first failing check, the exit status.
+ */
 export function verdict(
   result: StepResult,
   success: string,
   checks: Check[],
   warnings: string[] = [],
 ): Verdict {
+  const refused = sudoRefusal(result.output);
+  if (refused) return { ok: false, summary: refused, warnings };
   if (result.exitCode !== 0) {
-    const failed = checks.map((check) => check(result)).find(Boolean);
+    const failed = result.facts.failure || checks.map((check) => check(result)).find(Boolean);
     return {
       ok: false,
-      summary: failed ?? `the command exited with status ${result.exitCode}`,
+      summary: failed || `the command exited with status ${result.exitCode}`,
       warnings,
     };
   }

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { writeFileSync, readdirSync, utimesSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
@@ -94,18 +95,34 @@ describe('5.1 notification', () => {
 });
 
 describe('5.2 retention', () => {
-  it('keeps the newest 10 database backups and app tarballs and lists what it deletes', async () => {
+  it('keeps the newest 10 verified backups of each kind, never counts an invalid one, and lists what it deletes', async () => {
     demo = await freshDemo();
     const backups = join(demo.dir, 'backups');
-    // 11 older deployments' backups; this deployment adds the 12th of each kind.
+    const backdate = (name: string, day: number) => {
+      const age = new Date(Date.UTC(2026, 0, day));
+      utimesSync(join(backups, name), age, age);
+    };
+    // 11 older deployments' real backups; this deployment adds the 12th of each kind.
     for (let i = 1; i <= 11; i++) {
       const stamp = `202601${String(i).padStart(2, '0')}_000000_0000`;
-      for (const name of [`pre_deploy_${stamp}.db`, `app_backup_${stamp}.tar.gz`]) {
-        writeFileSync(join(backups, name), 'old');
-        const age = new Date(Date.UTC(2026, 0, i));
-        utimesSync(join(backups, name), age, age);
-      }
+      execFileSync('sqlite3', [
+        join(backups, `pre_deploy_${stamp}.db`),
+        `CREATE TABLE t(x); INSERT INTO t VALUES(${i})`,
+      ]);
+      execFileSync('tar', [
+        '-czf',
+        join(backups, `app_backup_${stamp}.tar.gz`),
+        '-C',
+        demo.dir,
+        'config',
+      ]);
+      backdate(`pre_deploy_${stamp}.db`, i);
+      backdate(`app_backup_${stamp}.tar.gz`, i);
     }
+    // Newer than all of them, and no backup: it must neither take a kept place nor be deleted on a check's word.
+    const empty = 'pre_deploy_20260112_000000_0000.db';
+    writeFileSync(join(backups, empty), '');
+    backdate(empty, 12);
     const result = await runCli([
       'deploy',
       '--version',
@@ -114,11 +131,13 @@ describe('5.2 retention', () => {
       '--confirm-all',
       ...demo.flags,
     ]);
-    expect(result.code).toBe(0);
+    expect(result.code, result.stdout + result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/^5\.2 .* succeeded .*10 verified database backups kept/m);
     const left = readdirSync(backups);
-    expect(left.filter((f) => f.startsWith('pre_deploy_'))).toHaveLength(10);
+    expect(left.filter((f) => f.startsWith('pre_deploy_'))).toHaveLength(11);
     expect(left.filter((f) => f.startsWith('app_backup_'))).toHaveLength(10);
-    // The two oldest of each kind went, and this deployment's own backups stayed.
+    // The two oldest of each kind went, the invalid one stayed, and this deployment's own backups stayed.
+    expect(left).toContain(empty);
     expect(left).not.toContain('pre_deploy_20260101_000000_0000.db');
     expect(left).not.toContain('pre_deploy_20260102_000000_0000.db');
     expect(left).toContain('pre_deploy_20260103_000000_0000.db');
@@ -127,5 +146,8 @@ describe('5.2 retention', () => {
     expect(cleanup).toContain('Deleting old backup: pre_deploy_20260101_000000_0000.db');
     expect(cleanup).toContain('Deleting old backup: app_backup_20260102_000000_0000.tar.gz');
     expect(cleanup.match(/Deleting old backup/g)).toHaveLength(4);
+    expect(cleanup).toContain(
+      `Not a valid backup, not counted, left in place: ${empty} (it is empty (0 bytes))`,
+    );
   });
 });

@@ -48,14 +48,16 @@ describe('the runbook as data', () => {
   });
 });
 
+/** The scripts the app user runs: the bodies of every `bash -c '…'`, unquoted once. */
+const appScripts = (script: string): string[] =>
+  [...script.matchAll(/bash -c '((?:[^']|'\\'')*)'/g)].map((m) => m[1]!.replaceAll(`'\\''`, `'`));
+
 describe('command building', () => {
   it('uses the runbook defaults: sudo -u cvdapp, systemctl, /opt/cvd paths', () => {
     const backup = step('1.3').script(ctx());
     expect(backup).toContain(`sudo -n -u 'cvdapp' -- bash -c`);
     expect(backup).toContain('/opt/cvd/backups/pre_deploy_20261127_101500_ab12.db');
-    expect(step('2.1').script(ctx())).toContain(
-      `sudo -n -- bash -c ''\\''systemctl'\\'' '\\''stop'\\'' '\\''cvd'\\'''`,
-    );
+    expect(step('2.1').script(ctx())).toContain(`sudo -n -- 'systemctl' 'stop' 'cvd'`);
   });
 
   it('uses overrides and drops sudo where the target says so', () => {
@@ -68,20 +70,24 @@ describe('command building', () => {
     const stop = step('2.1').script(ctx({}, demo));
     expect(stop).not.toContain('sudo');
     expect(stop).toContain(`'/srv/demo/bin/cvdctl' 'stop' 'cvd'`);
-    expect(step('2.2').script(ctx({}, demo))).toContain(
-      `cd -- '/srv/demo/app' && git checkout -q --detach 'refs/tags/v1.0.1'`,
+    expect(appScripts(step('2.2').script(ctx({}, demo))).join('\n')).toContain(
+      `cd -- '/srv/demo/app' || exit 1\ngit checkout -q --detach 'refs/tags/v1.0.1'`,
     );
   });
 
   it('quotes the version and recorded facts wherever they appear', () => {
     const hostile = { ...ctx({ previousCommit: "abc'; reboot; '" }, plain), version: "v1'x" };
-    expect(step('2.2').script(hostile)).toContain(`'refs/tags/v1'\\''x'`);
-    expect(step('R.2').script(hostile)).toContain(`'abc'\\''; reboot; '\\'''`);
+    expect(appScripts(step('2.2').script(hostile)).join('\n')).toContain(`'refs/tags/v1'\\''x'`);
+    expect(appScripts(step('R.2').script(hostile)).join('\n')).toContain(
+      `'abc'\\''; reboot; '\\'''`,
+    );
   });
 
   it('applies every migration between the running commit and the target (the runbook only ran the target one)', () => {
     const script = step('2.3').script(ctx({ previousCommit: 'a'.repeat(40) }, plain));
-    expect(script).toContain(`git tag --merged 'refs/tags/v1.0.1' --no-merged '${'a'.repeat(40)}'`);
+    expect(appScripts(script).join('\n')).toContain(
+      `git tag --merged 'refs/tags/v1.0.1' --no-merged '${'a'.repeat(40)}'`,
+    );
     expect(script).toContain('fact migrationStarted "$tag"');
   });
 
@@ -96,23 +102,38 @@ describe('command building', () => {
 });
 
 describe('verification parsing', () => {
-  it('1.3 needs the backup integrity check to print ok', () => {
+  it('1.3 needs the verified database backup, the tarball and the running commit', () => {
     const sha = 'f'.repeat(40);
     const good = result(0, [
-      'CVD-FACT backupIntegrity=ok',
+      'CVD-FACT dbBackup=/b.db',
+      'CVD-FACT dbBackupRows=0123456789abcdef',
       'CVD-FACT appBackup=/b.tgz',
       `CVD-FACT previousCommit=${sha}`,
     ]);
     expect(step('1.3').verify(good, ctx()).ok).toBe(true);
-    const corrupt = result(0, [
-      'CVD-FACT backupIntegrity=*** in database main ***',
-      'CVD-FACT appBackup=/b.tgz',
-      `CVD-FACT previousCommit=${sha}`,
-    ]);
-    expect(step('1.3').verify(corrupt, ctx())).toMatchObject({
+    const unverified = result(0, ['CVD-FACT appBackup=/b.tgz', `CVD-FACT previousCommit=${sha}`]);
+    expect(step('1.3').verify(unverified, ctx())).toMatchObject({
       ok: false,
-      summary: expect.stringMatching(/integrity/),
+      summary: 'the database backup was not verified',
     });
+    const failed = result(1, ['CVD-FACT failure=database backup failed: it is empty (0 bytes)']);
+    expect(step('1.3').verify(failed, ctx()).summary).toBe(
+      'database backup failed: it is empty (0 bytes)',
+    );
+  });
+
+  it("sudo's refusal of one of our commands fails the step, naming the permission, whatever the exit status", () => {
+    const refused = result(0, [
+      'CVD-FACT serviceState=inactive',
+      'CVD-SUDO-REFUSED systemctl stop cvd as root: sudo: a password is required',
+    ]);
+    for (const outcome of [refused, { ...refused, exitCode: 1 }])
+      expect(step('2.1').verify(outcome, ctx())).toMatchObject({
+        ok: false,
+        summary: expect.stringMatching(
+          /^sudo refused systemctl stop cvd as root: sudo: a password is required — .*cvd-tui sudoers/,
+        ),
+      });
   });
 
   it('2.1 accepts inactive (or failed), 3.1 only active', () => {
