@@ -73,12 +73,14 @@ export function backupDatabaseScript(database: string, backup: string): string {
     `query=$(sqlite3 -readonly "$db" ${shq(COUNT_QUERY)}) && [ -n "$query" ] ||`,
     '  { echo "cannot list the tables of $db"; exit 1; }',
     // Paths are validated to contain no quote: single quotes are a safe dot-command argument.
-    String.raw`live=$(printf '.timeout 10000\nBEGIN;\n%s;\n.backup %s\nCOMMIT;\n' "$query" "'$tmp'" | sqlite3 -bail "$db") &&`,
-    `  sqlite3 "$tmp" 'PRAGMA journal_mode=DELETE;' >/dev/null &&`,
-    '  rows=$(verify_db_backup "$tmp" "$(rows_digest "$live")") &&',
-    '  mv -f -- "$tmp" "$out" ||',
-    `  { ${REMOVE_TMP}; echo "${'${rows:-the backup could not be written}'}"; exit 1; }`,
-    'echo "$rows"',
+    String.raw`if ! live=$(printf '.timeout 10000\nBEGIN;\n%s;\n.backup %s\nCOMMIT;\n' "$query" "'$tmp'" | sqlite3 -bail "$db") ||`,
+    `  ! sqlite3 "$tmp" 'PRAGMA journal_mode=DELETE;' >/dev/null; then`,
+    `  why="the backup could not be written (see above): is there room in ${'$(dirname -- "$out")'}?"`,
+    'elif ! rows=$(verify_db_backup "$tmp" "$(rows_digest "$live")"); then why=$rows',
+    'elif ! mv -f -- "$tmp" "$out"; then why="it could not be renamed to $out"',
+    'else echo "$rows"; exit 0; fi',
+    REMOVE_TMP,
+    'echo "$why"; exit 1',
   ].join('\n');
 }
 
@@ -87,9 +89,13 @@ export function backupAppScript(app: string, tarball: string): string {
   return [
     VERIFY_BACKUPS,
     sh`tmp=${tarball + '.tmp'}; out=${tarball}`,
-    sh`tar -czf "$tmp" -C ${app} . && entries=$(verify_tarball "$tmp") && mv -f -- "$tmp" "$out" ||`,
-    `  { ${REMOVE_TMP}; echo "${'${entries:-the tarball could not be written}'}"; exit 1; }`,
-    'echo "$entries"',
+    sh`if ! tar -czf "$tmp" -C ${app} .; then`,
+    `  why="the tarball could not be written (see above): is there room in ${'$(dirname -- "$out")'}?"`,
+    'elif ! entries=$(verify_tarball "$tmp"); then why=$entries',
+    'elif ! mv -f -- "$tmp" "$out"; then why="it could not be renamed to $out"',
+    'else echo "$entries"; exit 0; fi',
+    REMOVE_TMP,
+    'echo "$why"; exit 1',
   ].join('\n');
 }
 
