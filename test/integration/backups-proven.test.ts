@@ -153,4 +153,19 @@ describe('steps stop at the first failure that matters', () => {
     expect(rolled.code, rolled.stdout + rolled.stderr).toBe(0);
     expect(JSON.parse((await demo.appGet('/health')).body).version).toBe('v1.0.0');
   }, 60_000);
+
+  it('3.1 fails on a service that is active for a moment and then failed', async () => {
+    demo = await freshDemo();
+    // The new configuration names a certificate that is not there: the app starts, then dies.
+    const config = join(demo.dir, 'config');
+    const env = readFileSync(join(config, '.env'), 'utf8');
+    writeFileSync(join(config, '.env.new'), `${env}TLS_CERT=${join(config, 'missing.pem')}\n`);
+    const failed = await deploy(demo, 'v1.0.1');
+    expect(failed.code, failed.stdout + failed.stderr).toBe(1);
+    expect(failed.stdout).toMatch(/^3\.1 .* failed .*cvd did not become active: .*got failed/m);
+    expect(failed.stdout).not.toMatch(/^3\.2 /m);
+    const rolled = await rollback(demo);
+    expect(rolled.code, rolled.stdout + rolled.stderr).toBe(0);
+    expect(readFileSync(join(config, '.env'), 'utf8')).toBe(env);
+  }, 60_000);
 });
