@@ -43,7 +43,7 @@ export function serviceStep(
               // fails often shows `active` first (systemd's Type=simple: active once forked), so the
               // state must hold a few seconds before the runbook's "active" counts.
               'wait_for $((deadline - SECONDS)) service_settled',
-              `service_is active && wait_for ${HOLD_SECONDS} service_left_active`,
+              `service_stays_active ${HOLD_SECONDS} || true`,
             ]),
         'fact serviceState "$(service_state)"',
         `${t.service('status')} || true`,

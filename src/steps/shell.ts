@@ -121,6 +121,8 @@ export function targetShell(target: TargetConfig) {
         // Not on its way somewhere (activating, deactivating, reloading): active, failed, inactive, or unknown.
         'service_settled() { case "$(service_state)" in activating|deactivating|reloading) return 1;; *) return 0;; esac; }',
         'service_left_active() { ! service_is active; }',
+        // Succeeds when the service is still active after $1 seconds, failing as soon as it is not.
+        'service_stays_active() { service_is active && ! wait_for "$1" service_left_active; }',
         PRELUDE_END,
         ...lines,
       ].join('\n'),

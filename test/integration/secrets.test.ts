@@ -98,7 +98,7 @@ describe('secrets', () => {
     const rollbackPlan = await cli(['rollback', '--plan']);
     expect(rollbackPlan.code).toBe(0);
     // Built from the facts the deployment recorded: the real previous commit, no placeholder.
-    expect(rollbackPlan.stdout).toMatch(/git checkout -q --detach '[0-9a-f]{40}'/);
+    expect(rollbackPlan.stdout).toMatch(/git checkout -q --detach '\\''[0-9a-f]{40}'\\''/);
     expect(rollbackPlan.stdout.match(/^R\.\d {2}/gm)).toEqual([
       'R.1  ',
       'R.2  ',
@@ -172,7 +172,9 @@ describe('deploy --plan', () => {
       const ids = result.stdout.match(/^\d\.\d {2}/gm)!.map((id) => id.trim());
       expect(ids).toEqual(RUNBOOK_STEP_IDS);
       // Values resolved and quoted; placeholders named; 2.3 is the one step not safe to re-run.
-      expect(result.stdout).toContain(`git rev-parse --verify -q 'refs/tags/v1.0.2^{commit}'`);
+      expect(result.stdout).toContain(
+        `git rev-parse --verify -q '\\''refs/tags/v1.0.2^{commit}'\\''`,
+      );
       expect(result.stdout).toContain(`'${plan.dir}/bin/cvdctl' 'stop' 'cvd'`);
       expect(result.stdout).toContain('shown as <previous-commit>');
       expect(result.stdout).toMatch(/^2\.3 {2}Database Migration\n.*\n {4}safe to re-run: no/m);
