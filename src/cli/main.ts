@@ -14,12 +14,13 @@ import { resumeHeadless } from './commands/resume.js';
 import { rollbackHeadless } from './commands/rollback.js';
 import { EXIT, InputError } from './exit.js';
 import { printPlan } from './plan.js';
+import { err, out } from '../util/out.js';
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
 
 async function dispatch(args: ParsedArgs): Promise<number> {
-  if (args.options.showVersion) return (void process.stdout.write(`${version}\n`), EXIT.ok);
-  if (args.options.help) return (void process.stdout.write(`${USAGE}\n`), EXIT.ok);
+  if (args.options.showVersion) return (void out.write(`${version}\n`), EXIT.ok);
+  if (args.options.help) return (void out.write(`${USAGE}\n`), EXIT.ok);
   // Every connection this run opens trusts unknown hosts only as its flags allow.
   setHostTrustPolicy(cliTrustPolicy(args));
   switch (args.command) {
@@ -58,7 +59,7 @@ async function dispatch(args: ParsedArgs): Promise<number> {
 function exitOnSignals(hint: string): void {
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     process.once(signal, () => {
-      process.stderr.write(`\nInterrupted (${signal}): state saved.${hint}\n`);
+      err.write(`\nInterrupted (${signal}): state saved.${hint}\n`);
       process.exit(EXIT.interrupted);
     });
   }
@@ -75,14 +76,14 @@ export async function main(argv: string[]): Promise<number> {
     return await dispatch(args);
   } catch (error) {
     if (error instanceof InputError || error instanceof TransportRefused) {
-      process.stderr.write(`cvd-tui: ${error.message}\n`);
+      err.write(`cvd-tui: ${error.message}\n`);
       return EXIT.badInput;
     }
     // Anything else is unexpected: say what happened; the stack only when asked for.
     const detail = process.env.CVD_TUI_DEBUG
       ? ((error as Error).stack ?? String(error))
       : (error as Error).message;
-    process.stderr.write(
+    err.write(
       `cvd-tui: ${detail}\nState is saved; \`cvd-tui resume\` continues a paused deployment (CVD_TUI_DEBUG=1 shows details).\n`,
     );
     return EXIT.stepFailed;
