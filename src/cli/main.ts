@@ -65,13 +65,31 @@ function exitOnSignals(hint: string): void {
   }
 }
 
+/**
+ * A reader that goes away (`cvd-tui export | head -1`) ends the command
+ * quietly, as SIGPIPE ends other tools: no stack trace, no message; exit 0,
+ * or 130 (state saved, resumable) when a deployment may be half-way, as for
+ * a signal. Node reports the closed pipe as an 'error' event that would
+ * otherwise crash the process.
+ */
+function endQuietlyWhenOutputCloses(exitCode: () => number): void {
+  for (const stream of [process.stdout, process.stderr])
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') throw error;
+      process.exit(exitCode());
+    });
+}
+
 /** Only commands that change a deployment leave one to resume. */
 const RESUMABLE = new Set([undefined, 'deploy', 'resume', 'rollback', 'demo']);
 
 /** Runs one command; returns the process exit code (DESIGN: 0, 1, 2, 130). */
 export async function main(argv: string[]): Promise<number> {
+  let changesDeployments = false;
+  endQuietlyWhenOutputCloses(() => (changesDeployments ? EXIT.interrupted : EXIT.ok));
   try {
     const args = parseCli(argv);
+    changesDeployments = RESUMABLE.has(args.command) && !args.options.plan;
     exitOnSignals(RESUMABLE.has(args.command) ? ' Continue with: cvd-tui resume' : '');
     return await dispatch(args);
   } catch (error) {
