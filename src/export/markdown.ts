@@ -12,13 +12,15 @@ const minutes = (ms: number | null) =>
 /**
  * A value inside a line of Markdown (list item, heading, table cell): one
  * line, inert, and unable to start HTML (`<!--` would hide the rest of the
- * document, `</details>` close a block) or a link.
+ * document, `</details>` close a block) or a link or image (`](`).
  */
 const md = (value: string | number | null | undefined): string =>
   inert(String(value ?? ''))
     .replaceAll('<', '&lt;')
-    .replaceAll('[', '&#91;');
-const cell = (value: string | number | null | undefined) => md(value).replaceAll('|', '\\|');
+    .replaceAll('](', ']\\(');
+/** A table cell's value: its pipes escaped (and backslashes before them, which would undo that). */
+const cell = (value: string | number | null | undefined) =>
+  md(value).replace(/(\\*)\|/g, (_, slashes: string) => `${slashes}${slashes}\\|`);
 
 /** A code block no line of `text` can close: its fence is longer than any run of backticks inside. */
 function fence(text: string): string {

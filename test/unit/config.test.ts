@@ -194,7 +194,7 @@ describe('config messages point at the file without quoting it', () => {
     const key = messageFor(JSON.stringify({ targets: { prod: { ...ssh, '\u001b[2J': 1 } } }));
     expect(key.message).toContain('"targets.prod.\\x1b[2J" is not a known key');
     expect(key.message).not.toContain('\u001b');
-  }, 60_000);
+  });
 
   it('a directory or an unreadable file: cannot be read, with the reason', () => {
     const sub = join(dir, 'adir.json');
