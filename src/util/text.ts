@@ -36,6 +36,8 @@ function cut(line: string, max: number): string {
  */
 export function inert(text: string, { lines = false, max = Infinity }: InertOptions = {}): string {
   const control = lines ? CONTROL_BUT_LAYOUT : CONTROL;
+  // Most text has nothing to show or cut: it is returned as it is, uncopied (a screen renders often).
+  if (text.length <= max && text.search(control) === -1) return text;
   if (!lines) return cut(text, max).replace(control, visible);
   // CRLF is a line end, not a stray carriage return to show.
   return text
