@@ -52,7 +52,7 @@ const VERIFIES: Record<string, string> = {
 };
 
 /** `--plan` on deploy or rollback. */
-export function printPlan(args: ParsedArgs, out: TextOut = stdout): number {
+export function printPlan(args: ParsedArgs, out = stdout): number {
   if (args.command === 'deploy') {
     const version = args.options.version;
     if (!version) throw new InputError('deploy --plan needs --version <git tag>');

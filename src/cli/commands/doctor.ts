@@ -5,7 +5,6 @@ import { allPassed, runDoctor } from '../../doctor/run.js';
 import { formatDoctorTable } from '../../doctor/table.js';
 import type { ParsedArgs } from '../args.js';
 import { EXIT, InputError } from '../exit.js';
-import type { TextOut } from '../../util/text.js';
 import { out as stdout } from '../../util/out.js';
 
 /**
@@ -16,7 +15,7 @@ import { out as stdout } from '../../util/out.js';
 export async function doctorTarget(
   name: string,
   target: TargetConfig,
-  out: TextOut = stdout,
+  out = stdout,
 ): Promise<number> {
   out.write(`Doctor: target ${name} (${target.transport === 'local' ? 'local' : target.host})\n\n`);
   const report = await runDoctor(target);
