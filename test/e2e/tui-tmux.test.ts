@@ -156,6 +156,7 @@ describe('cvd-tui in tmux', () => {
     );
     const start = await screen('again', `Unfinished deployment ${id}`);
     expect(start).toMatch(/▸ Resume\n\s+Roll back\n\s+Abandon/);
+    await readingKeys('again');
     press('again', 'Enter');
     await screen('again', 'nothing was left running on the target');
     for (const phase of [1, 2, 3, 4]) {
