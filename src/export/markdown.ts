@@ -118,7 +118,9 @@ export function toMarkdown(log: ExecutionLog): string {
     ),
     '',
   ];
-  return lines.join('\n');
+  // Values go through md(), cell() or fence(), which also keep the structure; this
+  // keeps a value a new line forgets to format from acting on a terminal at least.
+  return inert(lines.join('\n'), { lines: true });
 }
 
 const duration = (start: string | null, end: string | null) =>
