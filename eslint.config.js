@@ -14,6 +14,25 @@ export default tseslint.config(
     },
   },
   {
+    // Text from the target reaches the screen only through components/Text, which makes it inert.
+    files: ['src/**/*.ts', 'src/**/*.tsx'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: 'ink',
+              importNames: ['Text'],
+              message:
+                'Use src/components/Text.tsx: it shows control characters as \\x1b instead of letting them act.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['bin/**/*.js', 'assets/**/*.mjs'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
   },

@@ -22,6 +22,17 @@ const STARTED = Date.now();
 // A knob for tests of post-deployment monitoring: every answer is this late,
 // as an overloaded app's would be.
 const RESPONSE_DELAY_MS = Number(env.CVD_DEMO_RESPONSE_DELAY_MS) || 0;
+// A knob for tests of hostile health bodies: while config/demo-health-status
+// exists, /health/detailed reports its content, byte for byte, as `status`.
+// Read at every request, so a test can turn it on and off on a running app.
+const HEALTH_STATUS_FILE = join(HOME, 'config', 'demo-health-status');
+const statusOverride = () => {
+  try {
+    return readFileSync(HEALTH_STATUS_FILE, 'utf8');
+  } catch {
+    return undefined;
+  }
+};
 
 function readEnv(file) {
   const out = {};
@@ -91,7 +102,7 @@ async function route(method, path, body) {
     case '/health/detailed': {
       const db = await checkDatabase();
       const uptimeSeconds = Math.round((Date.now() - STARTED) / 1000);
-      const status = db.ok ? 'healthy' : 'degraded';
+      const status = statusOverride() ?? (db.ok ? 'healthy' : 'degraded');
       return [
         200,
         {

@@ -1,6 +1,7 @@
 import type { Runner, StepReport } from '../engine/runner.js';
 import { DEPLOY_STEPS, ROLLBACK_STEPS } from '../steps/index.js';
 import { EXIT } from './exit.js';
+import { err as stderr, out as stdout } from '../util/out.js';
 
 const TITLES = new Map([...DEPLOY_STEPS, ...ROLLBACK_STEPS].map((s) => [s.id, s.title]));
 const TAIL_LINES = 15;
@@ -12,7 +13,7 @@ const seconds = (ms: number) => `${(ms / 1000).toFixed(1)}s`;
  * duration, and what was verified or what failed), plus the last lines of a
  * failed step's output on stderr so a CI log shows why.
  */
-export function printSteps(runner: Runner, out = process.stdout, err = process.stderr): () => void {
+export function printSteps(runner: Runner, out = stdout, err = stderr): () => void {
   const recent: string[] = [];
   return runner.on((event) => {
     if (event.type === 'step-start') recent.length = 0;
@@ -32,11 +33,7 @@ export function printSteps(runner: Runner, out = process.stdout, err = process.s
 }
 
 /** Exit code and closing advice for how a run ended. */
-export function finish(
-  runner: Runner,
-  report: StepReport | undefined,
-  out = process.stdout,
-): number {
+export function finish(runner: Runner, report: StepReport | undefined, out = stdout): number {
   const d = runner.deployment;
   if (d.status === 'succeeded' || d.status === 'rolled_back') {
     out.write(`Deployment ${d.id}: ${d.status.replace('_', ' ')}\n`);

@@ -14,12 +14,13 @@ import { resumeHeadless } from './commands/resume.js';
 import { rollbackHeadless } from './commands/rollback.js';
 import { EXIT, InputError } from './exit.js';
 import { printPlan } from './plan.js';
+import { err, out } from '../util/out.js';
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
 
 async function dispatch(args: ParsedArgs): Promise<number> {
-  if (args.options.showVersion) return (void process.stdout.write(`${version}\n`), EXIT.ok);
-  if (args.options.help) return (void process.stdout.write(`${USAGE}\n`), EXIT.ok);
+  if (args.options.showVersion) return (void out.write(`${version}\n`), EXIT.ok);
+  if (args.options.help) return (void out.write(`${USAGE}\n`), EXIT.ok);
   // Every connection this run opens trusts unknown hosts only as its flags allow.
   setHostTrustPolicy(cliTrustPolicy(args));
   switch (args.command) {
@@ -58,10 +59,25 @@ async function dispatch(args: ParsedArgs): Promise<number> {
 function exitOnSignals(hint: string): void {
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     process.once(signal, () => {
-      process.stderr.write(`\nInterrupted (${signal}): state saved.${hint}\n`);
+      err.write(`\nInterrupted (${signal}): state saved.${hint}\n`);
       process.exit(EXIT.interrupted);
     });
   }
+}
+
+/**
+ * A reader that goes away (`cvd-tui export | head -1`) ends the command
+ * quietly, as SIGPIPE ends other tools: no stack trace, no message; exit 0,
+ * or 130 (state saved, resumable) when a deployment may be half-way, as for
+ * a signal. Node reports the closed pipe as an 'error' event that would
+ * otherwise crash the process.
+ */
+function endQuietlyWhenOutputCloses(exitCode: () => number): void {
+  for (const stream of [process.stdout, process.stderr])
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') throw error;
+      process.exit(exitCode());
+    });
 }
 
 /** Only commands that change a deployment leave one to resume. */
@@ -69,20 +85,23 @@ const RESUMABLE = new Set([undefined, 'deploy', 'resume', 'rollback', 'demo']);
 
 /** Runs one command; returns the process exit code (DESIGN: 0, 1, 2, 130). */
 export async function main(argv: string[]): Promise<number> {
+  let changesDeployments = false;
+  endQuietlyWhenOutputCloses(() => (changesDeployments ? EXIT.interrupted : EXIT.ok));
   try {
     const args = parseCli(argv);
+    changesDeployments = RESUMABLE.has(args.command) && !args.options.plan;
     exitOnSignals(RESUMABLE.has(args.command) ? ' Continue with: cvd-tui resume' : '');
     return await dispatch(args);
   } catch (error) {
     if (error instanceof InputError || error instanceof TransportRefused) {
-      process.stderr.write(`cvd-tui: ${error.message}\n`);
+      err.write(`cvd-tui: ${error.message}\n`);
       return EXIT.badInput;
     }
     // Anything else is unexpected: say what happened; the stack only when asked for.
     const detail = process.env.CVD_TUI_DEBUG
       ? ((error as Error).stack ?? String(error))
       : (error as Error).message;
-    process.stderr.write(
+    err.write(
       `cvd-tui: ${detail}\nState is saved; \`cvd-tui resume\` continues a paused deployment (CVD_TUI_DEBUG=1 shows details).\n`,
     );
     return EXIT.stepFailed;

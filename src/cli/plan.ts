@@ -14,6 +14,8 @@ import { EXIT, InputError } from './exit.js';
 import { pickDeployment } from './open-runner.js';
 import { secretsFromEnv } from './secrets.js';
 import { openSession } from './session.js';
+import type { TextOut } from '../util/text.js';
+import { out as stdout } from '../util/out.js';
 
 /** Stand-ins for what only exists once a deployment runs; each is named in the plan's header. */
 const PENDING_ID = 'YYYYMMDD_HHMMSS_xxxx';
@@ -50,7 +52,7 @@ const VERIFIES: Record<string, string> = {
 };
 
 /** `--plan` on deploy or rollback. */
-export function printPlan(args: ParsedArgs, out = process.stdout): number {
+export function printPlan(args: ParsedArgs, out = stdout): number {
   if (args.command === 'deploy') {
     const version = args.options.version;
     if (!version) throw new InputError('deploy --plan needs --version <git tag>');
@@ -113,7 +115,7 @@ export function printPlan(args: ParsedArgs, out = process.stdout): number {
 }
 
 function writeSteps(
-  out: NodeJS.WritableStream,
+  out: TextOut,
   steps: readonly StepDef[],
   ctx: StepContext,
   mask: (text: string) => string,

@@ -1,4 +1,4 @@
-import { Text } from 'ink';
+import { Text } from './Text.js';
 import { useKeys } from '../tui/use-keys.js';
 import { color } from '../tui/theme.js';
 

@@ -1,4 +1,5 @@
-import { Box, Text } from 'ink';
+import { Box } from 'ink';
+import { Text } from './Text.js';
 import { useMemo } from 'react';
 import { commandBody } from '../tui/command-text.js';
 import { useTui } from '../tui/context.js';

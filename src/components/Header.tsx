@@ -1,4 +1,5 @@
-import { Box, Text } from 'ink';
+import { Box } from 'ink';
+import { Text } from './Text.js';
 import { useTui } from '../tui/context.js';
 import { color } from '../tui/theme.js';
 

@@ -1,4 +1,4 @@
-import { Text } from 'ink';
+import { Text } from './Text.js';
 import { useSyncExternalStore } from 'react';
 import type { HealthReading, HealthSample } from '../probes/health.js';
 import type { ValueStore } from '../tui/value-store.js';

@@ -1,4 +1,4 @@
-import { Text } from 'ink';
+import { Text } from './Text.js';
 import { color } from '../tui/theme.js';
 
 export interface IssuesNoteProps {

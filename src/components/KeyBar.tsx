@@ -1,4 +1,4 @@
-import { Text } from 'ink';
+import { Text } from './Text.js';
 import { keyLabel, type KeyAction } from '../tui/keys.js';
 import { color } from '../tui/theme.js';
 

@@ -1,4 +1,4 @@
-import { Text } from 'ink';
+import { Text } from './Text.js';
 import { useSyncExternalStore } from 'react';
 import type { LineStore, LogLine } from '../tui/line-store.js';
 import { color } from '../tui/theme.js';

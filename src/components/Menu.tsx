@@ -1,4 +1,4 @@
-import { Text } from 'ink';
+import { Text } from './Text.js';
 import { color, type Tone } from '../tui/theme.js';
 import { windowStart } from './use-cursor.js';
 

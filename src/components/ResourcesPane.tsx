@@ -1,4 +1,4 @@
-import { Text } from 'ink';
+import { Text } from './Text.js';
 import { useSyncExternalStore } from 'react';
 import type { Thresholds } from '../config/types.js';
 import { resourceLevel } from '../probes/resources.js';

@@ -1,4 +1,4 @@
-import { Text } from 'ink';
+import { Text } from './Text.js';
 import { SAMPLE_HEADER, sampleLine } from '../monitor/format.js';
 import type { MonitorRow } from '../tui/monitor-session.js';
 import { color } from '../tui/theme.js';

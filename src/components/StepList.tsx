@@ -1,4 +1,4 @@
-import { Text } from 'ink';
+import { Text } from './Text.js';
 import { PHASES } from '../steps/index.js';
 import { duration, fit } from '../tui/format.js';
 import type { StepRow } from '../tui/state.js';

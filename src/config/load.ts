@@ -1,15 +1,22 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { basename, dirname, extname, resolve } from 'node:path';
 import Conf from 'conf';
+import { positionOf, scanJson, withoutBom, type TextPosition } from './json-text.js';
 import { ConfigError, resolveTarget, validateConfig } from './validate.js';
 import type { ConfigFile, TargetConfig } from './types.js';
 
+type Parse = (text: string) => Record<string, unknown>;
+
 /** The file the operator chose, or conf's own location when none was. */
-function openStore(file: string | undefined): Conf<Record<string, unknown>> {
+function openStore(
+  file: string | undefined,
+  deserialize: Parse = (text) => JSON.parse(withoutBom(text)) as Record<string, unknown>,
+): Conf<Record<string, unknown>> {
   const common = {
     configFileMode: 0o600,
     clearInvalidConfig: false,
     accessPropertiesByDotNotation: false,
+    deserialize,
   };
   if (!file) return new Conf({ ...common, projectName: 'cvd-tui', projectSuffix: '' });
   const absolute = resolve(file);
@@ -41,15 +48,16 @@ export function readConfig(file: string | undefined): { file: string; config: Co
       '(file)',
       'does not exist: run `cvd-tui init` to create a target, or `cvd-tui demo` for a sandbox',
     );
+  // The text as read, kept to point at a line and column when something in it is wrong.
+  let text = '';
   let store: Conf<Record<string, unknown>>;
   try {
-    store = openStore(file);
-  } catch (error) {
-    throw new ConfigError(
-      file ?? 'config',
-      '(file)',
-      `is not valid JSON: ${(error as Error).message}`,
+    store = openStore(
+      file,
+      (raw) => JSON.parse((text = withoutBom(raw))) as Record<string, unknown>,
     );
+  } catch (error) {
+    throw unreadable(file, text, error);
   }
   if (!file && !existsSync(store.path))
     throw new ConfigError(
@@ -57,7 +65,43 @@ export function readConfig(file: string | undefined): { file: string; config: Co
       '(file)',
       'does not exist: run `cvd-tui init` to create a target, or pass --config',
     );
-  return { file: store.path, config: validateConfig(store.store, store.path) };
+  try {
+    return { file: store.path, config: validateConfig(store.store, store.path) };
+  } catch (error) {
+    if (error instanceof ConfigError) throw error.at(keyPosition(text, error.key));
+    throw error;
+  }
+}
+
+/** Why a config file could not be read or parsed, in words that quote none of it. */
+function unreadable(file: string | undefined, text: string, error: unknown): unknown {
+  const { code, path } = error as NodeJS.ErrnoException;
+  if (code)
+    return new ConfigError(
+      file ?? path ?? 'config',
+      '(file)',
+      `cannot be read (${code}): check that it is a file you may read`,
+    );
+  if (!(error instanceof SyntaxError)) return error;
+  const syntax = scanJson(text).error;
+  return new ConfigError(
+    // conf's own location, read again without parsing: it was readable a moment ago.
+    file ?? openStore(undefined, () => ({})).path,
+    '(file)',
+    `is not valid JSON: it ${syntax?.problem ?? 'does not parse'}`,
+    undefined,
+    syntax && positionOf(text, syntax.offset),
+  );
+}
+
+/** Where a key (or, for a missing one, the object that lacks it) is in the file. */
+function keyPosition(text: string, key: string): TextPosition | undefined {
+  const { keys } = scanJson(text);
+  for (let path = key; path; path = path.slice(0, Math.max(0, path.lastIndexOf('.')))) {
+    const offset = keys.get(path);
+    if (offset !== undefined) return positionOf(text, offset);
+  }
+  return undefined;
 }
 
 /** Writes a whole config (validated first), creating its directory 0700 and the file 0600. */

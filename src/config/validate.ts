@@ -1,21 +1,37 @@
+import { inert, printable } from '../util/text.js';
 import { withDefaults } from './defaults.js';
+import type { TextPosition } from './json-text.js';
 import { rules, type Rule } from './rules.js';
 import type { ConfigFile, TargetConfig, TargetInput } from './types.js';
 
-/** A config that does not validate: names the key, the problem and a right value. */
+/** A config that does not validate: names the key, the problem and a right value; where the file is known, its line and column. */
 export class ConfigError extends Error {
   constructor(
     readonly file: string,
     readonly key: string,
     readonly problem: string,
     readonly example?: string,
+    readonly position?: TextPosition,
   ) {
+    const where = position ? `${file}:${position.line}:${position.column}` : file;
+    // Keys come from the file: shown inert, and no longer than any real key path.
+    const what = key === '(file)' ? '' : `"${inert(key, { max: 160 })}" `;
     super(
-      `${file}: "${key}" ${problem}` + (example === undefined ? '' : ` (for example: ${example})`),
+      `${where}: ${what}${problem}` + (example === undefined ? '' : ` (for example: ${example})`),
     );
     this.name = 'ConfigError';
   }
+
+  /** The same error, pointing at a line and column of the file. */
+  at(position: TextPosition | undefined): ConfigError {
+    return position
+      ? new ConfigError(this.file, this.key, this.problem, this.example, position)
+      : this;
+  }
 }
+
+/** A value as a message shows it: its JSON, a short prefix only (a value can be megabytes). */
+const shown = (value: unknown): string => printable(JSON.stringify(value) ?? String(value));
 
 /** Rules for every key a target may hold; nested keys use dots. */
 const TARGET_RULES: Record<string, Rule> = {
@@ -113,7 +129,7 @@ function validateTarget(target: unknown, file: string, prefix: string): void {
       throw new ConfigError(
         file,
         `${prefix}.${key}`,
-        `must be ${rule.expect}, got ${JSON.stringify(value)}`,
+        `must be ${rule.expect}, got ${shown(value)}`,
         rule.example,
       );
   }

@@ -1,3 +1,4 @@
+import { inert } from '../util/text.js';
 import type { CheckResult } from './types.js';
 
 /**
@@ -24,13 +25,5 @@ export function formatDoctorTable(results: readonly CheckResult[]): string {
   return `${lines.join('\n')}\n`;
 }
 
-// Control characters are exactly what this looks for.
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
-
-/** One line, printable, bounded: a long refusal message still fits the table's idea of a row. */
-const clean = (text: string) =>
-  text
-    .replace(/\s*\n\s*/g, ' ')
-    .slice(0, 600)
-    .replace(CONTROL, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+/** One line, inert, bounded: a long refusal message still fits the table's idea of a row. */
+const clean = (text: string) => inert(text.replace(/\s*\n\s*/g, ' '), { max: 600 });

@@ -1,4 +1,5 @@
 import { splitScript } from '../steps/shell.js';
+import { inert } from '../util/text.js';
 import type { ExecutionLog } from './build.js';
 
 const box = (checked: boolean | null) =>
@@ -7,7 +8,26 @@ const minutes = (ms: number | null) =>
   ms === null
     ? 'in progress'
     : `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
-const fence = (text: string) => `\`\`\`\n${text.replaceAll('```', '`\u200b``')}\n\`\`\``;
+
+/**
+ * A value inside a line of Markdown (list item, heading, table cell): one
+ * line, inert, and unable to start HTML (`<!--` would hide the rest of the
+ * document, `</details>` close a block) or a link or image (`](`).
+ */
+const md = (value: string | number | null | undefined): string =>
+  inert(String(value ?? ''))
+    .replaceAll('<', '&lt;')
+    .replaceAll('](', ']\\(');
+/** A table cell's value: its pipes escaped (and backslashes before them, which would undo that). */
+const cell = (value: string | number | null | undefined) =>
+  md(value).replace(/(\\*)\|/g, (_, slashes: string) => `${slashes}${slashes}\\|`);
+
+/** A code block no line of `text` can close: its fence is longer than any run of backticks inside. */
+function fence(text: string): string {
+  const longest = (text.match(/`+/g) ?? []).reduce((n, run) => Math.max(n, run.length), 0);
+  const marks = '`'.repeat(Math.max(3, longest + 1));
+  return `${marks}\n${inert(text, { lines: true })}\n${marks}`;
+}
 
 /** Markdown keeps the last lines of a step's output; the JSON export has all of it. */
 export const MARKDOWN_OUTPUT_LINES = 40;
@@ -23,40 +43,40 @@ function trimmed(output: string): string {
 /** The runbook's Execution Log, its Verification Checklist, Documentation Updates and Communication, then every step with its output. */
 export function toMarkdown(log: ExecutionLog): string {
   const issues = log.issues.length
-    ? log.issues.map((i) => `${i.text} (${i.by}, ${i.at})`).join('; ')
+    ? log.issues.map((i) => `${md(i.text)} (${md(i.by)}, ${md(i.at)})`).join('; ')
     : log.steps
         .filter((s) => s.status === 'failed' || s.status === 'skipped')
-        .map((s) => `${s.id} ${s.status}: ${s.summary}`)
+        .map((s) => `${s.id} ${s.status}: ${md(s.summary)}`)
         .join('; ') || 'None';
   const lines = [
-    `# CVD Deployment — Execution Log (${log.id})`,
+    `# CVD Deployment — Execution Log (${md(log.id)})`,
     '',
     '**Execution Log:**',
-    `- Date: ${log.startedAt}`,
-    `- Operator: ${log.operator}`,
-    `- Version Deployed: ${log.versionTo} (previous: ${log.versionFrom ?? 'unknown'}) on ${log.target}`,
+    `- Date: ${md(log.startedAt)}`,
+    `- Operator: ${md(log.operator)}`,
+    `- Version Deployed: ${md(log.versionTo)} (previous: ${md(log.versionFrom ?? 'unknown')}) on ${md(log.target)}`,
     `- Duration: ${minutes(log.durationMs)}`,
     `- Issues Encountered: ${issues}`,
-    `- Resolution: ${log.resolution ?? (log.status === 'rolled_back' ? 'Rolled back to the previous version' : 'None')}`,
+    `- Resolution: ${md(log.resolution) || (log.status === 'rolled_back' ? 'Rolled back to the previous version' : 'None')}`,
     `- Verification Status: ${log.verification.status} (deployment ${log.status})`,
     '',
     '## Pre-Deployment Checklist',
     '',
     ...log.checklist.map(
       (c) =>
-        `- ${box(c.checked)} ${c.id} ${c.label}${c.by ? ` — ${c.by}, ${c.at}` : ''}${c.evidence ? ` — ${c.evidence}` : ''}`,
+        `- ${box(c.checked)} ${c.id} ${md(c.label)}${c.by ? ` — ${md(c.by)}, ${md(c.at)}` : ''}${c.evidence ? ` — ${md(c.evidence)}` : ''}`,
     ),
     '',
     '## Verification Checklist',
     '',
-    ...log.verification.items.map((i) => `- ${box(i.verified)} ${i.label} — ${i.evidence}`),
+    ...log.verification.items.map((i) => `- ${box(i.verified)} ${md(i.label)} — ${md(i.evidence)}`),
     '',
     '## Documentation Updates and Communication',
     '',
     // Not ticked is not done yet, not failed: no ✗ here.
     ...log.postDeployment.map(
       (p) =>
-        `- ${p.checked ? '[x]' : '[ ]'} ${p.id} ${p.label}${p.by ? ` — ${p.by}, ${p.at}` : ''}`,
+        `- ${p.checked ? '[x]' : '[ ]'} ${p.id} ${md(p.label)}${p.by ? ` — ${md(p.by)}, ${md(p.at)}` : ''}`,
     ),
     '',
     '## Steps',
@@ -65,7 +85,7 @@ export function toMarkdown(log: ExecutionLog): string {
     '| --- | --- | --- | --- | --- | --- |',
     ...log.steps.map(
       (s) =>
-        `| ${s.id} | ${s.title} | ${s.status} | ${s.attempts} | ${s.exitCode ?? ''} | ${(s.summary ?? '').replaceAll('|', '\\|')} |`,
+        `| ${s.id} | ${cell(s.title)} | ${s.status} | ${s.attempts} | ${s.exitCode ?? ''} | ${cell(s.summary)} |`,
     ),
     '',
     ...baselineSection(log),
@@ -75,7 +95,7 @@ export function toMarkdown(log: ExecutionLog): string {
       .flatMap((s) => [
         `### ${s.id} ${s.title} — ${s.status}`,
         '',
-        `Attempts: ${s.attempts} · exit ${s.exitCode ?? '-'} · ${duration(s.startedAt, s.finishedAt)}${s.reason ? ` · skipped: ${s.reason}` : ''}`,
+        `Attempts: ${s.attempts} · exit ${s.exitCode ?? '-'} · ${duration(s.startedAt, s.finishedAt)}${s.reason ? ` · skipped: ${md(s.reason)}` : ''}`,
         '',
         // The shared shell prelude is left out here (it is in the JSON export and `--plan`).
         ...(s.command
@@ -93,10 +113,14 @@ export function toMarkdown(log: ExecutionLog): string {
       ]),
     '## Events',
     '',
-    ...log.events.map((e) => `- ${e.at} ${e.type} — ${e.actor}${e.detail ? `: ${e.detail}` : ''}`),
+    ...log.events.map(
+      (e) => `- ${md(e.at)} ${md(e.type)} — ${md(e.actor)}${e.detail ? `: ${md(e.detail)}` : ''}`,
+    ),
     '',
   ];
-  return lines.join('\n');
+  // Values go through md(), cell() or fence(), which also keep the structure; this
+  // keeps a value a new line forgets to format from acting on a terminal at least.
+  return inert(lines.join('\n'), { lines: true });
 }
 
 const duration = (start: string | null, end: string | null) =>
@@ -109,13 +133,13 @@ function baselineSection(log: ExecutionLog): string[] {
     return [...head, 'No previous successful deployment of this target to compare with.', ''];
   return [
     ...head,
-    `Compared with deployment ${log.baseline.previousDeploymentId}:`,
+    `Compared with deployment ${md(log.baseline.previousDeploymentId)}:`,
     '',
     '| Metric | Previous | Now | Change | |',
     '| --- | --- | --- | --- | --- |',
     ...log.baseline.deltas.map(
       (d) =>
-        `| ${d.metric} | ${d.previous} | ${d.current} | ${d.changePercent >= 0 ? '+' : ''}${d.changePercent} % | ${d.regression ? '**regression**' : ''} |`,
+        `| ${cell(d.metric)} | ${cell(d.previous)} | ${cell(d.current)} | ${d.changePercent >= 0 ? '+' : ''}${d.changePercent} % | ${d.regression ? '**regression**' : ''} |`,
     ),
     '',
   ];
@@ -130,8 +154,8 @@ function monitoringSection(log: ExecutionLog): string[] {
     ...(m.logWindowErrors === null ? [] : [`- Log window (4.1): ${m.logWindowErrors} error lines`]),
     ...(m.status === null
       ? []
-      : [`- Post-deployment monitoring: ${m.status}${m.summary ? ` — ${m.summary}` : ''}`]),
-    ...(m.breaches ? [`- Breaches: ${m.breaches}`] : []),
+      : [`- Post-deployment monitoring: ${md(m.status)}${m.summary ? ` — ${md(m.summary)}` : ''}`]),
+    ...(m.breaches ? [`- Breaches: ${md(m.breaches)}`] : []),
     '',
   ];
 }

@@ -6,6 +6,7 @@ import { userInfo } from 'node:os';
 import type { ParsedArgs } from '../cli/args.js';
 import type { HostTrustPolicy } from '../transport/trust.js';
 import type { Asker } from './asker.js';
+import { err } from '../util/out.js';
 
 /** Loaded on first use: most runs never ask anything, and inquirer is a sizeable import. */
 const inquirer = () => import('@inquirer/prompts');
@@ -52,6 +53,6 @@ export function cliTrustPolicy(
   return {
     ...(trustHostKey ? { fingerprint: trustHostKey } : isTty && !headless ? { ask: askTrust } : {}),
     actor: operator ?? process.env.USER ?? userInfo().username,
-    log: (line) => process.stderr.write(`cvd-tui: ${line}\n`),
+    log: (line) => err.write(`cvd-tui: ${line}\n`),
   };
 }

@@ -1,4 +1,5 @@
-import { Box, Text } from 'ink';
+import { Box } from 'ink';
+import { Text } from '../components/Text.js';
 import { Frame } from '../components/Frame.js';
 import { KEY_BINDINGS } from '../tui/keys.js';
 import { color } from '../tui/theme.js';

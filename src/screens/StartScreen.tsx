@@ -1,4 +1,5 @@
-import { Box, Text } from 'ink';
+import { Box } from 'ink';
+import { Text } from '../components/Text.js';
 import { Footer } from '../components/Footer.js';
 import { Frame } from '../components/Frame.js';
 import { Header } from '../components/Header.js';

@@ -1,4 +1,5 @@
-import { Box, Text } from 'ink';
+import { Box } from 'ink';
+import { Text } from '../components/Text.js';
 import { useMemo } from 'react';
 import { Footer, FOOTER_ROWS } from '../components/Footer.js';
 import { Frame } from '../components/Frame.js';

@@ -10,6 +10,7 @@ import { expandPath, parseJump, resolveSshHost } from './ssh-config.js';
 import { connectSsh } from './ssh.js';
 import { ensureTrusted, hostTrustPolicy, type HostTrustPolicy, type TrustHop } from './trust.js';
 import { TransportRefused, type Transport } from './types.js';
+import { printable } from '../util/text.js';
 
 /** One SSH connection to make: the target, or the ProxyJump host in front of it. */
 export interface SshHop extends TrustHop {
@@ -126,7 +127,7 @@ function resolveHop(
   const username = given.user ?? s.user ?? env.localUser;
   const refuse = (what: string, value: unknown, rule: { expect: string }) =>
     new TransportRefused(
-      `${file}: Host ${name}: ${what} ${JSON.stringify(value)} is not ${rule.expect}`,
+      `${file}: Host ${printable(name)}: ${what} ${printable(JSON.stringify(value) ?? String(value))} is not ${rule.expect}`,
     );
   if (!rules.host.test(s.hostName)) throw refuse('HostName', s.hostName, rules.host);
   if (!rules.port.test(port)) throw refuse('Port', port, rules.port);

@@ -1,3 +1,4 @@
+import { inert, LINE_MAX } from '../util/text.js';
 import { RingBuffer } from './ring.js';
 
 /** One line of the Logs pane. */
@@ -19,10 +20,6 @@ export interface LinesSnapshot {
 
 /** Error lines the Logs pane highlights: app log levels and shell/tool errors, not every mention of the word. */
 const ERROR_LINE = /\b(ERROR|FATAL|CRITICAL)\b|\b[Ee]rror:|\bTraceback\b|\bfailed:/;
-
-/** Control characters other than tab and newline: they would move the terminal's cursor or clear it. */
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
-const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
 
 export const isErrorLine = (text: string): boolean => ERROR_LINE.test(text);
 
@@ -57,7 +54,8 @@ export class LineStore {
 
   /** `error` overrides the highlighting rule (a failed step's end note). */
   push(text: string, source: LogLine['source'] = 'step', error?: boolean): void {
-    const clean = text.replace(/\t/g, '  ').replace(CONTROL, '');
+    // Tabs would misalign the pane's columns; every other control character is shown, inert.
+    const clean = inert(text.replace(/\t/g, '  '), { max: LINE_MAX });
     this.ring.push({
       seq: ++this.seq,
       text: clean,

@@ -11,6 +11,7 @@ import type { TuiDeps, TuiExit, TuiRequest } from './deps.js';
 import { shellWord } from './format.js';
 import { prepareTui, type PreparedTui } from './prepare.js';
 import { enterAlternateScreen, isInteractive, NOT_A_TERMINAL } from './terminal.js';
+import { err, out } from '../util/out.js';
 
 /** Probe intervals in production: every few seconds, over the deployment's own connection. */
 const PROBES = { resourcesMs: 3000, healthMs: 3000, logMs: 1000 };
@@ -66,7 +67,7 @@ export async function runTui(
   extra: { suggestedVersion?: string } = {},
 ): Promise<number> {
   if (!isInteractive()) {
-    process.stderr.write(NOT_A_TERMINAL);
+    err.write(NOT_A_TERMINAL);
     return EXIT.badInput;
   }
   const command =
@@ -90,7 +91,7 @@ export async function runTui(
       if (error instanceof StateBusy) throw new InputError(error.message);
       throw error;
     }
-    process.stderr.write(`Connecting to ${session.name}…\n`);
+    err.write(`Connecting to ${session.name}…\n`);
     transport = await openTransport(session.target);
     // Asked here, before Ink owns stdin (two readers of stdin lose keys).
     const secrets = await secretsInteractive({
@@ -112,7 +113,7 @@ export async function runTui(
       onExit: () => undefined,
     };
     exit = await mount(await prepareTui(deps, request), deps);
-    if (exit.message) process.stdout.write(`${exit.message}\n`);
+    if (exit.message) out.write(`${exit.message}\n`);
     return exit.code;
   } finally {
     if (exit?.stepRunning) {

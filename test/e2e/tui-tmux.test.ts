@@ -4,7 +4,7 @@
  * sleeps). `npm test` builds before it runs.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -59,9 +59,26 @@ function demoDir(): string {
   return join(dir, 'demo');
 }
 
+/**
+ * Waits until the app reads keys one by one: Ink draws its first frame before
+ * it puts the terminal in raw mode, and an Enter typed in between arrives as
+ * a line feed that no screen takes for Enter.
+ */
+async function readingKeys(session: string): Promise<void> {
+  const tty = tmux('display-message', '-p', '-t', session, '#{pane_tty}').trim();
+  const raw = () =>
+    / -icanon /.test(` ${execFileSync('stty', ['-a', '-F', tty], { encoding: 'utf8' })} `);
+  const deadline = Date.now() + 20_000;
+  while (!raw()) {
+    if (Date.now() > deadline) throw new Error(`${session}: the terminal never left line mode`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 /** Start screen → checklist ticked with Space → phase screen. */
 async function throughChecklist(session: string): Promise<void> {
   await screen(session, '▸ v1.0.1');
+  await readingKeys(session);
   press(session, 'Enter');
   await screen(session, 'Pre-Deployment Checklist (0/12 ticked)');
   // Keys typed faster than the screen redraws still count one by one.
@@ -139,6 +156,7 @@ describe('cvd-tui in tmux', () => {
     );
     const start = await screen('again', `Unfinished deployment ${id}`);
     expect(start).toMatch(/▸ Resume\n\s+Roll back\n\s+Abandon/);
+    await readingKeys('again');
     press('again', 'Enter');
     await screen('again', 'nothing was left running on the target');
     for (const phase of [1, 2, 3, 4]) {
@@ -149,5 +167,34 @@ describe('cvd-tui in tmux', () => {
     await screen('again', 'Deployment succeeded in');
     press('again', 'q');
     await screen('again', 'EXIT=0');
+  });
+
+  it("shows hostile text from the app and its log inert: the title, clipboard and screen stay the operator's", async () => {
+    const dir = demoDir();
+    launch('inert', [120, 32], ['demo', '--dir', dir]);
+    // tmux turns an application's clipboard write (OSC 52) into a paste buffer: an observable clipboard.
+    tmux('set-option', '-g', 'set-clipboard', 'on');
+    await throughChecklist('inert');
+    const ESC = '\u001b';
+    const hostile = `PWN ${ESC}]0;PWNED-TITLE\u0007${ESC}]52;c;cHduZWQ=\u0007${ESC}[2J${ESC}[?1049l end`;
+    // The demo app's knob: /health/detailed reports this as its status; and a line in error.log, tailed live.
+    writeFileSync(join(dir, 'config', 'demo-health-status'), hostile);
+    appendFileSync(join(dir, 'logs', 'error.log'), `ERROR ${hostile}\n`);
+    const shown = await screen('inert', [
+      /\/health\/detailed\s+PWN \\x1b\]0;PWNED-TITLE\\x07\\x1b\]52;c;/,
+      /error\.log│ ERROR PWN \\x1b\]0;PWNED-TITLE\\x07\\x1b\]52;c;cHduZWQ=\\x07\\x1b\[2J/,
+    ]);
+    expect(shown).toContain('1.1 Environment Verification — next');
+    const pane = (format: string) => tmux('display-message', '-p', '-t', 'inert', format).trim();
+    expect(pane('#{pane_title}')).not.toContain('PWNED');
+    expect(tmux('list-buffers')).toBe('');
+    expect(pane('#{alternate_on}')).toBe('1');
+    // With -e, capture-pane gives the screen's own escapes: only the TUI's colours, none from the data.
+    const raw = tmux('capture-pane', '-p', '-e', '-t', 'inert');
+    expect(raw).toContain('PWN \\x1b]0;PWNED-TITLE\\x07');
+    // eslint-disable-next-line no-control-regex -- an escape that is not a colour is the point
+    expect(raw).not.toMatch(/\u001b(?!\[[\d;]*m)/);
+    press('inert', 'q');
+    await screen('inert', 'EXIT=1');
   });
 });

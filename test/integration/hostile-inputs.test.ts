@@ -222,12 +222,12 @@ describe('hostile inputs', () => {
     },
   );
 
-  it('names the config file, the key, what is wrong and a right value', async () => {
+  it('names the config file with line and column, the key, what is wrong and a right value', async () => {
     const { result } = (
       await runAll([setting('serviceName', { serviceName: `cvd;${TOUCH}` })])
     )[0]!;
     expect(result.stderr).toMatch(
-      /hostile-\d+\.json: "targets\.demo\.serviceName" must be a name of letters.*got ".*" \(for example: cvdapp\)/,
+      /hostile-\d+\.json:1:\d+: "targets\.demo\.serviceName" must be a name of letters.*got ".*" \(for example: cvdapp\)/,
     );
   });
 

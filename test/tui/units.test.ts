@@ -6,6 +6,7 @@ import { phaseLayout } from '../../src/screens/phase-layout.js';
 import { commandBody } from '../../src/tui/command-text.js';
 import { actionOf } from '../../src/tui/keys.js';
 import { isErrorLine, LineStore } from '../../src/tui/line-store.js';
+import { LINE_MAX } from '../../src/util/text.js';
 import { postTicksFrom, POST_TICKED, POST_UNTICKED } from '../../src/steps/post-checklist.js';
 import { PRELUDE_END } from '../../src/steps/shell.js';
 import { RingBuffer } from '../../src/tui/ring.js';
@@ -91,7 +92,7 @@ describe('bounded, batched log lines', () => {
     }
   });
 
-  it('highlights error lines, strips control characters', () => {
+  it('highlights error lines, shows control characters inert, cuts a flood of a line', () => {
     expect(isErrorLine('2026-01-01T00:00:00Z ERROR database check failed')).toBe(true);
     expect(isErrorLine('curl: (7) Failed to connect')).toBe(false);
     expect(isErrorLine('0 error lines in the last 100 log entries')).toBe(false);
@@ -99,9 +100,14 @@ describe('bounded, batched log lines', () => {
     vi.useFakeTimers();
     const store = new LineStore();
     store.push('a\u001b[2Jb\tc');
+    store.push('x'.repeat(5_000_000));
     store.flush();
     vi.useRealTimers();
-    expect(store.getSnapshot().lines[0]!.text).toBe('a[2Jb  c');
+    const [escaped, long] = store.getSnapshot().lines;
+    expect(escaped!.text).toBe('a\\x1b[2Jb  c');
+    expect(long!.text).toBe(
+      `${'x'.repeat(LINE_MAX)}… [cut: ${5_000_000 - LINE_MAX} more characters]`,
+    );
   });
 
   it('the Logs window follows the tail, or stays anchored on the line scrolled to', () => {

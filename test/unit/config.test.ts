@@ -1,8 +1,9 @@
-import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { RUNBOOK_DEFAULTS } from '../../src/config/defaults.js';
+import { scanJson } from '../../src/config/json-text.js';
 import { loadTarget, writeConfig } from '../../src/config/load.js';
 import { ConfigError, resolveTarget, validateConfig } from '../../src/config/validate.js';
 
@@ -91,5 +92,113 @@ describe('config validation', () => {
 
   it('names the missing file and what to do', () => {
     expect(() => loadTarget('/nonexistent/cvd.json')).toThrow(/cvd-tui init/);
+  });
+});
+
+describe('config messages point at the file without quoting it', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cvd-conf-msg-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  let n = 0;
+  /** Writes `text` to a fresh file; returns the message loading it gives. */
+  const messageFor = (text: string | Buffer) => {
+    const file = join(dir, `c${++n}.json`);
+    writeFileSync(file, text);
+    try {
+      loadTarget(file);
+    } catch (error) {
+      return { file, message: (error as Error).message };
+    }
+    throw new Error('expected the config to be refused');
+  };
+  const valid = JSON.stringify({ targets: { prod: ssh } }, null, 2);
+
+  it('a config symlinked to a password file: line and column, not one character of it', () => {
+    const secret = join(dir, 'shadow');
+    writeFileSync(
+      secret,
+      'root:$y$j9T$Xq3secrethash:19000:0:99999:7:::\ndaemon:*:19000:0:99999:7:::\n',
+    );
+    const link = join(dir, 'linked.json');
+    symlinkSync(secret, link);
+    expect(() => loadTarget(link)).toThrow(
+      `${link}:1:1: is not valid JSON: it has a character that cannot start a value (strings need double quotes)`,
+    );
+    try {
+      loadTarget(link);
+    } catch (error) {
+      for (const piece of ['root', '$y$', 'secret', 'daemon', '19000'])
+        expect((error as Error).message).not.toContain(piece);
+    }
+  });
+
+  it.each([
+    ['{\n  "targets": {\n    "prod": tru\n  }\n}', 3, 13, 'cannot start a value'],
+    ['{"targets": {"prod": {}},}', 1, 26, 'expects a key in double quotes'],
+    ['{\n  "targets" {}\n}', 2, 13, "expects ':' after a key"],
+    ['{"targets": {"prod": {"host": "x\u0007y"}}}', 1, 33, 'control character'],
+    ['{"targets": {"prod": {"host": "never closed', 1, 31, 'never closed'],
+    ['{"targets": [1, 2}', 1, 18, "expects ',' or ']'"],
+    ['{"targets": {}}\n\n  x', 3, 3, 'more text after'],
+    ['', 1, 1, 'ends where a value is expected'],
+  ])('%j: line %i, column %i', (text, line, column, problem) => {
+    const { file, message } = messageFor(text);
+    expect(message).toContain(`${file}:${line}:${column}: is not valid JSON`);
+    expect(message).toContain(problem);
+  });
+
+  it('finds a syntax error exactly where JSON.parse refuses one, for 2,000 damaged configs', () => {
+    const pieces = ['', ',', '"', '{', '}', '[', ']', ':', 'x', '\\', '\u0001', ' ', '0', '-'];
+    let seed = 42;
+    const random = (below: number) => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % below;
+    for (let i = 0; i < 2000; i++) {
+      const at = random(valid.length);
+      const text =
+        valid.slice(0, at) + pieces[random(pieces.length)]! + valid.slice(at + random(3));
+      let parses = true;
+      try {
+        JSON.parse(text);
+      } catch {
+        parses = false;
+      }
+      expect(scanJson(text).error === undefined, text).toBe(parses);
+    }
+  });
+
+  it('accepts a UTF-8 byte order mark', () => {
+    const file = join(dir, 'bom.json');
+    writeFileSync(file, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(valid)]));
+    expect(loadTarget(file).target.host).toBe('prod.example.com');
+  });
+
+  it('points at the line and column of a key that does not validate', () => {
+    const text = JSON.stringify({ targets: { prod: { ...ssh, port: 70000 } } }, null, 2);
+    const { file, message } = messageFor(text);
+    const line = text.split('\n').findIndex((l) => l.includes('"port"')) + 1;
+    expect(message).toMatch(new RegExp(`^${file}:${line}:7: "targets\\.prod\\.port" must be`));
+  });
+
+  it('a missing key points at the object that lacks it', () => {
+    const text = JSON.stringify({ targets: { prod: { transport: 'ssh' } } }, null, 2);
+    expect(messageFor(text).message).toMatch(/:3:5: "targets\.prod\.host" is required/);
+  });
+
+  it('cuts a 50 MB value to a short prefix, and shows control characters inert', () => {
+    const huge = 'a'.repeat(50_000_000);
+    const { message } = messageFor(JSON.stringify({ targets: { prod: { ...ssh, host: huge } } }));
+    expect(message.length).toBeLessThan(400);
+    expect(message).toContain(`got "${'a'.repeat(79)}… [cut: ${50_000_002 - 80} more characters]`);
+    const escaped = messageFor(
+      JSON.stringify({ targets: { prod: { ...ssh, host: '\u001b]0;PWNED\u0007' } } }),
+    ).message;
+    expect(escaped).toContain('got "\\u001b]0;PWNED\\u0007"');
+    const key = messageFor(JSON.stringify({ targets: { prod: { ...ssh, '\u001b[2J': 1 } } }));
+    expect(key.message).toContain('"targets.prod.\\x1b[2J" is not a known key');
+    expect(key.message).not.toContain('\u001b');
+  });
+
+  it('a directory or an unreadable file: cannot be read, with the reason', () => {
+    const sub = join(dir, 'adir.json');
+    mkdirSync(sub);
+    expect(() => loadTarget(sub)).toThrow(`${sub}: cannot be read (EISDIR)`);
   });
 });

@@ -4,6 +4,7 @@ import type { ParsedArgs } from '../args.js';
 import { EXIT, InputError } from '../exit.js';
 import { isInteractive, NOT_A_TERMINAL } from '../../tui/terminal.js';
 import { deployHeadless } from './deploy.js';
+import { err, out } from '../../util/out.js';
 
 /** The release the demo deploys when the operator gives none: it has a migration and passes every check. */
 export const DEMO_VERSION = 'v1.0.1';
@@ -18,14 +19,14 @@ export async function demo(args: ParsedArgs): Promise<number> {
     throw new InputError('demo needs --dir <dir>: where to build the sandbox target');
   // Refuse before building: a non-terminal run of the TUI would build a target for nothing.
   if (!args.options.noTui && !args.options.headless && !isInteractive()) {
-    process.stderr.write(NOT_A_TERMINAL);
+    err.write(NOT_A_TERMINAL);
     return EXIT.badInput;
   }
   const built = await buildDemoTarget(resolve(args.options.dir));
-  process.stdout.write(`Demo target ready: ${built.dir}\nConfig: ${built.configPath}\n`);
+  out.write(`Demo target ready: ${built.dir}\nConfig: ${built.configPath}\n`);
   if (args.options.noTui) return EXIT.ok;
   const state = args.options.state ?? `${built.dir}/state.db`;
-  process.stdout.write(`State: ${state}\n`);
+  out.write(`State: ${state}\n`);
   // The sandbox's own test login (assets/demo-app/schema.sql), so the demo runs 3.3's login test too.
   process.env.CVD_TUI_TEST_PASSWORD ??= DEMO_TEST_PASSWORD;
   if (!args.options.headless)

@@ -11,6 +11,7 @@ import { headlessRunner } from '../open-runner.js';
 import { openSession, type Session } from '../session.js';
 import { createDeployment, newDeploymentId, tickItem } from '../../engine/deployment.js';
 import { takeLocks } from '../locks.js';
+import { out } from '../../util/out.js';
 
 /** Refuses a second deployment while one is unfinished on the same target. */
 export function refuseIfUnfinished(session: Session): void {
@@ -81,7 +82,7 @@ export async function deployHeadless(args: ParsedArgs): Promise<number> {
         checked: true,
         by: `${session.operator} (confirmed by flag)`,
       });
-    process.stdout.write(
+    out.write(
       `Deploying ${version} to ${session.name} (running ${checks.runningVersion}) as ${session.operator}: deployment ${deployment.id}\n`,
     );
     const runner = headlessRunner(session, transport, deployment.id);

@@ -5,6 +5,7 @@ import { allPassed, runDoctor } from '../../doctor/run.js';
 import { formatDoctorTable } from '../../doctor/table.js';
 import type { ParsedArgs } from '../args.js';
 import { EXIT, InputError } from '../exit.js';
+import { out as stdout } from '../../util/out.js';
 
 /**
  * Runs the doctor on one target and prints its table. Exit 0 only when every
@@ -14,7 +15,7 @@ import { EXIT, InputError } from '../exit.js';
 export async function doctorTarget(
   name: string,
   target: TargetConfig,
-  out = process.stdout,
+  out = stdout,
 ): Promise<number> {
   out.write(`Doctor: target ${name} (${target.transport === 'local' ? 'local' : target.host})\n\n`);
   const report = await runDoctor(target);

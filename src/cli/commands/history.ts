@@ -1,7 +1,9 @@
 import type { DeploymentRecord } from '../../state/types.js';
+import { inert } from '../../util/text.js';
 import type { ParsedArgs } from '../args.js';
 import { EXIT } from '../exit.js';
 import { openSession } from '../session.js';
+import { out } from '../../util/out.js';
 
 const duration = (d: DeploymentRecord) => {
   if (d.finishedAt === null) return '-';
@@ -9,8 +11,9 @@ const duration = (d: DeploymentRecord) => {
   return s >= 60 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s` : `${s}s`;
 };
 
-/** Aligns columns to the widest cell of each. */
-export function table(rows: string[][]): string {
+/** Aligns columns to the widest cell of each; cells (names, versions from the target) are shown inert. */
+export function table(cells: string[][]): string {
+  const rows = cells.map((r) => r.map((cell) => inert(cell, { max: 200 })));
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   return (
     rows
@@ -39,7 +42,7 @@ export function history(args: ParsedArgs): number {
         new Date(d.startedAt).toISOString().replace('T', ' ').slice(0, 19),
         duration(d),
       ]);
-    process.stdout.write(
+    out.write(
       table([
         ['ID', 'TARGET', 'VERSIONS', 'OPERATOR', 'STATUS', 'STARTED (UTC)', 'DURATION'],
         ...rows,

@@ -10,6 +10,7 @@ import { runWizard } from '../../init/wizard.js';
 import type { ParsedArgs } from '../args.js';
 import { EXIT, InputError } from '../exit.js';
 import { doctorTarget } from './doctor.js';
+import { err, out } from '../../util/out.js';
 
 /** The config as it is, or undefined when there is none yet; one that does not validate is not overwritten. */
 function existingConfig(file: string | undefined): ConfigFile | undefined {
@@ -55,10 +56,10 @@ export async function init(args: ParsedArgs): Promise<number> {
   } catch (error) {
     // Ctrl-C inside a prompt: nothing has been written.
     if ((error as Error).name === 'ExitPromptError')
-      return (process.stderr.write('init cancelled: nothing written\n'), EXIT.interrupted);
+      return (err.write('init cancelled: nothing written\n'), EXIT.interrupted);
     throw error;
   }
   const file = writeConfig(args.options.config, result.config);
-  process.stdout.write(`\nTarget ${result.name} written to ${file}\n\n`);
+  out.write(`\nTarget ${result.name} written to ${file}\n\n`);
   return doctorTarget(result.name, withDefaults(result.target));
 }

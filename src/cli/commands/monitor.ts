@@ -14,6 +14,7 @@ import type { ParsedArgs } from '../args.js';
 import { EXIT, InputError } from '../exit.js';
 import { pickDeployment } from '../open-runner.js';
 import { openSession, type Session } from '../session.js';
+import { out as stdout } from '../../util/out.js';
 
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
@@ -49,7 +50,7 @@ function pickMonitored(session: Session, id: string | undefined): DeploymentReco
  * prints the same lines; the TUI runs the same watch from its summary
  * screen, recorded the same way (monitor/record.ts).
  */
-export async function monitor(args: ParsedArgs, out = process.stdout): Promise<number> {
+export async function monitor(args: ParsedArgs, out = stdout): Promise<number> {
   const minutes = positiveNumber('minutes', args.options.minutes, MONITOR_DEFAULTS.durationMinutes);
   const interval = positiveNumber(
     'interval',

@@ -3,6 +3,7 @@ import type { ParsedArgs } from '../args.js';
 import { EXIT, InputError } from '../exit.js';
 import { finish } from '../headless.js';
 import { withHeadlessRunner } from '../open-runner.js';
+import { out } from '../../util/out.js';
 
 /** `resume --headless [id]`: settles what an interruption left running, then continues. */
 export function resumeHeadless(args: ParsedArgs): Promise<number> {
@@ -16,20 +17,20 @@ export function resumeHeadless(args: ParsedArgs): Promise<number> {
           `deployment ${deployment.id} is ${deployment.status}: nothing to resume`,
         );
       session.store.event(deployment.id, 'resumed', session.operator, `from ${session.jumpHost}`);
-      process.stdout.write(
+      out.write(
         `Resuming ${deployment.mode} ${deployment.id} (${deployment.versionTo} on ${session.name})\n`,
       );
       // The target first: headless has no one to decide about drift, so it stops and says what differs.
       const drift = await runner.checkDrift();
       if (!drift)
         return (
-          process.stdout.write('Cannot re-check the target (no answer): nothing was run\n'),
+          out.write('Cannot re-check the target (no answer): nothing was run\n'),
           EXIT.stepFailed
         );
-      for (const line of drift) process.stdout.write(`  drift: ${line}\n`);
+      for (const line of drift) out.write(`  drift: ${line}\n`);
       if (drift.length) {
         session.store.event(deployment.id, 'drift', session.operator, drift.join('; '));
-        process.stdout.write(
+        out.write(
           `The target is not as deployment ${deployment.id} left it: nothing was run. Put it back and resume, or roll back:\n` +
             `  cvd-tui rollback ${deployment.id}\n`,
         );
@@ -39,7 +40,7 @@ export function resumeHeadless(args: ParsedArgs): Promise<number> {
         if (report.status === 'unsettled') return finish(runner, report);
       const report = await runner.runMany('all');
       return report?.status === 'blocked'
-        ? (process.stdout.write(`${report.summary}\n`), EXIT.stepFailed)
+        ? (out.write(`${report.summary}\n`), EXIT.stepFailed)
         : finish(runner, report);
     },
   );

@@ -3,6 +3,7 @@ import type { ParsedArgs } from '../args.js';
 import { InputError } from '../exit.js';
 import { finish } from '../headless.js';
 import { withHeadlessRunner } from '../open-runner.js';
+import { out } from '../../util/out.js';
 
 /** `rollback --headless [id]`: the Emergency Rollback, from the facts the deployment recorded. */
 export function rollbackHeadless(args: ParsedArgs): Promise<number> {
@@ -25,7 +26,7 @@ export function rollbackHeadless(args: ParsedArgs): Promise<number> {
           throw error;
         }
       }
-      process.stdout.write(
+      out.write(
         `Rolling back ${deployment.id} on ${session.name} to ${deployment.versionFrom ?? 'the previous version'}\n`,
       );
       return finish(runner, await runner.runMany('all'));
