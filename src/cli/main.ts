@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { interruptAll } from '../engine/interrupt.js';
 import { cliTrustPolicy } from '../init/prompts.js';
 import { setHostTrustPolicy } from '../transport/trust.js';
 import { TransportRefused } from '../transport/types.js';
@@ -54,13 +55,16 @@ async function dispatch(args: ParsedArgs): Promise<number> {
 /**
  * SIGINT, SIGTERM and SIGHUP end the process with 130. Every transition is
  * committed before it is reported, so there is nothing to flush; a journaled
- * step goes on on the target and is settled by `resume`.
+ * step goes on on the target and is settled by `resume`, a read-only step's
+ * processes there are ended first.
  */
 function exitOnSignals(hint: string): void {
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     process.once(signal, () => {
-      err.write(`\nInterrupted (${signal}): state saved.${hint}\n`);
-      process.exit(EXIT.interrupted);
+      err.write(`
+Interrupted (${signal}): state saved.${hint}
+`);
+      void interruptAll().finally(() => process.exit(EXIT.interrupted));
     });
   }
 }

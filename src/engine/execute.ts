@@ -19,6 +19,8 @@ export interface ExecuteOptions {
   journal?: string;
   stdin?: string;
   timeoutMs: number;
+  /** Read-only steps only: aborting ends the command on the target (a journaled step must survive). */
+  signal?: AbortSignal;
   onLine: (line: string) => void;
 }
 
@@ -47,6 +49,7 @@ async function run(
   const result = await transport.exec(command, {
     stdin: options.stdin,
     timeoutMs: options.timeoutMs,
+    signal: options.signal,
     onLine: (line) => {
       const exit = exitMarker(line);
       if (exit !== undefined) return void (marker = exit);
@@ -69,10 +72,13 @@ function settle(
       return { kind: 'unsettled', reason: 'the step process ended without an exit status', output };
     return { kind: 'exited', code: marker, output };
   }
+  const { outcome } = result;
   const reason =
-    result.outcome.kind === 'lost'
-      ? `connection lost: ${result.outcome.reason}`
-      : `timed out after ${Math.round(result.outcome.afterMs / 1000)} s`;
+    outcome.kind === 'lost'
+      ? `connection lost: ${outcome.reason}`
+      : outcome.kind === 'aborted'
+        ? 'interrupted'
+        : `timed out after ${Math.round(outcome.afterMs / 1000)} s`;
   return { kind: 'unsettled', reason, output };
 }
 

@@ -13,6 +13,7 @@ import type { Transport } from '../transport/types.js';
 import { checkDrift } from './drift.js';
 import type { EngineEvent, EngineListener } from './events.js';
 import { execute, followRunning, journalOutput, journalState, type Execution } from './execute.js';
+import { interruptible, interrupted } from './interrupt.js';
 import { journalDir } from './journal.js';
 import { releaseLock } from './lock.js';
 import { makeMasker } from './mask.js';
@@ -133,17 +134,29 @@ export class Runner {
       store.appendOutput(ctx.deploymentId, step.id, attempt, lines),
     );
     const started = Date.now();
-    const execution = await execute(this.o.transport, script, {
-      journal: this.journalOf(step, attempt),
-      stdin: step.stdin?.(ctx),
-      timeoutMs: this.timeoutMs(step),
-      onLine: (line) => {
-        const masked = this.mask(line);
-        sink.push(masked);
-        this.emit({ type: 'line', stepId: step.id, line: masked });
-      },
-    });
+    const journal = this.journalOf(step, attempt);
+    const run = (signal?: AbortSignal) =>
+      execute(this.o.transport, script, {
+        journal,
+        stdin: step.stdin?.(ctx),
+        timeoutMs: this.timeoutMs(step),
+        signal,
+        onLine: (line) => {
+          const masked = this.mask(line);
+          sink.push(masked);
+          this.emit({ type: 'line', stepId: step.id, line: masked });
+        },
+      });
+    // A journaled step goes on after an interrupt; a read-only one is ended with cvd-tui.
+    const execution = await (journal ? run() : interruptible(run));
     await sink.drain();
+    // cvd-tui is exiting: the attempt stays running, and resume settles it as an interrupted read-only step.
+    if (execution.kind === 'unsettled' && interrupted())
+      return {
+        stepId: step.id,
+        status: 'unsettled',
+        summary: 'interrupted: its processes on the target were ended',
+      };
     return this.conclude(step, attempt, execution, started, execution.output);
   }
 

@@ -19,9 +19,19 @@ import {
 } from './known-hosts.js';
 import type { HostKeyVerdict, KnownHostEntry } from './known-hosts.js';
 import { LineSplitter } from './lines.js';
-import { shq } from './quote.js';
+import {
+  endGroupCommand,
+  GIVE_UP_GRACE_MS,
+  GroupAnnouncement,
+  inProcessGroup,
+} from './process-group.js';
 import { TransportRefused } from './types.js';
 import type { ExecOptions, ExecOutcome, ExecResult, Transport } from './types.js';
+
+/** How long a command given up right after it started may take to name its process group. */
+const ANNOUNCEMENT_WAIT_MS = 2000;
+/** The kill's own bound: TERM, the grace, KILL, and a round trip to spare. */
+const END_GROUP_WAIT_MS = 2 * GIVE_UP_GRACE_MS + 3000;
 
 export interface SshOptions {
   host: string;
@@ -270,9 +280,14 @@ class SshTransport implements Transport {
   exec(command: string, options: ExecOptions = {}): Promise<ExecResult> {
     const lost = this.connection.lostReason;
     if (lost) return Promise.resolve({ outcome: { kind: 'lost', reason: lost }, output: '' });
+    if (options.signal?.aborted)
+      return Promise.resolve({ outcome: { kind: 'aborted' }, output: '' });
     return new Promise((resolve) => {
+      const group = inProcessGroup(command);
+      const announcement = new GroupAnnouncement(group.tag);
       let output = '';
       let settled = false;
+      let givingUp = false;
       let channel: ClientChannel | undefined;
       let exitStatus: ExecOutcome | undefined;
 
@@ -292,14 +307,15 @@ class SshTransport implements Transport {
       const streams = (['stdout', 'stderr'] as const).map((stream) => {
         const decoder = new StringDecoder('utf8');
         const splitter = new LineSplitter((line) => deliver(line, stream));
+        const keep = (text: string) => (stream === 'stdout' ? announcement.take(text) : text);
         const take = (text: string) => {
           output += text;
           splitter.push(text);
         };
         return {
-          receive: (chunk: Buffer) => take(decoder.write(chunk)),
+          receive: (chunk: Buffer) => take(keep(decoder.write(chunk))),
           end: () => {
-            take(decoder.end());
+            take(keep(decoder.end()) + (stream === 'stdout' ? announcement.end() : ''));
             splitter.flush();
           },
         };
@@ -310,31 +326,45 @@ class SshTransport implements Transport {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
+        options.signal?.removeEventListener('abort', abort);
         untrack();
         for (const s of streams) s.end();
         resolve({ outcome, output });
       };
+      // Closing the channel only stops our waiting: without a pty the command
+      // goes on until it next writes (FIELD-NOTES), so its group is ended too.
+      const giveUp = (outcome: ExecOutcome) => {
+        if (settled || givingUp) return;
+        givingUp = true;
+        void this.endGroup(announcement, group.tag, () => channel?.close()).then(() =>
+          finish(outcome),
+        );
+      };
+      const abort = () => giveUp({ kind: 'aborted' });
+      options.signal?.addEventListener('abort', abort, { once: true });
+      // While giving up, the end of the group settles the exec, whatever the command or the connection does.
+      const ended = (outcome: ExecOutcome) => {
+        if (!givingUp) finish(outcome);
+      };
       // An exit status that arrived before the connection died is still the truth.
       const untrack = this.connection.track((reason) =>
-        finish(exitStatus ?? { kind: 'lost', reason }),
+        ended(exitStatus ?? { kind: 'lost', reason }),
       );
       const timer =
         options.timeoutMs === undefined
           ? undefined
-          : setTimeout(() => {
-              // Closing the channel stops our waiting; without a pty the remote
-              // command may go on until it next writes (FIELD-NOTES).
-              channel?.close();
-              finish({ kind: 'timeout', afterMs: options.timeoutMs! });
-            }, options.timeoutMs);
+          : setTimeout(
+              () => giveUp({ kind: 'timeout', afterMs: options.timeoutMs! }),
+              options.timeoutMs,
+            );
 
       this.ssh
-        .execCommand(`bash -c ${shq(command)}`, {
+        .execCommand(group.wrapped, {
           // A string is written then the channel's stdin is ended; undefined just ends it.
           stdin: options.stdin,
           onChannel: (opened) => {
             channel = opened;
-            if (settled) opened.close(); // timed out before the channel opened
+            if (settled) opened.close(); // settled before the channel opened
             opened.once('exit', (code: number | null, signal?: string) => {
               exitStatus = exitOutcome(code, signal);
             });
@@ -345,16 +375,39 @@ class SshTransport implements Transport {
         .then(
           // node-ssh resolves a cut connection with code null: outcome unknown.
           ({ code, signal }) =>
-            finish(
+            ended(
               exitOutcome(code, signal) ?? {
                 kind: 'lost',
                 reason: this.connection.lostReason ?? 'the channel closed without an exit status',
               },
             ),
           (error: unknown) =>
-            finish({ kind: 'lost', reason: this.connection.lostReason ?? errorMessage(error) }),
+            ended({ kind: 'lost', reason: this.connection.lostReason ?? errorMessage(error) }),
         );
     });
+  }
+
+  /**
+   * Ends a command's process group on the target through a second exec. The
+   * group id arrives first on stdout, so a command given up right after it
+   * started is still found; one that never announced itself (no channel, no
+   * setsid) cannot be. Bounded: a frozen server does not hold the caller.
+   */
+  private async endGroup(
+    announcement: GroupAnnouncement,
+    tag: string,
+    closeChannel: () => void,
+  ): Promise<void> {
+    const pgid = await announcement.wait(ANNOUNCEMENT_WAIT_MS);
+    closeChannel();
+    if (pgid === undefined || this.connection.lostReason) return;
+    const ending = this.exec(endGroupCommand(pgid, tag));
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      ending,
+      new Promise((resolve) => (timer = setTimeout(resolve, END_GROUP_WAIT_MS))),
+    ]);
+    clearTimeout(timer);
   }
 
   /**

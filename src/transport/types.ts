@@ -4,20 +4,25 @@ import type { Duplex } from 'node:stream';
  * How a command ended. `lost` means the connection died before an exit status
  * arrived: the command may or may not have finished (FIELD-NOTES: node-ssh
  * resolves a cut connection with a null code), so it is never read as success
- * or failure. `timeout` means we stopped waiting; the command may go on.
+ * or failure. `timeout` and `aborted` mean the caller gave up (its deadline,
+ * its `signal`): the transport then ends the command's process group on the
+ * target (TERM, then KILL after a grace), as far as the connection allows.
  */
 export type ExecOutcome =
   | { kind: 'exited'; code: number }
   | { kind: 'lost'; reason: string }
-  | { kind: 'timeout'; afterMs: number };
+  | { kind: 'timeout'; afterMs: number }
+  | { kind: 'aborted' };
 
 export interface ExecOptions {
   /** Called once per complete output line (stdout and stderr interleaved as they arrive). */
   onLine?: (line: string, stream: 'stdout' | 'stderr') => void;
   /** Written to the command's standard input, then closed. Keeps secrets off command lines. */
   stdin?: string;
-  /** Stop waiting after this long and report `timeout`. */
+  /** Stop waiting after this long, end the command's processes and report `timeout`. */
   timeoutMs?: number;
+  /** Aborting it ends the command's processes and reports `aborted`. */
+  signal?: AbortSignal;
 }
 
 export interface ExecResult {

@@ -3,6 +3,7 @@ import type { ParsedArgs } from '../cli/args.js';
 import { EXIT, InputError } from '../cli/exit.js';
 import { secretsInteractive } from '../cli/secrets.js';
 import { openSession } from '../cli/session.js';
+import { interruptAll } from '../engine/interrupt.js';
 import { lockStateFile, StateBusy } from '../state/process-lock.js';
 import { openTransport } from '../transport/open.js';
 import { App } from './App.js';
@@ -119,7 +120,8 @@ export async function runTui(
     if (exit?.stepRunning) {
       // The runner is still waiting on the step: closing the store under it would
       // crash it. Every transition is already committed; the step goes on on the
-      // target and `resume` settles it from its journal.
+      // target and `resume` settles it from its journal; a read-only step is ended there first.
+      await interruptAll();
       process.exit(exit.code);
     }
     await transport?.close();

@@ -41,7 +41,7 @@ export function quit(core: TuiCore, asked = false): void {
   core.deps.onExit({ ...ending(core, d, false), stepRunning: false });
 }
 
-/** Ctrl-C: asks first while a step runs (its process goes on on the target; resume settles it). */
+/** Ctrl-C: asks first while a step runs (a journaled one goes on on the target; resume settles it). */
 export function interrupt(core: TuiCore, confirmed = false): void {
   if (core.busy && !confirmed)
     return core.dispatch({
@@ -50,7 +50,7 @@ export function interrupt(core: TuiCore, confirmed = false): void {
         kind: 'confirm',
         intent: 'interrupt',
         question:
-          'A step is running. Stop waiting and quit? It goes on on the target; resume settles it.',
+          'A step is running. Stop waiting and quit? A journaled step goes on on the target, a read-only one is ended; resume settles it.',
       },
     });
   core.monitor?.stop('interrupted (Ctrl-C)');
