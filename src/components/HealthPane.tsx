@@ -1,6 +1,7 @@
 import { Text } from './Text.js';
 import { useSyncExternalStore } from 'react';
-import type { HealthReading, HealthSample } from '../probes/health.js';
+import type { HealthReading } from '../probes/health-endpoints.js';
+import type { HealthRoute, HealthSample } from '../probes/health.js';
 import type { ValueStore } from '../tui/value-store.js';
 import { color } from '../tui/theme.js';
 import { Pane } from './Pane.js';
@@ -35,16 +36,25 @@ export interface HealthPaneProps {
   focused: boolean;
 }
 
-/** /health, /health/detailed's status and /health/database: code and latency, polled with undici. */
+const ON_SERVER = 'Health (measured on the server: no TCP forwarding)';
+
+/** Says how the readings were taken; measured on the server, the reason too when the border has room. */
+function title(via: HealthRoute | undefined, width: number): string {
+  if (via === 'tunnel') return 'Health (SSH tunnel)';
+  if (via !== 'server') return 'Health';
+  // Pane keeps the title within width - 4 columns, a space either side included.
+  return ON_SERVER.length + 2 <= width - 4 ? ON_SERVER : 'Health (measured on the server)';
+}
+
+/**
+ * /health, /health/detailed's status and /health/database: code and latency,
+ * polled with undici, or with curl on the target when the server refuses TCP
+ * forwarding (the latency is then the server's own).
+ */
 export function HealthPane({ store, width, height, focused }: HealthPaneProps) {
   const s = useSyncExternalStore(store.subscribe, store.getSnapshot);
   return (
-    <Pane
-      title={s?.via === 'tunnel' ? 'Health (SSH tunnel)' : 'Health'}
-      width={width}
-      height={height}
-      focused={focused}
-    >
+    <Pane title={title(s?.via, width)} width={width} height={height} focused={focused}>
       {s ? (
         s.readings.map((r) => <Reading key={r.name} r={r} />)
       ) : (

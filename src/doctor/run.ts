@@ -2,6 +2,7 @@ import type { TargetConfig } from '../config/types.js';
 import { parseFacts } from '../steps/facts.js';
 import { openTransport } from '../transport/open.js';
 import { TransportRefused, type Transport } from '../transport/types.js';
+import { forwardingCheck } from './forwarding.js';
 import { certificateCheck, serviceCheck, urlsCheck } from './service.js';
 import { pathsCheck } from './paths.js';
 import { diskCheck, lockCheck, sudoCheck, toolsCheck } from './system.js';
@@ -48,6 +49,8 @@ export async function runDoctor(
       : { name: 'host key', ...pass('not used (local transport)') },
   ];
   try {
+    const forwarding = await forwardingCheck(transport, target);
+    if (forwarding) results.push(forwarding);
     for (const check of CHECKS) results.push(...(await runCheck(transport, target, check)));
   } finally {
     await transport.close();

@@ -2,8 +2,8 @@ import { inert } from '../util/text.js';
 import type { CheckResult } from './types.js';
 
 /**
- * The doctor's table: CHECK, PASS/FAIL, what was found; each failure
- * followed by its hint. Details come from the target, so control characters
+ * The doctor's table: CHECK, PASS/FAIL, what was found; each failure (and
+ * a pass that comes with advice) followed by its hint. Details come from the target, so control characters
  * are made visible rather than sent to the operator's terminal.
  */
 export function formatDoctorTable(results: readonly CheckResult[]): string {
@@ -13,7 +13,7 @@ export function formatDoctorTable(results: readonly CheckResult[]): string {
   const lines = [row('CHECK', 'RESULT', 'DETAIL')];
   for (const r of results) {
     lines.push(row(r.name, r.ok ? 'pass' : 'FAIL', clean(r.detail)));
-    if (!r.ok && r.hint) lines.push(`${' '.repeat(width + 10)}hint: ${clean(r.hint)}`);
+    if (r.hint) lines.push(`${' '.repeat(width + 10)}hint: ${clean(r.hint)}`);
   }
   const failed = results.filter((r) => !r.ok).length;
   lines.push(

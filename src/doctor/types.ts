@@ -8,7 +8,7 @@ export interface CheckResult {
   ok: boolean;
   /** What was found: the evidence, or what is wrong. */
   detail: string;
-  /** For a failure: what to do about it. */
+  /** For a failure: what to do about it; for a pass: advice, when there is any. */
   hint?: string;
 }
 

@@ -3,30 +3,20 @@ import { Agent, request } from 'undici';
 import type { TargetConfig } from '../config/types.js';
 import { endpoint } from '../steps/urls.js';
 import { healthStatus } from '../steps/verify.js';
-import type { Transport } from '../transport/types.js';
+import { ForwardingRefused, type Transport } from '../transport/types.js';
+import { HEALTH_ENDPOINTS, type HealthReading } from './health-endpoints.js';
+import { readOnServer } from './health-on-server.js';
 
-/** The three endpoints the runbook checks, in the order the Health pane shows them. */
-export const HEALTH_ENDPOINTS = [
-  { name: 'health', path: '/health' },
-  { name: 'detailed', path: '/health/detailed' },
-  { name: 'database', path: '/health/database' },
-] as const;
-
-export interface HealthReading {
-  name: (typeof HEALTH_ENDPOINTS)[number]['name'];
-  path: string;
-  /** HTTP status; undefined when nothing answered. */
-  code?: number;
-  latencyMs?: number;
-  /** `/health/detailed`'s `status` field. */
-  status?: string;
-  error?: string;
-}
+/**
+ * How the probe reached the app: straight from the jump host, through the SSH
+ * connection, or (the server refuses TCP forwarding) measured on the server
+ * by curl over exec.
+ */
+export type HealthRoute = 'direct' | 'tunnel' | 'server';
 
 export interface HealthSample {
   at: number;
-  /** How the probe reached the app: straight from the jump host, or through the SSH connection. */
-  via: 'direct' | 'tunnel';
+  via: HealthRoute;
   readings: HealthReading[];
 }
 
@@ -45,7 +35,7 @@ export function needsTunnel(target: TargetConfig, transport: Transport): boolean
 }
 
 /** An undici dispatcher whose every connection is a channel through the transport. */
-function tunnelAgent(transport: Transport, target: TargetConfig): Agent {
+function tunnelAgent(transport: Transport, target: TargetConfig, onRefused: () => void): Agent {
   const url = new URL(target.appUrl);
   const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
   return new Agent({
@@ -53,7 +43,10 @@ function tunnelAgent(transport: Transport, target: TargetConfig): Agent {
       transport.forward!(url.hostname, port).then(
         // undici drives the stream through the Duplex interface it shares with a Socket.
         (stream) => callback(null, stream as Socket),
-        (error: Error) => callback(error, null),
+        (error: Error) => {
+          if (error instanceof ForwardingRefused) onRefused();
+          callback(error, null);
+        },
       );
     },
   });
@@ -99,24 +92,40 @@ export interface HealthProbeOptions {
   timeoutMs?: number;
 }
 
-/** Polls the health endpoints with undici; returns a function that stops polling and closes the connections. */
+/**
+ * Polls the health endpoints; returns a function that stops polling and
+ * closes the connections. A tunnel the server refuses (no TCP forwarding)
+ * gives way, for good, to measuring on the server over exec: the app is
+ * then judged by what answers on the target, not shown as "no answer".
+ */
 export function startHealthProbe(
   transport: Transport,
   target: TargetConfig,
   onSample: (sample: HealthSample) => void,
   options: HealthProbeOptions = {},
 ): () => void {
-  const via = needsTunnel(target, transport) ? 'tunnel' : 'direct';
+  let via: HealthRoute = needsTunnel(target, transport) ? 'tunnel' : 'direct';
+  let refused = false;
   // Short keep-alive: one connection serves the three requests of a poll, then idles out.
   const agent =
-    via === 'tunnel' ? tunnelAgent(transport, target) : new Agent({ keepAliveTimeout: 1000 });
+    via === 'tunnel'
+      ? tunnelAgent(transport, target, () => (refused = true))
+      : new Agent({ keepAliveTimeout: 1000 });
   const timeoutMs = options.timeoutMs ?? 2000;
+  const measure = async (): Promise<HealthReading[]> => {
+    if (via !== 'server') {
+      const readings = await Promise.all(
+        HEALTH_ENDPOINTS.map((e) => readEndpoint(target.appUrl, e, agent, timeoutMs)),
+      );
+      if (!refused) return readings;
+      via = 'server';
+    }
+    return readOnServer(transport, target, timeoutMs);
+  };
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   const tick = async () => {
-    const readings = await Promise.all(
-      HEALTH_ENDPOINTS.map((e) => readEndpoint(target.appUrl, e, agent, timeoutMs)),
-    );
+    const readings = await measure();
     if (stopped) return;
     onSample({ at: Date.now(), via, readings });
     timer = setTimeout(() => void tick(), options.intervalMs ?? 3000);

@@ -25,7 +25,7 @@ import {
   GroupAnnouncement,
   inProcessGroup,
 } from './process-group.js';
-import { TransportRefused } from './types.js';
+import { ForwardingRefused, TransportRefused } from './types.js';
 import type { ExecOptions, ExecOutcome, ExecResult, Transport } from './types.js';
 
 /** How long a command given up right after it started may take to name its process group. */
@@ -414,7 +414,8 @@ class SshTransport implements Transport {
    * A direct-tcpip channel to host:port as the server sees it, on the same
    * connection (the health probe reaches an app bound to the server's loopback).
    * Rejects, rather than resolving lost, because there is no command outcome to
-   * report: the caller gets no stream.
+   * report: the caller gets no stream; with `ForwardingRefused` when the server's
+   * policy forbids it, as opposed to nothing listening there.
    */
   async forward(host: string, port: number): Promise<Duplex> {
     // URL.hostname keeps IPv6 brackets ('[::1]'); the server wants the bare address.
@@ -426,6 +427,11 @@ class SshTransport implements Transport {
     try {
       return await this.ssh.forwardOut('127.0.0.1', 0, target, port);
     } catch (error) {
+      if ((error as { reason?: unknown }).reason === ADMINISTRATIVELY_PROHIBITED)
+        throw new ForwardingRefused(
+          `${this.description} does not allow TCP forwarding to ${target}:${port} ` +
+            "(sshd's AllowTcpForwarding or PermitOpen, or the key's no-port-forwarding)",
+        );
       throw fail(this.connection.lostReason ?? errorMessage(error));
     }
   }
@@ -434,6 +440,9 @@ class SshTransport implements Transport {
     return this.connection.close();
   }
 }
+
+/** RFC 4254 5.1's reason code for a channel the server's policy refuses (OpenSSH: forwarding not allowed). */
+const ADMINISTRATIVELY_PROHIBITED = 1;
 
 /** A command killed by a signal did end: report it as bash would (128 + n). */
 function exitOutcome(

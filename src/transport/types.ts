@@ -41,9 +41,22 @@ export interface Transport {
    * Opens a TCP stream to `host:port` as seen from the target (ssh: a
    * direct-tcpip channel on the same connection). Optional: the health probe
    * tunnels through it when the app listens on the server's loopback only.
+   * Rejects with `ForwardingRefused` when the server does not allow it.
    */
   forward?(host: string, port: number): Promise<Duplex>;
   close(): Promise<void>;
+}
+
+/**
+ * The server does not allow TCP forwarding (sshd `AllowTcpForwarding no`):
+ * what the jump host would reach through the connection must be measured on
+ * the target instead.
+ */
+export class ForwardingRefused extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ForwardingRefused';
+  }
 }
 
 /** Refusal to connect: unknown or changed host key, bad credentials. Maps to exit 2. */

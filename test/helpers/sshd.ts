@@ -45,6 +45,8 @@ export interface SshdOptions {
    * (clients then pick by algorithm preference). known_hosts still lists only ed25519.
    */
   extraHostKeys?: ('ecdsa' | 'rsa')[];
+  /** `false`: sshd's `AllowTcpForwarding no`, as hardened servers set it. @default true */
+  allowTcpForwarding?: boolean;
 }
 
 export async function startSshd(options: SshdOptions = {}): Promise<SshdHandle> {
@@ -71,7 +73,7 @@ export async function startSshd(options: SshdOptions = {}): Promise<SshdHandle> 
   for (let attempt = 0; attempt < 5; attempt++) {
     const port = await freePort();
     try {
-      return await launch(dir, port, [hostKey, ...extraKeys], clientKey);
+      return await launch(dir, port, [hostKey, ...extraKeys], clientKey, options);
     } catch (error) {
       lastError = error;
     }
@@ -85,6 +87,7 @@ async function launch(
   port: number,
   hostKeys: string[],
   clientKey: string,
+  options: SshdOptions,
 ): Promise<SshdHandle> {
   const hostKey = hostKeys[0]!;
   const config = path.join(dir, 'sshd_config');
@@ -102,6 +105,7 @@ async function launch(
       'PasswordAuthentication no',
       'KbdInteractiveAuthentication no',
       'LogLevel VERBOSE',
+      ...(options.allowTcpForwarding === false ? ['AllowTcpForwarding no'] : []),
       '',
     ].join('\n'),
   );
