@@ -2,8 +2,8 @@
  * Ending a remote command when the caller gives up. Without a pty a command
  * outlives its closed channel until it next writes (FIELD-NOTES): a hung
  * `cvdctl status` stayed on the target after Ctrl-C. So every command runs in
- * a process group of its own (setsid), whose id it announces first on stdout,
- * and giving up kills that group through a second exec.
+ * a process group of its own, whose id it announces first on stdout, and
+ * giving up kills that group through a second exec.
  */
 import { randomBytes } from 'node:crypto';
 import { sh } from './quote.js';
@@ -13,26 +13,30 @@ export const GIVE_UP_GRACE_MS = 2000;
 
 /** A command wrapped to run in a process group of its own. */
 export interface GroupedCommand {
-  /** What the server runs: the command with bash, as before, inside a new session. */
+  /** What the server runs: the command with bash, as before, in a process group of its own. */
   wrapped: string;
   /** Random, in the group leader's command line (its `$0`) and in its announcement. */
   tag: string;
 }
 
 /**
- * The leader announces `CVD-PGID <tag> <pgid>` before the command starts, so
- * nothing the command prints can come first or imitate the random tag. It
- * waits for the command rather than exec'ing it: setsid -w reports a child
- * killed by a signal with the raw signal number, bash with 128 + n. Its own
- * stderr is silenced (bash would add "Terminated" to the output); the
- * command's is the channel's, through fd 3.
+ * bash's job control (`set -m`) puts the command in a group of its own, led
+ * by a subshell that announces `CVD-PGID <tag> <pgid>` before the command
+ * starts: nothing the command prints can come first or know the random tag.
+ * Only bash is needed (util-linux's `setsid -w` is missing from older
+ * servers, and it reports a child's signal death with the raw number). The
+ * outer bash, outside the group, waits and passes the exit status on, 128 + n
+ * for a signal; its own stderr and the subshell's are silenced (job notices,
+ * "Terminated"), the command's is the channel's, through fd 3. The
+ * subshell's `exit` keeps bash from exec'ing the command in its place: the
+ * leader must stay the process whose command line holds the tag.
  */
 export function inProcessGroup(command: string): GroupedCommand {
   const tag = `cvd-exec-${randomBytes(8).toString('hex')}`;
   const leader =
-    `exec 3>&2 2>/dev/null; printf 'CVD-PGID %s %s\\n' "$0" "$$"; ` +
-    'bash -c "$1" 2>&3 3>&-; exit "$?"';
-  return { wrapped: sh`setsid -w bash -c ${leader} ${tag} ${command}`, tag };
+    `exec 3>&2 2>/dev/null; set -m; { printf 'CVD-PGID %s %s\\n' "$0" "$BASHPID"; ` +
+    'bash -c "$1" 2>&3 3>&-; exit "$?"; } & wait "$!"; exit "$?"';
+  return { wrapped: sh`bash -c ${leader} ${tag} ${command}`, tag };
 }
 
 /**
@@ -97,7 +101,7 @@ export class GroupAnnouncement {
 
 /**
  * Ends the group: TERM, then KILL what is left after the grace. Only while
- * the group's leader is still the process we started (its command line holds
+ * the group's leader is still the subshell we started (its command line holds
  * the tag): once it is gone the group id may be reused, so nothing is sent.
  * Prints `ended`, `leader-gone` (nothing signalled) or `left` (exit 1).
  */

@@ -390,8 +390,8 @@ class SshTransport implements Transport {
   /**
    * Ends a command's process group on the target through a second exec. The
    * group id arrives first on stdout, so a command given up right after it
-   * started is still found; one that never announced itself (no channel, no
-   * setsid) cannot be. Bounded: a frozen server does not hold the caller.
+   * started is still found; one that never announced itself (no channel)
+   * cannot be. Bounded: a frozen server does not hold the caller.
    */
   private async endGroup(
     announcement: GroupAnnouncement,
