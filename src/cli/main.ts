@@ -61,10 +61,9 @@ async function dispatch(args: ParsedArgs): Promise<number> {
 function exitOnSignals(hint: string): void {
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     process.once(signal, () => {
-      err.write(`
-Interrupted (${signal}): state saved.${hint}
-`);
-      void interruptAll().finally(() => process.exit(EXIT.interrupted));
+      err.write(`\nInterrupted (${signal}): state saved.${hint}\n`);
+      const say = (line: string) => err.write(`${line}\n`);
+      void interruptAll(say).finally(() => process.exit(EXIT.interrupted));
     });
   }
 }

@@ -24,10 +24,17 @@ export const interrupted = (): boolean => controller.signal.aborted;
 /**
  * Aborts every interruptible piece of work and waits until each has ended
  * (the transports end the remote processes before they settle), at most
- * `withinMs`: a frozen target must not keep cvd-tui from exiting.
+ * `withinMs`: a frozen target must not keep cvd-tui from exiting. `say`
+ * tells the operator why the exit waits, so a pause is not met with another
+ * Ctrl-C, which would exit at once.
  */
-export async function interruptAll(withinMs = 15_000): Promise<void> {
+export async function interruptAll(
+  say: (line: string) => void = () => undefined,
+  withinMs = 15_000,
+): Promise<void> {
   controller.abort();
+  if (inFlight.size === 0) return;
+  say("Ending the read-only step's processes on the target…");
   let timer: NodeJS.Timeout | undefined;
   await Promise.race([
     Promise.allSettled([...inFlight]),

@@ -146,6 +146,7 @@ describe('Ctrl-C during a read-only step of a headless deploy over ssh', () => {
     const result = await cli.done;
     expect(result.code, result.stdout + result.stderr).toBe(130);
     expect(result.stderr).toContain('Interrupted (SIGINT): state saved');
+    expect(result.stderr).toContain("Ending the read-only step's processes on the target…");
     // Ended before cvd-tui exited, not eventually: no waiting here.
     expect(ofStep()).toEqual([]);
     expect(alive([hit.pid])).toEqual([]);
