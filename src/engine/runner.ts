@@ -155,7 +155,7 @@ export class Runner {
       return {
         stepId: step.id,
         status: 'unsettled',
-        summary: 'interrupted: its processes on the target were ended',
+        summary: 'interrupted (read-only: resume runs it again)',
       };
     return this.conclude(step, attempt, execution, started, execution.output);
   }
