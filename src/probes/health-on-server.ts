@@ -25,7 +25,8 @@ const FILE_LIMIT_KIB = 16;
  * reports the status) and the C locale keeps `time_total`'s decimal point.
  */
 export function serverHealthScript(target: TargetConfig, timeoutMs: number): string {
-  const seconds = Math.max(1, Math.ceil(timeoutMs / 1000));
+  // Fractional seconds, read in the C locale like time_total.
+  const seconds = String(timeoutMs / 1000);
   return [
     'd=$(mktemp -d) || exit 1',
     `trap 'rm -rf -- "$d"' EXIT`,
@@ -85,7 +86,14 @@ export async function readOnServer(
   const result = await transport.exec(serverHealthScript(target, timeoutMs), {
     timeoutMs: budgetMs,
   });
-  if (result.outcome.kind === 'exited') return parseServerHealth(result.output, timeoutMs);
+  if (result.outcome.kind === 'exited') {
+    const { code } = result.outcome;
+    const readings = parseServerHealth(result.output, timeoutMs);
+    // No temporary directory (a full or read-only /tmp) is the likely cause; doctor finds the rest.
+    return code === 0
+      ? readings
+      : readings.map((r) => (r.error ? { ...r, error: `${r.error} (exit ${code})` } : r));
+  }
   const error =
     result.outcome.kind === 'lost'
       ? `connection lost: ${result.outcome.reason}`
