@@ -178,17 +178,19 @@ describe('exec over a verified connection', () => {
     expect(sshd.establishedConnections()).toBe(1);
   });
 
-  it('reports a timeout and stays usable', async () => {
+  it('reports a timeout, ends the command on the server and stays usable', async () => {
     const { transport, session } = await connectWithSession();
     const started = Date.now();
-    const result = transport.exec('echo started; sleep 30', { timeoutMs: 1000 });
-    // Without a pty the remote sleep outlives the closed channel (FIELD-NOTES): clean it up.
-    leftovers.push(await sleeperUnder(session));
+    const result = transport.exec('echo started; sleep 30', { timeoutMs: 3000 });
+    // Without a pty the remote sleep would outlive the closed channel (FIELD-NOTES): the timeout ends it.
+    const sleeper = await sleeperUnder(session);
+    leftovers.push(sleeper);
     expect(await result).toEqual({
-      outcome: { kind: 'timeout', afterMs: 1000 },
+      outcome: { kind: 'timeout', afterMs: 3000 },
       output: 'started\n',
     });
-    expect(Date.now() - started).toBeLessThan(5000);
+    expect(processes().some((p) => p.pid === sleeper)).toBe(false);
+    expect(Date.now() - started).toBeLessThan(15_000);
     expect((await transport.exec('echo still here')).output).toBe('still here\n');
   });
 
