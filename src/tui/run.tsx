@@ -121,7 +121,7 @@ export async function runTui(
       // The runner is still waiting on the step: closing the store under it would
       // crash it. Every transition is already committed; the step goes on on the
       // target and `resume` settles it from its journal; a read-only step is ended there first.
-      await interruptAll((line) => process.stderr.write(`${line}\n`));
+      await interruptAll((line) => err.write(`${line}\n`));
       process.exit(exit.code);
     }
     await transport?.close();
