@@ -139,8 +139,11 @@ describe('Ctrl-C during a read-only step of a headless deploy over ssh', () => {
       ...demo.flags,
     ]);
     const hit = await hook.waitHit();
+    // This demo's 1.1 only: other tests on the machine run their own.
     const ofStep = () =>
-      processes().filter((p) => p.cmdline.includes('=== System Status Check ==='));
+      processes().filter(
+        (p) => p.cmdline.includes('=== System Status Check ===') && p.cmdline.includes(demo.dir),
+      );
     expect(ofStep().map((p) => p.pid)).toContain(hit.pid);
     process.kill(cli.pid, 'SIGINT');
     const result = await cli.done;
