@@ -2,10 +2,18 @@ import { CHECKLIST } from '../steps/checklist.js';
 import { POST_ITEMS, postTickRecords } from '../steps/post-checklist.js';
 import { DEPLOY_STEPS, ROLLBACK_STEPS } from '../steps/index.js';
 import type { StateStore } from '../state/store.js';
-import type { DeploymentStatus, EventRecord, StepStatus } from '../state/types.js';
+import type {
+  AttemptRecord,
+  DeploymentStatus,
+  EventRecord,
+  Mode,
+  StepStatus,
+} from '../state/types.js';
 import { RUNBOOK_DEFAULTS } from '../config/defaults.js';
 import { baselineOf, compareBaselines, type BaselineDelta } from '../steps/baseline.js';
+import { stepRuns, type RunLog } from './runs.js';
 import {
+  rollbackChecklist,
   verificationChecklist,
   verificationStatus,
   type VerificationItem,
@@ -49,15 +57,19 @@ export interface ExecutionLog {
     phase: string;
     title: string;
     status: StepStatus;
+    /** Attempts that ran (a skip is not one). */
     attempts: number;
     startedAt: string | null;
     finishedAt: string | null;
+    /** exitCode, output and command: of the last attempt that ran, so a skip after failures keeps them. */
     exitCode: number | null;
     output: string;
     command: string | null;
     summary: string | null;
     reason: string | null;
+    runs: RunLog[];
   }[];
+  /** The operator's notes, then every failed attempt and skip, as the record shows them. */
   issues: { at: string; by: string; text: string }[];
   resolution: string | null;
   /** The runbook's Documentation Updates and Communication items, as ticked on the summary screen. */
@@ -68,7 +80,8 @@ export interface ExecutionLog {
     by: string | null;
     at: string | null;
   }[];
-  verification: { status: string; items: VerificationItem[] };
+  /** After a rollback (mode rollback), what the rollback verified: the deployed version no longer runs. */
+  verification: { of: Mode; status: string; items: VerificationItem[] };
   /** 4.2's measurements against the previous successful deployment of the target. */
   baseline: { previousDeploymentId: string | null; deltas: BaselineDelta[] } | null;
   /** 4.1's log window and `cvd-tui monitor`'s results, as recorded. */
@@ -79,6 +92,8 @@ export interface ExecutionLog {
     breaches: string | null;
   };
   events: (Omit<EventRecord, 'at'> & { at: string })[];
+  /** The state database's hash chain for this deployment as exported: `cvd-tui verify` recomputes it. */
+  chain: { length: number; head: string } | null;
 }
 
 /** `maxRegressionPercent`: the target's threshold, so the export flags what 4.2 flagged. */
@@ -98,24 +113,30 @@ export function buildExecutionLog(
     ...(ran || d.mode === 'rollback' ? ROLLBACK_STEPS : []),
   ].map((step) => {
     const last = latest.get(step.id);
-    const runs = attempts.filter((a) => a.stepId === step.id && a.status !== 'skipped');
+    const runs = stepRuns(
+      store,
+      id,
+      attempts.filter((a) => a.stepId === step.id),
+    );
+    const lastRan = runs.findLast((r) => r.status !== 'skipped');
     return {
       id: step.id,
       phase: step.phase,
       title: step.title,
       status: last?.status ?? 'pending',
-      attempts: runs.length,
+      attempts: runs.filter((r) => r.status !== 'skipped').length,
       startedAt: iso(last?.startedAt ?? null),
       finishedAt: iso(last?.finishedAt ?? null),
-      exitCode: last?.exitCode ?? null,
-      output: last ? store.output(id, step.id, last.attempt) : '',
-      command: last?.command ?? null,
+      exitCode: lastRan?.exitCode ?? null,
+      output: lastRan?.output ?? '',
+      command: lastRan?.command ?? null,
       summary: last?.summary ?? null,
       reason: last?.reason ?? null,
+      runs,
     };
   });
   const facts = store.facts(id);
-  const items = verificationChecklist(facts, latest);
+  const items = (d.mode === 'rollback' ? rollbackChecklist : verificationChecklist)(facts, latest);
   const previous = store.previousSucceeded(d.target, d.startedAt);
   const current = baselineOf(facts);
   const before = previous && baselineOf(store.facts(previous.id));
@@ -142,10 +163,13 @@ export function buildExecutionLog(
       };
     }),
     steps,
-    issues: store.issues(id).map((i) => ({ ...i, at: iso(i.at)! })),
+    issues: [
+      ...store.issues(id).map((i) => ({ ...i, at: iso(i.at)! })),
+      ...attempts.filter((a) => a.status === 'failed' || a.status === 'skipped').map(issueOf),
+    ],
     resolution: d.resolution,
     postDeployment: POST_ITEMS.map((item) => ticked(item, postTicks.get(item.id))),
-    verification: { status: verificationStatus(items), items },
+    verification: { of: d.mode, status: verificationStatus(items), items },
     baseline: current
       ? {
           previousDeploymentId: previous?.id ?? null,
@@ -159,5 +183,20 @@ export function buildExecutionLog(
       breaches: facts.monitorBreaches ?? null,
     },
     events: events.map((e) => ({ ...e, at: iso(e.at)! })),
+    chain: chainOf(store, id),
   };
+}
+
+/** A failed attempt or a skip, as the Issues Encountered it was. */
+function issueOf(a: AttemptRecord): ExecutionLog['issues'][number] {
+  const what =
+    a.status === 'skipped'
+      ? `${a.stepId} skipped: ${a.reason}`
+      : `${a.stepId} attempt ${a.attempt} failed${a.exitCode === null ? '' : ` (exit ${a.exitCode})`}: ${a.summary}`;
+  return { at: iso(a.finishedAt ?? a.startedAt)!, by: a.by ?? 'cvd-tui', text: what };
+}
+
+function chainOf(store: StateStore, id: string): ExecutionLog['chain'] {
+  const head = store.chainHead(id);
+  return head ? { length: head.seq, head: head.hash } : null;
 }

@@ -1,6 +1,7 @@
 import { splitScript } from '../steps/shell.js';
 import { inert } from '../util/text.js';
 import type { ExecutionLog } from './build.js';
+import type { RunLog } from './runs.js';
 
 const box = (checked: boolean | null) =>
   checked === true ? '[x]' : checked === false ? '[ ] ✗' : '[ ]';
@@ -42,23 +43,19 @@ function trimmed(output: string): string {
 
 /** The runbook's Execution Log, its Verification Checklist, Documentation Updates and Communication, then every step with its output. */
 export function toMarkdown(log: ExecutionLog): string {
-  const issues = log.issues.length
-    ? log.issues.map((i) => `${md(i.text)} (${md(i.by)}, ${md(i.at)})`).join('; ')
-    : log.steps
-        .filter((s) => s.status === 'failed' || s.status === 'skipped')
-        .map((s) => `${s.id} ${s.status}: ${md(s.summary)}`)
-        .join('; ') || 'None';
+  const issues =
+    log.issues.map((i) => `${md(i.text)} (${md(i.by)}, ${md(i.at)})`).join('; ') || 'None';
   const lines = [
     `# CVD Deployment — Execution Log (${md(log.id)})`,
     '',
     '**Execution Log:**',
     `- Date: ${md(log.startedAt)}`,
     `- Operator: ${md(log.operator)}`,
-    `- Version Deployed: ${md(log.versionTo)} (previous: ${md(log.versionFrom ?? 'unknown')}) on ${md(log.target)}`,
+    `- Version Deployed: ${versionDeployed(log)} on ${md(log.target)}`,
     `- Duration: ${minutes(log.durationMs)}`,
     `- Issues Encountered: ${issues}`,
     `- Resolution: ${md(log.resolution) || (log.status === 'rolled_back' ? 'Rolled back to the previous version' : 'None')}`,
-    `- Verification Status: ${log.verification.status} (deployment ${log.status})`,
+    `- Verification Status: ${log.verification.status} (deployment ${log.status}${log.verification.of === 'rollback' ? ', as the rollback verified it' : ''})`,
     '',
     '## Pre-Deployment Checklist',
     '',
@@ -67,7 +64,9 @@ export function toMarkdown(log: ExecutionLog): string {
         `- ${box(c.checked)} ${c.id} ${md(c.label)}${c.by ? ` — ${md(c.by)}, ${md(c.at)}` : ''}${c.evidence ? ` — ${md(c.evidence)}` : ''}`,
     ),
     '',
-    '## Verification Checklist',
+    log.verification.of === 'rollback'
+      ? '## Verification Checklist (after the Emergency Rollback)'
+      : '## Verification Checklist',
     '',
     ...log.verification.items.map((i) => `- ${box(i.verified)} ${md(i.label)} — ${md(i.evidence)}`),
     '',
@@ -95,21 +94,9 @@ export function toMarkdown(log: ExecutionLog): string {
       .flatMap((s) => [
         `### ${s.id} ${s.title} — ${s.status}`,
         '',
-        `Attempts: ${s.attempts} · exit ${s.exitCode ?? '-'} · ${duration(s.startedAt, s.finishedAt)}${s.reason ? ` · skipped: ${md(s.reason)}` : ''}`,
+        `Attempts: ${s.attempts} · exit ${s.exitCode ?? '-'} · ${duration(s.startedAt, s.finishedAt)}${s.status === 'skipped' ? ` · skipped: ${md(s.reason)}` : ''}`,
         '',
-        // The shared shell prelude is left out here (it is in the JSON export and `--plan`).
-        ...(s.command
-          ? [
-              '<details><summary>Command</summary>',
-              '',
-              fence(splitScript(s.command).body.join('\n')),
-              '',
-              '</details>',
-              '',
-            ]
-          : []),
-        fence(trimmed(s.output)),
-        '',
+        ...s.runs.flatMap(runSection),
       ]),
     '## Events',
     '',
@@ -117,14 +104,58 @@ export function toMarkdown(log: ExecutionLog): string {
       (e) => `- ${md(e.at)} ${md(e.type)} — ${md(e.actor)}${e.detail ? `: ${md(e.detail)}` : ''}`,
     ),
     '',
+    ...chainSection(log),
   ];
   // Values go through md(), cell() or fence(), which also keep the structure; this
   // keeps a value a new line forgets to format from acting on a terminal at least.
   return inert(lines.join('\n'), { lines: true });
 }
 
+/** After an Emergency Rollback the deployed version is the one rolled back to. */
+function versionDeployed(log: ExecutionLog): string {
+  const from = md(log.versionFrom ?? 'the previous version');
+  const to = md(log.versionTo);
+  if (log.status === 'rolled_back') return `${from} (${to} rolled back)`;
+  if (log.verification.of === 'rollback') return `${to} (rollback to ${from} not finished)`;
+  return `${to} (previous: ${md(log.versionFrom ?? 'unknown')})`;
+}
+
 const duration = (start: string | null, end: string | null) =>
   start && end ? `${((Date.parse(end) - Date.parse(start)) / 1000).toFixed(1)} s` : '-';
+
+/**
+ * One attempt, collapsed: its own command and output, and why it ran (a
+ * retry) or did not (a skip). The summary line holds only fixed words and
+ * numbers; text from the target stays in the body, through md() and fence().
+ */
+function runSection(run: RunLog): string[] {
+  const time = duration(run.startedAt, run.finishedAt);
+  if (run.status === 'skipped')
+    return [
+      `- Attempt ${run.attempt}: skipped by ${md(run.by ?? 'unknown')} — ${md(run.reason)}`,
+      '',
+    ];
+  return [
+    `<details><summary>Attempt ${run.attempt}: ${run.status} · exit ${run.exitCode ?? '-'} · ${time}</summary>`,
+    '',
+    ...(run.reason ? [`Why: ${md(run.reason)}`, ''] : []),
+    ...(run.summary ? [`Result: ${md(run.summary)}`, ''] : []),
+    // The shared shell prelude is left out here (it is in the JSON export and `--plan`).
+    ...(run.command ? ['Command:', '', fence(splitScript(run.command).body.join('\n')), ''] : []),
+    'Output:',
+    '',
+    fence(trimmed(run.output)),
+    '',
+    '</details>',
+    '',
+  ];
+}
+
+/** The chain head this log was exported at; `cvd-tui verify` compares it with the state database. */
+function chainSection(log: ExecutionLog): string[] {
+  if (!log.chain) return [];
+  return ['## Record', '', `Chain head: event #${log.chain.length} sha256:${log.chain.head}`, ''];
+}
 
 function baselineSection(log: ExecutionLog): string[] {
   if (!log.baseline) return [];

@@ -9,14 +9,11 @@ export interface VerificationItem {
 
 type Facts = Record<string, string>;
 
-/** The runbook's Verification Checklist ("Deployment Success Criteria"), filled in from what the steps verified. */
-export function verificationChecklist(
-  facts: Facts,
-  attempts: Map<string, AttemptRecord>,
-): VerificationItem[] {
-  const step = (id: string) => attempts.get(id);
-  const byStep = (label: string, id: string): VerificationItem => {
-    const a = step(id);
+/** An item verified by a step: its latest attempt's outcome and summary. */
+const byStep =
+  (attempts: Map<string, AttemptRecord>) =>
+  (label: string, id: string): VerificationItem => {
+    const a = attempts.get(id);
     return {
       label,
       verified:
@@ -24,6 +21,13 @@ export function verificationChecklist(
       evidence: a ? `${id}: ${a.summary ?? a.status}` : `${id} not run`,
     };
   };
+
+/** The runbook's Verification Checklist ("Deployment Success Criteria"), filled in from what the steps verified. */
+export function verificationChecklist(
+  facts: Facts,
+  attempts: Map<string, AttemptRecord>,
+): VerificationItem[] {
+  const step = byStep(attempts);
   const fact = (
     label: string,
     key: string,
@@ -42,23 +46,23 @@ export function verificationChecklist(
       (v) => v === 'active',
       (v) => `service ${v}`,
     ),
-    byStep('Health endpoints responding (200 status)', '3.2'),
+    step('Health endpoints responding (200 status)', '3.2'),
     fact(
       'Database integrity verified',
       'integrity',
       (v) => v === 'ok',
       (v) => `integrity_check: ${v}`,
     ),
-    byStep('SSL certificate valid and working', '3.4'),
-    byStep('All API endpoints responding', '3.3'),
+    step('SSL certificate valid and working', '3.4'),
+    step('All API endpoints responding', '3.3'),
     fact(
       'No critical errors in logs',
       'errorCount',
       (v) => v === '0',
       (v) => `${v} error lines in the last 100 log entries`,
     ),
-    byStep('Performance within acceptable limits', '4.2'),
-    byStep('PWA functionality working', '4.3'),
+    step('Performance within acceptable limits', '4.2'),
+    step('PWA functionality working', '4.3'),
     fact(
       'User login/authentication working',
       'loginCode',
@@ -70,6 +74,44 @@ export function verificationChecklist(
       ? { ...item, verified: null }
       : item,
   );
+}
+
+/**
+ * What the target is after an Emergency Rollback, as the rollback verified
+ * it: the deployment's own checks describe a version that is no longer
+ * running. R.7's HTTP codes are read only once R.7 ended, since 3.2 records
+ * the same facts for the version rolled back.
+ */
+export function rollbackChecklist(
+  facts: Facts,
+  attempts: Map<string, AttemptRecord>,
+): VerificationItem[] {
+  const step = byStep(attempts);
+  const r7 = attempts.get('R.7');
+  const r7Ended = r7 && (r7.status === 'succeeded' || r7.status === 'failed');
+  const answered = (label: string, key: string, path: string): VerificationItem => {
+    const code = facts[key];
+    return r7Ended
+      ? {
+          label,
+          verified: code === '200',
+          evidence: `R.7: ${path} answered HTTP ${code ?? 'nothing'}`,
+        }
+      : { label, verified: null, evidence: 'R.7 not run' };
+  };
+  return [
+    step('Previous code version restored', 'R.2'),
+    step('Database restored if a migration ran (integrity verified)', 'R.3'),
+    step('Configuration restored if changed', 'R.4'),
+    step('Service unit restored if changed', 'R.5'),
+    step('Application service running', 'R.6'),
+    answered('Health endpoint responding (200 status)', 'healthCode', '/health'),
+    answered(
+      'Database health endpoint responding (200 status)',
+      'databaseHealthCode',
+      '/health/database',
+    ),
+  ];
 }
 
 /** One word for the Execution Log's "Verification Status". */

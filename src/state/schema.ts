@@ -76,4 +76,17 @@ export const MIGRATIONS: readonly string[] = [
     text TEXT NOT NULL
   );
   `,
+  // The record's hash chain (chain.ts): each event linked to the one before it; the head apart, so a deleted last event shows.
+  `
+  ALTER TABLE events ADD COLUMN seq INTEGER;
+  ALTER TABLE events ADD COLUMN digest TEXT;
+  ALTER TABLE events ADD COLUMN prev TEXT;
+  ALTER TABLE events ADD COLUMN hash TEXT;
+  CREATE UNIQUE INDEX events_chain ON events (deployment_id, seq);
+  CREATE TABLE chain_heads (
+    deployment_id TEXT PRIMARY KEY REFERENCES deployments (id),
+    seq INTEGER NOT NULL,
+    hash TEXT NOT NULL
+  );
+  `,
 ];

@@ -1,4 +1,6 @@
 import type Database from 'better-sqlite3';
+import { runDigest, type ChainHead } from './chain.js';
+import { appendEvent, chainHead } from './chain-store.js';
 import { openDatabase } from './open.js';
 import type {
   AttemptRecord,
@@ -222,21 +224,32 @@ export class StateStore {
       outcomeUnknown?: boolean;
     },
   ): void {
-    this.db
-      .prepare(
-        `UPDATE attempts SET status = ?, finished_at = ?, exit_code = ?, summary = ?, outcome_unknown = ?
+    const now = Date.now();
+    this.db.transaction(() => {
+      this.db
+        .prepare(
+          `UPDATE attempts SET status = ?, finished_at = ?, exit_code = ?, summary = ?, outcome_unknown = ?
          WHERE deployment_id = ? AND step_id = ? AND attempt = ?`,
-      )
-      .run(
-        result.status,
-        Date.now(),
-        result.exitCode,
-        result.summary,
-        result.outcomeUnknown ? 1 : 0,
+        )
+        .run(
+          result.status,
+          now,
+          result.exitCode,
+          result.summary,
+          result.outcomeUnknown ? 1 : 0,
+          id,
+          stepId,
+          attempt,
+        );
+      this.insertEvent(
         id,
-        stepId,
-        attempt,
+        `step ${result.status}`,
+        this.attempt(id, stepId, attempt).by ?? 'cvd-tui',
+        `${stepId} attempt ${attempt}: ${result.summary}`,
+        now,
+        this.attemptDigest(id, stepId, attempt),
       );
+    })();
   }
 
   skip(id: string, stepId: string, reason: string, actor: string): void {
@@ -253,7 +266,14 @@ export class StateStore {
            VALUES (?, ?, ?, 'skipped', ?, ?, ?, ?, ?)`,
         )
         .run(id, stepId, next, now, now, `skipped: ${reason}`, reason, actor);
-      this.insertEvent(id, 'skipped', actor, `${stepId}: ${reason}`, now);
+      this.insertEvent(
+        id,
+        'skipped',
+        actor,
+        `${stepId}: ${reason}`,
+        now,
+        this.attemptDigest(id, stepId, next),
+      );
     })();
   }
 
@@ -263,6 +283,22 @@ export class StateStore {
         .prepare('SELECT * FROM attempts WHERE deployment_id = ? ORDER BY started_at, rowid')
         .all(id) as Row[]
     ).map(toAttempt);
+  }
+
+  private attempt(id: string, stepId: string, attempt: number): AttemptRecord {
+    return toAttempt(
+      this.db
+        .prepare('SELECT * FROM attempts WHERE deployment_id = ? AND step_id = ? AND attempt = ?')
+        .get(id, stepId, attempt) as Row,
+    );
+  }
+
+  /** What the chain records of an ended attempt: its row and its whole output. */
+  attemptDigest(id: string, stepId: string, attempt: number): string {
+    return runDigest({
+      ...this.attempt(id, stepId, attempt),
+      output: this.output(id, stepId, attempt),
+    });
   }
 
   /** Appends output lines of one attempt in one transaction (callers batch them). */
@@ -326,8 +362,14 @@ export class StateStore {
 
   events(id: string): EventRecord[] {
     return this.db
-      .prepare('SELECT at, type, actor, detail FROM events WHERE deployment_id = ? ORDER BY id')
+      .prepare(
+        'SELECT seq, at, type, actor, detail, digest, hash FROM events WHERE deployment_id = ? ORDER BY id',
+      )
       .all(id) as EventRecord[];
+  }
+
+  chainHead(id: string): ChainHead | undefined {
+    return chainHead(this.db, id);
   }
 
   addIssue(id: string, by: string, text: string): void {
@@ -348,9 +390,8 @@ export class StateStore {
     actor: string,
     detail: string | null,
     at = Date.now(),
+    digest: string | null = null,
   ): void {
-    this.db
-      .prepare('INSERT INTO events (deployment_id, at, type, actor, detail) VALUES (?, ?, ?, ?, ?)')
-      .run(id, at, type, actor, detail);
+    appendEvent(this.db, { deploymentId: id, at, type, actor, detail, digest });
   }
 }

@@ -45,10 +45,15 @@ export interface ChecklistRecord {
 }
 
 export interface EventRecord {
+  /** Its place in the deployment's hash chain (state/chain.ts); null: recorded before the chain existed. */
+  seq: number | null;
   at: number;
   type: string;
   actor: string;
   detail: string | null;
+  /** The digest of the step attempt this event ended, if any. */
+  digest: string | null;
+  hash: string | null;
 }
 
 export const UNFINISHED: readonly DeploymentStatus[] = ['in_progress', 'failed'];

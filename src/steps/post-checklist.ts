@@ -55,8 +55,11 @@ export interface PostTick {
   at: number;
 }
 
+/** What replaying ticks reads of an event. */
+type TickEvent = Pick<EventRecord, 'at' | 'type' | 'actor' | 'detail'>;
+
 /** Replays the tick events: the last one for an item wins. Items never touched are absent. */
-export function postTickRecords(events: readonly EventRecord[]): Map<string, PostTick> {
+export function postTickRecords(events: readonly TickEvent[]): Map<string, PostTick> {
   const ticks = new Map<string, PostTick>();
   for (const e of events) {
     if (e.type !== POST_TICKED && e.type !== POST_UNTICKED) continue;
@@ -69,6 +72,6 @@ export function postTickRecords(events: readonly EventRecord[]): Map<string, Pos
 }
 
 /** Which items are ticked, for the summary screen's boxes. */
-export function postTicksFrom(events: readonly EventRecord[]): Record<string, boolean> {
+export function postTicksFrom(events: readonly TickEvent[]): Record<string, boolean> {
   return Object.fromEntries([...postTickRecords(events)].map(([id, t]) => [id, t.checked]));
 }

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -71,6 +71,9 @@ function recordDeployment(store: StateStore): void {
         'http://localhost:5000/health did not answer 200: expected 200, got 000',
       );
     if (step.id === '4.3') {
+      // Failed, retried, failed again, then skipped: both attempts' output must survive the skip.
+      run('4.3', 'failed', ['manifest: HTTP 502 (first try)'], 'manifest.json did not answer 200');
+      run('4.3', 'failed', ['manifest: HTTP 504 (second try)'], 'manifest.json did not answer 200');
       tick();
       store.skip(id, '4.3', 'PWA checked by hand on a phone', 'alice');
       continue;
@@ -96,6 +99,7 @@ function recordDeployment(store: StateStore): void {
   store.setMode(id, 'rollback', 'alice');
   for (const step of ROLLBACK_STEPS)
     run(step.id, 'succeeded', [`${step.title}: done`], `${step.title} done`);
+  store.recordFacts(id, 'R.7', { healthCode: '200', databaseHealthCode: '200' });
   store.setResolution(
     id,
     'Rolled back to v1.0.0; database restored from pre_deploy_20261127_220000_ab12.db',
@@ -107,19 +111,78 @@ function recordDeployment(store: StateStore): void {
   store.event(id, POST_TICKED, 'alice', postDetail(POST_ITEMS.find((i) => i.id === 'docs.2')!));
 }
 
+/** The golden deployment's execution log, recorded in a throw-away state database. */
+function recordedLog() {
+  const dir = mkdtempSync(join(tmpdir(), 'cvd-golden-'));
+  const store = StateStore.open(join(dir, 'state.db'));
+  try {
+    recordDeployment(store);
+    return buildExecutionLog(store, '20261127_220000_ab12');
+  } finally {
+    store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 describe('Markdown execution log', () => {
   it('matches the golden file for a deployment with a retried step, a skipped step and a rollback', () => {
-    const store = StateStore.open(join(mkdtempSync(join(tmpdir(), 'cvd-golden-')), 'state.db'));
-    recordDeployment(store);
-    const markdown = toMarkdown(buildExecutionLog(store, '20261127_220000_ab12'));
-    store.close();
+    const markdown = toMarkdown(recordedLog());
     if (process.env.UPDATE_GOLDEN || !existsSync(GOLDEN)) writeFileSync(GOLDEN, markdown);
     expect(markdown).toBe(readFileSync(GOLDEN, 'utf8'));
     expect(markdown).toContain('| 3.2 | Health Check Verification | succeeded | 2 |');
     expect(markdown).toContain('skipped: PWA checked by hand on a phone');
+    // 4.3 failed twice, then was skipped: each attempt keeps its own output and the skip its reason.
+    const pwa = markdown.slice(markdown.indexOf('### 4.3'), markdown.indexOf('### 5.1'));
+    expect(pwa).toContain('manifest: HTTP 502 (first try)');
+    expect(pwa).toContain('manifest: HTTP 504 (second try)');
+    expect(pwa).toContain('Why: retry after attempt 1 failed: manifest.json did not answer 200');
+    expect(pwa).toContain('- Attempt 3: skipped by alice — PWA checked by hand on a phone');
+    expect(markdown).toContain('- Version Deployed: v1.0.0 (v1.0.2 rolled back) on prod');
+    expect(markdown).toContain('- Verification Status: VERIFIED (deployment rolled_back');
+    expect(markdown).toContain('4.3 attempt 2 failed (exit 1): manifest.json did not answer 200');
+    expect(markdown).toMatch(/^Chain head: event #\d+ sha256:[0-9a-f]{64}$/m);
     expect(markdown).toContain('- Resolution: Rolled back to v1.0.0');
     expect(markdown).toContain(
       '- [x] docs.2 Record deployment in change log — alice, 2026-11-27T22:',
+    );
+  });
+});
+
+describe('JSON execution log', () => {
+  it('keeps every attempt of a failed, retried, then skipped step', () => {
+    const pwa = recordedLog().steps.find((s) => s.id === '4.3')!;
+    expect(pwa).toMatchObject({
+      status: 'skipped',
+      attempts: 2,
+      reason: 'PWA checked by hand on a phone',
+      // The last attempt that ran, not the skip's emptiness.
+      exitCode: 1,
+      output: 'manifest: HTTP 504 (second try)',
+      command: 'echo step 4.3',
+    });
+    expect(pwa.runs.map((r) => [r.attempt, r.status, r.exitCode, r.output, r.reason])).toEqual([
+      [1, 'failed', 1, 'manifest: HTTP 502 (first try)', null],
+      [
+        2,
+        'failed',
+        1,
+        'manifest: HTTP 504 (second try)',
+        'retry after attempt 1 failed: manifest.json did not answer 200',
+      ],
+      [3, 'skipped', null, '', 'PWA checked by hand on a phone'],
+    ]);
+    expect(pwa.runs[0]).toMatchObject({ command: 'echo step 4.3', durationMs: 2000 });
+    expect(pwa.runs.every((r) => /^[0-9a-f]{64}$/.test(r.digest!))).toBe(true);
+  });
+
+  it("describes a rolled-back deployment by the rollback: R.* steps with their runs, and R.7's checks", () => {
+    const log = recordedLog();
+    expect(log.status).toBe('rolled_back');
+    expect(log.verification.of).toBe('rollback');
+    expect(log.verification.status).toBe('VERIFIED');
+    expect(log.steps.find((s) => s.id === 'R.7')!.runs).toHaveLength(1);
+    expect(log.issues.map((i) => i.text)).toContain(
+      '5.3 attempt 1 failed (exit 1): final health check: status is degraded, not healthy',
     );
   });
 });

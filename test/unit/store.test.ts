@@ -55,7 +55,12 @@ describe('StateStore', () => {
       [1, 'failed'],
       [2, 'running'],
     ]);
-    expect(other.events('d1').map((e) => e.type)).toEqual(['started', 'step started', 'retried']);
+    expect(other.events('d1').map((e) => e.type)).toEqual([
+      'started',
+      'step started',
+      'step failed',
+      'retried',
+    ]);
     other.close();
     store.close();
   });
