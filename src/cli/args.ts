@@ -14,6 +14,7 @@ export const COMMANDS = [
   'init',
   'doctor',
   'monitor',
+  'verify',
 ] as const;
 export type Command = (typeof COMMANDS)[number];
 
@@ -26,12 +27,20 @@ Commands:
   resume [id]      continue the latest (or given) unfinished deployment
   rollback [id]    emergency rollback of the latest (or given) deployment
   export [id]      execution log         --format md|json (default md)  --out <file>
+                   [--sign: sign it with your SSH key (the target's privateKeyPath, else
+                   ssh-agent's first key) into <file>.sig, ssh-keygen -Y format, namespace cvd-tui]
   history          past deployments
   monitor [id]     post-deployment monitoring of the latest (or given) deployment against the
                    runbook's limits   --minutes N (default 120)  --interval S (default 15)
   demo             build a local sandbox target and deploy to it   --dir <dir> [--no-tui]
   init             create or edit a target interactively
   doctor           read-only checks of a target
+  verify <file>    check an exported execution log: its signature (<file>.sig) against
+                   --allowed-signers <file> (default ~/.ssh/allowed_signers), and its hash chain
+                   (against the state database too, when it holds the deployment)
+  verify --state [id]
+                   check the state database's record (every deployment, or one): names each
+                   event or step result edited or deleted after it was recorded
 
 Options:
   --config <file>     config file (env CVD_TUI_CONFIG)
@@ -47,7 +56,8 @@ Options:
                       (added to known_hosts); a changed key is refused whatever is passed
   --help, --version
 
-Exit codes: 0 done and verified, 1 a step failed (resumable), 2 bad input, 130 interrupted.`;
+Exit codes: 0 done and verified, 1 a step failed (resumable) or verify found a problem,
+2 bad input, 130 interrupted.`;
 
 const OPTIONS = {
   config: { type: 'string' },
@@ -66,13 +76,17 @@ const OPTIONS = {
   'take-over-lock': { type: 'boolean' },
   plan: { type: 'boolean' },
   'trust-host-key': { type: 'string' },
+  sign: { type: 'boolean' },
+  'allowed-signers': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
 export interface ParsedArgs {
   command: Command | undefined;
-  /** The optional deployment id of resume, rollback, export and monitor. */
+  /** The optional deployment id of resume, rollback, export, monitor and verify. */
   id: string | undefined;
+  /** verify's execution log file. */
+  file: string | undefined;
   options: {
     config?: string;
     state?: string;
@@ -94,6 +108,11 @@ export interface ParsedArgs {
     plan: boolean;
     /** `--trust-host-key`: a `SHA256:` fingerprint (checked here). */
     trustHostKey?: string;
+    /** export `--sign`: sign the file written by `--out`. */
+    sign: boolean;
+    allowedSigners?: string;
+    /** verify: `--state` was given, with or without a database path. */
+    checkState: boolean;
     help: boolean;
     showVersion: boolean;
   };
@@ -102,10 +121,11 @@ export interface ParsedArgs {
 export function parseCli(argv: string[]): ParsedArgs {
   // --version is both "print cvd-tui's version" and "deploy this tag": it is the former only alone.
   const showVersion = argv.length === 1 && argv[0] === '--version';
+  const verifyState = bareVerifyState(argv);
   let parsed;
   try {
     parsed = parseArgs({
-      args: showVersion ? [] : argv,
+      args: showVersion ? [] : verifyState.argv,
       options: OPTIONS,
       allowPositionals: true,
       strict: true,
@@ -113,19 +133,25 @@ export function parseCli(argv: string[]): ParsedArgs {
   } catch (error) {
     throw new InputError(`${(error as Error).message}\n\n${USAGE}`);
   }
-  const [command, id, ...extra] = parsed.positionals;
+  const [command, positional, ...extra] = parsed.positionals;
   if (command !== undefined && !(COMMANDS as readonly string[]).includes(command))
     throw new InputError(`unknown command "${command}"\n\n${USAGE}`);
   if (
     extra.length ||
-    (id !== undefined && !['resume', 'rollback', 'export', 'monitor'].includes(command!))
+    (positional !== undefined &&
+      !['resume', 'rollback', 'export', 'monitor', 'verify'].includes(command!))
   )
-    throw new InputError(`unexpected argument "${extra[0] ?? id}"\n\n${USAGE}`);
+    throw new InputError(`unexpected argument "${extra[0] ?? positional}"\n\n${USAGE}`);
+  // verify takes a file, or with --state a deployment id.
+  const file =
+    command === 'verify' && !DEPLOYMENT_ID.test(positional ?? '') ? positional : undefined;
+  const id = file === undefined ? positional : undefined;
   const v = parsed.values;
   refuseBadValues(command, id, v);
   return {
     command: command as Command | undefined,
     id,
+    file,
     options: {
       config: v.config ?? process.env.CVD_TUI_CONFIG,
       state: v.state ?? process.env.CVD_TUI_STATE,
@@ -143,6 +169,9 @@ export function parseCli(argv: string[]): ParsedArgs {
       takeOverLock: v['take-over-lock'] ?? false,
       plan: v.plan ?? false,
       trustHostKey: v['trust-host-key'],
+      sign: v.sign ?? false,
+      allowedSigners: v['allowed-signers'],
+      checkState: command === 'verify' && (verifyState.bare || v.state !== undefined),
       help: v.help ?? false,
       showVersion,
     },
@@ -152,11 +181,26 @@ export function parseCli(argv: string[]): ParsedArgs {
 /** newDeploymentId's shape (engine/deployment.ts): a hostile id is refused before anything looks it up. */
 const DEPLOYMENT_ID = /^\d{8}_\d{6}_[0-9a-f]{1,4}$/;
 
+/**
+ * `verify --state [id]` asks for the state database's check, at its usual
+ * path: there `--state` may stand alone, where everywhere else it names a file.
+ * A bare `--state` (last, or before an option or a deployment id) is taken out.
+ */
+function bareVerifyState(argv: string[]): { argv: string[]; bare: boolean } {
+  if (!argv.includes('verify')) return { argv, bare: false };
+  const at = argv.findIndex(
+    (arg, i) =>
+      arg === '--state' &&
+      (i === argv.length - 1 || argv[i + 1]!.startsWith('-') || DEPLOYMENT_ID.test(argv[i + 1]!)),
+  );
+  return at < 0 ? { argv, bare: false } : { argv: argv.toSpliced(at, 1), bare: true };
+}
+
 /** Values checked before any command opens a file or a connection (exit 2). */
 function refuseBadValues(
   command: string | undefined,
   id: string | undefined,
-  v: { target?: string; plan?: boolean; 'trust-host-key'?: string },
+  v: { target?: string; plan?: boolean; 'trust-host-key'?: string; sign?: boolean; out?: string },
 ): void {
   if (id !== undefined && !DEPLOYMENT_ID.test(id))
     throw new InputError(
@@ -171,4 +215,8 @@ function refuseBadValues(
     );
   if (v.plan && command !== 'deploy' && command !== 'rollback')
     throw new InputError('--plan goes with deploy or rollback');
+  if (v.sign && (command !== 'export' || !v.out))
+    throw new InputError(
+      '--sign goes with export --out <file>: the signature is written to <file>.sig',
+    );
 }

@@ -4,6 +4,8 @@ export const EXIT = {
   ok: 0,
   /** A step failed: the deployment is paused and resumable. */
   stepFailed: 1,
+  /** verify: the signature, the log or the state database's record does not hold. */
+  notVerified: 1,
   /** Bad input: usage, config, version, host key, lock held. */
   badInput: 2,
   /** Interrupted by a signal: state saved, resumable. */

@@ -13,6 +13,7 @@ import { init } from './commands/init.js';
 import { monitor } from './commands/monitor.js';
 import { resumeHeadless } from './commands/resume.js';
 import { rollbackHeadless } from './commands/rollback.js';
+import { verify } from './commands/verify.js';
 import { EXIT, InputError } from './exit.js';
 import { printPlan } from './plan.js';
 import { err, out } from '../util/out.js';
@@ -37,6 +38,8 @@ async function dispatch(args: ParsedArgs): Promise<number> {
       return doctor(args);
     case 'init':
       return init(args);
+    case 'verify':
+      return verify(args);
     case 'deploy':
     case 'resume':
     case 'rollback':

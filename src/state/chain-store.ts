@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { eventHash, GENESIS, type ChainHead, type StoredLink } from './chain.js';
+import { eventHash, GENESIS, type ChainHead, type ChainLink } from './chain.js';
 
 export interface NewEvent {
   deploymentId: string;
@@ -36,11 +36,11 @@ export function appendEvent(db: Database.Database, e: NewEvent): void {
 }
 
 /** A deployment's stored chain in order (events written before the chain existed come first, unhashed). */
-export function storedChain(db: Database.Database, deploymentId: string): StoredLink[] {
+export function storedChain(db: Database.Database, deploymentId: string): ChainLink[] {
   return db
     .prepare(
       `SELECT seq, at, type, actor, detail, digest, prev, hash FROM events
        WHERE deployment_id = ? ORDER BY seq IS NOT NULL, seq, id`,
     )
-    .all(deploymentId) as StoredLink[];
+    .all(deploymentId) as ChainLink[];
 }

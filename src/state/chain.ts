@@ -77,10 +77,12 @@ export const runDigest = (run: RunContent): string =>
     ]),
   );
 
-/** A stored event: its content, its link and its hash (null: written before the chain existed). */
-export interface StoredLink extends ChainedContent {
-  prev: string | null;
+/** An event as read back: seq and hash are null for one written before the chain existed. */
+export interface ChainLink extends Omit<ChainedContent, 'seq'> {
+  seq: number | null;
   hash: string | null;
+  /** The link it was written with: the state database stores it, an export does not. */
+  prev?: string | null;
 }
 
 /** The last link of a deployment's chain, kept apart from the events so a deleted last event shows. */
@@ -89,8 +91,8 @@ export interface ChainHead {
   hash: string;
 }
 
-const describe = (e: ChainedContent) =>
-  `event #${e.seq} (${new Date(e.at).toISOString()} ${e.type} — ${e.actor}${e.detail ? `: ${e.detail}` : ''})`;
+const describe = (e: ChainLink) =>
+  `event #${e.seq ?? '?'} (${new Date(e.at).toISOString()} ${e.type} — ${e.actor}${e.detail ? `: ${e.detail}` : ''})`;
 
 const missing = (from: number, to: number, where: string) =>
   from === to
@@ -107,18 +109,19 @@ const missing = (from: number, to: number, where: string) =>
  */
 export function chainProblems(
   deploymentId: string,
-  events: readonly (ChainedContent & { hash: string | null; prev?: string | null })[],
+  events: readonly ChainLink[],
   head: ChainHead | undefined,
 ): string[] {
   const problems: string[] = [];
   let expected = 1;
   let before = GENESIS;
-  let previous: ChainedContent | undefined;
-  for (const event of events) {
-    if (event.hash === null) {
-      problems.push(`${describe(event)} carries no hash: it was not recorded by cvd-tui's chain`);
+  let previous: ChainLink | undefined;
+  for (const link of events) {
+    if (link.hash === null || link.seq === null) {
+      problems.push(`${describe(link)} carries no hash: it was not recorded by cvd-tui's chain`);
       continue;
     }
+    const event = { ...link, seq: link.seq, hash: link.hash };
     if (event.seq > expected)
       problems.push(
         missing(

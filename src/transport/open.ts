@@ -181,6 +181,6 @@ function readSshConfig(file: string): string {
 }
 
 /** Config files are hand-written: `~/…` means the home directory, as it does for ssh(1). */
-function expandHome(file: string, home: string): string {
+export function expandHome(file: string, home: string): string {
   return file === '~' || file.startsWith('~/') ? path.join(home, file.slice(1)) : file;
 }

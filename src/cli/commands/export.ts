@@ -1,6 +1,10 @@
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { buildExecutionLog } from '../../export/build.js';
 import { toMarkdown } from '../../export/markdown.js';
+import { sign, SigningError, type SigningKey } from '../../export/signature.js';
+import type { TargetConfig } from '../../config/types.js';
+import { expandHome } from '../../transport/open.js';
 import type { ParsedArgs } from '../args.js';
 import { EXIT, InputError } from '../exit.js';
 import { pickDeployment } from '../open-runner.js';
@@ -8,7 +12,13 @@ import { openSession } from '../session.js';
 import { err } from '../../util/out.js';
 import { inertJson, printable } from '../../util/text.js';
 
-/** `export [id] --format md|json --out FILE`: the execution log of one deployment. */
+/** The operator's key: the one the target logs in with, else ssh-agent's. */
+const signingKey = (target: TargetConfig): SigningKey =>
+  target.privateKeyPath
+    ? { privateKeyPath: expandHome(target.privateKeyPath, homedir()) }
+    : { agentSocket: process.env.SSH_AUTH_SOCK };
+
+/** `export [id] --format md|json --out FILE [--sign]`: the execution log of one deployment. */
 export function exportLog(args: ParsedArgs): number {
   const format = args.options.format ?? 'md';
   if (format !== 'md' && format !== 'json')
@@ -22,12 +32,25 @@ export function exportLog(args: ParsedArgs): number {
       session.target.thresholds.maxRegressionPercent,
     );
     const text = format === 'json' ? `${inertJson(log)}\n` : toMarkdown(log);
-    if (args.options.out) {
-      writeFileSync(args.options.out, text, { mode: 0o600 });
-      err.write(`Execution log written to ${args.options.out}\n`);
+    const { out } = args.options;
+    if (out) {
+      writeFileSync(out, text, { mode: 0o600 });
+      err.write(`Execution log written to ${out}\n`);
     } else {
       // As it is: both formats are inert by construction, and no line of a document is cut.
       process.stdout.write(text);
+    }
+    if (out && args.options.sign) {
+      // A signature left from an earlier export is of other bytes: never leave it beside this one.
+      rmSync(`${out}.sig`, { force: true });
+      try {
+        writeFileSync(`${out}.sig`, sign(text, signingKey(session.target)), { mode: 0o600 });
+      } catch (error) {
+        if (error instanceof SigningError)
+          throw new InputError(`${error.message}\n  ${out} is written, unsigned.`);
+        throw error;
+      }
+      err.write(`Signature written to ${out}.sig (check: cvd-tui verify ${out})\n`);
     }
     return EXIT.ok;
   } finally {
