@@ -21,6 +21,7 @@ export function printSteps(runner: Runner, out = stdout, err = stderr): () => vo
       recent.push(event.line);
       if (recent.length > TAIL_LINES) recent.shift();
     }
+    if (event.type === 'warning') return void err.write(`warning: ${event.message}\n`);
     if (event.type !== 'step-end') return;
     const title = TITLES.get(event.stepId) ?? '';
     out.write(

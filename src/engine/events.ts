@@ -13,6 +13,8 @@ export type EngineEvent =
       durationMs: number;
       outcomeUnknown: boolean;
     }
-  | { type: 'status'; status: DeploymentStatus; detail?: string };
+  | { type: 'status'; status: DeploymentStatus; detail?: string }
+  /** Something the operator should know that does not change the outcome. */
+  | { type: 'warning'; message: string };
 
 export type EngineListener = (event: EngineEvent) => void;

@@ -18,6 +18,7 @@ import { journalDir } from './journal.js';
 import { releaseLock } from './lock.js';
 import { makeMasker } from './mask.js';
 import { OutputSink } from './output-sink.js';
+import { writeServerCopy } from './server-copy.js';
 
 export interface RunnerOptions {
   store: StateStore;
@@ -411,12 +412,29 @@ export class Runner {
     await this.setStatus(this.deployment.mode === 'rollback' ? 'rolled_back' : 'succeeded');
   }
 
-  /** Records the status; a deployment that ended gives up the target's deploy lock. */
+  /** Records the status; a deployment that ended leaves its log on the target and gives up the deploy lock. */
   private async setStatus(status: DeploymentRecord['status'], detail?: string): Promise<void> {
     this.o.store.setStatus(this.o.deploymentId, status, this.o.operator, detail);
-    if (status === 'succeeded' || status === 'rolled_back' || status === 'abandoned')
+    if (status === 'succeeded' || status === 'rolled_back' || status === 'abandoned') {
+      await this.leaveServerCopy();
       await releaseLock(this.o.transport, this.o.target.paths.deployments, this.o.deploymentId);
+    }
     this.emit({ type: 'status', status, detail });
+  }
+
+  /** The server's own copy of the log: a failure to write it is a warning, never a failed deployment. */
+  private async leaveServerCopy(): Promise<void> {
+    const { store, deploymentId, operator } = this.o;
+    const copy = await writeServerCopy(this.o.transport, store, this.o.target, deploymentId).catch(
+      (error: unknown) => ({ failed: (error as Error).message }),
+    );
+    if ('written' in copy)
+      return store.event(deploymentId, 'server copy written', operator, copy.written);
+    store.event(deploymentId, 'server copy failed', operator, copy.failed);
+    this.emit({
+      type: 'warning',
+      message: `the execution log could not be left on the target (${copy.failed}); keep an export of it: cvd-tui export ${deploymentId}`,
+    });
   }
 
   private journalOf(step: StepDef, attempt: number): string | undefined {

@@ -51,6 +51,9 @@ export function bridgeEngine(
         return sync();
       case 'status':
         return sync();
+      case 'warning':
+        lines.push(`warning: ${event.message}`, 'note', true);
+        return sync();
     }
   });
 }

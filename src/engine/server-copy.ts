@@ -1,0 +1,46 @@
+import type { TargetConfig } from '../config/types.js';
+import { buildExecutionLog } from '../export/build.js';
+import { toMarkdown } from '../export/markdown.js';
+import type { StateStore } from '../state/store.js';
+import { asApp } from '../steps/privilege.js';
+import { sh } from '../transport/quote.js';
+import type { Transport } from '../transport/types.js';
+
+/** Where the server keeps its own copy of a deployment's execution log. */
+export const serverCopyDir = (target: TargetConfig, deploymentId: string) =>
+  `${target.paths.deployments}/${deploymentId}`;
+
+/**
+ * Writes the execution log (Markdown and JSON) into the deployment's
+ * directory on the target, so the server keeps its own history if the jump
+ * host and its state database are lost. As the app user, who owns that
+ * directory on a hardened host; the content goes on stdin, never on a
+ * command line, and lands by rename, so a reader never sees half a file.
+ * Returns why it could not, if it could not: the deployment's outcome stands either way.
+ */
+export async function writeServerCopy(
+  transport: Transport,
+  store: StateStore,
+  target: TargetConfig,
+  deploymentId: string,
+): Promise<{ written: string } | { failed: string }> {
+  const log = buildExecutionLog(store, deploymentId, target.thresholds.maxRegressionPercent);
+  const dir = serverCopyDir(target, deploymentId);
+  const files = {
+    'execution-log.md': toMarkdown(log),
+    'execution-log.json': `${JSON.stringify(log, null, 2)}\n`,
+  };
+  for (const [name, content] of Object.entries(files)) {
+    const file = `${dir}/${name}`;
+    const write = sh`mkdir -p -- ${dir} && umask 027 && cat > ${file + '.tmp'} && mv -f -- ${file + '.tmp'} ${file}`;
+    const result = await transport.exec(asApp(target, write), {
+      stdin: content,
+      timeoutMs: 60_000,
+    });
+    if (result.outcome.kind !== 'exited' || result.outcome.code !== 0)
+      return {
+        failed: `${file}: ${result.output.trim() || result.outcome.kind}`,
+      };
+  }
+  return { written: `${dir}/execution-log.{md,json}` };
+}
