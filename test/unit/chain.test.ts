@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildExecutionLog } from '../../src/export/build.js';
 import { readLog } from '../../src/export/check-log.js';
 import { recordProblems } from '../../src/state/audit.js';
-import { eventHash } from '../../src/state/chain.js';
+import { eventHash, type ChainedContent } from '../../src/state/chain.js';
 import { StateStore } from '../../src/state/store.js';
 
 const ID = '20261127_220000_ab12';
@@ -87,7 +87,9 @@ describe('the state database record', () => {
 
   it('names an event edited and re-hashed by the event after it', () => {
     const raw = new Database(path);
-    const e = raw.prepare('SELECT * FROM events WHERE seq = 3').get() as Record<string, never>;
+    const e = raw.prepare('SELECT * FROM events WHERE seq = 3').get() as ChainedContent & {
+      prev: string;
+    };
     const forged = eventHash(ID, { ...e, detail: 'forged' }, e.prev);
     raw.prepare('UPDATE events SET detail = ?, hash = ? WHERE seq = 3').run('forged', forged);
     raw.close();

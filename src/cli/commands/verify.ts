@@ -7,6 +7,7 @@ import { hashAt, recordProblems } from '../../state/audit.js';
 import { defaultStatePath } from '../../state/open.js';
 import { StateStore } from '../../state/store.js';
 import { out } from '../../util/out.js';
+import { printable } from '../../util/text.js';
 import type { ParsedArgs } from '../args.js';
 import { EXIT, InputError } from '../exit.js';
 
@@ -16,33 +17,27 @@ import { EXIT, InputError } from '../exit.js';
  * named); 2: nothing to check (no such file, no state database).
  */
 export function verify(args: ParsedArgs): number {
-  const { file } = args;
+  const { file, id } = args;
   if (file !== undefined) return verifyFile(args, file);
-  if (args.id === undefined && !args.options.checkState)
+  if (id === undefined && !args.options.checkState)
     throw new InputError(
       'verify needs an execution log file (cvd-tui verify FILE) or --state [id] for the state database',
     );
-  return withState(args, true, (store) => verifyState(store, args.id));
-}
-
-/** The state database to compare with: named (it must exist), else the default one if there is one. */
-function withState(
-  args: ParsedArgs,
-  required: boolean,
-  work: (store: StateStore | undefined) => number,
-): number {
-  const path = args.options.state ?? defaultStatePath();
-  if (!existsSync(path)) {
-    if (required || args.options.checkState)
-      throw new InputError(`no state database at ${path}: pass --state <file>`);
-    return work(undefined);
-  }
-  const store = StateStore.open(path);
+  const store = openState(args, true)!;
   try {
-    return work(store);
+    return verifyState(store, id);
   } finally {
     store.close();
   }
+}
+
+/** The state database: named by --state or CVD_TUI_STATE, else the default one; undefined when there is none and none is `required`. */
+function openState(args: ParsedArgs, required: boolean): StateStore | undefined {
+  const path = args.options.state ?? defaultStatePath();
+  if (existsSync(path)) return StateStore.open(path);
+  if (required || args.options.checkState)
+    throw new InputError(`no state database at ${printable(path)}: pass --state <file>`);
+  return undefined;
 }
 
 function report(lines: string[], problems: string[], subject: string): number {
@@ -53,42 +48,45 @@ function report(lines: string[], problems: string[], subject: string): number {
   return problems.length ? EXIT.notVerified : EXIT.ok;
 }
 
-function verifyState(store: StateStore | undefined, id: string | undefined): number {
-  const ids = id ? [id] : store!.deployments(Number.MAX_SAFE_INTEGER).map((d) => d.id);
-  if (id && !store!.deployment(id))
-    throw new InputError(`no deployment ${id} in ${store!.db.name}`);
+function verifyState(store: StateStore, id: string | undefined): number {
+  if (id && !store.deployment(id)) throw new InputError(`no deployment ${id} in ${store.db.name}`);
+  const ids = id ? [id] : store.deployments(Number.MAX_SAFE_INTEGER).map((d) => d.id);
   const lines: string[] = [];
   const problems: string[] = [];
   for (const deployment of ids) {
-    const found = recordProblems(store!, deployment);
-    const head = store!.chainHead(deployment);
+    const found = recordProblems(store, deployment);
+    const chained = store.chainHead(deployment)?.seq ?? 0;
     lines.push(
-      `${deployment}: ${head?.seq ?? 0} events chained${found.length ? `, ${found.length} problem(s)` : ', intact'}`,
+      `${deployment}: ${chained} events chained, ${found.length ? `${found.length} problem(s)` : 'intact'}`,
     );
     problems.push(...found.map((p) => `${deployment}: ${p}`));
   }
-  return report(lines, problems, `state database ${store!.db.name}`);
+  return report(lines, problems, `state database ${store.db.name}`);
 }
 
 function verifyFile(args: ParsedArgs, file: string): number {
-  if (!existsSync(file)) throw new InputError(`no execution log at ${file}`);
+  if (!existsSync(file)) throw new InputError(`no execution log at ${printable(file)}`);
   const content = readFileSync(file);
   const claim = readLog(content.toString('utf8'));
   if (!claim)
-    throw new InputError(`${file} is not an execution log (cvd-tui export, JSON or Markdown)`);
-  const lines: string[] = [];
-  const problems: string[] = [];
+    throw new InputError(
+      `${printable(file)} is not an execution log (cvd-tui export, JSON or Markdown)`,
+    );
   const signature = signatureOf(file, content, args.options.allowedSigners);
-  (signature.ok ? lines : problems).push(`signature: ${signature.message}`);
+  const lines = signature.ok ? [`signature: ${signature.message}`] : [];
+  const problems = signature.ok ? [] : [`signature: ${signature.message}`];
   problems.push(...claim.problems);
   if (claim.chain)
     lines.push(
       `record: deployment ${claim.deploymentId}, ${claim.chain.length} events, chain head ${claim.chain.head}`,
     );
-  return withState(args, false, (store) => {
+  const store = openState(args, false);
+  try {
     const state = stateAgrees(store, claim);
     return report([...lines, ...state.ok], [...problems, ...state.problems], file);
-  });
+  } finally {
+    store?.close();
+  }
 }
 
 function signatureOf(file: string, content: Buffer, given: string | undefined) {
@@ -97,7 +95,8 @@ function signatureOf(file: string, content: Buffer, given: string | undefined) {
     return { ok: false, message: `${signature} is missing: the log is not signed (export --sign)` };
   const fallback = join(homedir(), '.ssh', 'allowed_signers');
   const allowed = given ?? (existsSync(fallback) ? fallback : undefined);
-  if (given && !existsSync(given)) throw new InputError(`no allowed signers file at ${given}`);
+  if (given && !existsSync(given))
+    throw new InputError(`no allowed signers file at ${printable(given)}`);
   try {
     return checkSignature(content, signature, allowed);
   } catch (error) {
