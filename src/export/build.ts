@@ -12,12 +12,7 @@ import type {
 import { RUNBOOK_DEFAULTS } from '../config/defaults.js';
 import { baselineOf, compareBaselines, type BaselineDelta } from '../steps/baseline.js';
 import { stepRuns, type RunLog } from './runs.js';
-import {
-  rollbackChecklist,
-  verificationChecklist,
-  verificationStatus,
-  type VerificationItem,
-} from './verification.js';
+import { verificationOf, type VerificationItem } from './verification.js';
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
@@ -136,7 +131,6 @@ export function buildExecutionLog(
     };
   });
   const facts = store.facts(id);
-  const items = (d.mode === 'rollback' ? rollbackChecklist : verificationChecklist)(facts, latest);
   const previous = store.previousSucceeded(d.target, d.startedAt);
   const current = baselineOf(facts);
   const before = previous && baselineOf(store.facts(previous.id));
@@ -169,7 +163,7 @@ export function buildExecutionLog(
     ],
     resolution: d.resolution,
     postDeployment: POST_ITEMS.map((item) => ticked(item, postTicks.get(item.id))),
-    verification: { of: d.mode, status: verificationStatus(items), items },
+    verification: verificationOf(d.mode, facts, latest),
     baseline: current
       ? {
           previousDeploymentId: previous?.id ?? null,

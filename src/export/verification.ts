@@ -1,4 +1,4 @@
-import type { AttemptRecord } from '../state/types.js';
+import type { AttemptRecord, Mode } from '../state/types.js';
 
 export interface VerificationItem {
   label: string;
@@ -23,7 +23,7 @@ const byStep =
   };
 
 /** The runbook's Verification Checklist ("Deployment Success Criteria"), filled in from what the steps verified. */
-export function verificationChecklist(
+function verificationChecklist(
   facts: Facts,
   attempts: Map<string, AttemptRecord>,
 ): VerificationItem[] {
@@ -82,7 +82,7 @@ export function verificationChecklist(
  * running. R.7's HTTP codes are read only once R.7 ended, since 3.2 records
  * the same facts for the version rolled back.
  */
-export function rollbackChecklist(
+function rollbackChecklist(
   facts: Facts,
   attempts: Map<string, AttemptRecord>,
 ): VerificationItem[] {
@@ -115,8 +115,18 @@ export function rollbackChecklist(
 }
 
 /** One word for the Execution Log's "Verification Status". */
-export function verificationStatus(items: VerificationItem[]): string {
+function verificationStatus(items: VerificationItem[]): string {
   if (items.some((i) => i.verified === false)) return 'FAILED';
   if (items.every((i) => i.verified === true)) return 'VERIFIED';
   return items.some((i) => i.verified === true) ? 'PARTIAL' : 'NOT VERIFIED';
+}
+
+/** The Verification Checklist a deployment ends with: its own, or after a rollback the rollback's. */
+export function verificationOf(
+  mode: Mode,
+  facts: Facts,
+  attempts: Map<string, AttemptRecord>,
+): { of: Mode; status: string; items: VerificationItem[] } {
+  const items = (mode === 'rollback' ? rollbackChecklist : verificationChecklist)(facts, attempts);
+  return { of: mode, status: verificationStatus(items), items };
 }

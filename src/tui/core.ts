@@ -5,11 +5,7 @@ import { startHealthProbe, type HealthSample } from '../probes/health.js';
 import { startLogTail } from '../probes/log-tail.js';
 import { startResourceProbe, type ResourceSample } from '../probes/resources.js';
 import { postTicksFrom } from '../steps/post-checklist.js';
-import {
-  verificationChecklist,
-  verificationStatus,
-  type VerificationItem,
-} from '../export/verification.js';
+import { verificationOf, type VerificationItem } from '../export/verification.js';
 import { bridgeEngine } from './bridge.js';
 import type { TuiDeps } from './deps.js';
 import { LineStore } from './line-store.js';
@@ -149,15 +145,12 @@ export class TuiCore {
     return runner && step ? runner.mask(step.script(runner.context())) : undefined;
   }
 
-  /** The runbook's Verification Checklist, filled in from what this deployment's steps verified. */
+  /** The runbook's Verification Checklist, filled in from what the steps verified (after a rollback: the rollback's). */
   verification(): { status: string; items: VerificationItem[] } | undefined {
     const runner = this.runner;
     if (!runner) return undefined;
-    const items = verificationChecklist(
-      this.deps.store.facts(runner.deployment.id),
-      runner.latestAttempts(),
-    );
-    return { status: verificationStatus(items), items };
+    const d = runner.deployment;
+    return verificationOf(d.mode, this.deps.store.facts(d.id), runner.latestAttempts());
   }
 
   /** `cvd-tui resume <id>` with the flags this session was started with. */
