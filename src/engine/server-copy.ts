@@ -6,8 +6,11 @@ import { asApp } from '../steps/privilege.js';
 import { sh } from '../transport/quote.js';
 import type { Transport } from '../transport/types.js';
 
+/** Long enough for megabytes over a slow link; short enough that a frozen server does not hold up the end of a deployment. */
+const COPY_TIMEOUT_MS = 20_000;
+
 /** Where the server keeps its own copy of a deployment's execution log. */
-export const serverCopyDir = (target: TargetConfig, deploymentId: string) =>
+const serverCopyDir = (target: TargetConfig, deploymentId: string) =>
   `${target.paths.deployments}/${deploymentId}`;
 
 /**
@@ -35,12 +38,10 @@ export async function writeServerCopy(
     const write = sh`mkdir -p -- ${dir} && umask 027 && cat > ${file + '.tmp'} && mv -f -- ${file + '.tmp'} ${file}`;
     const result = await transport.exec(asApp(target, write), {
       stdin: content,
-      timeoutMs: 60_000,
+      timeoutMs: COPY_TIMEOUT_MS,
     });
     if (result.outcome.kind !== 'exited' || result.outcome.code !== 0)
-      return {
-        failed: `${file}: ${result.output.trim() || result.outcome.kind}`,
-      };
+      return { failed: `${file}: ${result.output.trim() || result.outcome.kind}` };
   }
   return { written: `${dir}/execution-log.{md,json}` };
 }
