@@ -82,10 +82,7 @@ function verificationChecklist(
  * running. R.7's HTTP codes are read only once R.7 ended, since 3.2 records
  * the same facts for the version rolled back.
  */
-function rollbackChecklist(
-  facts: Facts,
-  attempts: Map<string, AttemptRecord>,
-): VerificationItem[] {
+function rollbackChecklist(facts: Facts, attempts: Map<string, AttemptRecord>): VerificationItem[] {
   const step = byStep(attempts);
   const r7 = attempts.get('R.7');
   const r7Ended = r7 && (r7.status === 'succeeded' || r7.status === 'failed');
