@@ -186,7 +186,7 @@ function issueOf(a: AttemptRecord): ExecutionLog['issues'][number] {
   const what =
     a.status === 'skipped'
       ? `${a.stepId} skipped: ${a.reason}`
-      : `${a.stepId} attempt ${a.attempt} failed${a.exitCode === null ? '' : ` (exit ${a.exitCode})`}: ${a.summary}`;
+      : `${a.stepId} attempt ${a.attempt} failed: ${a.summary}`;
   return { at: iso(a.finishedAt ?? a.startedAt)!, by: a.by ?? 'cvd-tui', text: what };
 }
 

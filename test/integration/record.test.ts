@@ -87,7 +87,7 @@ describe('the record of a deployment', () => {
     );
     expect(log.steps.find((s) => s.id === 'R.7')!.runs).toMatchObject([{ status: 'succeeded' }]);
     expect(log.issues.map((i) => i.text)).toContainEqual(
-      expect.stringMatching(/^3\.2 attempt 1 failed .*health\/database did not answer 200/),
+      expect.stringMatching(/^3\.2 attempt 1 failed: .*health\/database did not answer 200/),
     );
     const markdown = (await cli(['export'])).stdout;
     expect(markdown).toContain('- Version Deployed: v1.0.1 (v1.0.2 rolled back) on demo');

@@ -139,7 +139,7 @@ describe('Markdown execution log', () => {
     expect(pwa).toContain('- Attempt 3: skipped by alice — PWA checked by hand on a phone');
     expect(markdown).toContain('- Version Deployed: v1.0.0 (v1.0.2 rolled back) on prod');
     expect(markdown).toContain('- Verification Status: VERIFIED (deployment rolled_back');
-    expect(markdown).toContain('4.3 attempt 2 failed (exit 1): manifest.json did not answer 200');
+    expect(markdown).toContain('4.3 attempt 2 failed: manifest.json did not answer 200');
     expect(markdown).toMatch(/^Chain head: event #\d+ sha256:[0-9a-f]{64}$/m);
     expect(markdown).toContain('- Resolution: Rolled back to v1.0.0');
     expect(markdown).toContain(
@@ -182,7 +182,7 @@ describe('JSON execution log', () => {
     expect(log.verification.status).toBe('VERIFIED');
     expect(log.steps.find((s) => s.id === 'R.7')!.runs).toHaveLength(1);
     expect(log.issues.map((i) => i.text)).toContain(
-      '5.3 attempt 1 failed (exit 1): final health check: status is degraded, not healthy',
+      '5.3 attempt 1 failed: final health check: status is degraded, not healthy',
     );
   });
 });
