@@ -255,12 +255,19 @@ describe('TUI: deploy with the keys', () => {
 
   it("cvd-tui export's JSON has the issues, the resolution and the post-deployment ticks", async () => {
     const log = await exportedJson(h, ui.core.runner!.deployment.id);
+    // The operator's note first, then what the record shows: the failed attempt and the skip.
     expect(log.issues).toEqual([
       {
         at: expect.any(String),
         by: 'alice',
         text: '1.1 found cvd stopped; 4.1 log review done by hand',
       },
+      {
+        at: expect.any(String),
+        by: 'alice',
+        text: '1.1 attempt 1 failed: cvd is not running: expected active, got inactive',
+      },
+      { at: expect.any(String), by: 'alice', text: '4.1 skipped: log review done by hand' },
     ]);
     expect(log.resolution).toBe('started cvd, retried 1.1');
     expect(log.postDeployment).toHaveLength(9);
