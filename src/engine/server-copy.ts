@@ -4,6 +4,7 @@ import { toMarkdown } from '../export/markdown.js';
 import type { StateStore } from '../state/store.js';
 import { asApp } from '../steps/privilege.js';
 import { sh } from '../transport/quote.js';
+import { inertJson } from '../util/text.js';
 import type { Transport } from '../transport/types.js';
 
 /** Long enough for megabytes over a slow link; short enough that a frozen server does not hold up the end of a deployment. */
@@ -31,7 +32,7 @@ export async function writeServerCopy(
   const dir = serverCopyDir(target, deploymentId);
   const files = {
     'execution-log.md': toMarkdown(log),
-    'execution-log.json': `${JSON.stringify(log, null, 2)}\n`,
+    'execution-log.json': `${inertJson(log)}\n`,
   };
   for (const [name, content] of Object.entries(files)) {
     const file = `${dir}/${name}`;
