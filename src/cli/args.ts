@@ -15,6 +15,7 @@ export const COMMANDS = [
   'doctor',
   'monitor',
   'verify',
+  'sudoers',
 ] as const;
 export type Command = (typeof COMMANDS)[number];
 
@@ -41,6 +42,7 @@ Commands:
   verify --state [id]
                    check the state database's record (every deployment, or one): names each
                    event or step result edited or deleted after it was recorded
+  sudoers          print the sudoers fragment the target's operator needs (for /etc/sudoers.d)
 
 Options:
   --config <file>     config file (env CVD_TUI_CONFIG)

@@ -14,6 +14,7 @@ import { monitor } from './commands/monitor.js';
 import { resumeHeadless } from './commands/resume.js';
 import { rollbackHeadless } from './commands/rollback.js';
 import { verify } from './commands/verify.js';
+import { sudoers } from './commands/sudoers.js';
 import { EXIT, InputError } from './exit.js';
 import { printPlan } from './plan.js';
 import { err, out } from '../util/out.js';
@@ -40,6 +41,8 @@ async function dispatch(args: ParsedArgs): Promise<number> {
       return init(args);
     case 'verify':
       return verify(args);
+    case 'sudoers':
+      return sudoers(args);
     case 'deploy':
     case 'resume':
     case 'rollback':

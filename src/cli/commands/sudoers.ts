@@ -1,0 +1,36 @@
+import { loadTarget } from '../../config/load.js';
+import { ConfigError } from '../../config/validate.js';
+import { fetchSudoersFragment } from '../../sudoers/fetch.js';
+import { TransportRefused } from '../../transport/types.js';
+import type { ParsedArgs } from '../args.js';
+import { EXIT, InputError } from '../exit.js';
+
+/**
+ * `sudoers [--target T]`: prints the fragment the target's operator needs
+ * (for /etc/sudoers.d). Read-only on the target; needs no state database.
+ */
+export async function sudoers(args: ParsedArgs): Promise<number> {
+  let loaded;
+  try {
+    loaded = loadTarget(args.options.config, args.options.target);
+  } catch (error) {
+    if (error instanceof ConfigError) throw new InputError(error.message);
+    throw error;
+  }
+  if (!loaded.target.useSudo)
+    throw new InputError(
+      `target ${loaded.name} has useSudo: false: every command runs as the login user, so it needs no sudoers rules`,
+    );
+  let fragment;
+  try {
+    fragment = await fetchSudoersFragment(loaded.name, loaded.target);
+  } catch (error) {
+    // A refused connection is bad input (exit 2, in main); anything else is said plainly:
+    // no deployment exists here, so there is no state to speak of.
+    if (error instanceof TransportRefused) throw error;
+    process.stderr.write(`cvd-tui sudoers: ${(error as Error).message}\n`);
+    return EXIT.stepFailed;
+  }
+  process.stdout.write(fragment);
+  return EXIT.ok;
+}
