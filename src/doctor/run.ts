@@ -5,7 +5,8 @@ import { TransportRefused, type Transport } from '../transport/types.js';
 import { forwardingCheck } from './forwarding.js';
 import { certificateCheck, serviceCheck, urlsCheck } from './service.js';
 import { pathsCheck } from './paths.js';
-import { diskCheck, lockCheck, sudoCheck, toolsCheck } from './system.js';
+import { sudoCheck } from './sudo.js';
+import { diskCheck, lockCheck, toolsCheck } from './system.js';
 import { fail, pass, type CheckResult, type RemoteCheck } from './types.js';
 
 /** In table order. Each runs alone so one slow or failing check cannot hide another. */

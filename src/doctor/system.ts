@@ -1,57 +1,9 @@
-/** Doctor checks of the account and the machine: sudo, tools, disk, the deploy lock (paths: paths.ts). */
+/** Doctor checks of the machine: tools, disk, the deploy lock (sudo: sudo.ts, paths: paths.ts). */
 import { hostname } from 'node:os';
 import { describeHolder, isStale, lockDir, parseToken, processAlive } from '../engine/lock.js';
 import { targetShell } from '../steps/shell.js';
 import { sh } from '../transport/quote.js';
 import { fail, pass, type RemoteCheck } from './types.js';
-
-export const sudoCheck: RemoteCheck = {
-  script: (target) =>
-    targetShell(target).script(
-      target.useSudo
-        ? [
-            sh`sudo -n -u ${target.appUser} -- true 2>/dev/null && fact asApp ok`,
-            'sudo -n -- true 2>/dev/null && fact asRoot ok',
-          ].join('\n')
-        : '',
-      'fact login "$(id -un)"',
-    ),
-  judge: (facts, target) => {
-    const name = target.useSudo ? `sudo -u ${target.appUser}` : 'app user';
-    if (!target.useSudo)
-      return [
-        facts.login === target.appUser
-          ? { name, ...pass(`useSudo is false: commands run as ${facts.login}, the app user`) }
-          : {
-              name,
-              ...fail(
-                `useSudo is false, but commands run as ${facts.login ?? '?'}, not ${target.appUser}`,
-                `connect as ${target.appUser}, or set useSudo: true`,
-              ),
-            },
-      ];
-    const missing = [
-      facts.asApp ? '' : `sudo -n -u ${target.appUser}`,
-      facts.asRoot ? '' : 'sudo -n',
-    ].filter(Boolean);
-    return [
-      missing.length === 0
-        ? {
-            name,
-            ...pass(
-              `${facts.login ?? '?'} runs commands as ${target.appUser} and as root without a password`,
-            ),
-          }
-        : {
-            name,
-            ...fail(
-              `${missing.join(' and ')} asks for a password or is not allowed for ${facts.login ?? '?'}`,
-              `add a sudoers rule (visudo -f /etc/sudoers.d/cvd-deploy): ${facts.login ?? 'USER'} ALL=(${target.appUser}) NOPASSWD: ALL, and NOPASSWD for ${target.serviceCtl}`,
-            ),
-          },
-    ];
-  },
-};
 
 const TOOLS = ['sqlite3', 'git', 'curl', 'openssl'] as const;
 
@@ -78,10 +30,14 @@ export const toolsCheck: RemoteCheck = {
 };
 
 export const diskCheck: RemoteCheck = {
-  script: (target) =>
-    targetShell(target).script(
-      sh`fact diskUsedPercent "$(df -P -- ${target.paths.app} 2>/dev/null | awk 'NR==2 {sub("%", "", $5); print $5}')"`,
-    ),
+  script: (target) => {
+    const t = targetShell(target);
+    // df only measures: as the login user, else as the app user when a 0750 tree hides paths.app.
+    const df = sh`df -P -- ${target.paths.app}`;
+    return t.script(
+      `fact diskUsedPercent "$({ ${df} || ${t.asApp(df)}; } 2>/dev/null | awk 'NR==2 {sub("%", "", $5); print $5}')"`,
+    );
+  },
   judge: (facts, target) => {
     const free = 100 - Number(facts.diskUsedPercent || NaN);
     const min = target.thresholds.minDiskFreePercent;
@@ -112,8 +68,10 @@ export const diskCheck: RemoteCheck = {
 export const lockCheck: RemoteCheck = {
   script: (target) => {
     const dir = lockDir(target.paths.deployments);
-    return targetShell(target).script(
-      sh`if [ -d ${dir} ]; then echo locked; cat -- ${dir + '/owner'} 2>/dev/null; fi`,
+    const t = targetShell(target);
+    // As the app user, who owns paths.deployments: to anyone else a held lock may be invisible.
+    return t.script(
+      t.asApp(sh`if [ -d ${dir} ]; then echo locked; cat -- ${dir + '/owner'} 2>/dev/null; fi`),
     );
   },
   judge: (_facts, target, output) => {
