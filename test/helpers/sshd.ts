@@ -5,7 +5,7 @@
  * key auth, channels, a session that dies or freezes).
  */
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { readdirSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -47,6 +47,14 @@ export interface SshdOptions {
   extraHostKeys?: ('ecdsa' | 'rsa')[];
   /** `false`: sshd's `AllowTcpForwarding no`, as hardened servers set it. @default true */
   allowTcpForwarding?: boolean;
+  /**
+   * The account the client key logs in as. @default this process's user.
+   * Another user must read authorized_keys (sshd reads it as that user), so
+   * the server's directory is then opened to traversal (0711); its keys stay 0600.
+   */
+  loginUser?: string;
+  /** sshd_config lines, placed before the defaults: sshd keeps a keyword's first value. */
+  config?: string[];
 }
 
 export async function startSshd(options: SshdOptions = {}): Promise<SshdHandle> {
@@ -64,8 +72,9 @@ export async function startSshd(options: SshdOptions = {}): Promise<SshdHandle> 
     ...extraKeys.map((file, i) => keygen(file, 'cvd-tui-test-host', options.extraHostKeys![i])),
   ]);
   await writeFile(path.join(dir, 'authorized_keys'), await readFile(`${clientKey}.pub`), {
-    mode: 0o600,
+    mode: options.loginUser ? 0o644 : 0o600,
   });
+  if (options.loginUser) await chmod(dir, 0o711);
 
   // The free port is found by binding port 0 and releasing it; another process
   // can grab it in between, so a failed bind is retried on a fresh port.
@@ -94,6 +103,7 @@ async function launch(
   await writeFile(
     config,
     [
+      ...(options.config ?? []),
       `Port ${port}`,
       'ListenAddress 127.0.0.1',
       ...hostKeys.map((key) => `HostKey ${key}`),
@@ -136,7 +146,7 @@ async function launch(
   const handle: SshdHandle = {
     host: '127.0.0.1',
     port,
-    username: os.userInfo().username,
+    username: options.loginUser ?? os.userInfo().username,
     privateKeyPath: clientKey,
     knownHostsPath,
     hostPublicKeyPath,
