@@ -66,8 +66,10 @@ export interface ProdHost {
   sudoersFile: string;
   /** Installs the fragment without the lines `drop` matches (visudo-checked); `installSudoers()` puts it all back. */
   installSudoers(drop?: (line: string) => boolean): void;
-  /** Runs the built CLI against this host. */
-  cli(args: string[]): Promise<CliResult>;
+  /** Runs the built CLI against this host (another config file: the same target, changed). */
+  cli(args: string[], config?: string): Promise<CliResult>;
+  /** A copy of the config with `change` applied to the target; returns its path. */
+  configWith(change: (target: Record<string, unknown>) => void): string;
   /** Writes a file in the app's tree as the app user would have (owner, mode). */
   writeAppFile(file: string, text: string, mode: number): void;
   /** A digest of the live database's `.dump`, read-only. */
@@ -250,7 +252,16 @@ async function build(
     { mode: 0o600 },
   );
   const flags = ['--config', configPath, '--state', statePath];
-  const cli = (args: string[]) => runCli([...args, ...flags]);
+  const cli = (args: string[], config = configPath) =>
+    runCli([...args, '--config', config, '--state', statePath]);
+  let copies = 0;
+  const configWith = (change: (target: Record<string, unknown>) => void) => {
+    const config = JSON.parse(readFileSync(configPath, 'utf8'));
+    change(config.targets.prod);
+    const file = join(jump, `cvd-tui-${++copies}.json`);
+    writeFileSync(file, JSON.stringify(config, null, 2), { mode: 0o600 });
+    return file;
+  };
 
   const printed = await cli(['sudoers']);
   if (printed.code !== 0)
@@ -290,6 +301,7 @@ async function build(
     sudoersFile,
     installSudoers,
     cli,
+    configWith,
     writeAppFile: (file, text, mode) => {
       writeFileSync(file, text, { mode });
       chmodSync(file, mode);
