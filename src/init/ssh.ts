@@ -36,7 +36,8 @@ export async function askSsh(
     });
   const s = resolveSshHost(env.sshConfigText, host);
   const username = await ask.input({
-    message: 'SSH user',
+    // The operator's own account: cvd-tui reaches the app user and root through sudo.
+    message: "SSH user (the operator's own login, not the app user or root)",
     default: prev.username ?? s.user ?? env.localUser,
     validate: validator(rules.name),
   });

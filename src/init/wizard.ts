@@ -23,6 +23,8 @@ export interface WizardResult {
   name: string;
   target: TargetInput;
   config: ConfigFile;
+  /** The operator asked to see the sudoers fragment once the config is written. */
+  printSudoers: boolean;
 }
 
 const SSH_KEYS = ['host', 'port', 'username', 'privateKeyPath'] as const;
@@ -78,8 +80,20 @@ export async function runWizard(ask: Asker, env: WizardEnv): Promise<WizardResul
   for (const key of PATH_KEYS)
     paths[key] = await text(`Path: ${key}`, prev.paths?.[key], d.paths[key], rules.path);
   target.paths = paths;
+  target.installCommand = await text(
+    `Install command, run as ${target.appUser} in the app directory after checkout (2.2)`,
+    prev.installCommand,
+    d.installCommand,
+    rules.shellCommand,
+  );
   target.appUrl = await text('App URL, as seen on the server', prev.appUrl, d.appUrl, rules.url);
   target.publicUrl = await text('Public HTTPS URL', prev.publicUrl, d.publicUrl, rules.url);
+  const caFile = await ask.input({
+    message: 'CA file on the target that verifies the public URL ("none": the system\'s CAs)',
+    default: (prev.caFile ?? d.caFile) || 'none',
+    validate: (v) => v === 'none' || validator(rules.path)(v),
+  });
+  target.caFile = caFile === 'none' ? '' : caFile;
   if (
     await ask.confirm({
       message: 'Post a notification to a Slack webhook at step 5.1?',
@@ -93,6 +107,14 @@ export async function runWizard(ask: Asker, env: WizardEnv): Promise<WizardResul
     target.notifyWebhookUrl = url || prev.notifyWebhookUrl;
   } else delete target.notifyWebhookUrl;
 
+  // Offered, not forced: the operator may have no way to install it yet.
+  const printSudoers =
+    target.useSudo === true &&
+    (await ask.confirm({
+      message: 'Print the sudoers fragment this target needs (for /etc/sudoers.d) at the end?',
+      default: true,
+    }));
+
   const isDefault = !env.existing?.defaultTarget || env.existing.defaultTarget === name;
   const makeDefault =
     isDefault ||
@@ -101,6 +123,7 @@ export async function runWizard(ask: Asker, env: WizardEnv): Promise<WizardResul
   const defaultTarget = makeDefault ? name : env.existing?.defaultTarget;
   return {
     name,
+    printSudoers,
     target: pruned,
     config: {
       ...(defaultTarget ? { defaultTarget } : {}),
@@ -119,8 +142,10 @@ function withoutDefaults(target: TargetInput): TargetInput {
     'serviceName',
     'serviceCtl',
     'proxyService',
+    'installCommand',
     'appUrl',
     'publicUrl',
+    'caFile',
   ])
     if (out[key] === d[key]) delete out[key];
   const paths = Object.fromEntries(

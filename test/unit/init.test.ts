@@ -184,4 +184,40 @@ describe('init wizard', () => {
       paths: { app: '/opt/cvd/app' },
     });
   });
+
+  it('asks for the operator and app users, installCommand and caFile, and offers the sudoers fragment', async () => {
+    const s = scripted([
+      [/^Host \(from/, ['prod']],
+      [/^SSH user \(the operator's own login/, ['cvdops']],
+      [/^App user/, ['cvdapp2']],
+      [/^Install command, run as cvdapp2/, ['npm ci --omit=dev']],
+      [/^CA file on the target/, ['relative/ca.pem', '/etc/ssl/cvd-ca.pem']],
+    ]);
+    const result = await runWizard(s.asker, env);
+    expect(s.rejected.map((r) => r.answer)).toEqual(['relative/ca.pem']);
+    expect(result.target).toEqual({
+      transport: 'ssh',
+      host: 'prod',
+      username: 'cvdops',
+      appUser: 'cvdapp2',
+      installCommand: 'npm ci --omit=dev',
+      caFile: '/etc/ssl/cvd-ca.pem',
+    });
+    expect(s.asked).toContain(
+      'Print the sudoers fragment this target needs (for /etc/sudoers.d) at the end?',
+    );
+    expect(result.printSudoers).toBe(true);
+    expect(() => validateConfig(result.config, 'f')).not.toThrow();
+  });
+
+  it("keeps the runbook's installCommand and no caFile by default; no fragment to offer without sudo", async () => {
+    const s = scripted([
+      [/^Host \(from/, ['prod']],
+      [/^Run commands through sudo/, [false]],
+    ]);
+    const result = await runWizard(s.asker, env);
+    expect(result.target).toEqual({ transport: 'ssh', host: 'prod', useSudo: false });
+    expect(s.asked.some((m) => /sudoers/.test(m))).toBe(false);
+    expect(result.printSudoers).toBe(false);
+  });
 });

@@ -3,10 +3,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { readConfig, writeConfig } from '../../config/load.js';
 import { withDefaults } from '../../config/defaults.js';
-import type { ConfigFile } from '../../config/types.js';
+import type { ConfigFile, TargetConfig } from '../../config/types.js';
 import { ConfigError } from '../../config/validate.js';
 import { inquirerAsker } from '../../init/prompts.js';
 import { runWizard } from '../../init/wizard.js';
+import { fetchSudoersFragment } from '../../sudoers/fetch.js';
 import type { ParsedArgs } from '../args.js';
 import { EXIT, InputError } from '../exit.js';
 import { doctorTarget } from './doctor.js';
@@ -61,5 +62,23 @@ export async function init(args: ParsedArgs): Promise<number> {
   }
   const file = writeConfig(args.options.config, result.config);
   out.write(`\nTarget ${result.name} written to ${file}\n\n`);
-  return doctorTarget(result.name, withDefaults(result.target));
+  const target = withDefaults(result.target);
+  const code = await doctorTarget(result.name, target);
+  if (result.printSudoers) await printFragment(result.name, target);
+  return code;
+}
+
+/**
+ * Last, after doctor: its sudo rows fail until the fragment is installed,
+ * and the fragment is what to do about them.
+ */
+async function printFragment(name: string, target: TargetConfig): Promise<void> {
+  try {
+    const fragment = await fetchSudoersFragment(name, target);
+    out.write(`\nThe sudoers fragment target ${name} needs:\n\n${fragment}`);
+  } catch (error) {
+    out.write(
+      `\nNo sudoers fragment: ${(error as Error).message}\n  Once the target answers: cvd-tui sudoers --target ${name}\n`,
+    );
+  }
 }
