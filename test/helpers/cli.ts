@@ -18,13 +18,17 @@ export interface RunningCli {
 /**
  * Starts the built cvd-tui as a user would (no TTY) without waiting for it,
  * so a test can signal it by pid; `onStdout` sees the output so far as it grows.
+ * `asUser` runs it as that local account (through runuser; the pid is runuser's).
  */
 export function startCli(
   args: string[],
   env: Record<string, string> = {},
   onStdout?: (soFar: string) => void,
+  asUser?: string,
 ): RunningCli {
-  const child = spawn(process.execPath, [BIN, ...args], {
+  const argv = [process.execPath, BIN, ...args];
+  const [file, ...rest] = asUser ? ['runuser', '-u', asUser, '--', ...argv] : argv;
+  const child = spawn(file!, rest, {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

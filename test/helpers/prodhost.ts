@@ -29,7 +29,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildDemoTarget, stopDemoService } from '../../src/demo/build.js';
 import { demoLayout, type DemoLayout } from '../../src/demo/layout.js';
-import { runCli, type CliResult } from './cli.js';
+import { startCli, type CliResult } from './cli.js';
 import { startSshd, waitFor, type SshdHandle, type SshdOptions } from './sshd.js';
 
 const CVDCTL_TEMPLATE = fileURLToPath(new URL('./prodhost-cvdctl.sh', import.meta.url));
@@ -56,7 +56,7 @@ export interface ProdHost {
   publicUrl: string;
   appPort: number;
   sshd: SshdHandle;
-  /** The jump host's side: config and state database (root's). */
+  /** The jump host's side, the operator's own (as a local account too): config, state, key. */
   configPath: string;
   statePath: string;
   /** `--config … --state …` */
@@ -66,7 +66,7 @@ export interface ProdHost {
   sudoersFile: string;
   /** Installs the fragment without the lines `drop` matches (visudo-checked); `installSudoers()` puts it all back. */
   installSudoers(drop?: (line: string) => boolean): void;
-  /** Runs the built CLI against this host (another config file: the same target, changed). */
+  /** Runs the built CLI as the operator against this host (another config file: the same target, changed). */
   cli(args: string[], config?: string): Promise<CliResult>;
   /** A copy of the config with `change` applied to the target; returns its path. */
   configWith(change: (target: Record<string, unknown>) => void): string;
@@ -218,6 +218,11 @@ async function build(
   const sshd = await startSshd(sshdOptions);
   undo.push(() => sshd.stop());
 
+  // The CLI runs as the operator on the jump host too: nothing of root's is needed there.
+  const privateKeyPath = join(jump, 'id_ed25519');
+  const knownHostsPath = join(jump, 'known_hosts');
+  copyFileSync(sshd.privateKeyPath, privateKeyPath);
+  copyFileSync(sshd.knownHostsPath, knownHostsPath);
   const configPath = join(jump, 'cvd-tui.json');
   const statePath = join(jump, 'state.db');
   const demoTarget = demoConfig.targets.demo;
@@ -233,8 +238,8 @@ async function build(
             host: sshd.host,
             port: sshd.port,
             username: operator,
-            privateKeyPath: sshd.privateKeyPath,
-            knownHostsPath: sshd.knownHostsPath,
+            privateKeyPath,
+            knownHostsPath,
             sshConfigPath: '',
             appUser,
             useSudo: true,
@@ -251,15 +256,23 @@ async function build(
     ),
     { mode: 0o600 },
   );
+  run('chown', ['-R', `${operator}:${operator}`, jump]);
   const flags = ['--config', configPath, '--state', statePath];
+  const home = join(base, 'home', operator);
   const cli = (args: string[], config = configPath) =>
-    runCli([...args, '--config', config, '--state', statePath]);
+    startCli(
+      [...args, '--config', config, '--state', statePath],
+      { HOME: home, USER: operator, LOGNAME: operator },
+      undefined,
+      operator,
+    ).done;
   let copies = 0;
   const configWith = (change: (target: Record<string, unknown>) => void) => {
     const config = JSON.parse(readFileSync(configPath, 'utf8'));
     change(config.targets.prod);
     const file = join(jump, `cvd-tui-${++copies}.json`);
     writeFileSync(file, JSON.stringify(config, null, 2), { mode: 0o600 });
+    run('chown', [operator, file]);
     return file;
   };
 
