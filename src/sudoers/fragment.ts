@@ -18,14 +18,17 @@ export interface SudoersRule {
 }
 
 /**
- * sudoers(5): in command arguments `,` `:` `=` and `\` must be escaped. Spaces
- * cannot be expressed at all; config rules keep paths and names free of them.
+ * sudoers(5): in a user name `! = : , ( )` and `\` are syntax, in command
+ * arguments `, : =` and `\`; each is escaped. Whitespace cannot be written at
+ * all; config rules keep paths and names free of it.
  */
-function sudoersWord(word: string): string {
+function sudoersWord(word: string, syntax: RegExp): string {
   if (/\s/.test(word) || word === '')
     throw new Error(`"${word}" cannot be written in a sudoers rule`);
-  return word.replace(/[,:=\\]/g, (c) => `\\${c}`);
+  return word.replace(syntax, (c) => `\\${c}`);
 }
+const userWord = (name: string) => sudoersWord(name, /[!=:,()\\]/g);
+const argWord = (arg: string) => sudoersWord(arg, /[,:=\\]/g);
 
 const basename = (path: string) => path.slice(path.lastIndexOf('/') + 1);
 
@@ -37,7 +40,7 @@ export function sudoersRules(
   const pathOf = new Map(commands.map((c) => [c.name, c.path]));
   const asApp: SudoersRule = {
     label: `as ${target.appUser}`,
-    line: `${sudoersWord(operator)} ALL=(${sudoersWord(target.appUser)}) NOPASSWD: ALL`,
+    line: `${userWord(operator)} ALL=(${userWord(target.appUser)}) NOPASSWD: ALL`,
   };
   return [
     asApp,
@@ -49,7 +52,7 @@ export function sudoersRules(
         action,
         ...(path
           ? {
-              line: `${sudoersWord(operator)} ALL=(root) NOPASSWD: ${[path, ...args].map(sudoersWord).join(' ')}`,
+              line: `${userWord(operator)} ALL=(root) NOPASSWD: ${[path, ...args].map(argWord).join(' ')}`,
             }
           : {}),
       };

@@ -439,7 +439,7 @@ async function launchNginx(
     .on('data', (chunk: string) => (log = (log + chunk).slice(-20_000)));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGQUIT');
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM'); // fast shutdown: an idle keep-alive client must not hold it up
     await exited;
   };
   try {
