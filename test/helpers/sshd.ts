@@ -204,7 +204,8 @@ async function keygen(
   ]);
 }
 
-function freePort(): Promise<number> {
+/** A loopback port free right now (another process may still take it: bind and retry). */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.once('error', reject);
@@ -228,7 +229,8 @@ async function waitForAccept(port: number, child: ChildProcess, log: () => strin
   }
 }
 
-function accepts(port: number): Promise<boolean> {
+/** Whether something accepts TCP connections on 127.0.0.1:port. */
+export function accepts(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = net.connect(port, '127.0.0.1');
     socket.once('connect', () => {
