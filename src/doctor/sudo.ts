@@ -2,7 +2,8 @@
  * Doctor's sudo rows: each rule of `cvd-tui sudoers` probed on its own, so a
  * failure names the permission that is missing and its hint is the line to
  * add. Nothing is run as root: `sudo -n -l CMD…` only asks whether that exact
- * command line is allowed without a password.
+ * command line is allowed, and when some rule allows root with a password,
+ * the verbose listing (`sudo -n -ll`) says whether it is allowed without one.
  */
 import type { TargetConfig } from '../config/types.js';
 import { ROOT_ACTIONS, rootArgv } from '../steps/privilege.js';
@@ -11,6 +12,7 @@ import { targetShell } from '../steps/shell.js';
 import { resolutionScript, resolvedCommands } from '../sudoers/commands.js';
 import { sudoersRules, type SudoersRule } from '../sudoers/fragment.js';
 import { sh, shq } from '../transport/quote.js';
+import { hasPasswordRootRule, parseSudoListing, passwordlessAsRoot } from './sudo-listing.js';
 import { fail, pass, type CheckResult, type RemoteCheck } from './types.js';
 
 const rootKey = (i: number) => `sudoRoot${i}`;
@@ -24,6 +26,8 @@ function probes(target: TargetConfig): string[] {
       (action, i) =>
         `sudo -n -l -- ${rootArgv(target, action).map(shq).join(' ')} >/dev/null 2>&1 && fact ${rootKey(i)} ok`,
     ),
+    // The verbose listing says which rules need a password (sudo-listing.ts).
+    'sudo -n -ll 2>/dev/null || true',
   ];
 }
 
@@ -32,9 +36,10 @@ export const sudoCheck: RemoteCheck = {
     targetShell(target).script(
       ...(target.useSudo ? [...resolutionScript(target), ...probes(target)] : []),
       'fact login "$(id -un)"',
+      'fact uid "$(id -u)"',
     ),
-  judge: (facts, target) =>
-    target.useSudo ? judgeRules(facts, target) : [judgeNoSudo(facts, target)],
+  judge: (facts, target, output) =>
+    target.useSudo ? judgeRules(facts, target, output) : [judgeNoSudo(facts, target)],
 };
 
 function judgeNoSudo(facts: Facts, target: TargetConfig): CheckResult {
@@ -50,26 +55,39 @@ function judgeNoSudo(facts: Facts, target: TargetConfig): CheckResult {
       };
 }
 
-function judgeRules(facts: Facts, target: TargetConfig): CheckResult[] {
+function judgeRules(facts: Facts, target: TargetConfig, output: string): CheckResult[] {
   // Unknown when the script did not run; the lines then say OPERATOR.
   const login = facts.login || 'OPERATOR';
   const [asApp, ...asRoot] = sudoersRules(target, login, resolvedCommands(facts, target));
+  const listing = parseSudoListing(output);
+  // root is never asked for a password, whatever its rules say.
+  const ambiguous = facts.uid !== '0' && hasPasswordRootRule(listing);
+  const rootAllowed = (i: number): Allowed => {
+    if (!facts[rootKey(i)]) return 'no';
+    if (!ambiguous) return 'yes';
+    return passwordlessAsRoot(listing, rootArgv(target, ROOT_ACTIONS[i]!))
+      ? 'yes'
+      : 'with a password';
+  };
   return [
-    judgeRule(`sudo -u ${target.appUser}`, asApp!, Boolean(facts.sudoApp), login),
-    ...asRoot.map((rule, i) =>
-      judgeRule(`sudo: ${rule.label}`, rule, Boolean(facts[rootKey(i)]), login),
-    ),
+    judgeRule(`sudo -u ${target.appUser}`, asApp!, facts.sudoApp ? 'yes' : 'no', login),
+    ...asRoot.map((rule, i) => judgeRule(`sudo: ${rule.label}`, rule, rootAllowed(i), login)),
   ];
 }
 
-function judgeRule(name: string, rule: SudoersRule, allowed: boolean, login: string): CheckResult {
+/** `with a password`: allowed, but `sudo -n` would be refused. */
+type Allowed = 'yes' | 'no' | 'with a password';
+
+function judgeRule(name: string, rule: SudoersRule, allowed: Allowed, login: string): CheckResult {
   const as = rule.action ? 'as root' : rule.label;
   const what = rule.action ? `${rule.label} ${as}` : `commands ${as}`;
-  if (allowed) return { name, ...pass(`${login} may run ${what} without a password`) };
+  if (allowed === 'yes') return { name, ...pass(`${login} may run ${what} without a password`) };
   return {
     name,
     ...fail(
-      `${login} may not run ${what} without a password`,
+      allowed === 'no'
+        ? `${login} may not run ${what} without a password`
+        : `${login} may run ${what} only with a password, and cvd-tui never asks for one (sudo -n)`,
       rule.line
         ? `add to /etc/sudoers.d (cvd-tui sudoers prints the whole fragment): ${rule.line}`
         : `${rule.label.split(' ')[0]} is not on the target: install it` +

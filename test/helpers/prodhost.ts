@@ -54,8 +54,12 @@ export interface ProdHost {
   sshd: SshdHandle;
   /** The fragment `cvd-tui sudoers` printed, as installed. */
   fragment: string;
-  /** Installs the fragment without the lines `drop` matches (visudo-checked); no argument: all of it. */
-  installSudoers(drop?: (line: string) => boolean): void;
+  /**
+   * Installs the fragment without the lines `drop` matches, after `before`
+   * (sudoers: the last match wins; /etc/sudoers comes before sudoers.d);
+   * visudo-checked. No arguments: the fragment as printed.
+   */
+  installSudoers(drop?: (line: string) => boolean, before?: string[]): void;
   /** Runs the built CLI as the operator (another config file: the same target, changed). */
   cli(args: string[], config?: string): Promise<CliResult>;
   /** A copy of the config with `change` applied to the target; returns its path. */
@@ -221,15 +225,10 @@ async function build(
   // sudo ignores /etc/sudoers.d files whose name holds a dot.
   const sudoersFile = `/etc/sudoers.d/cvd-test-${id}`;
   undo.push(() => rmSync(sudoersFile, { force: true }));
-  const installSudoers = (drop: (line: string) => boolean = () => false) => {
+  const installSudoers = (drop: (line: string) => boolean = () => false, before: string[] = []) => {
     const staged = join(system, 'sudoers-staged');
-    writeFileSync(
-      staged,
-      fragment
-        .split('\n')
-        .filter((line) => !drop(line))
-        .join('\n'),
-    );
+    const lines = fragment.split('\n').filter((line) => line && !drop(line));
+    writeFileSync(staged, [...before, ...lines, ''].join('\n'));
     // A file sudo cannot parse would break sudo for every user: never installed unchecked.
     run('visudo', ['-cf', staged]);
     run('install', ['-m', '0440', '-o', 'root', '-g', 'root', staged, sudoersFile]);

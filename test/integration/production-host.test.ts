@@ -83,6 +83,25 @@ describe('doctor on the production-like host', () => {
       host.installSudoers();
     }
   }, 120_000);
+
+  it('an operator who may run anything as root with a password still lacks the line: named', async () => {
+    // As in group sudo (/etc/sudoers, read before sudoers.d): `sudo -n -l CMD` then allows
+    // every command, and only the listing tells which need a password.
+    const stopLine = `${host.operator} ALL=(root) NOPASSWD: ${host.serviceCtl} stop cvd`;
+    host.installSudoers((line) => line === stopLine, [`${host.operator} ALL=(ALL:ALL) ALL`]);
+    try {
+      const result = await host.cli(['doctor']);
+      const rows = doctorRows(result.stdout);
+      expect(failures(rows), result.stdout).toEqual([`sudo: cvdctl-${host.id} stop cvd`]);
+      expect(rows.get(`sudo: cvdctl-${host.id} stop cvd`)).toMatchObject({
+        detail: expect.stringContaining('only with a password'),
+        hint: expect.stringContaining(stopLine),
+      });
+      expect(result.code).toBe(1);
+    } finally {
+      host.installSudoers();
+    }
+  }, 120_000);
 });
 
 const deploy = (version: string, config?: string) =>
