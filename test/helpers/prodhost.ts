@@ -23,7 +23,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildDemoTarget, stopDemoService } from '../../src/demo/build.js';
 import { demoLayout, type DemoLayout } from '../../src/demo/layout.js';
@@ -169,22 +169,14 @@ async function build(
   });
   undo.push(() => sshd.stop());
 
-  // The jump host: the operator's own copy of the key, config and state; nothing of root's.
-  mkdirSync(jump, { mode: 0o700 });
-  const privateKeyPath = join(jump, 'id_ed25519');
-  const knownHostsPath = join(jump, 'known_hosts');
-  copyFileSync(sshd.privateKeyPath, privateKeyPath);
-  copyFileSync(sshd.knownHostsPath, knownHostsPath);
-  const configPath = join(jump, 'cvd-tui.json');
-  const statePath = join(jump, 'state.db');
-  const target = {
+  const { cli, configWith } = jumpHost(jump, join(home, operator), operator, {
     ...tree.demoTarget,
     transport: 'ssh',
     host: sshd.host,
     port: sshd.port,
     username: operator,
-    privateKeyPath,
-    knownHostsPath,
+    privateKeyPath: sshd.privateKeyPath,
+    knownHostsPath: sshd.knownHostsPath,
     sshConfigPath: '',
     appUser,
     useSudo: true,
@@ -193,30 +185,7 @@ async function build(
     proxyService: 'nginx',
     publicUrl,
     caFile: tree.caFile,
-  };
-  const writeConfig = (file: string, prod: Record<string, unknown>) => {
-    writeFileSync(file, JSON.stringify({ defaultTarget: 'prod', targets: { prod } }, null, 2), {
-      mode: 0o600,
-    });
-    run('chown', [`${operator}:${operator}`, file]);
-  };
-  writeConfig(configPath, target);
-  run('chown', ['-R', `${operator}:${operator}`, jump]);
-  let copies = 0;
-  const configWith = (change: (target: Record<string, unknown>) => void) => {
-    const changed = structuredClone(target) as Record<string, unknown>;
-    change(changed);
-    const file = join(jump, `cvd-tui-${++copies}.json`);
-    writeConfig(file, changed);
-    return file;
-  };
-  const cli = (args: string[], config = configPath) =>
-    startCli(
-      [...args, '--config', config, '--state', statePath],
-      { HOME: join(home, operator), USER: operator, LOGNAME: operator },
-      undefined,
-      operator,
-    ).done;
+  });
 
   const printed = await cli(['sudoers']);
   if (printed.code !== 0)
@@ -258,6 +227,50 @@ async function build(
         ' ',
       )[0]!,
     publicGet: (path) => httpsGet(`${publicUrl}${path}`, readFileSync(tree.caFile)),
+  };
+}
+
+/**
+ * The jump host, the operator's: their own copy of the key and known_hosts,
+ * the config and the state database, and the CLI run as them. Nothing of
+ * root's is needed there.
+ */
+function jumpHost(
+  dir: string,
+  home: string,
+  operator: string,
+  target: Record<string, unknown>,
+): Pick<ProdHost, 'cli' | 'configWith'> {
+  mkdirSync(dir, { mode: 0o700 });
+  const own = { ...target };
+  for (const key of ['privateKeyPath', 'knownHostsPath'] as const) {
+    own[key] = join(dir, basename(target[key] as string));
+    copyFileSync(target[key] as string, own[key] as string);
+  }
+  const writeConfig = (file: string, prod: Record<string, unknown>) =>
+    writeFileSync(file, JSON.stringify({ defaultTarget: 'prod', targets: { prod } }, null, 2), {
+      mode: 0o600,
+    });
+  const configPath = join(dir, 'cvd-tui.json');
+  writeConfig(configPath, own);
+  run('chown', ['-R', `${operator}:${operator}`, dir]);
+  let copies = 0;
+  return {
+    configWith: (change) => {
+      const changed = structuredClone(own);
+      change(changed);
+      const file = join(dir, `cvd-tui-${++copies}.json`);
+      writeConfig(file, changed);
+      run('chown', [`${operator}:${operator}`, file]);
+      return file;
+    },
+    cli: (args, config = configPath) =>
+      startCli(
+        [...args, '--config', config, '--state', join(dir, 'state.db')],
+        { HOME: home, USER: operator, LOGNAME: operator },
+        undefined,
+        operator,
+      ).done,
   };
 }
 
