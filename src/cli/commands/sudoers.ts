@@ -2,6 +2,7 @@ import { loadTarget } from '../../config/load.js';
 import { ConfigError } from '../../config/validate.js';
 import { fetchSudoersFragment } from '../../sudoers/fetch.js';
 import { TransportRefused } from '../../transport/types.js';
+import { err, out } from '../../util/out.js';
 import type { ParsedArgs } from '../args.js';
 import { EXIT, InputError } from '../exit.js';
 
@@ -28,9 +29,9 @@ export async function sudoers(args: ParsedArgs): Promise<number> {
     // A refused connection is bad input (exit 2, in main); anything else is said plainly:
     // no deployment exists here, so there is no state to speak of.
     if (error instanceof TransportRefused) throw error;
-    process.stderr.write(`cvd-tui sudoers: ${(error as Error).message}\n`);
+    err.write(`cvd-tui sudoers: ${(error as Error).message}\n`);
     return EXIT.stepFailed;
   }
-  process.stdout.write(fragment);
+  out.write(fragment);
   return EXIT.ok;
 }
