@@ -7,11 +7,16 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadTarget } from '../../src/config/load.js';
+import { startHealthProbe, type HealthSample } from '../../src/probes/health.js';
+import { openTransport } from '../../src/transport/open.js';
 import { buildProdHost, type ProdHost } from '../helpers/prodhost.js';
+import { waitFor } from '../helpers/wait.js';
 
 let host: ProdHost;
 beforeAll(async () => {
-  host = await buildProdHost();
+  // Hardened as production often is: no TCP forwarding (the Health pane then measures on the server).
+  host = await buildProdHost({ sshdConfig: ['AllowTcpForwarding no'] });
 }, 180_000);
 afterAll(async () => {
   await host?.cleanup();
@@ -65,6 +70,7 @@ describe('doctor on the production-like host', () => {
     );
     expect(rows.get('connection')!.detail).toBe(`${host.operator}@127.0.0.1:${host.sshd.port}`);
     expect(rows.get('path database')!.detail).toContain(`writable by ${host.appUser}`);
+    expect(rows.get('TCP forwarding')!.detail).toMatch(/^not allowed by the server/);
     expect(result.code).toBe(0);
   }, 120_000);
 
@@ -102,6 +108,31 @@ describe('doctor on the production-like host', () => {
       host.installSudoers();
     }
   }, 120_000);
+});
+
+describe('the Health pane without TCP forwarding', () => {
+  it('measures on the server as the operator: real codes and times', async () => {
+    const { target } = loadTarget(host.configWith(() => undefined));
+    const transport = await openTransport(target);
+    const samples: HealthSample[] = [];
+    try {
+      const stop = startHealthProbe(transport, target, (s) => samples.push(s), {
+        intervalMs: 60_000,
+      });
+      await waitFor(() => samples.length > 0, 30_000);
+      stop();
+    } finally {
+      await transport.close();
+    }
+    expect(samples[0]!.via).toBe('server');
+    expect(samples[0]!.readings.map((r) => [r.path, r.code])).toEqual([
+      ['/health', 200],
+      ['/health/detailed', 200],
+      ['/health/database', 200],
+    ]);
+    for (const r of samples[0]!.readings) expect(r.latencyMs).toEqual(expect.any(Number));
+    expect(host.sshd.log()).toMatch(/refused local port forward/);
+  }, 60_000);
 });
 
 const deploy = (version: string, config?: string) =>
