@@ -9,13 +9,13 @@ export const pathsCheck: RemoteCheck = {
     const t = targetShell(target);
     // Every look runs as the app user, who owns the tree: in a 0750 tree the login
     // user sees nothing, and would report a database that is there as missing.
-    // The journal and lock in paths.deployments are the app user's too.
+    // deployments too: the journal and the lock are written as the app user.
     const lines = PATH_KEYS.map((key) => {
       const p = target.paths[key];
       // SQLite writes a -wal/-journal beside the database: its directory must be writable too.
       const writable =
         key === 'database' ? sh`test -w ${p} && test -w ${dirOf(p)}` : sh`test -w ${p}`;
-      // Only paths.deployments may be missing: 1.2 creates it.
+      // Only paths.deployments may be missing: the journal creates it when it first writes there.
       const absent =
         key === 'deployments' ? sh`elif test -w ${dirOf(p)}; then echo creatable; ` : '';
       // writable and absent are commands already quoted: concatenated, never re-quoted.
@@ -23,33 +23,24 @@ export const pathsCheck: RemoteCheck = {
         sh`if [ -e ${p} ]; then ` +
         `${writable} && echo ok || echo readonly; ${absent}` +
         sh`elif cd -- ${dirOf(p)}; then echo missing; else echo unreachable; fi`;
-      const asApp = `fact path_${key} "$(${t.asApp(look)} 2>/dev/null)"`;
-      if (key !== 'deployments') return asApp;
-      // The journal and lock are written as the app user (the privilege model); a
-      // login user that may write there itself needs no sudo for them either.
-      return `${asApp}\nfact path_deployments_login "$( (${look}) 2>/dev/null)"`;
+      return `fact path_${key} "$(${t.asApp(look)} 2>/dev/null)"`;
     });
     return t.script(...lines, 'fact login "$(id -un)"');
   },
   judge: (facts, target) =>
     PATH_KEYS.map((key) => {
       const p = target.paths[key];
-      const usable = (state: string | undefined) => state === 'ok' || state === 'creatable';
-      const byLogin =
-        key === 'deployments' &&
-        !usable(facts.path_deployments) &&
-        usable(facts.path_deployments_login);
       // Without sudo every command runs as the login user: that is whose access was tested.
-      const who = byLogin || !target.useSudo ? (facts.login ?? 'the login user') : target.appUser;
+      const who = target.useSudo ? target.appUser : (facts.login ?? 'the login user');
       const name = `path ${key}`;
       const fix = `chown -R ${who} ${p}`;
-      switch (byLogin ? facts.path_deployments_login : facts[`path_${key}`]) {
+      switch (facts[`path_${key}`]) {
         case 'ok':
           return { name, ...pass(`${p} exists, writable by ${who}`) };
         case 'creatable':
           return {
             name,
-            ...pass(`${p} will be created by 1.2 (its parent is writable by ${who})`),
+            ...pass(`${p} will be created by the first step (its parent is writable by ${who})`),
           };
         case 'readonly':
           return {

@@ -123,11 +123,13 @@ describe('doctor on the demo (local transport)', () => {
       Object.assign(t, { useSudo: true, appUser: 'nobody', paths: { ...t.paths, logs: own } }),
     );
     expect(result.rows.get('sudo -u nobody')!.ok).toBe(true);
+    // deployments too: the journal and the lock are written as the app user.
     expect(failures(result.rows), result.stdout).toEqual([
       'path app',
       'path database',
       'path backups',
       'path config',
+      'path deployments',
     ]);
     expect(result.rows.get('path app')).toMatchObject({
       detail: expect.stringMatching(/app is not writable by nobody$/),
