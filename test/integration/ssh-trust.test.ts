@@ -80,7 +80,7 @@ describe('ssh targets through an ssh config', () => {
     expect(result.stdout).toMatch(
       new RegExp(`^connection +pass +${sshd.username}@127\\.0\\.0\\.1:${sshd.port}$`, 'm'),
     );
-    expect(result.stdout).toContain('All 19 checks passed.');
+    expect(result.stdout).toMatch(/All \d+ checks passed\./);
     expect(result.code).toBe(0);
   });
 
@@ -94,7 +94,7 @@ describe('ssh targets through an ssh config', () => {
       });
       const { doctor } = setup(alias('cvd-agent'), await knownHostsCopy(), 'cvd-agent');
       const viaAgent = await doctor([], { SSH_AUTH_SOCK: socket });
-      expect(viaAgent.stdout).toContain('All 19 checks passed.');
+      expect(viaAgent.stdout).toMatch(/All \d+ checks passed\./);
       expect(viaAgent.code).toBe(0);
       const noAgent = await doctor([], { SSH_AUTH_SOCK: '' });
       expect(noAgent.code).toBe(2);
