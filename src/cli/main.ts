@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { interruptAll } from '../engine/interrupt.js';
 import { cliTrustPolicy } from '../init/prompts.js';
 import { setHostTrustPolicy } from '../transport/trust.js';
+import { StateLost } from '../state/store.js';
 import { TransportRefused } from '../transport/types.js';
 import { parseCli, USAGE, type ParsedArgs } from './args.js';
 import { deployHeadless } from './commands/deploy.js';
@@ -105,6 +106,10 @@ export async function main(argv: string[]): Promise<number> {
     if (error instanceof InputError || error instanceof TransportRefused) {
       err.write(`cvd-tui: ${error.message}\n`);
       return EXIT.badInput;
+    }
+    if (error instanceof StateLost) {
+      err.write(`cvd-tui: ${error.message}\n`);
+      return EXIT.stepFailed;
     }
     // Anything else is unexpected: say what happened; the stack only when asked for.
     const detail = process.env.CVD_TUI_DEBUG

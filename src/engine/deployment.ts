@@ -15,24 +15,31 @@ export interface DeploymentStart {
   operator: string;
   jumpHost: string;
   version: string;
-  preflight: Preflight;
 }
 
-/** Records a new deployment, and the evidence of every verifiable checklist item (unticked). */
+/** Records a new deployment; what runs on the target comes with its checks (recordChecks). */
 export function createDeployment(store: StateStore, start: DeploymentStart): DeploymentRecord {
-  const deployment = store.createDeployment({
+  return store.createDeployment({
     id: start.id,
     target: start.targetName,
     operator: start.operator,
     jumpHost: start.jumpHost,
-    versionFrom: start.preflight.runningVersion,
+    versionFrom: null,
     versionTo: start.version,
     startedAt: Date.now(),
   });
+}
+
+/** Whether the deployment's pre-deployment checks are recorded (a run killed before them left none). */
+export const checksRecorded = (deployment: DeploymentRecord) => deployment.versionFrom !== null;
+
+/** Records the running version and the evidence of every verifiable checklist item (unticked). */
+export function recordChecks(store: StateStore, id: string, preflight: Preflight): void {
+  store.setVersionFrom(id, preflight.runningVersion);
   for (const item of CHECKLIST) {
-    const evidence = start.preflight.evidence.get(item.id);
+    const evidence = preflight.evidence.get(item.id);
     if (evidence)
-      store.tick(deployment.id, {
+      store.tick(id, {
         itemId: item.id,
         checked: false,
         by: null,
@@ -41,7 +48,6 @@ export function createDeployment(store: StateStore, start: DeploymentStart): Dep
         reason: null,
       });
   }
-  return deployment;
 }
 
 /**

@@ -1,7 +1,8 @@
+import { statSync } from 'node:fs';
 import type Database from 'better-sqlite3';
 import { runDigest, type ChainHead } from './chain.js';
 import { appendEvent, chainHead } from './chain-store.js';
-import { openDatabase } from './open.js';
+import { openDatabase, type OpenOptions } from './open.js';
 import type {
   AttemptRecord,
   ChecklistRecord,
@@ -57,10 +58,36 @@ export interface NewDeployment {
  * crash leaves behind is always one the engine wrote on purpose.
  */
 export class StateStore {
-  private constructor(readonly db: Database.Database) {}
+  /** The file this store opened: a deleted or replaced file must stop every write (StateLost). */
+  private readonly file: { dev: number; ino: number } | undefined;
 
-  static open(path: string): StateStore {
-    return new StateStore(openDatabase(path));
+  private constructor(readonly db: Database.Database) {
+    if (!db.memory) {
+      const { dev, ino } = statSync(db.name);
+      this.file = { dev, ino };
+    }
+  }
+
+  static open(path: string, options: OpenOptions = {}): StateStore {
+    return new StateStore(openDatabase(path, options));
+  }
+
+  /**
+   * Before every write: is the state database still the file this store
+   * opened? SQLite goes on writing to a deleted file's inode, so a deleted
+   * state directory let a deployment "succeed" into a file no one can read.
+   */
+  private checkFile(): void {
+    if (!this.file) return;
+    const now = statSync(this.db.name, { throwIfNoEntry: false });
+    if (!now || now.dev !== this.file.dev || now.ino !== this.file.ino)
+      throw new StateLost(this.db.name, now ? 'replaced' : 'deleted');
+  }
+
+  /** One write transaction, on the file this store opened. */
+  private write<T>(fn: () => T): T {
+    this.checkFile();
+    return this.db.transaction(fn)();
   }
 
   close(): void {
@@ -68,7 +95,7 @@ export class StateStore {
   }
 
   createDeployment(d: NewDeployment): DeploymentRecord {
-    this.db.transaction(() => {
+    this.write(() => {
       this.db
         .prepare(
           `INSERT INTO deployments (id, target, operator, jump_host, version_from, version_to, status, started_at)
@@ -82,7 +109,7 @@ export class StateStore {
         `deploy ${d.versionTo} to ${d.target}`,
         d.startedAt,
       );
-    })();
+    });
     return this.deployment(d.id)!;
   }
 
@@ -132,16 +159,16 @@ export class StateStore {
 
   setStatus(id: string, status: DeploymentStatus, actor: string, detail?: string): void {
     const finished = status === 'in_progress' || status === 'failed' ? null : Date.now();
-    this.db.transaction(() => {
+    this.write(() => {
       this.db
         .prepare('UPDATE deployments SET status = ?, finished_at = ? WHERE id = ?')
         .run(status, finished, id);
       this.insertEvent(id, `status ${status}`, actor, detail ?? null);
-    })();
+    });
   }
 
   setMode(id: string, mode: Mode, actor: string): void {
-    this.db.transaction(() => {
+    this.write(() => {
       this.db
         .prepare(
           "UPDATE deployments SET mode = ?, status = 'in_progress', finished_at = NULL WHERE id = ?",
@@ -153,14 +180,31 @@ export class StateStore {
         actor,
         null,
       );
-    })();
+    });
+  }
+
+  /** The version that was running before, once the deployment's checks have read it. */
+  setVersionFrom(id: string, versionFrom: string): void {
+    this.checkFile();
+    this.db.prepare('UPDATE deployments SET version_from = ? WHERE id = ?').run(versionFrom, id);
+  }
+
+  /** Removes every record of a deployment that never ran anything (its lock or checks refused it). */
+  forgetDeployment(id: string): void {
+    this.write(() => {
+      for (const table of ['output', 'attempts', 'facts', 'checklist', 'events', 'issues'])
+        this.db.prepare(`DELETE FROM ${table} WHERE deployment_id = ?`).run(id);
+      this.db.prepare('DELETE FROM deployments WHERE id = ?').run(id);
+    });
   }
 
   setResolution(id: string, resolution: string): void {
+    this.checkFile();
     this.db.prepare('UPDATE deployments SET resolution = ? WHERE id = ?').run(resolution, id);
   }
 
   tick(id: string, item: Omit<ChecklistRecord, 'at'>): void {
+    this.checkFile();
     this.db
       .prepare(
         `INSERT INTO checklist (deployment_id, item_id, checked, by, at, evidence, evidence_ok, reason)
@@ -196,7 +240,7 @@ export class StateStore {
 
   /** Write-ahead: the attempt is durably `running` before its command starts. */
   beginAttempt(id: string, stepId: string, command: string, actor: string, event: string): number {
-    return this.db.transaction(() => {
+    return this.write(() => {
       const { next } = this.db
         .prepare(
           'SELECT COALESCE(MAX(attempt), 0) + 1 AS next FROM attempts WHERE deployment_id = ? AND step_id = ?',
@@ -210,7 +254,7 @@ export class StateStore {
         .run(id, stepId, next, Date.now(), command, actor);
       this.insertEvent(id, event, actor, `${stepId} attempt ${next}`);
       return next;
-    })();
+    });
   }
 
   finishAttempt(
@@ -224,6 +268,7 @@ export class StateStore {
       outcomeUnknown?: boolean;
     },
   ): void {
+    this.checkFile();
     const now = Date.now();
     this.db.transaction(() => {
       this.db
@@ -253,7 +298,7 @@ export class StateStore {
   }
 
   skip(id: string, stepId: string, reason: string, actor: string): void {
-    this.db.transaction(() => {
+    this.write(() => {
       const { next } = this.db
         .prepare(
           'SELECT COALESCE(MAX(attempt), 0) + 1 AS next FROM attempts WHERE deployment_id = ? AND step_id = ?',
@@ -274,7 +319,7 @@ export class StateStore {
         now,
         this.attemptDigest(id, stepId, next),
       );
-    })();
+    });
   }
 
   attempts(id: string): AttemptRecord[] {
@@ -304,7 +349,7 @@ export class StateStore {
   /** Appends output lines of one attempt in one transaction (callers batch them). */
   appendOutput(id: string, stepId: string, attempt: number, lines: readonly string[]): void {
     if (!lines.length) return;
-    this.db.transaction(() => {
+    this.write(() => {
       const { last } = this.db
         .prepare(
           'SELECT COALESCE(MAX(seq), 0) AS last FROM output WHERE deployment_id = ? AND step_id = ? AND attempt = ?',
@@ -314,17 +359,17 @@ export class StateStore {
         'INSERT INTO output (deployment_id, step_id, attempt, seq, text) VALUES (?, ?, ?, ?, ?)',
       );
       lines.forEach((line, i) => insert.run(id, stepId, attempt, last + i + 1, line));
-    })();
+    });
   }
 
   /** Replaces an attempt's output, when the journal on the target holds the complete copy. */
   replaceOutput(id: string, stepId: string, attempt: number, lines: readonly string[]): void {
-    this.db.transaction(() => {
+    this.write(() => {
       this.db
         .prepare('DELETE FROM output WHERE deployment_id = ? AND step_id = ? AND attempt = ?')
         .run(id, stepId, attempt);
       this.appendOutput(id, stepId, attempt, lines);
-    })();
+    });
   }
 
   output(id: string, stepId: string, attempt: number): string {
@@ -340,13 +385,13 @@ export class StateStore {
   recordFacts(id: string, stepId: string, facts: Record<string, string>): void {
     const entries = Object.entries(facts);
     if (!entries.length) return;
-    this.db.transaction(() => {
+    this.write(() => {
       const upsert = this.db.prepare(
         `INSERT INTO facts (deployment_id, key, value, step_id, at) VALUES (?, ?, ?, ?, ?)
          ON CONFLICT (deployment_id, key) DO UPDATE SET value = excluded.value, step_id = excluded.step_id, at = excluded.at`,
       );
       for (const [key, value] of entries) upsert.run(id, key, value, stepId, Date.now());
-    })();
+    });
   }
 
   facts(id: string): Record<string, string> {
@@ -357,6 +402,7 @@ export class StateStore {
   }
 
   event(id: string, type: string, actor: string, detail?: string): void {
+    this.checkFile();
     this.insertEvent(id, type, actor, detail ?? null);
   }
 
@@ -373,6 +419,7 @@ export class StateStore {
   }
 
   addIssue(id: string, by: string, text: string): void {
+    this.checkFile();
     this.db
       .prepare('INSERT INTO issues (deployment_id, at, by, text) VALUES (?, ?, ?, ?)')
       .run(id, Date.now(), by, text);
@@ -393,5 +440,20 @@ export class StateStore {
     digest: string | null = null,
   ): void {
     appendEvent(this.db, { deploymentId: id, at, type, actor, detail, digest });
+  }
+}
+
+/** The state database was deleted or replaced under a running cvd-tui: stop, and say how to get the record back. */
+export class StateLost extends Error {
+  constructor(
+    readonly path: string,
+    how: 'deleted' | 'replaced',
+  ) {
+    super(
+      `the state database ${path} was ${how} while cvd-tui was using it: nothing more was run or recorded.\n` +
+        "  The target keeps the journal of every step. Rebuild the deployment's record from it with\n" +
+        '  `cvd-tui recover` (same --config, --state and --target), then `cvd-tui resume` or `cvd-tui rollback`.',
+    );
+    this.name = 'StateLost';
   }
 }
