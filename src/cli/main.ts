@@ -19,6 +19,7 @@ import { sudoers } from './commands/sudoers.js';
 import { EXIT, InputError } from './exit.js';
 import { printPlan } from './plan.js';
 import { err, out } from '../util/out.js';
+import { recover } from './commands/recover.js';
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
 
@@ -44,6 +45,8 @@ async function dispatch(args: ParsedArgs): Promise<number> {
       return verify(args);
     case 'sudoers':
       return sudoers(args);
+    case 'recover':
+      return recover(args);
     case 'deploy':
     case 'resume':
     case 'rollback':
@@ -91,7 +94,7 @@ function endQuietlyWhenOutputCloses(exitCode: () => number): void {
 }
 
 /** Only commands that change a deployment leave one to resume. */
-const RESUMABLE = new Set([undefined, 'deploy', 'resume', 'rollback', 'demo']);
+const RESUMABLE = new Set([undefined, 'deploy', 'resume', 'rollback', 'demo', 'recover']);
 
 /** Runs one command; returns the process exit code (DESIGN: 0, 1, 2, 130). */
 export async function main(argv: string[]): Promise<number> {

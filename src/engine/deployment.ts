@@ -3,6 +3,9 @@ import type { DeploymentRecord } from '../state/types.js';
 import { CHECKLIST } from '../steps/checklist.js';
 import type { Preflight } from './preflight.js';
 
+/** newDeploymentId's shape: ids read back from a target or typed by an operator must match it. */
+export const DEPLOYMENT_ID = /^\d{8}_\d{6}_[0-9a-f]{1,4}$/;
+
 /** A short, sortable, shell-safe deployment id in the runbook's DEPLOYMENT_DATE format. */
 export function newDeploymentId(now = new Date()): string {
   const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '_').slice(0, 15);

@@ -257,6 +257,25 @@ export class StateStore {
     });
   }
 
+  /** An attempt rebuilt from the target's journal (recover), `running` until the runner settles it from there. */
+  recoveredAttempt(
+    id: string,
+    stepId: string,
+    attempt: number,
+    command: string,
+    actor: string,
+  ): void {
+    this.write(() => {
+      this.db
+        .prepare(
+          `INSERT INTO attempts (deployment_id, step_id, attempt, status, started_at, command, by)
+           VALUES (?, ?, ?, 'running', ?, ?, ?)`,
+        )
+        .run(id, stepId, attempt, Date.now(), command, actor);
+      this.insertEvent(id, 'recovered', actor, `${stepId} attempt ${attempt}`);
+    });
+  }
+
   finishAttempt(
     id: string,
     stepId: string,
