@@ -100,7 +100,8 @@ function acquireScript(deployments: string, owner: string, replacing?: string): 
     sh`mkdir -p -- ${deployments} || exit 3`,
     sh`t=$(mktemp -d ${deployments + '/.lock-new.XXXXXX'}) || exit 3`,
     sh`printf '%s\n' ${owner} > "$t/owner" || { rm -rf -- "$t"; exit 3; }`,
-    sh`if mv -T -- "$t" ${dir} 2>/dev/null; then echo acquired; exit 0; fi`,
+    // rename replaces an empty directory: an older cvd-tui's mkdir, its owner not yet written.
+    sh`if [ ! -e ${dir} ] && mv -T -- "$t" ${dir} 2>/dev/null; then echo acquired; exit 0; fi`,
     'rm -rf -- "$t"',
     sh`cur=$(cat -- ${dir + '/owner'} 2>/dev/null)`,
     replacing === undefined
