@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { TargetConfig } from '../config/types.js';
+import { interruptible } from './interrupt.js';
 import { asApp } from '../steps/privilege.js';
 import { sh } from '../transport/quote.js';
 import type { StateStore } from '../state/store.js';
@@ -121,9 +122,14 @@ async function tryLock(
   replacing?: string,
 ): Promise<Attempt> {
   const deployments = target.paths.deployments;
-  const result = await transport.exec(asApp(target, acquireScript(deployments, owner, replacing)), {
-    timeoutMs: 30_000,
-  });
+  // Interruptible: a signal ends the command on the target before cvd-tui exits (interrupt.ts),
+  // where it once went on to take the lock after cvd-tui was gone (SIGINT in the first second).
+  const result = await interruptible((signal) =>
+    transport.exec(asApp(target, acquireScript(deployments, owner, replacing)), {
+      timeoutMs: 30_000,
+      signal,
+    }),
+  );
   const [first, ...rest] = result.output.split('\n');
   if (result.outcome.kind === 'exited' && result.outcome.code === 0) {
     if (first === 'acquired') return { kind: 'acquired' };

@@ -1,6 +1,6 @@
-import { chmodSync, existsSync, mkdirSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { MIGRATIONS } from './schema.js';
 
@@ -26,7 +26,8 @@ export class StateUnusable extends Error {
   }
 }
 
-const NOT_WRITABLE = new Set(['SQLITE_READONLY', 'SQLITE_CANTOPEN', 'EACCES', 'EPERM', 'EROFS']);
+/** Codes that mean "this user cannot write it" (SQLITE_READONLY_DIRECTORY, …). */
+const notWritable = (code: string) => /^SQLITE_(READONLY|CANTOPEN)|^E(ACCES|PERM|ROFS)$/.test(code);
 
 /**
  * Opens (creating 0600 in a 0700 directory) and migrates the state database.
@@ -38,7 +39,7 @@ export function openDatabase(path: string, options: OpenOptions = {}): Database.
     return openWritable(path);
   } catch (error) {
     const code = (error as { code?: string }).code ?? '';
-    if (options.readOnlyOk && NOT_WRITABLE.has(code) && existsSync(path))
+    if (options.readOnlyOk && notWritable(code) && existsSync(path))
       return explained(path, () => openReadOnly(path));
     throw explain(path, error);
   }
@@ -62,8 +63,20 @@ function openWritable(path: string): Database.Database {
   }
 }
 
+/**
+ * A state database this user may read but not write. SQLite cannot open a
+ * WAL database read-only where it may not create its `-shm` file (a
+ * read-only directory), so that case reads a private copy of the file and
+ * its WAL, removed at exit: nothing ever writes the original.
+ */
 function openReadOnly(path: string): Database.Database {
-  const db = new Database(path, { readonly: true, fileMustExist: true });
+  let db: Database.Database;
+  try {
+    db = new Database(path, { readonly: true, fileMustExist: true });
+    db.pragma('user_version');
+  } catch {
+    db = openCopy(path);
+  }
   try {
     const version = db.pragma('user_version', { simple: true }) as number;
     if (version !== MIGRATIONS.length)
@@ -77,6 +90,15 @@ function openReadOnly(path: string): Database.Database {
     db.close();
     throw error;
   }
+}
+
+function openCopy(path: string): Database.Database {
+  const dir = mkdtempSync(join(tmpdir(), 'cvd-tui-state-'));
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  const copy = join(dir, basename(path));
+  copyFileSync(path, copy);
+  if (existsSync(`${path}-wal`)) copyFileSync(`${path}-wal`, `${copy}-wal`);
+  return new Database(copy);
 }
 
 function explained<T>(path: string, open: () => T): T {
@@ -99,7 +121,7 @@ function explain(path: string, error: unknown): Error {
       'keep it for inspection, restore it from a backup, or point --state at another file; ' +
         '`cvd-tui recover` rebuilds an unfinished deployment from the target',
     );
-  if (NOT_WRITABLE.has(code))
+  if (notWritable(code))
     return new StateUnusable(
       path,
       `it cannot be written (${reason})`,
