@@ -84,18 +84,13 @@ export class StateStore {
       throw new StateLost(this.db.name, now ? 'replaced' : 'deleted');
   }
 
-  /** One write transaction, on the file this store opened. */
-  private write<T>(fn: () => T): T {
-    this.checkFile();
-    return this.db.transaction(fn)();
-  }
-
   close(): void {
     this.db.close();
   }
 
   createDeployment(d: NewDeployment): DeploymentRecord {
-    this.write(() => {
+    this.checkFile();
+    this.db.transaction(() => {
       this.db
         .prepare(
           `INSERT INTO deployments (id, target, operator, jump_host, version_from, version_to, status, started_at)
@@ -109,7 +104,7 @@ export class StateStore {
         `deploy ${d.versionTo} to ${d.target}`,
         d.startedAt,
       );
-    });
+    })();
     return this.deployment(d.id)!;
   }
 
@@ -158,17 +153,19 @@ export class StateStore {
   }
 
   setStatus(id: string, status: DeploymentStatus, actor: string, detail?: string): void {
+    this.checkFile();
     const finished = status === 'in_progress' || status === 'failed' ? null : Date.now();
-    this.write(() => {
+    this.db.transaction(() => {
       this.db
         .prepare('UPDATE deployments SET status = ?, finished_at = ? WHERE id = ?')
         .run(status, finished, id);
       this.insertEvent(id, `status ${status}`, actor, detail ?? null);
-    });
+    })();
   }
 
   setMode(id: string, mode: Mode, actor: string): void {
-    this.write(() => {
+    this.checkFile();
+    this.db.transaction(() => {
       this.db
         .prepare(
           "UPDATE deployments SET mode = ?, status = 'in_progress', finished_at = NULL WHERE id = ?",
@@ -180,7 +177,7 @@ export class StateStore {
         actor,
         null,
       );
-    });
+    })();
   }
 
   /** The version that was running before, once the deployment's checks have read it. */
@@ -191,11 +188,19 @@ export class StateStore {
 
   /** Removes every record of a deployment that never ran anything (its lock or checks refused it). */
   forgetDeployment(id: string): void {
-    this.write(() => {
-      for (const table of ['output', 'attempts', 'facts', 'checklist', 'events', 'issues'])
-        this.db.prepare(`DELETE FROM ${table} WHERE deployment_id = ?`).run(id);
+    this.checkFile();
+    this.db.transaction(() => {
+      // Every table that keeps rows of a deployment, whichever the schema has.
+      const tables = this.db
+        .prepare(
+          "SELECT m.name FROM sqlite_master m, pragma_table_info(m.name) c WHERE m.type = 'table' AND c.name = 'deployment_id'",
+        )
+        .pluck()
+        .all() as string[];
+      for (const table of tables)
+        this.db.prepare(`DELETE FROM "${table}" WHERE deployment_id = ?`).run(id);
       this.db.prepare('DELETE FROM deployments WHERE id = ?').run(id);
-    });
+    })();
   }
 
   setResolution(id: string, resolution: string): void {
@@ -240,7 +245,8 @@ export class StateStore {
 
   /** Write-ahead: the attempt is durably `running` before its command starts. */
   beginAttempt(id: string, stepId: string, command: string, actor: string, event: string): number {
-    return this.write(() => {
+    this.checkFile();
+    return this.db.transaction(() => {
       const { next } = this.db
         .prepare(
           'SELECT COALESCE(MAX(attempt), 0) + 1 AS next FROM attempts WHERE deployment_id = ? AND step_id = ?',
@@ -254,7 +260,7 @@ export class StateStore {
         .run(id, stepId, next, Date.now(), command, actor);
       this.insertEvent(id, event, actor, `${stepId} attempt ${next}`);
       return next;
-    });
+    })();
   }
 
   /** An attempt rebuilt from the target's journal (recover), `running` until the runner settles it from there. */
@@ -265,7 +271,8 @@ export class StateStore {
     command: string,
     actor: string,
   ): void {
-    this.write(() => {
+    this.checkFile();
+    this.db.transaction(() => {
       this.db
         .prepare(
           `INSERT INTO attempts (deployment_id, step_id, attempt, status, started_at, command, by)
@@ -273,7 +280,7 @@ export class StateStore {
         )
         .run(id, stepId, attempt, Date.now(), command, actor);
       this.insertEvent(id, 'recovered', actor, `${stepId} attempt ${attempt}`);
-    });
+    })();
   }
 
   finishAttempt(
@@ -317,7 +324,8 @@ export class StateStore {
   }
 
   skip(id: string, stepId: string, reason: string, actor: string): void {
-    this.write(() => {
+    this.checkFile();
+    this.db.transaction(() => {
       const { next } = this.db
         .prepare(
           'SELECT COALESCE(MAX(attempt), 0) + 1 AS next FROM attempts WHERE deployment_id = ? AND step_id = ?',
@@ -338,7 +346,7 @@ export class StateStore {
         now,
         this.attemptDigest(id, stepId, next),
       );
-    });
+    })();
   }
 
   attempts(id: string): AttemptRecord[] {
@@ -368,7 +376,8 @@ export class StateStore {
   /** Appends output lines of one attempt in one transaction (callers batch them). */
   appendOutput(id: string, stepId: string, attempt: number, lines: readonly string[]): void {
     if (!lines.length) return;
-    this.write(() => {
+    this.checkFile();
+    this.db.transaction(() => {
       const { last } = this.db
         .prepare(
           'SELECT COALESCE(MAX(seq), 0) AS last FROM output WHERE deployment_id = ? AND step_id = ? AND attempt = ?',
@@ -378,17 +387,17 @@ export class StateStore {
         'INSERT INTO output (deployment_id, step_id, attempt, seq, text) VALUES (?, ?, ?, ?, ?)',
       );
       lines.forEach((line, i) => insert.run(id, stepId, attempt, last + i + 1, line));
-    });
+    })();
   }
 
   /** Replaces an attempt's output, when the journal on the target holds the complete copy. */
   replaceOutput(id: string, stepId: string, attempt: number, lines: readonly string[]): void {
-    this.write(() => {
+    this.db.transaction(() => {
       this.db
         .prepare('DELETE FROM output WHERE deployment_id = ? AND step_id = ? AND attempt = ?')
         .run(id, stepId, attempt);
       this.appendOutput(id, stepId, attempt, lines);
-    });
+    })();
   }
 
   output(id: string, stepId: string, attempt: number): string {
@@ -402,15 +411,16 @@ export class StateStore {
   }
 
   recordFacts(id: string, stepId: string, facts: Record<string, string>): void {
+    this.checkFile();
     const entries = Object.entries(facts);
     if (!entries.length) return;
-    this.write(() => {
+    this.db.transaction(() => {
       const upsert = this.db.prepare(
         `INSERT INTO facts (deployment_id, key, value, step_id, at) VALUES (?, ?, ?, ?, ?)
          ON CONFLICT (deployment_id, key) DO UPDATE SET value = excluded.value, step_id = excluded.step_id, at = excluded.at`,
       );
       for (const [key, value] of entries) upsert.run(id, key, value, stepId, Date.now());
-    });
+    })();
   }
 
   facts(id: string): Record<string, string> {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli, startCli } from '../helpers/cli.js';
+import { crashHook } from '../helpers/crash.js';
 import { freshDemo, type DemoHandle } from '../helpers/demo.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -123,5 +124,35 @@ describe('deploy lock on the target', () => {
     expect(other.code).toBe(2);
     expect((await runCli(['rollback', '--headless', ...demo.flags])).code).toBe(0);
     expect(() => readFileSync(join(demo!.dir, 'deployments', '.lock', 'owner'))).toThrow();
+  });
+
+  it('refuses a second runner of the same deployment (a copied state database) while the first runs', async () => {
+    demo = await freshDemo();
+    const hook = crashHook(demo.dir);
+    try {
+      hook.arm('2.2', 'mid');
+      const first = startCli(deployArgs('v1.0.1', demo.flags), hook.env);
+      const hit = await hook.waitHit();
+      const copy = join(demo.dir, 'copied-state.db');
+      const live = new Database(demo.state, { readonly: true, fileMustExist: true });
+      await live.backup(copy);
+      live.close();
+      const second = await runCli([
+        'resume',
+        '--headless',
+        '--confirm-all',
+        '--config',
+        demo.configPath,
+        '--state',
+        copy,
+      ]);
+      expect(second.code, second.stdout + second.stderr).toBe(2);
+      expect(second.stderr).toContain('Another cvd-tui is running this same deployment');
+      expect(second.stdout).not.toMatch(/^2\.2 /m);
+      hit.release();
+      expect((await first.done).code).toBe(0);
+    } finally {
+      hook.cleanup();
+    }
   });
 });
