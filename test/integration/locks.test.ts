@@ -126,6 +126,17 @@ describe('deploy lock on the target', () => {
     expect(() => readFileSync(join(demo!.dir, 'deployments', '.lock', 'owner'))).toThrow();
   });
 
+  it('reports a lock still being created (no owner yet) as held: exit 2, not a failed step', async () => {
+    demo = await freshDemo();
+    mkdirSync(join(demo.dir, 'deployments', '.lock'));
+    const refused = await runCli(deployArgs('v1.0.1', demo.flags));
+    expect(refused.code, refused.stderr).toBe(2);
+    expect(refused.stderr).toContain('locked by a lock with no owner recorded (being created');
+    expect(refused.stderr).not.toContain('no answer');
+    // Nothing is left recorded for a deployment the lock refused.
+    expect((await runCli(['history', ...demo.flags])).stdout).not.toContain('v1.0.1');
+  });
+
   it('refuses a second runner of the same deployment (a copied state database) while the first runs', async () => {
     demo = await freshDemo();
     const hook = crashHook(demo.dir);
