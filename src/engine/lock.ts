@@ -166,7 +166,9 @@ export async function acquireLock(
   const holder = parseToken(first.owner);
   const stale = isStale(holder, { jumpHost: token.jumpHost, alive });
   const sameRun = holder?.deploymentId === token.deploymentId && holder.run === token.run;
-  const ourStale = holder?.deploymentId === token.deploymentId && stale;
+  // An owner without a run token was written by an older cvd-tui: it names the deployment only.
+  const ourStale =
+    holder?.deploymentId === token.deploymentId && (stale || holder.run === undefined);
   if (!(sameRun || ourStale || takeOver)) return { kind: 'held', holder, stale };
   const second = await tryLock(transport, target, owner, first.owner);
   if (second.kind === 'held') {

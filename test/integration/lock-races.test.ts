@@ -61,7 +61,7 @@ describe('the state-file lock', () => {
 
     const all = Array.from({ length: 100 }, () => contender(state));
     try {
-      await waitFor(() => all.every((c) => c.said().includes('\n')), 120_000, 100);
+      await waitFor(() => all.every((c) => c.said().includes('\n')), 280_000, 100);
       const said = all.map((c) => c.said().trim());
       expect(said.filter((s) => s === 'won')).toHaveLength(1);
       const lost = said.filter((s) => s !== 'won');
@@ -72,7 +72,7 @@ describe('the state-file lock', () => {
       for (const c of all) c.child.stdin!.end();
     }
     expect(await Promise.all(all.map((c) => exited(c.child)))).toEqual(all.map(() => 0));
-  });
+  }, 300_000);
 
   it('is free again once its holder is gone, and says who holds it while held', async () => {
     dir = mkdtempSync(join(tmpdir(), 'cvd-state-lock-'));
