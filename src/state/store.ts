@@ -479,7 +479,7 @@ export class StateLost extends Error {
     how: 'deleted' | 'replaced',
   ) {
     super(
-      `the state database ${path} was ${how} while cvd-tui was using it: nothing more was run or recorded.\n` +
+      `the state database ${path} was ${how} while cvd-tui was using it, so it stopped: nothing after the step under way was run.\n` +
         "  The target keeps the journal of every step. Rebuild the deployment's record from it with\n" +
         '  `cvd-tui recover` (same --config, --state and --target), then `cvd-tui resume` or `cvd-tui rollback`.',
     );
