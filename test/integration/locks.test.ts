@@ -6,7 +6,6 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { runCli, startCli } from '../helpers/cli.js';
 import { crashHook } from '../helpers/crash.js';
 import { freshDemo, type DemoHandle } from '../helpers/demo.js';
-import { waitFor } from '../helpers/wait.js';
 
 let demo: DemoHandle | undefined;
 afterEach(async () => {
@@ -37,28 +36,11 @@ function plantLock(d: DemoHandle, token: Record<string, string | number>) {
 describe('deploy lock on the target', () => {
   it('refuses a second concurrent deploy from another jump host (state), naming the holder', async () => {
     demo = await freshDemo();
-    // Make 3.2 wait for a slow app start so the first deployment is still running.
-    const env = join(demo.dir, 'config', '.env');
-    writeFileSync(
-      env,
-      readFileSync(env, 'utf8').replace(
-        /CVD_DEMO_START_DELAY_MS=\d+/,
-        'CVD_DEMO_START_DELAY_MS=4000',
-      ),
-    );
-    const first = startCli(deployArgs('v1.0.1', demo.flags));
-    await waitFor(() => {
-      try {
-        const state = new Database(demo!.state, { readonly: true, fileMustExist: true });
-        const running = Boolean(
-          state.prepare("SELECT 1 FROM attempts WHERE step_id = '3.2'").get(),
-        );
-        state.close();
-        return running;
-      } catch {
-        return false; // not created yet
-      }
-    });
+    // The first deployment held mid-3.2 (a condition, not a delay: a loaded machine once let it finish first).
+    const hook = crashHook(demo.dir);
+    hook.arm('3.2', 'mid');
+    const first = startCli(deployArgs('v1.0.1', demo.flags), hook.env);
+    const hit = await hook.waitHit();
     const second = await runCli(
       deployArgs('v1.0.1', [
         '--config',
@@ -69,10 +51,12 @@ describe('deploy lock on the target', () => {
         'bob',
       ]),
     );
-    expect(second.code).toBe(2);
+    expect(second.code, second.stdout + second.stderr).toBe(2);
     expect(second.stderr).toMatch(/locked by deployment \S+ by \S+ from/);
     expect(second.stderr).toContain('may still be running');
+    hit.release();
     expect((await first.done).code).toBe(0);
+    hook.cleanup();
   });
 
   it('shows a stale lock and takes it over only when asked, recording it', async () => {
