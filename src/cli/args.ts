@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { rules } from '../config/rules.js';
+import { DEPLOYMENT_ID } from '../engine/deployment.js';
 import { FINGERPRINT_PATTERN } from '../transport/trust.js';
 import { printable } from '../util/text.js';
 import { InputError } from './exit.js';
@@ -16,6 +17,7 @@ export const COMMANDS = [
   'monitor',
   'verify',
   'sudoers',
+  'recover',
 ] as const;
 export type Command = (typeof COMMANDS)[number];
 
@@ -43,6 +45,8 @@ Commands:
                    check the state database's record (every deployment, or one): names each
                    event or step result edited or deleted after it was recorded
   sudoers          print the sudoers fragment the target's operator needs (for /etc/sudoers.d)
+  recover          rebuild the target's unfinished deployment from its journal (another jump host,
+                   a lost state database), then resume or roll it back
 
 Options:
   --config <file>     config file (env CVD_TUI_CONFIG)
@@ -179,9 +183,6 @@ export function parseCli(argv: string[]): ParsedArgs {
     },
   };
 }
-
-/** newDeploymentId's shape (engine/deployment.ts): a hostile id is refused before anything looks it up. */
-const DEPLOYMENT_ID = /^\d{8}_\d{6}_[0-9a-f]{1,4}$/;
 
 /**
  * `verify --state [id]` asks for the state database's check, at its usual

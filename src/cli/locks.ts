@@ -4,6 +4,26 @@ import type { Transport } from '../transport/types.js';
 import { InputError } from './exit.js';
 import type { Session } from './session.js';
 
+/** This machine's state database, one process at a time: refused (exit 2) while another cvd-tui has it. */
+export function lockState(session: Session): void {
+  try {
+    lockStateFile(session.store.db.name);
+  } catch (error) {
+    if (error instanceof StateBusy) throw new InputError(error.message);
+    throw error;
+  }
+}
+
+/** Runs `work`, turning a held target lock into exit 2 with the holder named. */
+export async function refusingHeld<T>(session: Session, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof LockHeld) throw new InputError(`${session.name}: ${error.message}`);
+    throw error;
+  }
+}
+
 /**
  * Takes both locks a deployment run needs: this machine's state database
  * (one process at a time) and the target's deploy lock (one deployment at a
@@ -16,20 +36,16 @@ export async function takeLocks(
   deploymentId: string,
   takeOver: boolean,
 ): Promise<LockToken | undefined> {
-  try {
-    lockStateFile(session.store.db.name);
-    return await takeDeployLock({
+  lockState(session);
+  return refusingHeld(session, () =>
+    takeDeployLock({
       transport,
       store: session.store,
-      deployments: session.target.paths.deployments,
+      target: session.target,
       deploymentId,
       operator: session.operator,
       jumpHost: session.jumpHost,
       takeOver,
-    });
-  } catch (error) {
-    if (error instanceof StateBusy) throw new InputError(error.message);
-    if (error instanceof LockHeld) throw new InputError(`${session.name}: ${error.message}`);
-    throw error;
-  }
+    }),
+  );
 }

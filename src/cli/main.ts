@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { interruptAll } from '../engine/interrupt.js';
 import { cliTrustPolicy } from '../init/prompts.js';
 import { setHostTrustPolicy } from '../transport/trust.js';
+import { StateLost } from '../state/store.js';
 import { TransportRefused } from '../transport/types.js';
 import { parseCli, USAGE, type ParsedArgs } from './args.js';
 import { deployHeadless } from './commands/deploy.js';
@@ -18,6 +19,7 @@ import { sudoers } from './commands/sudoers.js';
 import { EXIT, InputError } from './exit.js';
 import { printPlan } from './plan.js';
 import { err, out } from '../util/out.js';
+import { recover } from './commands/recover.js';
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
 
@@ -43,6 +45,8 @@ async function dispatch(args: ParsedArgs): Promise<number> {
       return verify(args);
     case 'sudoers':
       return sudoers(args);
+    case 'recover':
+      return recover(args);
     case 'deploy':
     case 'resume':
     case 'rollback':
@@ -90,7 +94,7 @@ function endQuietlyWhenOutputCloses(exitCode: () => number): void {
 }
 
 /** Only commands that change a deployment leave one to resume. */
-const RESUMABLE = new Set([undefined, 'deploy', 'resume', 'rollback', 'demo']);
+const RESUMABLE = new Set([undefined, 'deploy', 'resume', 'rollback', 'demo', 'recover']);
 
 /** Runs one command; returns the process exit code (DESIGN: 0, 1, 2, 130). */
 export async function main(argv: string[]): Promise<number> {
@@ -105,6 +109,10 @@ export async function main(argv: string[]): Promise<number> {
     if (error instanceof InputError || error instanceof TransportRefused) {
       err.write(`cvd-tui: ${error.message}\n`);
       return EXIT.badInput;
+    }
+    if (error instanceof StateLost) {
+      err.write(`cvd-tui: ${error.message}\n`);
+      return EXIT.stepFailed;
     }
     // Anything else is unexpected: say what happened; the stack only when asked for.
     const detail = process.env.CVD_TUI_DEBUG

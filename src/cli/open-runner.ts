@@ -55,7 +55,12 @@ export async function withHeadlessRunner(
   args: ParsedArgs,
   pick: (s: Session) => DeploymentRecord | undefined,
   what: string,
-  work: (runner: Runner, session: Session, deployment: DeploymentRecord) => Promise<number>,
+  work: (
+    runner: Runner,
+    session: Session,
+    deployment: DeploymentRecord,
+    transport: Transport,
+  ) => Promise<number>,
 ): Promise<number> {
   const session = openSession(args.options);
   let transport: Transport | undefined;
@@ -68,7 +73,12 @@ export async function withHeadlessRunner(
       session.operator,
       await takeLocks(session, transport, deployment.id, args.options.takeOverLock),
     );
-    return await work(headlessRunner(session, transport, deployment.id), session, deployment);
+    return await work(
+      headlessRunner(session, transport, deployment.id),
+      session,
+      deployment,
+      transport,
+    );
   } finally {
     await transport?.close();
     session.store.close();

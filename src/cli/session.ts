@@ -1,7 +1,7 @@
 import { hostname, userInfo } from 'node:os';
 import { loadTarget, type LoadedTarget } from '../config/load.js';
 import { ConfigError } from '../config/validate.js';
-import { defaultStatePath } from '../state/open.js';
+import { defaultStatePath, StateUnusable, type OpenOptions } from '../state/open.js';
 import { StateStore } from '../state/store.js';
 import { hasControlCharacters, printable } from '../util/text.js';
 import { InputError } from './exit.js';
@@ -24,7 +24,7 @@ function operatorName(given: string | undefined): string {
   return name;
 }
 
-export function openSession(options: ParsedArgs['options']): Session {
+export function openSession(options: ParsedArgs['options'], open: OpenOptions = {}): Session {
   let loaded: LoadedTarget;
   try {
     loaded = loadTarget(options.config, options.target);
@@ -33,6 +33,12 @@ export function openSession(options: ParsedArgs['options']): Session {
     throw error;
   }
   const operator = operatorName(options.operator);
-  const store = StateStore.open(options.state ?? defaultStatePath());
+  let store: StateStore;
+  try {
+    store = StateStore.open(options.state ?? defaultStatePath(), open);
+  } catch (error) {
+    if (error instanceof StateUnusable) throw new InputError(error.message);
+    throw error;
+  }
   return { ...loaded, store, operator, jumpHost: hostname() };
 }

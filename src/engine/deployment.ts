@@ -3,6 +3,9 @@ import type { DeploymentRecord } from '../state/types.js';
 import { CHECKLIST } from '../steps/checklist.js';
 import type { Preflight } from './preflight.js';
 
+/** newDeploymentId's shape: ids read back from a target or typed by an operator must match it. */
+export const DEPLOYMENT_ID = /^\d{8}_\d{6}_[0-9a-f]{1,4}$/;
+
 /** A short, sortable, shell-safe deployment id in the runbook's DEPLOYMENT_DATE format. */
 export function newDeploymentId(now = new Date()): string {
   const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '_').slice(0, 15);
@@ -15,24 +18,31 @@ export interface DeploymentStart {
   operator: string;
   jumpHost: string;
   version: string;
-  preflight: Preflight;
 }
 
-/** Records a new deployment, and the evidence of every verifiable checklist item (unticked). */
+/** Records a new deployment; what runs on the target comes with its checks (recordChecks). */
 export function createDeployment(store: StateStore, start: DeploymentStart): DeploymentRecord {
-  const deployment = store.createDeployment({
+  return store.createDeployment({
     id: start.id,
     target: start.targetName,
     operator: start.operator,
     jumpHost: start.jumpHost,
-    versionFrom: start.preflight.runningVersion,
+    versionFrom: null,
     versionTo: start.version,
     startedAt: Date.now(),
   });
+}
+
+/** Whether the deployment's pre-deployment checks are recorded (a run killed before them left none). */
+export const checksRecorded = (deployment: DeploymentRecord) => deployment.versionFrom !== null;
+
+/** Records the running version and the evidence of every verifiable checklist item (unticked). */
+export function recordChecks(store: StateStore, id: string, preflight: Preflight): void {
+  store.setVersionFrom(id, preflight.runningVersion);
   for (const item of CHECKLIST) {
-    const evidence = start.preflight.evidence.get(item.id);
+    const evidence = preflight.evidence.get(item.id);
     if (evidence)
-      store.tick(deployment.id, {
+      store.tick(id, {
         itemId: item.id,
         checked: false,
         by: null,
@@ -41,7 +51,6 @@ export function createDeployment(store: StateStore, start: DeploymentStart): Dep
         reason: null,
       });
   }
-  return deployment;
 }
 
 /**

@@ -14,6 +14,8 @@ export class OutputSink {
   private pending: string[] = [];
   private timer: NodeJS.Timeout | undefined;
   private writing: Promise<void> | undefined;
+  /** A write that failed on the timer (the state file lost): the next awaited drain throws it. */
+  private failed: unknown;
 
   constructor(
     private readonly write: (lines: string[]) => void,
@@ -23,11 +25,15 @@ export class OutputSink {
 
   push(line: string): void {
     this.pending.push(line);
-    this.timer ??= setTimeout(() => void this.drain(), this.intervalMs);
+    this.timer ??= setTimeout(
+      () => void this.drain().catch((error: unknown) => (this.failed ??= error)),
+      this.intervalMs,
+    );
   }
 
   /** Writes everything pushed so far; resolves once it is in the store. */
   drain(): Promise<void> {
+    if (this.failed) return Promise.reject(this.failed);
     clearTimeout(this.timer);
     this.timer = undefined;
     this.writing ??= this.writeAll().finally(() => (this.writing = undefined));

@@ -417,7 +417,7 @@ export class Runner {
     this.o.store.setStatus(this.o.deploymentId, status, this.o.operator, detail);
     if (status === 'succeeded' || status === 'rolled_back' || status === 'abandoned') {
       await this.leaveServerCopy();
-      await releaseLock(this.o.transport, this.o.target.paths.deployments, this.o.deploymentId);
+      await releaseLock(this.o.transport, this.o.target, this.o.deploymentId);
     }
     this.emit({ type: 'status', status, detail });
   }

@@ -1,7 +1,8 @@
+import { statSync } from 'node:fs';
 import type Database from 'better-sqlite3';
 import { runDigest, type ChainHead } from './chain.js';
 import { appendEvent, chainHead } from './chain-store.js';
-import { openDatabase } from './open.js';
+import { openDatabase, type OpenOptions } from './open.js';
 import type {
   AttemptRecord,
   ChecklistRecord,
@@ -57,10 +58,30 @@ export interface NewDeployment {
  * crash leaves behind is always one the engine wrote on purpose.
  */
 export class StateStore {
-  private constructor(readonly db: Database.Database) {}
+  /** The file this store opened: a deleted or replaced file must stop every write (StateLost). */
+  private readonly file: { dev: number; ino: number } | undefined;
 
-  static open(path: string): StateStore {
-    return new StateStore(openDatabase(path));
+  private constructor(readonly db: Database.Database) {
+    if (!db.memory) {
+      const { dev, ino } = statSync(db.name);
+      this.file = { dev, ino };
+    }
+  }
+
+  static open(path: string, options: OpenOptions = {}): StateStore {
+    return new StateStore(openDatabase(path, options));
+  }
+
+  /**
+   * Before every write: is the state database still the file this store
+   * opened? SQLite goes on writing to a deleted file's inode, so a deleted
+   * state directory let a deployment "succeed" into a file no one can read.
+   */
+  private checkFile(): void {
+    if (!this.file) return;
+    const now = statSync(this.db.name, { throwIfNoEntry: false });
+    if (!now || now.dev !== this.file.dev || now.ino !== this.file.ino)
+      throw new StateLost(this.db.name, now ? 'replaced' : 'deleted');
   }
 
   close(): void {
@@ -68,6 +89,7 @@ export class StateStore {
   }
 
   createDeployment(d: NewDeployment): DeploymentRecord {
+    this.checkFile();
     this.db.transaction(() => {
       this.db
         .prepare(
@@ -131,6 +153,7 @@ export class StateStore {
   }
 
   setStatus(id: string, status: DeploymentStatus, actor: string, detail?: string): void {
+    this.checkFile();
     const finished = status === 'in_progress' || status === 'failed' ? null : Date.now();
     this.db.transaction(() => {
       this.db
@@ -141,6 +164,7 @@ export class StateStore {
   }
 
   setMode(id: string, mode: Mode, actor: string): void {
+    this.checkFile();
     this.db.transaction(() => {
       this.db
         .prepare(
@@ -156,11 +180,36 @@ export class StateStore {
     })();
   }
 
+  /** The version that was running before, once the deployment's checks have read it. */
+  setVersionFrom(id: string, versionFrom: string): void {
+    this.checkFile();
+    this.db.prepare('UPDATE deployments SET version_from = ? WHERE id = ?').run(versionFrom, id);
+  }
+
+  /** Removes every record of a deployment that never ran anything (its lock or checks refused it). */
+  forgetDeployment(id: string): void {
+    this.checkFile();
+    this.db.transaction(() => {
+      // Every table that keeps rows of a deployment, whichever the schema has.
+      const tables = this.db
+        .prepare(
+          "SELECT m.name FROM sqlite_master m, pragma_table_info(m.name) c WHERE m.type = 'table' AND c.name = 'deployment_id'",
+        )
+        .pluck()
+        .all() as string[];
+      for (const table of tables)
+        this.db.prepare(`DELETE FROM "${table}" WHERE deployment_id = ?`).run(id);
+      this.db.prepare('DELETE FROM deployments WHERE id = ?').run(id);
+    })();
+  }
+
   setResolution(id: string, resolution: string): void {
+    this.checkFile();
     this.db.prepare('UPDATE deployments SET resolution = ? WHERE id = ?').run(resolution, id);
   }
 
   tick(id: string, item: Omit<ChecklistRecord, 'at'>): void {
+    this.checkFile();
     this.db
       .prepare(
         `INSERT INTO checklist (deployment_id, item_id, checked, by, at, evidence, evidence_ok, reason)
@@ -196,6 +245,7 @@ export class StateStore {
 
   /** Write-ahead: the attempt is durably `running` before its command starts. */
   beginAttempt(id: string, stepId: string, command: string, actor: string, event: string): number {
+    this.checkFile();
     return this.db.transaction(() => {
       const { next } = this.db
         .prepare(
@@ -213,6 +263,26 @@ export class StateStore {
     })();
   }
 
+  /** An attempt rebuilt from the target's journal (recover), `running` until the runner settles it from there. */
+  recoveredAttempt(
+    id: string,
+    stepId: string,
+    attempt: number,
+    command: string,
+    actor: string,
+  ): void {
+    this.checkFile();
+    this.db.transaction(() => {
+      this.db
+        .prepare(
+          `INSERT INTO attempts (deployment_id, step_id, attempt, status, started_at, command, by)
+           VALUES (?, ?, ?, 'running', ?, ?, ?)`,
+        )
+        .run(id, stepId, attempt, Date.now(), command, actor);
+      this.insertEvent(id, 'recovered', actor, `${stepId} attempt ${attempt}`);
+    })();
+  }
+
   finishAttempt(
     id: string,
     stepId: string,
@@ -224,6 +294,7 @@ export class StateStore {
       outcomeUnknown?: boolean;
     },
   ): void {
+    this.checkFile();
     const now = Date.now();
     this.db.transaction(() => {
       this.db
@@ -253,6 +324,7 @@ export class StateStore {
   }
 
   skip(id: string, stepId: string, reason: string, actor: string): void {
+    this.checkFile();
     this.db.transaction(() => {
       const { next } = this.db
         .prepare(
@@ -304,6 +376,7 @@ export class StateStore {
   /** Appends output lines of one attempt in one transaction (callers batch them). */
   appendOutput(id: string, stepId: string, attempt: number, lines: readonly string[]): void {
     if (!lines.length) return;
+    this.checkFile();
     this.db.transaction(() => {
       const { last } = this.db
         .prepare(
@@ -338,6 +411,7 @@ export class StateStore {
   }
 
   recordFacts(id: string, stepId: string, facts: Record<string, string>): void {
+    this.checkFile();
     const entries = Object.entries(facts);
     if (!entries.length) return;
     this.db.transaction(() => {
@@ -357,6 +431,7 @@ export class StateStore {
   }
 
   event(id: string, type: string, actor: string, detail?: string): void {
+    this.checkFile();
     this.insertEvent(id, type, actor, detail ?? null);
   }
 
@@ -373,6 +448,7 @@ export class StateStore {
   }
 
   addIssue(id: string, by: string, text: string): void {
+    this.checkFile();
     this.db
       .prepare('INSERT INTO issues (deployment_id, at, by, text) VALUES (?, ?, ?, ?)')
       .run(id, Date.now(), by, text);
@@ -393,5 +469,20 @@ export class StateStore {
     digest: string | null = null,
   ): void {
     appendEvent(this.db, { deploymentId: id, at, type, actor, detail, digest });
+  }
+}
+
+/** The state database was deleted or replaced under a running cvd-tui: stop, and say how to get the record back. */
+export class StateLost extends Error {
+  constructor(
+    readonly path: string,
+    how: 'deleted' | 'replaced',
+  ) {
+    super(
+      `the state database ${path} was ${how} while cvd-tui was using it, so it stopped: nothing after the step under way was run.\n` +
+        "  The target keeps the journal of every step. Rebuild the deployment's record from it with\n" +
+        '  `cvd-tui recover` (same --config, --state and --target), then `cvd-tui resume` or `cvd-tui rollback`.',
+    );
+    this.name = 'StateLost';
   }
 }

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli, startCli } from '../helpers/cli.js';
+import { crashHook } from '../helpers/crash.js';
 import { freshDemo, type DemoHandle } from '../helpers/demo.js';
-import { waitFor } from '../helpers/wait.js';
 
 let demo: DemoHandle | undefined;
 afterEach(async () => {
@@ -36,28 +36,11 @@ function plantLock(d: DemoHandle, token: Record<string, string | number>) {
 describe('deploy lock on the target', () => {
   it('refuses a second concurrent deploy from another jump host (state), naming the holder', async () => {
     demo = await freshDemo();
-    // Make 3.2 wait for a slow app start so the first deployment is still running.
-    const env = join(demo.dir, 'config', '.env');
-    writeFileSync(
-      env,
-      readFileSync(env, 'utf8').replace(
-        /CVD_DEMO_START_DELAY_MS=\d+/,
-        'CVD_DEMO_START_DELAY_MS=4000',
-      ),
-    );
-    const first = startCli(deployArgs('v1.0.1', demo.flags));
-    await waitFor(() => {
-      try {
-        const state = new Database(demo!.state, { readonly: true, fileMustExist: true });
-        const running = Boolean(
-          state.prepare("SELECT 1 FROM attempts WHERE step_id = '3.2'").get(),
-        );
-        state.close();
-        return running;
-      } catch {
-        return false; // not created yet
-      }
-    });
+    // The first deployment held mid-3.2 (a condition, not a delay: a loaded machine once let it finish first).
+    const hook = crashHook(demo.dir);
+    hook.arm('3.2', 'mid');
+    const first = startCli(deployArgs('v1.0.1', demo.flags), hook.env);
+    const hit = await hook.waitHit();
     const second = await runCli(
       deployArgs('v1.0.1', [
         '--config',
@@ -68,10 +51,12 @@ describe('deploy lock on the target', () => {
         'bob',
       ]),
     );
-    expect(second.code).toBe(2);
+    expect(second.code, second.stdout + second.stderr).toBe(2);
     expect(second.stderr).toMatch(/locked by deployment \S+ by \S+ from/);
     expect(second.stderr).toContain('may still be running');
+    hit.release();
     expect((await first.done).code).toBe(0);
+    hook.cleanup();
   });
 
   it('shows a stale lock and takes it over only when asked, recording it', async () => {
@@ -123,5 +108,46 @@ describe('deploy lock on the target', () => {
     expect(other.code).toBe(2);
     expect((await runCli(['rollback', '--headless', ...demo.flags])).code).toBe(0);
     expect(() => readFileSync(join(demo!.dir, 'deployments', '.lock', 'owner'))).toThrow();
+  });
+
+  it('reports a lock still being created (no owner yet) as held: exit 2, not a failed step', async () => {
+    demo = await freshDemo();
+    mkdirSync(join(demo.dir, 'deployments', '.lock'));
+    const refused = await runCli(deployArgs('v1.0.1', demo.flags));
+    expect(refused.code, refused.stderr).toBe(2);
+    expect(refused.stderr).toContain('locked by a lock with no owner recorded (being created');
+    expect(refused.stderr).not.toContain('no answer');
+    // Nothing is left recorded for a deployment the lock refused.
+    expect((await runCli(['history', ...demo.flags])).stdout).not.toContain('v1.0.1');
+  });
+
+  it('refuses a second runner of the same deployment (a copied state database) while the first runs', async () => {
+    demo = await freshDemo();
+    const hook = crashHook(demo.dir);
+    try {
+      hook.arm('2.2', 'mid');
+      const first = startCli(deployArgs('v1.0.1', demo.flags), hook.env);
+      const hit = await hook.waitHit();
+      const copy = join(demo.dir, 'copied-state.db');
+      const live = new Database(demo.state, { readonly: true, fileMustExist: true });
+      await live.backup(copy);
+      live.close();
+      const second = await runCli([
+        'resume',
+        '--headless',
+        '--confirm-all',
+        '--config',
+        demo.configPath,
+        '--state',
+        copy,
+      ]);
+      expect(second.code, second.stdout + second.stderr).toBe(2);
+      expect(second.stderr).toContain('Another cvd-tui is running this same deployment');
+      expect(second.stdout).not.toMatch(/^2\.2 /m);
+      hit.release();
+      expect((await first.done).code).toBe(0);
+    } finally {
+      hook.cleanup();
+    }
   });
 });

@@ -1,5 +1,5 @@
+import { beginDeployment, type BeginRequest } from '../../engine/begin.js';
 import { preflight, type Preflight } from '../../engine/preflight.js';
-import { recordTakeover, releaseLock } from '../../engine/lock.js';
 import type { Transport } from '../../transport/types.js';
 import { CHECKLIST } from '../../steps/checklist.js';
 import { versionProblem } from '../../steps/version.js';
@@ -9,8 +9,8 @@ import { InputError } from '../exit.js';
 import { finish } from '../headless.js';
 import { headlessRunner } from '../open-runner.js';
 import { openSession, type Session } from '../session.js';
-import { createDeployment, newDeploymentId, tickItem } from '../../engine/deployment.js';
-import { takeLocks } from '../locks.js';
+import { checklistComplete, tickItem } from '../../engine/deployment.js';
+import { lockState, refusingHeld } from '../locks.js';
 import { out } from '../../util/out.js';
 
 /** Refuses a second deployment while one is unfinished on the same target. */
@@ -45,6 +45,53 @@ async function checkedPreflight(
   return checks;
 }
 
+/** The begin workflow's requirements for a headless run: its checks refuse rather than ask. */
+export function headlessBegin(
+  session: Session,
+  transport: Transport,
+  takeOver: boolean,
+): BeginRequest {
+  return {
+    store: session.store,
+    transport,
+    target: session.target,
+    targetName: session.name,
+    operator: session.operator,
+    jumpHost: session.jumpHost,
+    takeOver,
+    check: (version) => checkedPreflight(session, transport, version),
+  };
+}
+
+/**
+ * Headless has no one to tick the checklist: `--confirm-all` ticks every
+ * item left unticked (a run killed before it did leaves them so), anything
+ * else is refused before a step runs.
+ */
+export function confirmChecklist(
+  session: Session,
+  deploymentId: string,
+  confirmAll: boolean,
+): void {
+  if (checklistComplete(session.store, deploymentId)) return;
+  if (!confirmAll)
+    throw new InputError(
+      `the checklist of deployment ${deploymentId} is not complete: pass --confirm-all to confirm every item, or use the TUI`,
+    );
+  const ticked = new Set(
+    session.store
+      .checklist(deploymentId)
+      .filter((c) => c.checked)
+      .map((c) => c.itemId),
+  );
+  for (const item of CHECKLIST)
+    if (!ticked.has(item.id))
+      tickItem(session.store, deploymentId, item.id, {
+        checked: true,
+        by: `${session.operator} (confirmed by flag)`,
+      });
+}
+
 /** `deploy --headless --confirm-all --version TAG`: checks, checklist, then every step. */
 export async function deployHeadless(args: ParsedArgs): Promise<number> {
   const { version, confirmAll } = args.options;
@@ -59,31 +106,13 @@ export async function deployHeadless(args: ParsedArgs): Promise<number> {
   refuseIfUnfinished(session);
   const transport = await openTransport(session.target);
   try {
-    // The lock comes first: while another deployment holds the target, its checks say nothing about ours.
-    const id = newDeploymentId();
-    const tookOver = await takeLocks(session, transport, id, args.options.takeOverLock);
-    const checks = await checkedPreflight(session, transport, version).catch(
-      async (error: unknown) => {
-        await releaseLock(transport, session.target.paths.deployments, id);
-        throw error;
-      },
+    lockState(session);
+    const deployment = await refusingHeld(session, () =>
+      beginDeployment(headlessBegin(session, transport, args.options.takeOverLock), version),
     );
-    const deployment = createDeployment(session.store, {
-      id,
-      targetName: session.name,
-      operator: session.operator,
-      jumpHost: session.jumpHost,
-      version,
-      preflight: checks,
-    });
-    recordTakeover(session.store, id, session.operator, tookOver);
-    for (const item of CHECKLIST)
-      tickItem(session.store, deployment.id, item.id, {
-        checked: true,
-        by: `${session.operator} (confirmed by flag)`,
-      });
+    confirmChecklist(session, deployment.id, true);
     out.write(
-      `Deploying ${version} to ${session.name} (running ${checks.runningVersion}) as ${session.operator}: deployment ${deployment.id}\n`,
+      `Deploying ${version} to ${session.name} (running ${deployment.versionFrom}) as ${session.operator}: deployment ${deployment.id}\n`,
     );
     const runner = headlessRunner(session, transport, deployment.id);
     return finish(runner, await runner.runMany('all'));

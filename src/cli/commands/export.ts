@@ -23,7 +23,7 @@ export function exportLog(args: ParsedArgs): number {
   const format = args.options.format ?? 'md';
   if (format !== 'md' && format !== 'json')
     throw new InputError(`--format must be md or json, not "${printable(format)}"`);
-  const session = openSession(args.options);
+  const session = openSession(args.options, { readOnlyOk: true });
   try {
     const deployment = pickDeployment(session, args.id, (s) => s.store.latest(s.name), 'recorded');
     const log = buildExecutionLog(

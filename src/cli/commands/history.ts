@@ -29,7 +29,7 @@ export function table(cells: string[][]): string {
 
 /** `history`: past deployments, newest first. */
 export function history(args: ParsedArgs): number {
-  const session = openSession(args.options);
+  const session = openSession(args.options, { readOnlyOk: true });
   try {
     const rows = session.store
       .deployments(100)

@@ -1,9 +1,11 @@
+import { completeChecks } from '../../engine/begin.js';
 import { UNFINISHED } from '../../state/types.js';
 import type { ParsedArgs } from '../args.js';
 import { EXIT, InputError } from '../exit.js';
 import { finish } from '../headless.js';
 import { withHeadlessRunner } from '../open-runner.js';
 import { out } from '../../util/out.js';
+import { confirmChecklist, headlessBegin } from './deploy.js';
 
 /** `resume --headless [id]`: settles what an interruption left running, then continues. */
 export function resumeHeadless(args: ParsedArgs): Promise<number> {
@@ -11,11 +13,17 @@ export function resumeHeadless(args: ParsedArgs): Promise<number> {
     args,
     (s) => s.store.latestUnfinished(s.name),
     'unfinished',
-    async (runner, session, deployment) => {
+    async (runner, session, deployment, transport) => {
       if (!UNFINISHED.includes(deployment.status))
         throw new InputError(
           `deployment ${deployment.id} is ${deployment.status}: nothing to resume`,
         );
+      // A run killed before its first step may have left its checks or checklist undone.
+      await completeChecks(
+        headlessBegin(session, transport, args.options.takeOverLock),
+        deployment,
+      );
+      confirmChecklist(session, deployment.id, args.options.confirmAll);
       session.store.event(deployment.id, 'resumed', session.operator, `from ${session.jumpHost}`);
       out.write(
         `Resuming ${deployment.mode} ${deployment.id} (${deployment.versionTo} on ${session.name})\n`,

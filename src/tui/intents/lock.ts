@@ -14,7 +14,7 @@ export function takeDeployLock(
   return takeLock({
     transport: deps.transport,
     store: deps.store,
-    deployments: deps.target.paths.deployments,
+    target: deps.target,
     deploymentId,
     operator: deps.operator,
     jumpHost: deps.jumpHost,

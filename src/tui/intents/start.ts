@@ -1,5 +1,5 @@
-import { checklistComplete, createDeployment, newDeploymentId } from '../../engine/deployment.js';
-import { releaseLock } from '../../engine/lock.js';
+import { beginDeployment, completeChecks, type BeginRequest } from '../../engine/begin.js';
+import { checklistComplete } from '../../engine/deployment.js';
 import { preflight } from '../../engine/preflight.js';
 import type { DeploymentRecord } from '../../state/types.js';
 import { versionProblem } from '../../steps/version.js';
@@ -10,6 +10,27 @@ import { takeDeployLock } from './lock.js';
 import { rollback } from './phase.js';
 
 /**
+ * The begin workflow as the TUI runs it: the checks reuse the evidence on
+ * hand when it is for the same version, and only an unknown tag refuses
+ * (a failed check is the operator's call, with a reason, on the checklist).
+ */
+function tuiBegin(core: TuiCore): BeginRequest {
+  const { deps } = core;
+  return {
+    ...deps,
+    takeOver: deps.takeOverLock,
+    check: async (version) => {
+      const cached = core.preflight?.version === version ? core.preflight.result : undefined;
+      const checks = cached ?? (await preflight(deps.transport, deps.target, version));
+      core.preflight = { version, result: checks };
+      if (!checks.evidence.get('tech.3')?.ok)
+        throw new Error(`${version} is not a tag of the app repository on ${deps.targetName}`);
+      return checks;
+    },
+  };
+}
+
+/**
  * The operator confirmed the version to deploy: check it (its own preflight
  * when the evidence on hand is for another version), record the deployment
  * with the checklist's evidence, and open the checklist.
@@ -17,30 +38,8 @@ import { rollback } from './phase.js';
 export async function chooseVersion(core: TuiCore, version: string): Promise<void> {
   const problem = versionProblem(version);
   if (problem) return core.notify(problem, 'error');
-  const { deps } = core;
-  await core.work(`checking ${version} on ${deps.targetName}`, async () => {
-    // The lock comes first: while another deployment holds the target, its checks say nothing about ours.
-    const id = newDeploymentId();
-    const tookOver = await takeDeployLock(core, id);
-    let checks = core.preflight?.version === version ? core.preflight.result : undefined;
-    try {
-      checks ??= await preflight(deps.transport, deps.target, version);
-      core.preflight = { version, result: checks };
-      if (!checks.evidence.get('tech.3')?.ok)
-        throw new Error(`${version} is not a tag of the app repository on ${deps.targetName}`);
-    } catch (error) {
-      await releaseLock(deps.transport, deps.target.paths.deployments, id);
-      throw error;
-    }
-    const deployment = createDeployment(deps.store, {
-      id,
-      targetName: deps.targetName,
-      operator: deps.operator,
-      jumpHost: deps.jumpHost,
-      version,
-      preflight: checks,
-    });
-    recordTakeover(core.deps.store, id, core.deps.operator, tookOver);
+  await core.work(`checking ${version} on ${core.deps.targetName}`, async () => {
+    const deployment = await beginDeployment(tuiBegin(core), version);
     core.attach(deployment.id);
     core.dispatch({ type: 'navigate', stage: 'checklist' });
   });
@@ -70,6 +69,8 @@ export async function settle(
         core.deps.operator,
         await takeDeployLock(core, deployment.id),
       );
+      // A run killed between taking the lock and recording its checks left none.
+      await completeChecks(tuiBegin(core), deployment);
       if (event) store.event(deployment.id, event, operator, `from ${jumpHost}`);
       const drift = await runner.checkDrift();
       if (drift?.length) store.event(deployment.id, 'drift', operator, drift.join('; '));

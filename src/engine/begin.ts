@@ -1,0 +1,73 @@
+import type { TargetConfig } from '../config/types.js';
+import type { StateStore } from '../state/store.js';
+import type { DeploymentRecord } from '../state/types.js';
+import type { Transport } from '../transport/types.js';
+import { checksRecorded, createDeployment, newDeploymentId, recordChecks } from './deployment.js';
+import { writeMeta } from './deployment-meta.js';
+import { LockHeld, recordTakeover, releaseLock, takeDeployLock } from './lock.js';
+import type { Preflight } from './preflight.js';
+
+/** What beginning (or completing the start of) a deployment needs. */
+export interface BeginRequest {
+  store: StateStore;
+  transport: Transport;
+  target: TargetConfig;
+  targetName: string;
+  operator: string;
+  jumpHost: string;
+  takeOver: boolean;
+  /** The pre-deployment checks of the version; throws to refuse it (unknown tag, failed checks). */
+  check: (version: string) => Promise<Preflight>;
+}
+
+/**
+ * Begins a deployment of `version`, in an order that leaves nothing behind
+ * that no one can find, whenever the run is killed: the deployment is
+ * recorded first, then the target's lock is taken in its name (a run killed
+ * after the lock leaves a lock that resume takes back and abandon releases;
+ * before, a lock named a deployment no state database knew), then the
+ * target is checked (after the lock: while another deployment holds the
+ * target its checks say nothing about ours). A deployment the lock or its
+ * checks refused never ran anything and is forgotten.
+ */
+export async function beginDeployment(r: BeginRequest, version: string): Promise<DeploymentRecord> {
+  const { store } = r;
+  const id = newDeploymentId();
+  createDeployment(store, { ...r, id, version });
+  let tookOver;
+  try {
+    tookOver = await takeDeployLock({ ...r, deploymentId: id });
+  } catch (error) {
+    // Only a definite refusal: after a lost connection the lock may be ours, and resume must find it.
+    if (error instanceof LockHeld) store.forgetDeployment(id);
+    throw error;
+  }
+  try {
+    await completeChecks(r, store.deployment(id)!);
+  } catch (error) {
+    if (await releaseLock(r.transport, r.target, id)) store.forgetDeployment(id);
+    throw error;
+  }
+  recordTakeover(store, id, r.operator, tookOver);
+  return store.deployment(id)!;
+}
+
+/**
+ * Runs and records the deployment's checks unless they are recorded (a run
+ * killed between taking the lock and recording them left none), and writes
+ * the deployment's metadata on the target for `recover`, before the state.
+ */
+export async function completeChecks(r: BeginRequest, deployment: DeploymentRecord): Promise<void> {
+  if (checksRecorded(deployment)) return;
+  const checks = await r.check(deployment.versionTo);
+  await writeMeta(r.transport, r.target, {
+    id: deployment.id,
+    target: r.targetName,
+    operator: deployment.operator,
+    jumpHost: deployment.jumpHost,
+    versionFrom: checks.runningVersion,
+    versionTo: deployment.versionTo,
+    startedAt: deployment.startedAt,
+  });
+  recordChecks(r.store, deployment.id, checks);
+}
