@@ -26,9 +26,6 @@ export function windowOf(
   return { shown: lines.slice(start, end), above: lines.length - end };
 }
 
-/** Facts a step prints for cvd-tui (`CVD-FACT key=value`): shown, but quietly. */
-const FACT = /^CVD-FACT /;
-
 function LogRow({ line }: { line: LogLine }) {
   // An empty Text has no height in Ink's layout: a blank line needs a space to keep its row.
   const text = line.text || ' ';
@@ -40,7 +37,8 @@ function LogRow({ line }: { line: LogLine }) {
     );
   const tone = line.error
     ? color('error')
-    : line.source === 'log' || FACT.test(text)
+    : // Facts a step reports for cvd-tui: shown, but quietly.
+      line.source === 'log' || line.source === 'fact'
       ? color('muted')
       : undefined;
   return (

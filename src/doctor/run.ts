@@ -1,5 +1,5 @@
 import type { TargetConfig } from '../config/types.js';
-import { parseFacts } from '../steps/facts.js';
+import { execWithFacts } from '../engine/execute.js';
 import { openTransport } from '../transport/open.js';
 import { TransportRefused, type Transport } from '../transport/types.js';
 import { forwardingCheck } from './forwarding.js';
@@ -64,7 +64,9 @@ async function runCheck(
   target: TargetConfig,
   check: RemoteCheck,
 ): Promise<CheckResult[]> {
-  const result = await transport.exec(check.script(target), { timeoutMs: CHECK_TIMEOUT_MS });
+  const result = await execWithFacts(transport, check.script(target), {
+    timeoutMs: CHECK_TIMEOUT_MS,
+  });
   if (result.outcome.kind !== 'exited') {
     const why =
       result.outcome.kind === 'lost'
@@ -76,7 +78,7 @@ async function runCheck(
       ...fail(why, 'run doctor again; if it persists, check the target'),
     }));
   }
-  return check.judge(parseFacts(result.output), target, result.output);
+  return check.judge(result.facts, target, result.output);
 }
 
 const FINGERPRINT = /SHA256:[A-Za-z0-9+/]{43}/;

@@ -1,10 +1,10 @@
 import type { TargetConfig } from '../config/types.js';
 import type { AttemptRecord, Mode } from '../state/types.js';
-import { parseFacts } from '../steps/facts.js';
 import { targetShell } from '../steps/shell.js';
 import type { Facts, StepDef } from '../steps/types.js';
 import { sh } from '../transport/quote.js';
 import type { Transport } from '../transport/types.js';
+import { execWithFacts } from './execute.js';
 
 /**
  * Before a resume runs anything, the target is re-checked against what the
@@ -63,9 +63,9 @@ export async function observe(
     // As the app user: the backups lie in its 0750 tree.
     ...backups.map((key) => `${t.asApp(sh`test -s ${facts[key]!}`)} || fact missing_${key} 1`),
   );
-  const result = await transport.exec(script, { timeoutMs: 30_000 });
+  const result = await execWithFacts(transport, script, { timeoutMs: 30_000 });
   if (result.outcome.kind !== 'exited') return undefined;
-  const seen = parseFacts(result.output);
+  const seen = result.facts;
   return {
     service: seen.service ?? '',
     head: seen.head ?? '',

@@ -3,7 +3,8 @@ import type { DeploymentStatus, StepStatus } from '../state/types.js';
 /** What the engine reports; screens and the headless printer subscribe to these. */
 export type EngineEvent =
   | { type: 'step-start'; stepId: string; attempt: number; command: string }
-  | { type: 'line'; stepId: string; line: string }
+  /** `fact`: a fact the step reported (its nonce checked), shown quietly. */
+  | { type: 'line'; stepId: string; line: string; fact?: boolean }
   | {
       type: 'step-end';
       stepId: string;

@@ -1,4 +1,6 @@
+import { isNonce, READ_NONCE, readMarked, type Marked } from '../steps/facts.js';
 import { sh } from '../transport/quote.js';
+import { appFunction, type AppUserTarget } from './app-user.js';
 
 /**
  * The remote step journal. A mutating step runs on the target detached from
@@ -7,6 +9,16 @@ import { sh } from '../transport/quote.js';
  * deployment, step and attempt. The status file appears atomically (temp file
  * + rename), so "rc exists" means the step finished and rc is its status.
  * After a lost connection or a crash, the journal says how the step ended.
+ *
+ * An attempt directory holds `script.sh`, `nonce` (the attempt's marker
+ * nonce, steps/facts.ts), `pid`, `out` (everything the script printed, its
+ * facts, then the runner's exit marker) and `rc`. On a hardened host the
+ * directory is the app user's (app-user.ts): every file is written and read
+ * through `app`, mode 0600, while the script itself runs as the operator,
+ * whose own sudo rights its root actions need.
+ *
+ * The launch and follow commands start with READ_NONCE: the caller sends a
+ * fresh nonce on standard input (execute.ts).
  */
 export const journalDir = (
   deployments: string,
@@ -15,64 +27,117 @@ export const journalDir = (
   attempt: number,
 ) => `${deployments}/${deploymentId}/journal/${stepId}-${attempt}`;
 
-/** The last line the follow command prints: the step's exit status, or `unknown`. */
-export const EXIT_MARKER = 'CVD-EXIT ';
+/** How long the runner waits for the last output to reach `out` before it records the end. */
+const DRAIN_TENTHS = 50;
 
 /**
- * The detached runner records its own pid before the script starts: the
- * launcher's record comes after the fork, so a launcher killed in between
- * left a running step with no pid, read as `absent` ("never started") and
- * re-run by resume — 2.3 applied twice (test/integration/crash-resume).
- * Now "no pid" really means the script never started.
+ * The detached runner (`$1`: the attempt directory; the attempt's nonce in
+ * `$CVD_NONCE`, its environment, which only the operator can read).
+ *
+ * It records its own pid before the script starts: the launcher's record
+ * comes after the fork, so a launcher killed in between left a running step
+ * with no pid, read as `absent` ("never started") and re-run by resume — 2.3
+ * applied twice (test/integration/crash-resume). Now "no pid" really means
+ * the script never started.
+ *
+ * The script is sourced from the app user's copy (`$0` names the file, so a
+ * `ps` or a crash hook sees which step it is); an unreadable copy would run
+ * as an empty script that "succeeds", hence the check first. Output goes to
+ * `out` through a process substitution the runner does not wait for
+ * indefinitely: a daemon the step starts may keep the pipe open forever.
+ * Then the exit marker, which a follower sees at once (tail notices the
+ * runner's end only at its next poll), and `rc`.
  */
-const RUNNER =
-  'echo $$ > "$1/pid.run" && mv -f "$1/pid.run" "$1/pid" || exit 97; ' +
-  'bash "$1/script.sh" > "$1/out" 2>&1; echo $? > "$1/rc.tmp" && mv -f "$1/rc.tmp" "$1/rc"';
-
-/** Follows the step's output until its process is gone, then prints the exit marker. */
-const follow = (dir: string) =>
+const runner = (target: AppUserTarget) =>
   [
+    appFunction(target),
+    'echo $$ | app tee "$1/pid.run" >/dev/null && app mv -f "$1/pid.run" "$1/pid" || exit 97',
+    'app test -s "$1/script.sh" || exit 97',
+    'exec 4> >(app tee -a "$1/out" >/dev/null); w=$!',
+    `bash -c '. "$1"' "$1/script.sh" <(app cat "$1/script.sh") </dev/null >&4 2>&4; rc=$?`,
+    'exec 4>&-',
+    `for _ in $(seq ${DRAIN_TENTHS}); do kill -0 "$w" 2>/dev/null || break; sleep 0.1; done`,
+    `printf 'CVD-EXIT:%s %s\\n' "$CVD_NONCE" "$rc" | app tee -a "$1/out" >/dev/null`,
+    'echo "$rc" | app tee "$1/rc.tmp" >/dev/null && app mv -f "$1/rc.tmp" "$1/rc"',
+  ].join('\n');
+
+/**
+ * Follows the step's output until its process is gone. First it vouches for
+ * the attempt's nonce with this command's own (`CVD-NONCE`), so a follower
+ * that did not start the attempt (resume, another jump host) can read it.
+ */
+const follow = (target: AppUserTarget, dir: string) =>
+  [
+    appFunction(target),
     sh`d=${dir}`,
-    // tail --pid ends once the step's process is gone, after a last read of the file.
-    // When the caller gives up (a timeout kills this shell with TERM), tail must go too: left
-    // behind, it held the local transport's pipe open and cvd-tui could not exit until the
-    // step ended (test/integration/crash-resume, "outlives its timeout"). Hence & + wait + trap.
-    'tail -n +1 -s 0.2 --pid="$(cat "$d/pid")" -f "$d/out" 2>/dev/null & t=$!',
+    `printf 'CVD-NONCE:%s %s\\n' "$CVD_NONCE" "$(app cat "$d/nonce" 2>/dev/null)"`,
+    // tail --pid ends once the step's process is gone, after a last read of the file (GNU tail
+    // treats another user's pid, EPERM, as alive). When the caller gives up (a timeout kills this
+    // shell with TERM), tail must go too: left behind, it held the local transport's pipe open and
+    // cvd-tui could not exit until the step ended (test/integration/crash-resume, "outlives its
+    // timeout"). Hence & + wait + trap.
+    'app tail -n +1 -s 0.2 --pid="$(app cat "$d/pid" 2>/dev/null)" -f "$d/out" 2>/dev/null & t=$!',
     `trap 'kill "$t" 2>/dev/null; exit 143' TERM HUP`,
     'wait "$t"; trap - TERM HUP',
-    `if [ -f "$d/rc" ]; then echo "${EXIT_MARKER}$(cat "$d/rc")"; else echo "${EXIT_MARKER}unknown"; fi`,
   ].join('\n');
 
 /**
  * Starts the step (only if this attempt never started: a repeated launch of
- * the same attempt just follows it) and follows it to the end.
+ * the same attempt just follows it) and follows it to the end. Making the
+ * attempt's directory is the claim: `mkdir` fails for the second launcher.
+ * The app user writes the nonce (from this command's standard input) and the
+ * script in one sudo; the runner gets the nonce in its environment.
  */
-export function launchAndFollow(dir: string, script: string): string {
+export function launchAndFollow(target: AppUserTarget, dir: string, script: string): string {
+  const claim = [
+    'd=$1; mkdir -p -- "$(dirname -- "$d")" || exit 97',
+    'mkdir -- "$d" 2>/dev/null || { echo started; exit 0; }',
+    'IFS= read -r n; printf "%s\\n" "$n" > "$d/nonce" && cat > "$d/script.sh" && : > "$d/out" && echo new',
+  ].join('\n');
   return [
+    READ_NONCE,
+    appFunction(target),
     sh`d=${dir}`,
-    'mkdir -p -- "$d" || exit 97',
-    'if [ ! -e "$d/pid" ]; then',
-    sh`  printf '%s\n' ${script} > "$d/script.sh"`,
-    '  : > "$d/out"',
-    `  setsid nohup bash -c ${sh`${RUNNER}`} cvd-step "$d" </dev/null >/dev/null 2>&1 &`,
-    '  echo $! > "$d/pid.tmp" && mv -f "$d/pid.tmp" "$d/pid"',
+    sh`claim=$({ printf '%s\n' "$CVD_NONCE"; printf '%s\n' ${script}; } | app bash -c ${claim} cvd-journal "$d") || exit 97`,
+    'if [ "$claim" = new ]; then',
+    `  CVD_NONCE="$CVD_NONCE" setsid nohup bash -c ${sh`${runner(target)}`} cvd-step "$d" </dev/null >/dev/null 2>&1 &`,
+    '  echo $! | app tee "$d/pid.tmp" >/dev/null && app mv -f "$d/pid.tmp" "$d/pid"',
     'fi',
-    follow(dir),
+    follow(target, dir),
   ].join('\n');
 }
 
-export const reattach = follow;
+/** Follows an attempt that an earlier run (or another jump host) started. */
+export const reattach = (target: AppUserTarget, dir: string): string =>
+  [READ_NONCE, follow(target, dir)].join('\n');
 
 export type JournalState =
   { kind: 'finished'; code: number } | { kind: 'running' } | { kind: 'died' } | { kind: 'absent' };
 
-export function statusCommand(dir: string): string {
-  return [
-    sh`d=${dir}`,
-    'if [ -f "$d/rc" ]; then echo "finished $(cat "$d/rc")"',
-    'elif [ -f "$d/pid" ] && kill -0 "$(cat "$d/pid")" 2>/dev/null; then echo running',
-    'elif [ -f "$d/pid" ]; then echo died',
+/**
+ * The files are read as the app user; whether the runner lives is asked as
+ * the operator, who started it (`kill -0` on another user's process fails;
+ * `ps` sees it unless /proc hides it). A runner gone between the two reads
+ * has written rc first: read it again before calling the step dead.
+ */
+export function statusCommand(target: AppUserTarget, dir: string): string {
+  const read = [
+    'd=$1',
+    'if [ -f "$d/rc" ]; then echo "finished $(cat -- "$d/rc")"',
+    'elif [ -f "$d/pid" ]; then echo "pid $(cat -- "$d/pid")"',
     'else echo absent; fi',
+  ].join('\n');
+  return [
+    appFunction(target),
+    sh`d=${dir}`,
+    sh`s=$(app bash -c ${read} cvd-status "$d")`,
+    'case "$s" in',
+    '  "pid "*) p=${s#pid }',
+    '    if kill -0 "$p" 2>/dev/null || ps -p "$p" >/dev/null 2>&1; then echo running',
+    '    elif r=$(app cat "$d/rc" 2>/dev/null); then echo "finished $r"',
+    '    else echo died; fi ;;',
+    '  *) echo "$s" ;;',
+    'esac',
   ].join('\n');
 }
 
@@ -84,11 +149,42 @@ export function parseStatus(output: string): JournalState | undefined {
   return undefined;
 }
 
-export const outputCommand = (dir: string) => sh`cat -- ${dir + '/out'}`;
+/** An attempt directory's files, as `attemptCommand` reads them (absent file: undefined). */
+export interface AttemptFiles {
+  nonce?: string;
+  rc?: string;
+  out: string;
+}
 
-/** The exit status carried by a follow command's marker line; undefined for any other line. */
-export function exitMarker(line: string): number | 'unknown' | undefined {
-  if (!line.startsWith(EXIT_MARKER)) return undefined;
-  const value = line.slice(EXIT_MARKER.length).trim();
-  return /^\d+$/.test(value) ? Number(value) : 'unknown';
+/**
+ * What a journaled attempt says: its facts and exit code (both only from
+ * markers with the attempt's own nonce; `rc` when the runner wrote it) and
+ * its output as the operator sees it. `exitCode` undefined: the attempt has
+ * not ended, or died without a status. Exported for `cvd-tui recover`, which
+ * reads `<deployments>/<id>/journal/<step>-<attempt>/` with `attemptCommand`.
+ */
+export function readAttempt(files: AttemptFiles): Marked {
+  const nonce = files.nonce?.trim();
+  const marked = readMarked(files.out.replace(/\n$/, ''), isNonce(nonce) ? nonce : undefined);
+  const rc = files.rc?.trim() ?? '';
+  return /^\d+$/.test(rc) ? { ...marked, exitCode: Number(rc) } : marked;
+}
+
+/**
+ * Prints an attempt's files for `parseAttemptFiles`, as the app user: the
+ * nonce line, the rc line (each empty when the file is absent), then `out`.
+ * Exits non-zero when there is no `out` to read.
+ */
+export function attemptCommand(target: AppUserTarget, dir: string): string {
+  const read = [
+    'd=$1',
+    'printf "%s\\n%s\\n" "$(cat -- "$d/nonce" 2>/dev/null | head -n 1)" "$(cat -- "$d/rc" 2>/dev/null | head -n 1)"',
+    'cat -- "$d/out"',
+  ].join('\n');
+  return [appFunction(target), sh`app bash -c ${read} cvd-read ${dir}`].join('\n');
+}
+
+export function parseAttemptFiles(printed: string): AttemptFiles {
+  const [nonce = '', rc = '', ...out] = printed.split('\n');
+  return { nonce: nonce || undefined, rc: rc || undefined, out: out.join('\n') };
 }

@@ -1,8 +1,8 @@
 import type { TargetConfig } from '../config/types.js';
 import { checklistScript, evaluateChecklist, type Evidence } from '../steps/checklist.js';
-import { parseFacts } from '../steps/facts.js';
 import { targetShell } from '../steps/shell.js';
 import type { Transport } from '../transport/types.js';
+import { execWithFacts } from './execute.js';
 
 export interface Preflight {
   /** The tag running on the target, or its short commit when HEAD is not a tag. */
@@ -27,16 +27,16 @@ export async function preflight(
     `fact runningVersion "$(${t.inApp('git describe --tags --exact-match HEAD 2>/dev/null || git rev-parse --short HEAD')} 2>/dev/null)"`,
     `fact tags "$(${t.inApp('git tag --sort=-version:refname')} 2>/dev/null | head -n 50 | tr '\\n' ' ')"`,
   ].join('\n');
-  const result = await transport.exec(script, { timeoutMs: 60_000 });
+  const result = await execWithFacts(transport, script, { timeoutMs: 60_000 });
   if (result.outcome.kind !== 'exited')
     throw new Error(
       `could not read the target's state (${result.outcome.kind === 'lost' ? result.outcome.reason : 'timed out'})`,
     );
-  const facts = parseFacts(result.output);
+  const { facts } = result;
   return {
     runningVersion: facts.runningVersion || 'unknown',
     runningCommit: facts.runningCommit ?? '',
     tags: (facts.tags ?? '').split(' ').filter(Boolean),
-    evidence: evaluateChecklist(result.output, target),
+    evidence: evaluateChecklist(facts, target),
   };
 }

@@ -1,7 +1,6 @@
 import type { TargetConfig } from '../config/types.js';
 import { DEPLOY_STEPS, ROLLBACK_STEPS, canRollBack } from '../steps/index.js';
-import { parseFacts } from '../steps/facts.js';
-import type { StepContext, StepDef } from '../steps/types.js';
+import type { Facts, StepContext, StepDef } from '../steps/types.js';
 import type { StateStore } from '../state/store.js';
 import {
   UNFINISHED,
@@ -12,7 +11,14 @@ import {
 import type { Transport } from '../transport/types.js';
 import { checkDrift } from './drift.js';
 import type { EngineEvent, EngineListener } from './events.js';
-import { execute, followRunning, journalOutput, journalState, type Execution } from './execute.js';
+import {
+  execute,
+  followRunning,
+  journalAttempt,
+  journalState,
+  JOURNAL_UNWRITABLE,
+  type Execution,
+} from './execute.js';
 import { interruptible, interrupted } from './interrupt.js';
 import { journalDir } from './journal.js';
 import { releaseLock } from './lock.js';
@@ -137,15 +143,15 @@ export class Runner {
     const started = Date.now();
     const journal = this.journalOf(step, attempt);
     const run = (signal?: AbortSignal) =>
-      execute(this.o.transport, script, {
+      execute(this.o.transport, this.o.target, script, {
         journal,
         stdin: step.stdin?.(ctx),
         timeoutMs: this.timeoutMs(step),
         signal,
-        onLine: (line) => {
+        onLine: (line, fact) => {
           const masked = this.mask(line);
           sink.push(masked);
-          this.emit({ type: 'line', stepId: step.id, line: masked });
+          this.emit({ type: 'line', stepId: step.id, line: masked, fact });
         },
       });
     // A journaled step goes on after an interrupt; a read-only one is ended with cvd-tui.
@@ -253,7 +259,7 @@ export class Runner {
         'interrupted before it finished (read-only: safe to run again)',
         false,
       );
-    const state = await journalState(this.o.transport, dir);
+    const state = await journalState(this.o.transport, this.o.target, dir);
     if (!state)
       return {
         stepId: step.id,
@@ -278,11 +284,12 @@ export class Runner {
     }
     const execution =
       state.kind === 'running'
-        ? await followRunning(this.o.transport, dir, {
+        ? await followRunning(this.o.transport, this.o.target, dir, {
             timeoutMs: this.timeoutMs(step),
-            onLine: (line) => this.emit({ type: 'line', stepId: step.id, line: this.mask(line) }),
+            onLine: (line, fact) =>
+              this.emit({ type: 'line', stepId: step.id, line: this.mask(line), fact }),
           })
-        : ({ kind: 'exited', code: state.code, output: '' } as Execution);
+        : ({ kind: 'exited', code: state.code, output: '', facts: {} } as Execution);
     return this.conclude(step, attempt.attempt, execution, attempt.startedAt);
   }
 
@@ -301,8 +308,9 @@ export class Runner {
     if (dir) {
       // The journal on the target holds the complete output, and the real status when the wire lost it.
       if (settled.kind === 'unsettled') {
-        const state = await journalState(this.o.transport, dir);
-        if (state?.kind === 'finished') settled = { kind: 'exited', code: state.code, output: '' };
+        const state = await journalState(this.o.transport, this.o.target, dir);
+        if (state?.kind === 'finished')
+          settled = { kind: 'exited', code: state.code, output: '', facts: {} };
         else if (state?.kind === 'died') {
           await this.keepJournalFacts(step, attempt, dir);
           return this.fail(
@@ -313,13 +321,30 @@ export class Runner {
           );
         }
       }
-      const full =
-        settled.kind === 'exited' ? await journalOutput(this.o.transport, dir) : undefined;
-      if (full !== undefined) {
-        settled = { ...settled, output: this.mask(full) } as Execution;
+      const journal =
+        settled.kind === 'exited'
+          ? await journalAttempt(this.o.transport, this.o.target, dir)
+          : undefined;
+      if (settled.kind === 'exited' && journal) {
+        // The journal's rc and its nonce-checked facts are the truth; the stream may have lost lines.
+        const output = this.mask(journal.output);
+        settled = {
+          kind: 'exited',
+          code: journal.exitCode ?? settled.code,
+          output,
+          facts: journal.facts,
+        };
         // Usually the journal says what streamed: rewriting the same rows froze the TUI (200,000 lines: ~0.5 s).
-        if (full !== stored) store.replaceOutput(id, step.id, attempt, settled.output.split('\n'));
-      }
+        if (journal.output !== stored)
+          store.replaceOutput(id, step.id, attempt, output.split('\n'));
+      } else if (settled.kind === 'exited' && settled.code === JOURNAL_UNWRITABLE)
+        return this.fail(
+          step,
+          attempt,
+          `could not start the step: its journal ${dir} cannot be written as ${this.o.target.appUser} ` +
+            '(see the output; `cvd-tui sudoers` prints the rules the operator needs)',
+          false,
+        );
     }
     if (settled.kind === 'unsettled') {
       if (!dir) return this.fail(step, attempt, settled.reason, false);
@@ -335,7 +360,7 @@ export class Runner {
       });
       return { stepId: step.id, status: 'unsettled', summary };
     }
-    const facts = parseFacts(settled.output);
+    const facts = this.maskFacts(settled.facts);
     store.recordFacts(id, step.id, facts);
     const ctx = this.context();
     const verdict = step.verify({ exitCode: settled.code, output: settled.output, facts }, ctx);
@@ -375,11 +400,16 @@ export class Runner {
    * kept the migrated database under the old code (test/integration/crash-resume).
    */
   private async keepJournalFacts(step: StepDef, attempt: number, dir: string): Promise<void> {
-    const full = await journalOutput(this.o.transport, dir);
-    if (full === undefined) return;
-    const output = this.mask(full);
+    const journal = await journalAttempt(this.o.transport, this.o.target, dir);
+    if (!journal) return;
+    const output = this.mask(journal.output);
     this.o.store.replaceOutput(this.o.deploymentId, step.id, attempt, output.split('\n'));
-    this.o.store.recordFacts(this.o.deploymentId, step.id, parseFacts(output));
+    this.o.store.recordFacts(this.o.deploymentId, step.id, this.maskFacts(journal.facts));
+  }
+
+  /** Facts are stored and exported like output: masked. */
+  private maskFacts(facts: Facts): Facts {
+    return Object.fromEntries(Object.entries(facts).map(([k, v]) => [k, this.mask(v)]));
   }
 
   private async fail(

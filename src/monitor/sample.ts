@@ -1,5 +1,6 @@
 import type { TargetConfig } from '../config/types.js';
-import { parseFacts } from '../steps/facts.js';
+import { execWithFacts } from '../engine/execute.js';
+import type { Facts } from '../steps/types.js';
 import { targetShell } from '../steps/shell.js';
 import { endpoint, tlsAddress } from '../steps/urls.js';
 import { sh, shq } from '../transport/quote.js';
@@ -132,8 +133,7 @@ const counters = (value: string | undefined): CpuCounters | undefined => {
 };
 
 /** Reads the script's facts into a sample; a fact that is missing or garbled leaves its field undefined. */
-export function parseSample(output: string, cursor: MonitorCursor, at = Date.now()): MonitorSample {
-  const facts = parseFacts(output);
+export function parseSample(facts: Facts, cursor: MonitorCursor, at = Date.now()): MonitorSample {
   const next: MonitorCursor = { ...cursor };
   const sample: MonitorSample = { at, cursor: next };
   const health = numbers(facts.health);
@@ -169,9 +169,11 @@ export async function takeSample(
   cursor: MonitorCursor,
 ): Promise<MonitorSample> {
   const at = Date.now();
-  const result = await transport.exec(sampleScript(target, cursor), { timeoutMs: 30_000 });
+  const result = await execWithFacts(transport, sampleScript(target, cursor), {
+    timeoutMs: 30_000,
+  });
   const { outcome } = result;
-  if (outcome.kind === 'exited') return parseSample(result.output, cursor, at);
+  if (outcome.kind === 'exited') return parseSample(result.facts, cursor, at);
   return {
     at,
     cursor,

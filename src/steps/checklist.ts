@@ -1,7 +1,6 @@
 import type { TargetConfig } from '../config/types.js';
 import { sh } from '../transport/quote.js';
 import { newestVerifiedBackupScript } from './backup.js';
-import { parseFacts } from './facts.js';
 import { targetShell } from './shell.js';
 import type { Facts } from './types.js';
 import { daysUntil, tlsAddress } from './urls.js';
@@ -119,13 +118,12 @@ export function checklistScript(target: TargetConfig, version: string): string {
   );
 }
 
-/** Evidence for every verifiable item, from the script's output. */
+/** Evidence for every verifiable item, from the facts the script reported. */
 export function evaluateChecklist(
-  output: string,
+  facts: Facts,
   target: TargetConfig,
   now = new Date(),
 ): Map<string, Evidence> {
-  const facts = parseFacts(output);
   const evidence = new Map<string, Evidence>();
   for (const item of CHECKLIST)
     if (item.evaluate) evidence.set(item.id, item.evaluate(facts, target, now));

@@ -1,5 +1,6 @@
 import type { TargetConfig } from '../config/types.js';
 import { sh, shq } from '../transport/quote.js';
+import { FACT_FUNCTION } from './facts.js';
 import { asApp, asRoot, rootArgv, type RootAction } from './privilege.js';
 
 /**
@@ -56,7 +57,7 @@ const FAIL = String.raw`fail() { echo "✗ $1"; fact failure "$1"; exit 1; }`;
  */
 const PRELUDE = [
   String.raw`set -u -o pipefail
-fact() { printf 'CVD-FACT %s=%s\n' "$1" "$2"; }
+${FACT_FUNCTION}
 http_code() { curl -s -o /dev/null -w '%{http_code}' --max-time 10 "$@" || true; }`,
   WAIT_FOR,
   FAIL,

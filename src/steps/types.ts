@@ -3,7 +3,7 @@ import type { TargetConfig } from '../config/types.js';
 /** What a step changes on the target, so a rollback restores exactly that. */
 export type Mutation = 'code' | 'database' | 'config' | 'service' | 'files';
 
-/** Facts a step printed (`CVD-FACT key=value` lines), e.g. `previousCommit`. */
+/** Facts a step reported (`fact key value`: marker lines with its nonce, facts.ts), e.g. `previousCommit`. */
 export type Facts = Readonly<Record<string, string>>;
 
 /** Everything a step's command is built from; nothing comes from shell variables of earlier steps. */

@@ -28,7 +28,7 @@ export function bridgeEngine(
   return runner.on((event: EngineEvent) => {
     switch (event.type) {
       case 'line':
-        return lines.push(event.line, 'step');
+        return lines.push(event.line, event.fact ? 'fact' : 'step');
       case 'step-start':
         lines.push(
           `── ${event.stepId} ${TITLES.get(event.stepId) ?? ''} (attempt ${event.attempt}) ──`,

@@ -6,8 +6,12 @@ export interface LogLine {
   /** Increases by one per line ever pushed: a stable React key, and how far the pane has scrolled. */
   seq: number;
   text: string;
-  /** `step`: a step's output; `log`: the target's error.log; `note`: what cvd-tui says (step started, ended). */
-  source: 'step' | 'log' | 'note';
+  /**
+   * `step`: a step's output; `fact`: a fact it reported (steps/facts.ts: its nonce checked, so
+   * never a log line dressed up as one); `log`: the target's error.log; `note`: what cvd-tui says
+   * (step started, ended).
+   */
+  source: 'step' | 'fact' | 'log' | 'note';
   /** Highlighted: an error line. */
   error: boolean;
 }

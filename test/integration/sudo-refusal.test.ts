@@ -7,7 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { withDefaults } from '../../src/config/defaults.js';
-import { parseFacts } from '../../src/steps/facts.js';
+import { newNonce, READ_NONCE, readMarked, withNonceStdin } from '../../src/steps/facts.js';
 import { DEPLOY_STEPS, ROLLBACK_STEPS } from '../../src/steps/index.js';
 import type { StepContext } from '../../src/steps/types.js';
 
@@ -31,13 +31,21 @@ const ctx: StepContext = {
 function runAsNobody(id: string) {
   const step = [...DEPLOY_STEPS, ...ROLLBACK_STEPS].find((s) => s.id === id)!;
   const started = Date.now();
+  const nonce = newNonce();
+  const script = `${READ_NONCE}\n${step.script(ctx)}`;
   const run = spawnSync(
     'setpriv',
-    [`--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups', 'bash', '-c', step.script(ctx)],
-    { cwd: '/', encoding: 'utf8', timeout: 60_000, env: { PATH: process.env.PATH } },
+    [`--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups', 'bash', '-c', script],
+    {
+      cwd: '/',
+      encoding: 'utf8',
+      timeout: 60_000,
+      env: { PATH: process.env.PATH },
+      input: withNonceStdin(nonce),
+    },
   );
-  const output = `${run.stdout}${run.stderr}`;
-  const result = { exitCode: run.status ?? -1, output, facts: parseFacts(output) };
+  const { output, facts } = readMarked(`${run.stdout}${run.stderr}`, nonce);
+  const result = { exitCode: run.status ?? -1, output, facts };
   return { seconds: (Date.now() - started) / 1000, output, verdict: step.verify(result, ctx) };
 }
 

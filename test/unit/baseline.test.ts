@@ -6,8 +6,8 @@ import { withDefaults } from '../../src/config/defaults.js';
 import { buildExecutionLog } from '../../src/export/build.js';
 import { StateStore } from '../../src/state/store.js';
 import { baselineOf, compareBaselines } from '../../src/steps/baseline.js';
-import { parseFacts } from '../../src/steps/facts.js';
 import { DEPLOY_STEPS } from '../../src/steps/index.js';
+import { factsOf } from '../helpers/facts.js';
 
 const measured = (seconds: string, disk: string, memory: string, load: string) => ({
   responseSeconds: seconds,
@@ -80,7 +80,7 @@ describe('4.2 performance baseline', () => {
       'CVD-FACT memoryUsedPercent=50',
       'CVD-FACT load=0.50 0.1 0.1',
     ].join('\n');
-    store.recordFacts('current', '4.2', { ...parseFacts(output) });
+    store.recordFacts('current', '4.2', { ...factsOf(output) });
 
     const step = DEPLOY_STEPS.find((s) => s.id === '4.2')!;
     const target = withDefaults({ transport: 'local' });
@@ -95,7 +95,7 @@ describe('4.2 performance baseline', () => {
       secrets: {},
       previousFacts: store.facts('previous'),
     };
-    const verdict = step.verify({ exitCode: 0, output, facts: parseFacts(output) }, ctx);
+    const verdict = step.verify({ exitCode: 0, output, facts: factsOf(output) }, ctx);
     expect(verdict.ok).toBe(true);
     expect(verdict.summary).toContain('responseMs 100 ms → 400 ms (+300 %)');
     expect(verdict.warnings).toEqual([

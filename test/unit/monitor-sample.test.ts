@@ -10,6 +10,7 @@ import {
   type MonitorCursor,
 } from '../../src/monitor/sample.js';
 import { LocalTransport } from '../../src/transport/local.js';
+import { factsOf } from '../helpers/facts.js';
 
 const access = (status: number) =>
   `2026-01-01T00:00:00.000Z 127.0.0.1 http "GET /api/devices HTTP/1.1" ${status} 20 3ms\n`;
@@ -25,7 +26,7 @@ describe('parseSample', () => {
       'CVD-FACT memoryUsedPercent=41',
       'CVD-FACT cert=0 (ok)',
     ].join('\n');
-    const sample = parseSample(output, FIRST_CURSOR, 5);
+    const sample = parseSample(factsOf(output), FIRST_CURSOR, 5);
     expect(sample).toEqual({
       at: 5,
       healthCode: 200,
@@ -40,13 +41,15 @@ describe('parseSample', () => {
       cursor: { accessOffset: 1200, errorOffset: 300, cpu: { total: 1100, idle: 875 } },
     });
     // The next sample measures CPU against this one's counters.
-    expect(parseSample('CVD-FACT cpu=1300 975', sample.cursor).cpuPercent).toBe(50);
+    expect(parseSample(factsOf('CVD-FACT cpu=1300 975'), sample.cursor).cpuPercent).toBe(50);
   });
 
   it('leaves garbled or missing facts unmeasured and keeps the cursor where it was', () => {
     const cursor: MonitorCursor = { accessOffset: 7, errorOffset: 9 };
     const sample = parseSample(
-      'CVD-FACT health=\nCVD-FACT access=x y z\nCVD-FACT cert=\nCVD-FACT certError=connect:errno=111',
+      factsOf(
+        'CVD-FACT health=\nCVD-FACT access=x y z\nCVD-FACT cert=\nCVD-FACT certError=connect:errno=111',
+      ),
       cursor,
     );
     expect(sample).toEqual({

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { withDefaults } from '../../src/config/defaults.js';
 import { watch } from '../../src/monitor/watch.js';
 import type { ExecResult, Transport } from '../../src/transport/types.js';
+import { tagged } from '../helpers/facts.js';
 
 const target = withDefaults({ transport: 'local' });
 const HEALTHY =
@@ -12,8 +13,10 @@ function fake(...results: ExecResult[]): Transport & { calls: number } {
   return {
     description: 'fake',
     calls: 0,
-    async exec() {
-      return results[Math.min(this.calls++, results.length - 1)]!;
+    // Answers as a target would: its fact lines carry the nonce the command was sent.
+    async exec(_command, options) {
+      const result = results[Math.min(this.calls++, results.length - 1)]!;
+      return { ...result, output: tagged(result.output, options?.stdin?.split('\n')[0]) };
     },
     async close() {},
   };

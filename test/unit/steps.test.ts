@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { withDefaults } from '../../src/config/defaults.js';
-import { parseFacts } from '../../src/steps/facts.js';
 import { DEPLOY_STEPS, ROLLBACK_STEPS, databaseNeedsRestore } from '../../src/steps/index.js';
 import type { StepContext, StepDef } from '../../src/steps/types.js';
 import { versionProblem } from '../../src/steps/version.js';
 import { RUNBOOK_STEP_IDS } from '../helpers/contract.js';
+import { factsOf } from '../helpers/facts.js';
 
 const production = withDefaults({ transport: 'ssh', host: 'prod', username: 'cvdops' });
 /** Without sudo the commands are not nested in `bash -c '…'`, so assertions read plainly. */
@@ -23,7 +23,7 @@ const step = (id: string): StepDef =>
   [...DEPLOY_STEPS, ...ROLLBACK_STEPS].find((s) => s.id === id)!;
 const result = (exitCode: number, lines: string[]) => {
   const output = lines.join('\n');
-  return { exitCode, output, facts: parseFacts(output) };
+  return { exitCode, output, facts: factsOf(output) };
 };
 
 describe('the runbook as data', () => {
