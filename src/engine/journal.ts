@@ -40,9 +40,10 @@ const DRAIN_TENTHS = 50;
  * applied twice (test/integration/crash-resume). Now "no pid" really means
  * the script never started.
  *
- * The script is sourced from the app user's copy (`$0` names the file, so a
- * `ps` or a crash hook sees which step it is); an unreadable copy would run
- * as an empty script that "succeeds", hence the check first. Output goes to
+ * The script comes from the app user's copy (`$0` names the file, so a crash
+ * hook sees which step it is; the text is on the launcher's command line
+ * anyway); an unreadable copy would run as an empty script that "succeeds",
+ * hence the check. Output goes to
  * `out` through a process substitution the runner does not wait for
  * indefinitely: a daemon the step starts may keep the pipe open forever.
  * Then the exit marker, which a follower sees at once (tail notices the
@@ -52,9 +53,9 @@ const runner = (target: AppUserTarget) =>
   [
     appFunction(target),
     'echo $$ | app tee "$1/pid.run" >/dev/null && app mv -f "$1/pid.run" "$1/pid" || exit 97',
-    'app test -s "$1/script.sh" || exit 97',
+    's=$(app cat "$1/script.sh") && [ -n "$s" ] || exit 97',
     'exec 4> >(app tee -a "$1/out" >/dev/null); w=$!',
-    `bash -c '. "$1"' "$1/script.sh" <(app cat "$1/script.sh") </dev/null >&4 2>&4; rc=$?`,
+    'bash -c "$s" "$1/script.sh" </dev/null >&4 2>&4; rc=$?',
     'exec 4>&-',
     `for _ in $(seq ${DRAIN_TENTHS}); do kill -0 "$w" 2>/dev/null || break; sleep 0.1; done`,
     `printf 'CVD-EXIT:%s %s\\n' "$CVD_NONCE" "$rc" | app tee -a "$1/out" >/dev/null`,
