@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { deploymentInHand } from '../engine/deployment.js';
 import { interruptAll } from '../engine/interrupt.js';
 import { cliTrustPolicy } from '../init/prompts.js';
 import { setHostTrustPolicy } from '../transport/trust.js';
@@ -118,9 +119,11 @@ export async function main(argv: string[]): Promise<number> {
     const detail = process.env.CVD_TUI_DEBUG
       ? ((error as Error).stack ?? String(error))
       : (error as Error).message;
-    err.write(
-      `cvd-tui: ${detail}\nState is saved; \`cvd-tui resume\` continues a paused deployment (CVD_TUI_DEBUG=1 shows details).\n`,
-    );
+    const id = deploymentInHand();
+    const next = id
+      ? `State is saved; \`cvd-tui resume ${id}\` continues deployment ${id}`
+      : 'No deployment was started';
+    err.write(`cvd-tui: ${detail}\n${next} (CVD_TUI_DEBUG=1 shows details).\n`);
     return EXIT.stepFailed;
   }
 }

@@ -6,7 +6,7 @@ export type AppUserTarget = Pick<TargetConfig, 'useSudo' | 'appUser'>;
 
 /**
  * The shell function `app`, which runs one command as the app user: the
- * journal and the deploy lock live in `paths.deployments`, inside the app
+ * journal lives in `paths.deployments`, inside the app
  * user's 0750 tree on a hardened host, where the operator can neither read
  * nor write; as the app user anything is allowed (privilege.ts), so no setup
  * beyond the sudoers fragment is needed. Umask 077 (sudo applies the union
@@ -19,7 +19,3 @@ export function appFunction(target: AppUserTarget): string {
   const run = target.useSudo ? `sudo -n -u ${shq(target.appUser)} -- "$@"` : '"$@"';
   return `app() { (umask 077 && exec ${run}); }`;
 }
-
-/** A whole script run as the app user (one sudo, however many commands): for the deploy lock. */
-export const asAppScript = (target: AppUserTarget, script: string): string =>
-  `${appFunction(target)}\napp bash -c ${shq(script)}`;

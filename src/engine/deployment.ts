@@ -20,8 +20,23 @@ export interface DeploymentStart {
   version: string;
 }
 
+let inHand: string | undefined;
+
+/**
+ * The deployment this process has recorded or opened, if any. An unexpected
+ * error may say "state is saved, resume continues" only then: a lock or a
+ * connection that failed before any deployment existed left nothing to resume.
+ */
+export const deploymentInHand = (): string | undefined => inHand;
+
+/** Notes that this process works on `id` (createDeployment; every Runner). */
+export function holdDeployment(id: string): void {
+  inHand = id;
+}
+
 /** Records a new deployment; what runs on the target comes with its checks (recordChecks). */
 export function createDeployment(store: StateStore, start: DeploymentStart): DeploymentRecord {
+  holdDeployment(start.id);
   return store.createDeployment({
     id: start.id,
     target: start.targetName,

@@ -145,7 +145,7 @@ export async function recoverDeployment(r: RecoverRequest): Promise<Recovered> {
     const dir = journalDir(r.target.paths.deployments, meta.id, stepId, attempt);
     const script = await read(r.transport, r.target, sh`cat -- ${dir + '/script.sh'}`);
     store.recoveredAttempt(meta.id, stepId, attempt, script ?? '', r.operator);
-    if ((await journalState(r.transport, dir))?.kind === 'running') {
+    if ((await journalState(r.transport, r.target, dir))?.kind === 'running') {
       rebuilt.push({
         stepId,
         attempt,

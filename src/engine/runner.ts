@@ -9,6 +9,7 @@ import {
   type StepStatus,
 } from '../state/types.js';
 import type { Transport } from '../transport/types.js';
+import { holdDeployment } from './deployment.js';
 import { checkDrift } from './drift.js';
 import type { EngineEvent, EngineListener } from './events.js';
 import {
@@ -57,6 +58,7 @@ export class Runner {
   readonly mask: (text: string) => string;
 
   constructor(private readonly o: RunnerOptions) {
+    holdDeployment(o.deploymentId);
     this.mask = makeMasker([o.secrets.testPassword, o.target.notifyWebhookUrl]);
   }
 

@@ -1,5 +1,5 @@
 import type { TargetConfig } from '../config/types.js';
-import { parseFacts } from '../steps/facts.js';
+import { execWithFacts } from '../engine/execute.js';
 import { targetShell } from '../steps/shell.js';
 import { openTransport } from '../transport/open.js';
 import type { Transport } from '../transport/types.js';
@@ -26,7 +26,7 @@ export async function fetchSudoersFragment(
       ...resolutionScript(target),
       'fact login "$(id -un)"',
     );
-    result = await transport.exec(script, { timeoutMs: TIMEOUT_MS });
+    result = await execWithFacts(transport, script, { timeoutMs: TIMEOUT_MS });
   } finally {
     await transport.close();
   }
@@ -34,7 +34,7 @@ export async function fetchSudoersFragment(
     throw new Error(
       `could not ask ${transport.description} where its commands are (${result.outcome.kind}): run again`,
     );
-  const facts = parseFacts(result.output);
+  const { facts } = result;
   if (!facts.login)
     throw new Error(`${transport.description} did not say who is logged in (id -un)`);
   return sudoersFragment(targetName, target, facts.login, resolvedCommands(facts, target));
