@@ -5,7 +5,14 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { withDefaults } from '../../src/config/defaults.js';
 import { execute, execWithFacts, journalAttempt } from '../../src/engine/execute.js';
-import { parseStatus, readAttempt, statusCommand } from '../../src/engine/journal.js';
+import {
+  attemptCommand,
+  launchAndFollow,
+  parseStatus,
+  readAttempt,
+  reattach,
+  statusCommand,
+} from '../../src/engine/journal.js';
 import { makeMasker } from '../../src/engine/mask.js';
 import { markedLine, newNonce, readMarked } from '../../src/steps/facts.js';
 import { targetShell } from '../../src/steps/shell.js';
@@ -91,6 +98,26 @@ describe('remote step journal', () => {
     const again = await run();
     expect(readFileSync(counter, 'utf8')).toBe('x\n');
     expect(again).toMatchObject({ kind: 'exited', code: 0, facts: { runs: '1' } });
+  });
+
+  it('on a hardened host, reaches the journal only as the app user: no root, no other sudo', () => {
+    const hardened = withDefaults({ transport: 'ssh', host: 'prod', useSudo: true });
+    const dir = '/opt/cvd/deployments/d/journal/2.3-1';
+    const commands = [
+      launchAndFollow(hardened, dir, script('echo hi')),
+      reattach(hardened, dir),
+      statusCommand(hardened, dir),
+      attemptCommand(hardened, dir),
+    ];
+    // As written, or quoted once more inside the detached runner's `bash -c '…'`.
+    const asApp = /sudo -n -u '(?:\\'')?cvdapp'(?:\\'')? -- "\$@"/g;
+    for (const command of commands) {
+      expect(command).toMatch(asApp);
+      expect(command.replaceAll(asApp, '')).not.toMatch(/sudo/);
+    }
+    expect([launchAndFollow(plain, dir, 'x'), statusCommand(plain, dir)].join('\n')).not.toMatch(
+      /sudo/,
+    );
   });
 
   it('reports a journal that was never started as absent', () => {
