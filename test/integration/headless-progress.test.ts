@@ -36,7 +36,7 @@ describe('headless progress', () => {
       {},
       (stdout) => (seen = stdout),
     );
-    await waitFor(() => /^1\.1  still running \(10 s\)$/m.test(seen), 60_000, 100);
+    await waitFor(() => /^1\.1 {2}still running \(10 s\)$/m.test(seen), 60_000, 100);
     writeFileSync(release, '');
     const { code, stdout } = await deploy.done;
     expect(code).toBe(0);
