@@ -25,9 +25,9 @@ function harness() {
   return { log, stop, emit: (event: EngineEvent) => listener(event) };
 }
 
-const end = (status: 'succeeded' | 'failed', summary: string): EngineEvent => ({
+const end = (status: 'succeeded' | 'failed', summary: string, stepId = '1.3'): EngineEvent => ({
   type: 'step-end',
-  stepId: '1.3',
+  stepId,
   status,
   summary,
   warnings: [],
@@ -50,7 +50,7 @@ describe('headless printer', () => {
       'out: 1.1  still running (20 s)',
       'out: 1.1  still running (30 s)',
     ]);
-    emit({ ...end('succeeded', 'ok'), stepId: '1.1' });
+    emit(end('succeeded', 'ok', '1.1'));
     vi.advanceTimersByTime(60_000);
     expect(log.filter((l) => l.includes('still running'))).toHaveLength(3);
     stop();
