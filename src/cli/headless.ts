@@ -9,7 +9,7 @@ const TAIL_LINES = 15;
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)}s`;
 
 /** How often a step that is still going says so: a hung command must not look like a hung cvd-tui. */
-export const STILL_RUNNING_MS = 10_000;
+const STILL_RUNNING_MS = 10_000;
 
 /**
  * The line printer of `--headless`: one line per step (id, title, status,

@@ -1,4 +1,11 @@
-import { markedLine, newNonce, READ_NONCE, readMarked, withNonceStdin } from '../steps/facts.js';
+import {
+  markedLine,
+  newNonce,
+  READ_NONCE,
+  readMarked,
+  withNonceStdin,
+  type Marked,
+} from '../steps/facts.js';
 import type { Facts } from '../steps/types.js';
 import type { ExecOptions, ExecResult, Transport } from '../transport/types.js';
 import type { AppUserTarget } from './app-user.js';
@@ -172,7 +179,7 @@ export async function journalAttempt(
   transport: Transport,
   target: AppUserTarget,
   dir: string,
-): Promise<ReturnType<typeof readAttempt> | undefined> {
+): Promise<Marked | undefined> {
   const result = await transport.exec(attemptCommand(target, dir), { timeoutMs: 60_000 });
   return result.outcome.kind === 'exited' && result.outcome.code === 0
     ? readAttempt(parseAttemptFiles(result.output))

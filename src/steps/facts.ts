@@ -46,7 +46,7 @@ export const FACT_FUNCTION = [
 ].join('\n');
 
 /** How a fact line reads once its nonce is checked: what the Logs pane and the transcript show. */
-export const shownFact = (key: string, value: string): string => `CVD-FACT ${key}=${value}`;
+const shownFact = (key: string, value: string): string => `CVD-FACT ${key}=${value}`;
 
 const FACT = /^CVD-FACT:([0-9a-f]{32}) ([A-Za-z][A-Za-z0-9_]*)=(.*)$/;
 const EXIT = /^CVD-EXIT:([0-9a-f]{32}) (\d+)$/;
