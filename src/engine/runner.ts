@@ -343,7 +343,7 @@ export class Runner {
         return this.fail(
           step,
           attempt,
-          `could not start the step: its journal ${dir} cannot be written as ${this.o.target.appUser} ` +
+          `could not start the step: its journal ${dir} cannot be written as ${this.o.target.useSudo ? this.o.target.appUser : 'the login user'} ` +
             '(see the output; `cvd-tui sudoers` prints the rules the operator needs)',
           false,
         );
