@@ -10,7 +10,6 @@ import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync, chmodSync } 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AppUserTarget } from '../../src/engine/app-user.js';
 import { execute, followRunning, journalAttempt, journalState } from '../../src/engine/execute.js';
 import { journalDir } from '../../src/engine/journal.js';
 import { acquireLock, lockDir, releaseLock } from '../../src/engine/lock.js';
@@ -73,11 +72,13 @@ afterAll(() => {
 });
 
 describe.skipIf(!isRoot)('journal and lock on a hardened host, through real sudo', () => {
-  const target = (): AppUserTarget & { paths: { deployments: string } } => ({
-    useSudo: true,
-    appUser,
-    paths: { deployments: join(base, 'opt', 'deployments') },
-  });
+  const target = () =>
+    withDefaults({
+      transport: 'local',
+      useSudo: true,
+      appUser,
+      paths: { deployments: join(base, 'opt', 'deployments') },
+    });
   const script = (...lines: string[]) =>
     targetShell(withDefaults({ transport: 'local', useSudo: true, appUser })).script(...lines);
 
