@@ -151,9 +151,7 @@ const env = () => readFileSync(host.layout.env, 'utf8');
 const runningCode = () => readFileSync(join(host.layout.app, 'VERSION'), 'utf8').trim();
 
 // One deployment history on one host, in order: each test starts where the previous one ended.
-// Skipped until the privilege model (engineer privilege) and the journal through sudo -u
-// (engineer markers) are on main: today the deploy lock is taken as the operator and fails.
-describe.skip('deploying as the operator, root only through the fragment', () => {
+describe('deploying as the operator, root only through the fragment', () => {
   let beforeDeploy: string;
 
   it('deploys v1.0.1 over ssh and nginx serves it', async () => {
