@@ -55,7 +55,10 @@ const runner = (target: AppUserTarget) =>
     'echo $$ | app tee "$1/pid.run" >/dev/null && app mv -f "$1/pid.run" "$1/pid" || exit 97',
     's=$(app cat "$1/script.sh") && [ -n "$s" ] || exit 97',
     'exec 4> >(app tee -a "$1/out" >/dev/null); w=$!',
-    'bash -c "$s" "$1/script.sh" </dev/null >&4 2>&4; rc=$?',
+    // 4>&-: the script's stdout and stderr are the pipe already; fd 4 itself, inherited, would
+    // keep the pipe open in every daemon a step starts (cvdctl redirects only 0-2), and the
+    // runner would wait out the drain on each service start.
+    'bash -c "$s" "$1/script.sh" </dev/null >&4 2>&4 4>&-; rc=$?',
     'exec 4>&-',
     `for _ in $(seq ${DRAIN_TENTHS}); do kill -0 "$w" 2>/dev/null || break; sleep 0.1; done`,
     `printf 'CVD-EXIT:%s %s\\n' "$CVD_NONCE" "$rc" | app tee -a "$1/out" >/dev/null`,
