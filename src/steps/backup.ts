@@ -68,6 +68,8 @@ const REMOVE_TMP = 'rm -f -- "$tmp" "$tmp-journal" "$tmp-wal" "$tmp-shm"';
 export function backupDatabaseScript(database: string, backup: string): string {
   return [
     VERIFY_BACKUPS,
+    // A backup holds every row of production: readable by the app user's group at most.
+    'umask 027',
     sh`db=${database}; tmp=${backup + '.tmp'}; out=${backup}`,
     REMOVE_TMP,
     `query=$(sqlite3 -readonly "$db" ${shq(COUNT_QUERY)}) && [ -n "$query" ] ||`,
@@ -88,6 +90,7 @@ export function backupDatabaseScript(database: string, backup: string): string {
 export function backupAppScript(app: string, tarball: string): string {
   return [
     VERIFY_BACKUPS,
+    'umask 027',
     sh`tmp=${tarball + '.tmp'}; out=${tarball}`,
     sh`if ! tar -czf "$tmp" -C ${app} .; then`,
     `  why="the tarball could not be written (see above): is there room in ${'$(dirname -- "$out")'}?"`,

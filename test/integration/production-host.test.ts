@@ -181,6 +181,11 @@ describe('deploying as the operator, root only through the fragment', () => {
     ).split(' ')[0];
     expect(dump).toBe(beforeDeploy);
     expect(Number(sqlite(file, 'SELECT COUNT(*) FROM devices'))).toBeGreaterThan(0);
+    // Every row of production: nobody outside the app user's group may read it.
+    for (const name of backups.filter(
+      (f) => f.startsWith('pre_deploy_') || f.startsWith('app_backup_'),
+    ))
+      expect((statSync(join(host.layout.backups, name)).mode & 0o7).toString(8), name).toBe('0');
   });
 
   it('nothing in the app tree belongs to root or the operator', () => {
