@@ -4,15 +4,15 @@
  * database tell on anyone who edits them. Real demo target (local transport),
  * the built CLI, real ssh-keygen and a real ssh-agent.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ExecutionLog } from '../../src/export/build.js';
 import { runCli } from '../helpers/cli.js';
 import { freshDemo, type DemoHandle } from '../helpers/demo.js';
-import { waitFor } from '../helpers/wait.js';
+import { startSshAgent } from '../helpers/ssh-agent.js';
 
 let demo: DemoHandle;
 let keys: string;
@@ -123,9 +123,7 @@ describe('a signed export', () => {
   it('signed with a key held by a real ssh-agent verifies the same way', async () => {
     setPrivateKey(undefined);
     const socket = join(keys, 'agent.sock');
-    agent = spawn('ssh-agent', ['-D', '-a', socket], { stdio: 'ignore' });
-    await waitFor(() => existsSync(socket));
-    execFileSync('ssh-add', ['-q', key()], { env: { ...process.env, SSH_AUTH_SOCK: socket } });
+    agent = await startSshAgent(socket, key());
     const file = join(keys, 'log.md');
     const signed = await cli(['export', '--out', file, '--sign'], { SSH_AUTH_SOCK: socket });
     expect(signed.code, signed.stderr).toBe(0);

@@ -3,7 +3,7 @@
  * exit codes, streaming, stdin, connection reuse, and a connection that is cut
  * or frozen mid-command.
  */
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import net from 'node:net';
@@ -15,6 +15,7 @@ import { openTransport } from '../../src/transport/open.js';
 import { connectSsh, type SshOptions } from '../../src/transport/ssh.js';
 import { TransportRefused, type Transport } from '../../src/transport/types.js';
 import { processes, signal, startSshd, waitFor, type SshdHandle } from '../helpers/sshd.js';
+import { startSshAgent } from '../helpers/ssh-agent.js';
 
 const run = promisify(execFile);
 
@@ -375,13 +376,9 @@ describe('authentication', () => {
 
   it('authenticates through ssh-agent when no key path is configured', async () => {
     const socket = path.join(sshd.dir, 'agent.sock');
-    const agent = spawn('ssh-agent', ['-D', '-a', socket], { stdio: 'ignore' });
+    const agent = await startSshAgent(socket, sshd.privateKeyPath);
     const saved = process.env.SSH_AUTH_SOCK;
     try {
-      await waitFor(() => existsSync(socket), 5000, 'ssh-agent to listen');
-      await run('ssh-add', [sshd.privateKeyPath], {
-        env: { ...process.env, SSH_AUTH_SOCK: socket },
-      });
       process.env.SSH_AUTH_SOCK = socket;
       const transport = await connect({ privateKeyPath: undefined });
       expect((await transport.exec('echo agent-ok')).output).toBe('agent-ok\n');

@@ -6,8 +6,8 @@
  * passed), and one ProxyJump hop. The target is a demo built on this
  * machine, reached over ssh, so doctor has something real to check.
  */
-import { execFile, spawn } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { copyFile, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -17,6 +17,7 @@ import { openTransport } from '../../src/transport/open.js';
 import { runCli } from '../helpers/cli.js';
 import { freshDemo, type DemoHandle } from '../helpers/demo.js';
 import { startSshd, waitFor, type SshdHandle } from '../helpers/sshd.js';
+import { startSshAgent } from '../helpers/ssh-agent.js';
 
 const run = promisify(execFile);
 
@@ -86,12 +87,8 @@ describe('ssh targets through an ssh config', () => {
 
   it('authenticates through a real ssh-agent when no key file is set', async () => {
     const socket = path.join(sshd.dir, 'agent.sock');
-    const agent = spawn('ssh-agent', ['-D', '-a', socket], { stdio: 'ignore' });
+    const agent = await startSshAgent(socket, sshd.privateKeyPath);
     try {
-      await waitFor(() => existsSync(socket), 5000, 'ssh-agent to listen');
-      await run('ssh-add', [sshd.privateKeyPath], {
-        env: { ...process.env, SSH_AUTH_SOCK: socket },
-      });
       const { doctor } = setup(alias('cvd-agent'), await knownHostsCopy(), 'cvd-agent');
       const viaAgent = await doctor([], { SSH_AUTH_SOCK: socket });
       expect(viaAgent.stdout).toMatch(/All \d+ checks passed\./);
