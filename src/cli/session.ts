@@ -5,6 +5,7 @@ import { defaultStatePath, StateUnusable, type OpenOptions } from '../state/open
 import { StateStore } from '../state/store.js';
 import { hasControlCharacters, printable } from '../util/text.js';
 import { InputError } from './exit.js';
+import type { Transport } from '../transport/types.js';
 import type { ParsedArgs } from './args.js';
 
 /** What every command that touches a target needs: its config, the state store, who is operating. */
@@ -42,3 +43,13 @@ export function openSession(options: ParsedArgs['options'], open: OpenOptions = 
   }
   return { ...loaded, store, operator, jumpHost: hostname() };
 }
+
+/** The session as the engine's workflows and the TUI take it: who, where, with which store and connection. */
+export const engineContext = (session: Session, transport: Transport) => ({
+  store: session.store,
+  transport,
+  target: session.target,
+  targetName: session.name,
+  operator: session.operator,
+  jumpHost: session.jumpHost,
+});

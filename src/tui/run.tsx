@@ -2,7 +2,7 @@ import { render } from 'ink';
 import type { ParsedArgs } from '../cli/args.js';
 import { EXIT, InputError } from '../cli/exit.js';
 import { secretsInteractive } from '../cli/secrets.js';
-import { openSession } from '../cli/session.js';
+import { engineContext, openSession } from '../cli/session.js';
 import { interruptAll } from '../engine/interrupt.js';
 import { lockStateFile, StateBusy } from '../state/process-lock.js';
 import { openTransport } from '../transport/open.js';
@@ -100,12 +100,7 @@ export async function runTui(
       functionalTestUser: session.target.functionalTestUser,
     });
     const deps: TuiDeps = {
-      store: session.store,
-      transport,
-      target: session.target,
-      targetName: session.name,
-      operator: session.operator,
-      jumpHost: session.jumpHost,
+      ...engineContext(session, transport),
       secrets,
       resumeFlags: resumeFlags(args.options),
       takeOverLock: args.options.takeOverLock,

@@ -8,7 +8,7 @@ import type { ParsedArgs } from '../args.js';
 import { InputError } from '../exit.js';
 import { finish } from '../headless.js';
 import { headlessRunner } from '../open-runner.js';
-import { openSession, type Session } from '../session.js';
+import { engineContext, openSession, type Session } from '../session.js';
 import { checklistComplete, tickItem } from '../../engine/deployment.js';
 import { lockState, refusingHeld } from '../locks.js';
 import { out } from '../../util/out.js';
@@ -52,12 +52,7 @@ export function headlessBegin(
   takeOver: boolean,
 ): BeginRequest {
   return {
-    store: session.store,
-    transport,
-    target: session.target,
-    targetName: session.name,
-    operator: session.operator,
-    jumpHost: session.jumpHost,
+    ...engineContext(session, transport),
     takeOver,
     check: (version) => checkedPreflight(session, transport, version),
   };

@@ -6,7 +6,7 @@ import type { ParsedArgs } from '../args.js';
 import { EXIT, InputError } from '../exit.js';
 import { lockState } from '../locks.js';
 import { headlessRunner } from '../open-runner.js';
-import { openSession } from '../session.js';
+import { engineContext, openSession } from '../session.js';
 
 const TITLES = new Map([...DEPLOY_STEPS, ...ROLLBACK_STEPS].map((s) => [s.id, s.title]));
 
@@ -23,12 +23,7 @@ export async function recover(args: ParsedArgs): Promise<number> {
     out.write(`Reading the journal on ${session.name}…\n`);
     // The runner prints one line per attempt as it settles it from the journal.
     const recovered = await recoverDeployment({
-      store: session.store,
-      transport,
-      target: session.target,
-      targetName: session.name,
-      operator: session.operator,
-      jumpHost: session.jumpHost,
+      ...engineContext(session, transport),
       runner: (id) => headlessRunner(session, transport, id),
     }).catch((error: unknown) => {
       if (error instanceof NothingToRecover)
