@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { freshDemo, type DemoHandle } from '../helpers/demo.js';
 import { startSshd, type SshdHandle } from '../helpers/sshd.js';
+import { doctorRows, failures } from '../helpers/doctor.js';
 
 let demo: DemoHandle;
 let sshd: SshdHandle;
@@ -32,24 +33,9 @@ async function doctor(change: (target: TargetJson) => void = () => undefined) {
   const file = join(demo.dir, `doctor-${++n}.json`);
   writeFileSync(file, JSON.stringify(config));
   const result = await runCli(['doctor', '--config', file]);
-  return { ...result, rows: parseRows(result.stdout) };
+  return { ...result, rows: doctorRows(result.stdout) };
 }
 
-/** name → [pass|FAIL, detail, hint?] from the table. */
-function parseRows(stdout: string): Map<string, { ok: boolean; detail: string; hint?: string }> {
-  const rows = new Map<string, { ok: boolean; detail: string; hint?: string }>();
-  let last: { ok: boolean; detail: string; hint?: string } | undefined;
-  for (const line of stdout.split('\n')) {
-    const hint = /^\s+hint: (.*)$/.exec(line);
-    if (hint && last) last.hint = hint[1];
-    const row = /^(\S.*?)\s{2,}(pass|FAIL)\s{2,}(.*)$/.exec(line);
-    if (row) rows.set(row[1]!, (last = { ok: row[2] === 'pass', detail: row[3]! }));
-  }
-  return rows;
-}
-
-const failures = (rows: ReturnType<typeof parseRows>) =>
-  [...rows].filter(([, r]) => !r.ok).map(([name]) => name);
 const EVERY_CHECK = [
   'connection',
   'host key',

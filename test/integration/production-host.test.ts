@@ -12,6 +12,7 @@ import { startHealthProbe, type HealthSample } from '../../src/probes/health.js'
 import { openTransport } from '../../src/transport/open.js';
 import { buildProdHost, type ProdHost } from '../helpers/prodhost.js';
 import { waitFor } from '../helpers/wait.js';
+import { doctorRows, failures } from '../helpers/doctor.js';
 
 let host: ProdHost;
 beforeAll(async () => {
@@ -21,21 +22,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await host?.cleanup();
 }, 60_000);
-
-/** name → row of doctor's table. */
-function doctorRows(stdout: string): Map<string, { ok: boolean; detail: string; hint?: string }> {
-  const rows = new Map<string, { ok: boolean; detail: string; hint?: string }>();
-  let last: { ok: boolean; detail: string; hint?: string } | undefined;
-  for (const line of stdout.split('\n')) {
-    const hint = /^\s+hint: (.*)$/.exec(line);
-    if (hint && last) last.hint = hint[1];
-    const row = /^(\S.*?)\s{2,}(pass|FAIL)\s{2,}(.*)$/.exec(line);
-    if (row) rows.set(row[1]!, (last = { ok: row[2] === 'pass', detail: row[3]! }));
-  }
-  return rows;
-}
-const failures = (rows: ReturnType<typeof doctorRows>) =>
-  [...rows].filter(([, r]) => !r.ok).map(([name]) => name);
 
 describe('the sudoers fragment', () => {
   it('allows the operator anything as the app user and, as root, only the fixed command lines', () => {
