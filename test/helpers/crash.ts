@@ -131,6 +131,7 @@ export function crashHook(dir: string): CrashHook {
   const file = join(dir, 'crash-hook.sh');
   writeFileSync(file, HOOK(ctl));
   let tag = 0;
+  let armedMode: CrashMode | undefined;
   const hits: number[] = [];
   const clear = () => {
     for (const f of ['rule.sh', 'hit', 'hit.tmp', 'hit.d', 'wait.d'])
@@ -142,6 +143,7 @@ export function crashHook(dir: string): CrashHook {
     arm(step, mode, at) {
       clear();
       tag++;
+      armedMode = mode;
       const journaled = MUTATING.has(step);
       if (mode === 'launched' && !journaled) throw new Error(`${step} is not journaled`);
       const middle = at ?? PAUSE_AT[step]!;
@@ -172,6 +174,9 @@ export function crashHook(dir: string): CrashHook {
     async waitHit(timeoutMs = 60_000) {
       const hit = join(ctl, 'hit');
       await waitFor(() => existsSync(hit), timeoutMs);
+      // The launcher pauses right after starting the step, which may not have
+      // read the rule yet: a disarm now would let it run straight through.
+      if (armedMode === 'launched') await waitFor(() => existsSync(join(ctl, 'wait.d')), timeoutMs);
       const pid = Number(readFileSync(hit, 'utf8').trim());
       hits.push(pid);
       const token = join(ctl, `release.${tag}`);
