@@ -14,7 +14,7 @@ export default tseslint.config(
     },
   },
   {
-    // Text from the target reaches the screen only through components/Text, which makes it inert.
+    // Text from the target reaches the screen only through screens/components/Text, which makes it inert.
     files: ['src/**/*.ts', 'src/**/*.tsx'],
     rules: {
       'no-restricted-imports': [
@@ -25,7 +25,7 @@ export default tseslint.config(
               name: 'ink',
               importNames: ['Text'],
               message:
-                'Use src/components/Text.tsx: it shows control characters as \\x1b instead of letting them act.',
+                'Use src/screens/components/Text.tsx: it shows control characters as \\x1b instead of letting them act.',
             },
           ],
         },

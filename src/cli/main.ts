@@ -54,7 +54,7 @@ async function dispatch(args: ParsedArgs): Promise<number> {
     case undefined:
       if (args.options.plan) return printPlan(args);
       // Loaded on demand: Ink and React cost ~0.4 s of start-up that headless runs never need.
-      if (!args.options.headless) return (await import('../tui/run.js')).runTui(args);
+      if (!args.options.headless) return (await import('../screens/app/run.js')).runTui(args);
       if (args.command === 'resume') return resumeHeadless(args);
       if (args.command === 'rollback') return rollbackHeadless(args);
       return deployHeadless(args);

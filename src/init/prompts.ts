@@ -40,7 +40,7 @@ export const askTrust: NonNullable<HostTrustPolicy['ask']> = ({
 /**
  * The host-trust policy of one CLI run: `--trust-host-key` if given; else, in
  * a terminal and not --headless, a prompt showing the fingerprint. Every
- * command connects before any Ink screen mounts (src/tui/run.tsx opens the
+ * command connects before any Ink screen mounts (src/screens/app/run.tsx opens the
  * transport first), so inquirer owns stdin when it asks; code that connects
  * while Ink is mounted must set an Ink prompt as `ask` instead. Headless runs
  * refuse unknown hosts.

@@ -1,17 +1,17 @@
 import { Box } from 'ink';
-import { Text } from '../components/Text.js';
-import { Footer } from '../components/Footer.js';
-import { Frame } from '../components/Frame.js';
-import { Header } from '../components/Header.js';
-import { useCursor } from '../components/use-cursor.js';
+import { Text } from './components/Text.js';
+import { Footer } from './components/Footer.js';
+import { Frame } from './components/Frame.js';
+import { Header } from './components/Header.js';
+import { useCursor } from './hooks/use-cursor.js';
 import type { ChecklistRecord } from '../state/types.js';
 import { CHECKLIST, type ChecklistItem } from '../steps/checklist.js';
-import { useTui } from '../tui/context.js';
-import { clock, fit } from '../tui/format.js';
-import { continueFromChecklist, toggleItem } from '../tui/intents/checklist.js';
-import { color } from '../tui/theme.js';
-import { useKeys } from '../tui/use-keys.js';
-import { useTerminalSize } from '../tui/use-terminal-size.js';
+import { useTui } from './app/context.js';
+import { clock, fit } from './components/format.js';
+import { continueFromChecklist, toggleItem } from './intents/checklist.js';
+import { color } from './components/theme.js';
+import { useKeys } from './hooks/use-keys.js';
+import { useTerminalSize } from './hooks/use-terminal-size.js';
 
 const GROUPS = [...new Set(CHECKLIST.map((i) => i.group))];
 /** Labels of the items with evidence are padded to one column; the others need no room beside them. */

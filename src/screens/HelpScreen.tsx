@@ -1,8 +1,8 @@
 import { Box } from 'ink';
-import { Text } from '../components/Text.js';
-import { Frame } from '../components/Frame.js';
-import { KEY_BINDINGS } from '../tui/keys.js';
-import { color } from '../tui/theme.js';
+import { Text } from './components/Text.js';
+import { Frame } from './components/Frame.js';
+import { KEY_BINDINGS } from './app/keys.js';
+import { color } from './components/theme.js';
 
 /** Every key (DESIGN: Keys), from the one key map. `?`, Esc or q closes it. */
 export function HelpScreen() {

@@ -1,21 +1,21 @@
 import { Box } from 'ink';
-import { Text } from '../components/Text.js';
+import { Text } from './components/Text.js';
 import { useSyncExternalStore } from 'react';
-import { Footer, FOOTER_ROWS } from '../components/Footer.js';
-import { Frame } from '../components/Frame.js';
-import { Header } from '../components/Header.js';
-import { SamplePane } from '../components/SamplePane.js';
+import { Footer, FOOTER_ROWS } from './components/Footer.js';
+import { Frame } from './components/Frame.js';
+import { Header } from './components/Header.js';
+import { SamplePane } from './components/SamplePane.js';
 import { monitorThresholds } from '../monitor/evaluate.js';
 import { limitsLine } from '../monitor/format.js';
-import { useTui } from '../tui/context.js';
-import { clock } from '../tui/format.js';
-import { leaveMonitor } from '../tui/intents/monitor.js';
-import { requestRollback } from '../tui/intents/phase.js';
-import { keyLabel } from '../tui/keys.js';
-import type { MonitorSession, MonitorView } from '../tui/monitor-session.js';
-import { color } from '../tui/theme.js';
-import { useKeys } from '../tui/use-keys.js';
-import { useTerminalSize } from '../tui/use-terminal-size.js';
+import { useTui } from './app/context.js';
+import { clock } from './components/format.js';
+import { leaveMonitor } from './intents/monitor.js';
+import { requestRollback } from './intents/phase.js';
+import { keyLabel } from './app/keys.js';
+import type { MonitorSession, MonitorView } from './app/monitor-session.js';
+import { color } from './components/theme.js';
+import { useKeys } from './hooks/use-keys.js';
+import { useTerminalSize } from './hooks/use-terminal-size.js';
 
 const STATUS_TONE = { watching: 'info', passed: 'ok', breached: 'error', stopped: 'warn' } as const;
 

@@ -1,19 +1,19 @@
 import { Box } from 'ink';
-import { CurrentStep } from '../components/CurrentStep.js';
-import { Footer } from '../components/Footer.js';
-import { Frame } from '../components/Frame.js';
-import { Header } from '../components/Header.js';
-import { HealthPane } from '../components/HealthPane.js';
-import type { KeyHint } from '../components/KeyBar.js';
-import { LogsPane } from '../components/LogsPane.js';
-import { Pane } from '../components/Pane.js';
-import { ResourcesPane } from '../components/ResourcesPane.js';
-import { StepList } from '../components/StepList.js';
-import { useLogScroll } from '../components/use-log-scroll.js';
-import { useTui } from '../tui/context.js';
-import { requestRollback, requestSkip, retry, runNext, runPhase } from '../tui/intents/phase.js';
-import { useKeys } from '../tui/use-keys.js';
-import { useTerminalSize } from '../tui/use-terminal-size.js';
+import { CurrentStep } from './components/CurrentStep.js';
+import { Footer } from './components/Footer.js';
+import { Frame } from './components/Frame.js';
+import { Header } from './components/Header.js';
+import { HealthPane } from './components/HealthPane.js';
+import type { KeyHint } from './components/KeyBar.js';
+import { LogsPane } from './components/LogsPane.js';
+import { Pane } from './components/Pane.js';
+import { ResourcesPane } from './components/ResourcesPane.js';
+import { StepList } from './components/StepList.js';
+import { useLogScroll } from './hooks/use-log-scroll.js';
+import { useTui } from './app/context.js';
+import { requestRollback, requestSkip, retry, runNext, runPhase } from './intents/phase.js';
+import { useKeys } from './hooks/use-keys.js';
+import { useTerminalSize } from './hooks/use-terminal-size.js';
 import { phaseLayout } from './phase-layout.js';
 
 /**

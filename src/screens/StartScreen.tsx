@@ -1,18 +1,18 @@
 import { Box } from 'ink';
-import { Text } from '../components/Text.js';
-import { Footer } from '../components/Footer.js';
-import { Frame } from '../components/Frame.js';
-import { Header } from '../components/Header.js';
-import { Menu } from '../components/Menu.js';
-import { useCursor } from '../components/use-cursor.js';
+import { Text } from './components/Text.js';
+import { Footer } from './components/Footer.js';
+import { Frame } from './components/Frame.js';
+import { Header } from './components/Header.js';
+import { Menu } from './components/Menu.js';
+import { useCursor } from './hooks/use-cursor.js';
 import type { DeploymentRecord } from '../state/types.js';
-import { useTui } from '../tui/context.js';
-import { clock } from '../tui/format.js';
-import { chooseVersion, resume } from '../tui/intents/start.js';
-import type { StartInfo } from '../tui/state.js';
-import { color } from '../tui/theme.js';
-import { useKeys } from '../tui/use-keys.js';
-import { useTerminalSize } from '../tui/use-terminal-size.js';
+import { useTui } from './app/context.js';
+import { clock } from './components/format.js';
+import { chooseVersion, resume } from './intents/start.js';
+import type { StartInfo } from './app/state.js';
+import { color } from './components/theme.js';
+import { useKeys } from './hooks/use-keys.js';
+import { useTerminalSize } from './hooks/use-terminal-size.js';
 
 const CHOICES = ['Resume', 'Roll back', 'Abandon'] as const;
 

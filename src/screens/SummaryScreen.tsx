@@ -1,20 +1,20 @@
 import { Box } from 'ink';
-import { Text } from '../components/Text.js';
+import { Text } from './components/Text.js';
 import { useMemo } from 'react';
-import { Footer, FOOTER_ROWS } from '../components/Footer.js';
-import { Frame } from '../components/Frame.js';
-import { Header } from '../components/Header.js';
-import { IssuesNote, issuesNoteRows } from '../components/IssuesNote.js';
-import { useCursor, windowStart } from '../components/use-cursor.js';
+import { Footer, FOOTER_ROWS } from './components/Footer.js';
+import { Frame } from './components/Frame.js';
+import { Header } from './components/Header.js';
+import { IssuesNote, issuesNoteRows } from './components/IssuesNote.js';
+import { useCursor, windowStart } from './hooks/use-cursor.js';
 import { MONITOR_DEFAULTS } from '../monitor/watch.js';
 import { POST_ITEMS, type PostItem } from '../steps/post-checklist.js';
-import { useTui } from '../tui/context.js';
-import { duration, fit, windowLength } from '../tui/format.js';
-import { startMonitoring } from '../tui/intents/monitor.js';
-import { togglePostItem } from '../tui/intents/summary.js';
-import { color } from '../tui/theme.js';
-import { useKeys } from '../tui/use-keys.js';
-import { useTerminalSize } from '../tui/use-terminal-size.js';
+import { useTui } from './app/context.js';
+import { duration, fit, windowLength } from './components/format.js';
+import { startMonitoring } from './intents/monitor.js';
+import { togglePostItem } from './intents/summary.js';
+import { color } from './components/theme.js';
+import { useKeys } from './hooks/use-keys.js';
+import { useTerminalSize } from './hooks/use-terminal-size.js';
 
 /** The selectable row that opens the Monitor screen (a succeeded deployment only). */
 const MONITOR = 'monitor';

@@ -1,4 +1,4 @@
-import { FOOTER_ROWS } from '../components/Footer.js';
+import { FOOTER_ROWS } from './components/Footer.js';
 
 /** Sizes of the phase screen's parts, in columns and rows (borders included). */
 export interface PhaseLayout {

@@ -6,11 +6,11 @@ import { withDefaults } from '../../src/config/defaults.js';
 import { StateStore } from '../../src/state/store.js';
 import type { DeploymentRecord } from '../../src/state/types.js';
 import { DEPLOY_STEPS } from '../../src/steps/index.js';
-import { App } from '../../src/tui/App.js';
-import { TuiProvider } from '../../src/tui/context.js';
-import { TuiCore } from '../../src/tui/core.js';
-import type { TuiExit } from '../../src/tui/deps.js';
-import { initialState, type StepRow, type UiState } from '../../src/tui/state.js';
+import { App } from '../../src/screens/app/App.js';
+import { TuiProvider } from '../../src/screens/app/context.js';
+import { TuiCore } from '../../src/screens/app/core.js';
+import type { TuiExit } from '../../src/screens/app/deps.js';
+import { initialState, type StepRow, type UiState } from '../../src/screens/app/state.js';
 import { renderScreen, type TestScreen } from '../helpers/ink.js';
 
 /**

@@ -7,12 +7,12 @@ import { buildDemoTarget, stopDemoService, type DemoTarget } from '../../src/dem
 import { StateStore } from '../../src/state/store.js';
 import { LocalTransport } from '../../src/transport/local.js';
 import type { Transport } from '../../src/transport/types.js';
-import { App } from '../../src/tui/App.js';
-import { TuiProvider } from '../../src/tui/context.js';
-import type { TuiCore } from '../../src/tui/core.js';
-import type { ProbeIntervals, TuiDeps, TuiExit, TuiRequest } from '../../src/tui/deps.js';
-import type { MonitorWindow } from '../../src/tui/monitor-session.js';
-import { prepareTui } from '../../src/tui/prepare.js';
+import { App } from '../../src/screens/app/App.js';
+import { TuiProvider } from '../../src/screens/app/context.js';
+import type { TuiCore } from '../../src/screens/app/core.js';
+import type { ProbeIntervals, TuiDeps, TuiExit, TuiRequest } from '../../src/screens/app/deps.js';
+import type { MonitorWindow } from '../../src/screens/app/monitor-session.js';
+import { prepareTui } from '../../src/screens/app/prepare.js';
 import type { ExecutionLog } from '../../src/export/build.js';
 import { runCli } from '../helpers/cli.js';
 import { KEY, renderScreen, type TestScreen } from '../helpers/ink.js';

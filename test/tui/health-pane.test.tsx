@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { HealthPane } from '../../src/components/HealthPane.js';
+import { HealthPane } from '../../src/screens/components/HealthPane.js';
 import type { HealthSample } from '../../src/probes/health.js';
-import { ValueStore } from '../../src/tui/value-store.js';
+import { ValueStore } from '../../src/screens/stores/value-store.js';
 import { renderScreen } from '../helpers/ink.js';
 
 const sample = (via: HealthSample['via']): HealthSample => ({

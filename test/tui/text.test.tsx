@@ -1,7 +1,7 @@
 import { Box } from 'ink';
 import { describe, expect, it } from 'vitest';
-import { Pane } from '../../src/components/Pane.js';
-import { Text } from '../../src/components/Text.js';
+import { Pane } from '../../src/screens/components/Pane.js';
+import { Text } from '../../src/screens/components/Text.js';
 import { renderScreen } from '../helpers/ink.js';
 
 const HOSTILE = 'PWN \u001b]0;PWNED\u0007\u001b]52;c;cHduZWQ=\u0007\u001b[2J\u009b31m';

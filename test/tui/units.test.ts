@@ -1,17 +1,17 @@
 import type { Key } from 'ink';
 import { describe, expect, it, vi } from 'vitest';
-import { keyBarText } from '../../src/components/KeyBar.js';
-import { windowOf } from '../../src/components/LogsPane.js';
+import { keyBarText } from '../../src/screens/components/KeyBar.js';
+import { windowOf } from '../../src/screens/components/LogsPane.js';
 import { phaseLayout } from '../../src/screens/phase-layout.js';
-import { commandBody } from '../../src/tui/command-text.js';
-import { actionOf } from '../../src/tui/keys.js';
-import { isErrorLine, LineStore } from '../../src/tui/line-store.js';
+import { commandBody } from '../../src/screens/components/command-text.js';
+import { actionOf } from '../../src/screens/app/keys.js';
+import { isErrorLine, LineStore } from '../../src/screens/stores/line-store.js';
 import { LINE_MAX } from '../../src/util/text.js';
 import { postTicksFrom, POST_TICKED, POST_UNTICKED } from '../../src/steps/post-checklist.js';
 import { PRELUDE_END } from '../../src/steps/shell.js';
-import { RingBuffer } from '../../src/tui/ring.js';
-import { initialState, reducer } from '../../src/tui/state.js';
-import { keyActions, NO_KEY } from '../../src/tui/use-keys.js';
+import { RingBuffer } from '../../src/screens/stores/ring.js';
+import { initialState, reducer } from '../../src/screens/app/state.js';
+import { keyActions, NO_KEY } from '../../src/screens/hooks/use-keys.js';
 
 const key = (over: Partial<Key> = {}): Key => ({ ...NO_KEY, ...over });
 

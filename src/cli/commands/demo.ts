@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { buildDemoTarget } from '../../demo/build.js';
 import type { ParsedArgs } from '../args.js';
 import { EXIT, InputError } from '../exit.js';
-import { isInteractive, NOT_A_TERMINAL } from '../../tui/terminal.js';
+import { isInteractive, NOT_A_TERMINAL } from '../../screens/app/terminal.js';
 import { deployHeadless } from './deploy.js';
 import { err, out } from '../../util/out.js';
 
@@ -30,7 +30,7 @@ export async function demo(args: ParsedArgs): Promise<number> {
   // The sandbox's own test login (assets/demo-app/schema.sql), so the demo runs 3.3's login test too.
   process.env.CVD_TUI_TEST_PASSWORD ??= DEMO_TEST_PASSWORD;
   if (!args.options.headless)
-    return (await import('../../tui/run.js')).runTui(
+    return (await import('../../screens/app/run.js')).runTui(
       {
         ...args,
         command: undefined,

@@ -1,0 +1,167 @@
+import type { Dispatch } from 'react';
+import type { Preflight } from '../../engine/preflight.js';
+import { Runner } from '../../engine/runner.js';
+import { startHealthProbe, type HealthSample } from '../../probes/health.js';
+import { startLogTail } from '../../probes/log-tail.js';
+import { startResourceProbe, type ResourceSample } from '../../probes/resources.js';
+import { postTicksFrom } from '../../steps/post-checklist.js';
+import { verificationOf, type VerificationItem } from '../../export/verification.js';
+import { bridgeEngine } from './bridge.js';
+import type { TuiDeps } from './deps.js';
+import { LineStore } from '../stores/line-store.js';
+import type { MonitorSession } from './monitor-session.js';
+import { stepRows } from './rows.js';
+import type { Action, Notice } from './state.js';
+import { ValueStore } from '../stores/value-store.js';
+
+/**
+ * The TUI's link to the engine, the store and the probes: plain TypeScript
+ * that screens reach through the context and never bypass. It owns the
+ * runner of the deployment on screen (its events: bridge.ts), the Logs
+ * pane's line store and the probes' latest readings.
+ */
+export class TuiCore {
+  readonly lines = new LineStore();
+  readonly resources = new ValueStore<ResourceSample | undefined>(undefined);
+  readonly health = new ValueStore<HealthSample | undefined>(undefined);
+  runner: Runner | undefined;
+  /** The post-deployment monitoring window opened from the summary, running or ended. */
+  monitor: MonitorSession | undefined;
+  /** The last preflight, and the version its checklist evidence is for. */
+  preflight: { version: string; result: Preflight } | undefined;
+  private unsubscribe: (() => void) | undefined;
+  private working: string | undefined;
+  private sink: Dispatch<Action> | undefined;
+  private queued: Action[] = [];
+
+  constructor(readonly deps: TuiDeps) {}
+
+  /** Connects the reducer; actions dispatched before it mounted are replayed in order. */
+  bind(dispatch: Dispatch<Action>): void {
+    this.sink = dispatch;
+    for (const action of this.queued.splice(0)) dispatch(action);
+  }
+
+  readonly dispatch = (action: Action): void => {
+    if (this.sink) this.sink(action);
+    else this.queued.push(action);
+  };
+
+  /** Makes `deploymentId` the deployment on screen. */
+  attach(deploymentId: string): Runner {
+    this.unsubscribe?.();
+    const d = this.deps;
+    this.runner = new Runner({
+      store: d.store,
+      transport: d.transport,
+      target: d.target,
+      targetName: d.targetName,
+      deploymentId,
+      operator: d.operator,
+      secrets: d.secrets,
+    });
+    this.unsubscribe = bridgeEngine(this.runner, this.lines, this.dispatch, () => this.sync());
+    this.sync();
+    return this.runner;
+  }
+
+  detach(): void {
+    this.unsubscribe?.();
+    this.unsubscribe = undefined;
+    this.runner = undefined;
+    this.dispatch({ type: 'cleared' });
+  }
+
+  /** Re-reads the deployment on screen from the store: the store, not memory, is the truth. */
+  sync(): void {
+    const runner = this.runner;
+    if (!runner) return;
+    const { store } = this.deps;
+    const deployment = runner.deployment;
+    this.dispatch({
+      type: 'synced',
+      synced: {
+        deployment,
+        checklist: store.checklist(deployment.id),
+        steps: stepRows(runner),
+        postTicks: postTicksFrom(store.events(deployment.id)),
+        issues: store.issues(deployment.id).map((i) => i.text),
+      },
+    });
+  }
+
+  get busy(): boolean {
+    return this.working !== undefined;
+  }
+
+  notify(text: string, tone: Notice['tone'] = 'info'): void {
+    this.dispatch({ type: 'notice', notice: { text, tone } });
+  }
+
+  /**
+   * Runs one piece of async work (a step, a check) with the busy flag up, so
+   * that no second piece starts beside it; errors become a notice, never a
+   * crash, and the screen is re-synced from the store afterwards.
+   */
+  async work<T>(what: string, fn: () => Promise<T>): Promise<T | undefined> {
+    if (this.working) {
+      this.notify(`Busy: ${this.working}. Wait for it to finish.`, 'error');
+      return undefined;
+    }
+    this.working = what;
+    this.dispatch({ type: 'busy', what });
+    try {
+      return await fn();
+    } catch (error) {
+      this.notify((error as Error).message, 'error');
+      return undefined;
+    } finally {
+      this.working = undefined;
+      this.dispatch({ type: 'idle' });
+      this.sync();
+    }
+  }
+
+  /** Starts the Resources, Health and error.log probes; returns the function that stops them. */
+  startProbes(): () => void {
+    const { probes, transport, target } = this.deps;
+    if (!probes) return () => undefined;
+    const stops = [
+      startResourceProbe(transport, target, (s) => this.resources.set(s), probes.resourcesMs),
+      startHealthProbe(transport, target, (s) => this.health.set(s), {
+        intervalMs: probes.healthMs,
+      }),
+      startLogTail(transport, target, (lines) => lines.forEach((l) => this.lines.push(l, 'log')), {
+        intervalMs: probes.logMs,
+      }),
+    ];
+    return () => stops.forEach((stop) => stop());
+  }
+
+  /** A step's command as it would run now (values resolved, secrets masked): the preview before Enter. */
+  commandPreview(stepId: string): string | undefined {
+    const runner = this.runner;
+    const step = runner?.steps().find((s) => s.id === stepId);
+    return runner && step ? runner.mask(step.script(runner.context())) : undefined;
+  }
+
+  /** The runbook's Verification Checklist, filled in from what the steps verified (after a rollback: the rollback's). */
+  verification(): { status: string; items: VerificationItem[] } | undefined {
+    const runner = this.runner;
+    if (!runner) return undefined;
+    const d = runner.deployment;
+    return verificationOf(d.mode, this.deps.store.facts(d.id), runner.latestAttempts());
+  }
+
+  /** `cvd-tui resume <id>` with the flags this session was started with. */
+  resumeCommand(id: string): string {
+    return ['cvd-tui resume', id, ...this.deps.resumeFlags].join(' ');
+  }
+
+  dispose(): void {
+    // Unmounted without q (a signal): the window is still recorded, before the store closes.
+    this.monitor?.stop('cvd-tui was closed');
+    this.unsubscribe?.();
+    this.lines.dispose();
+  }
+}

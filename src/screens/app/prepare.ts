@@ -1,0 +1,88 @@
+import { InputError } from '../../cli/exit.js';
+import { preflight } from '../../engine/preflight.js';
+import type { DeploymentRecord } from '../../state/types.js';
+import { UNFINISHED } from '../../state/types.js';
+import { versionProblem } from '../../steps/version.js';
+import { TuiCore } from './core.js';
+import type { TuiDeps, TuiRequest } from './deps.js';
+import { requestRollback } from '../intents/phase.js';
+import { chooseVersion, resume, settle } from '../intents/start.js';
+import { initialState, type UiState } from './state.js';
+
+/** A TUI ready to render: its core, first state, and the work the command line asked to start with. */
+export interface PreparedTui {
+  core: TuiCore;
+  initial: UiState;
+  begin?: (core: TuiCore) => void | Promise<void>;
+}
+
+/** The deployment `resume [id]` or `rollback [id]` names, refused (exit 2) when there is nothing to do. */
+function pickDeployment(deps: TuiDeps, request: TuiRequest): DeploymentRecord {
+  const { store, targetName } = deps;
+  const resuming = request.command === 'resume';
+  const d = request.id
+    ? store.deployment(request.id)
+    : resuming
+      ? store.latestUnfinished(targetName)
+      : store.latest(targetName);
+  if (!d)
+    throw new InputError(
+      request.id
+        ? `no deployment ${request.id} in ${store.db.name}`
+        : `no ${resuming ? 'unfinished' : 'recorded'} deployment of ${targetName}`,
+    );
+  if (d.target !== targetName)
+    throw new InputError(
+      `deployment ${d.id} belongs to target ${d.target}: pass --target ${d.target}`,
+    );
+  if (resuming && !UNFINISHED.includes(d.status))
+    throw new InputError(`deployment ${d.id} is ${d.status}: nothing to resume`);
+  if (!resuming && (d.status === 'rolled_back' || d.status === 'abandoned'))
+    throw new InputError(
+      `deployment ${d.id} is ${d.status.replace('_', ' ')}: nothing to roll back`,
+    );
+  return d;
+}
+
+/**
+ * Everything before the first frame: a version given on the command line is
+ * validated (exit 2 before any command runs), the target is looked at
+ * (running version, tags, checklist evidence), and the deployment a command
+ * names is found. Errors here end cvd-tui before Ink takes the terminal.
+ */
+export async function prepareTui(deps: TuiDeps, request: TuiRequest): Promise<PreparedTui> {
+  const core = new TuiCore(deps);
+  if (request.version) {
+    const problem = versionProblem(request.version);
+    if (problem) throw new InputError(problem);
+  }
+  if (request.command === 'resume' || request.command === 'rollback') {
+    const d = pickDeployment(deps, request);
+    core.attach(d.id);
+    const initial = initialState(
+      { runningVersion: d.versionFrom ?? 'unknown', runningCommit: '', tags: [] },
+      'phase',
+    );
+    if (request.command === 'resume') return { core, initial, begin: (c) => resume(c, d) };
+    return { core, initial, begin: async (c) => (await settle(c, d), requestRollback(c)) };
+  }
+  const version = request.version ?? request.suggestedVersion ?? '';
+  const checks = await preflight(deps.transport, deps.target, version);
+  core.preflight = { version, result: checks };
+  if (request.version && !checks.evidence.get('tech.3')?.ok)
+    throw new InputError(
+      `version ${request.version} is not a tag of the app repository on ${deps.targetName} or its origin`,
+    );
+  const unfinished = deps.store.latestUnfinished(deps.targetName);
+  const initial = initialState({
+    runningVersion: checks.runningVersion,
+    runningCommit: checks.runningCommit,
+    tags: checks.tags,
+    fixedVersion: request.version,
+    suggestedVersion: request.suggestedVersion,
+    unfinished,
+  });
+  // DESIGN: `deploy --version X` with no unfinished deployment opens the checklist directly.
+  const direct = request.command === 'deploy' && request.version && !unfinished;
+  return { core, initial, begin: direct ? (c) => chooseVersion(c, request.version!) : undefined };
+}

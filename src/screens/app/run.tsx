@@ -1,0 +1,126 @@
+import { render } from 'ink';
+import type { ParsedArgs } from '../../cli/args.js';
+import { EXIT, InputError } from '../../cli/exit.js';
+import { secretsInteractive } from '../../cli/secrets.js';
+import { engineContext, openSession } from '../../cli/session.js';
+import { interruptAll } from '../../engine/interrupt.js';
+import { lockStateFile, StateBusy } from '../../state/process-lock.js';
+import { openTransport } from '../../transport/open.js';
+import { App } from './App.js';
+import { TuiProvider } from './context.js';
+import type { TuiDeps, TuiExit, TuiRequest } from './deps.js';
+import { shellWord } from '../components/format.js';
+import { prepareTui, type PreparedTui } from './prepare.js';
+import { enterAlternateScreen, isInteractive, NOT_A_TERMINAL } from './terminal.js';
+import { err, out } from '../../util/out.js';
+
+/** Probe intervals in production: every few seconds, over the deployment's own connection. */
+const PROBES = { resourcesMs: 3000, healthMs: 3000, logMs: 1000 };
+
+/**
+ * Renders until the operator leaves. Ink: at most 20 frames a second (the
+ * line store already batches renders at the source), and Ctrl-C handed to
+ * the app, which asks before abandoning a running step. Not Ink's
+ * `incrementalRendering`: in 6.8 it lands one row low when the frame ends
+ * with a newline, leaving stale lines on screen.
+ */
+function mount(prepared: PreparedTui, deps: TuiDeps): Promise<TuiExit> {
+  return new Promise((resolve) => {
+    const leaveScreen = enterAlternateScreen();
+    const instance = render(
+      <TuiProvider core={prepared.core} initial={prepared.initial} begin={prepared.begin}>
+        <App />
+      </TuiProvider>,
+      { maxFps: 20, exitOnCtrlC: false },
+    );
+    // SIGTERM/SIGHUP: main's handlers print and exit 130; restore the terminal before they run.
+    const restore = () => {
+      instance.unmount();
+      leaveScreen();
+    };
+    for (const signal of ['SIGTERM', 'SIGHUP', 'SIGINT'] as const)
+      process.prependOnceListener(signal, restore);
+    deps.onExit = (exit) => {
+      for (const signal of ['SIGTERM', 'SIGHUP', 'SIGINT'] as const) process.off(signal, restore);
+      restore();
+      resolve(exit);
+    };
+  });
+}
+
+/** `--config`, `--state` and `--target` as given, for the resume hint. */
+function resumeFlags(options: ParsedArgs['options']): string[] {
+  const flags: string[] = [];
+  for (const name of ['config', 'state', 'target'] as const) {
+    const value = options[name];
+    if (value) flags.push(`--${name}`, shellWord(value));
+  }
+  return flags;
+}
+
+/**
+ * The interactive TUI for deploy, resume, rollback and no command. Returns
+ * the exit code (DESIGN): 0 done, 1 paused (resumable), 2 bad input, 130
+ * interrupted. `suggestedVersion` preselects a tag in the picker (the demo).
+ */
+export async function runTui(
+  args: ParsedArgs,
+  extra: { suggestedVersion?: string } = {},
+): Promise<number> {
+  if (!isInteractive()) {
+    err.write(NOT_A_TERMINAL);
+    return EXIT.badInput;
+  }
+  const command =
+    args.command === 'deploy' || args.command === 'resume' || args.command === 'rollback'
+      ? args.command
+      : undefined;
+  const request: TuiRequest = {
+    command,
+    id: args.id,
+    version: args.options.version,
+    suggestedVersion: extra.suggestedVersion,
+  };
+  const session = openSession(args.options);
+  let releaseState: (() => void) | undefined;
+  let transport;
+  let exit: TuiExit | undefined;
+  try {
+    try {
+      releaseState = lockStateFile(session.store.db.name);
+    } catch (error) {
+      if (error instanceof StateBusy) throw new InputError(error.message);
+      throw error;
+    }
+    err.write(`Connecting to ${session.name}…\n`);
+    transport = await openTransport(session.target);
+    // Asked here, before Ink owns stdin (two readers of stdin lose keys).
+    const secrets = await secretsInteractive({
+      headless: false,
+      functionalTestUser: session.target.functionalTestUser,
+    });
+    const deps: TuiDeps = {
+      ...engineContext(session, transport),
+      secrets,
+      resumeFlags: resumeFlags(args.options),
+      takeOverLock: args.options.takeOverLock,
+      exportDir: process.cwd(),
+      probes: PROBES,
+      onExit: () => undefined,
+    };
+    exit = await mount(await prepareTui(deps, request), deps);
+    if (exit.message) out.write(`${exit.message}\n`);
+    return exit.code;
+  } finally {
+    if (exit?.stepRunning) {
+      // The runner is still waiting on the step: closing the store under it would
+      // crash it. Every transition is already committed; the step goes on on the
+      // target and `resume` settles it from its journal; a read-only step is ended there first.
+      await interruptAll((line) => err.write(`${line}\n`));
+      process.exit(exit.code);
+    }
+    await transport?.close();
+    session.store.close();
+    releaseState?.();
+  }
+}

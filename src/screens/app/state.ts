@@ -1,0 +1,144 @@
+import type { ChecklistRecord, DeploymentRecord, StepStatus } from '../../state/types.js';
+
+/** The wizard's stages; App picks one screen per stage. `monitor`: post-deployment monitoring, opened from the summary. */
+export type Stage = 'start' | 'checklist' | 'phase' | 'summary' | 'monitor';
+
+export type PaneName = 'logs' | 'resources' | 'health';
+export const PANES: readonly PaneName[] = ['logs', 'resources', 'health'];
+
+/** One line of the step list, read from the state store. */
+export interface StepRow {
+  id: string;
+  phase: string;
+  title: string;
+  status: StepStatus;
+  startedAt?: number;
+  durationMs?: number;
+  summary?: string;
+  attempts: number;
+}
+
+/** What the start screen shows: from preflight, before any deployment is chosen. */
+export interface StartInfo {
+  runningVersion: string;
+  runningCommit: string;
+  /** The target's release tags, newest first. */
+  tags: string[];
+  /** `--version`: shown, not picked. */
+  fixedVersion?: string;
+  /** Preselected in the picker (the demo's v1.0.1). */
+  suggestedVersion?: string;
+  /** The target's unfinished deployment, if any: Resume / Roll back / Abandon. */
+  unfinished?: DeploymentRecord;
+}
+
+export type ConfirmIntent = 'rollback' | 'rollback-unfinished' | 'interrupt' | 'rerun';
+/** `issues` and `resolution`: the Execution Log's fields, asked after something went wrong. */
+export type ReasonIntent = 'skip' | 'tick' | 'abandon' | 'issues' | 'resolution';
+
+export type Overlay =
+  | { kind: 'help' }
+  | { kind: 'confirm'; intent: ConfirmIntent; question: string }
+  | {
+      kind: 'reason';
+      intent: ReasonIntent;
+      prompt: string;
+      itemId?: string;
+      /** An empty answer is accepted (and means "nothing to say"). @default false */
+      optional?: boolean;
+      /** Asked on the way out (`q` on a failed deployment): leave once answered. @default false */
+      andQuit?: boolean;
+    };
+
+export interface Notice {
+  text: string;
+  tone: 'info' | 'ok' | 'error';
+}
+
+/** What the store says about the deployment on screen; refreshed after every transition. */
+export interface Synced {
+  deployment: DeploymentRecord;
+  checklist: ChecklistRecord[];
+  steps: StepRow[];
+  /** The Documentation Updates and Communication items ticked on the summary screen. */
+  postTicks: Record<string, boolean>;
+  /** The Execution Log's "Issues Encountered", as recorded (typed by the operator, or a monitoring breach). */
+  issues: string[];
+}
+
+export interface UiState {
+  stage: Stage;
+  start: StartInfo;
+  deployment?: DeploymentRecord;
+  checklist: ChecklistRecord[];
+  steps: StepRow[];
+  postTicks: Record<string, boolean>;
+  issues: string[];
+  /** The step running or last run: its masked command from the step-start event. */
+  current?: { stepId: string; attempt: number; command: string };
+  /** What cvd-tui is waiting on (a step, a check); keys that would start work are refused meanwhile. */
+  busy?: string;
+  overlay?: Overlay;
+  notice?: Notice;
+  focus: PaneName;
+}
+
+export type Action =
+  | { type: 'start-info'; start: StartInfo }
+  | { type: 'synced'; synced: Synced }
+  | { type: 'cleared' }
+  | { type: 'navigate'; stage: Stage }
+  | { type: 'busy'; what: string }
+  | { type: 'idle' }
+  | { type: 'step-started'; stepId: string; attempt: number; command: string }
+  | { type: 'overlay'; overlay: Overlay }
+  | { type: 'close-overlay' }
+  | { type: 'notice'; notice: Notice }
+  | { type: 'dismiss' }
+  | { type: 'focus-next' };
+
+export function initialState(start: StartInfo, stage: Stage = 'start'): UiState {
+  return { stage, start, checklist: [], steps: [], postTicks: {}, issues: [], focus: 'logs' };
+}
+
+export function reducer(state: UiState, action: Action): UiState {
+  switch (action.type) {
+    case 'start-info':
+      return { ...state, start: action.start };
+    case 'synced':
+      return { ...state, ...action.synced };
+    case 'cleared':
+      // Back to the start screen with no deployment chosen (after Abandon).
+      return {
+        ...state,
+        deployment: undefined,
+        checklist: [],
+        steps: [],
+        postTicks: {},
+        issues: [],
+        current: undefined,
+        stage: 'start',
+      };
+    case 'navigate':
+      return { ...state, stage: action.stage, overlay: undefined };
+    case 'busy':
+      return { ...state, busy: action.what, notice: undefined };
+    case 'idle':
+      return { ...state, busy: undefined };
+    case 'step-started':
+      return {
+        ...state,
+        current: { stepId: action.stepId, attempt: action.attempt, command: action.command },
+      };
+    case 'overlay':
+      return { ...state, overlay: action.overlay, notice: undefined };
+    case 'close-overlay':
+      return { ...state, overlay: undefined };
+    case 'notice':
+      return { ...state, notice: action.notice };
+    case 'dismiss':
+      return state.notice ? { ...state, notice: undefined } : state;
+    case 'focus-next':
+      return { ...state, focus: PANES[(PANES.indexOf(state.focus) + 1) % PANES.length]! };
+  }
+}

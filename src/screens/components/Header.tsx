@@ -1,0 +1,51 @@
+import { Box } from 'ink';
+import { Text } from './Text.js';
+import { useTui } from '../app/context.js';
+import { color } from './theme.js';
+
+/**
+ * One line naming what this is about: screen, target, versions, operator;
+ * the connection and the deployment id when the width allows; the status.
+ */
+export function Header({ title, width }: { title: string; width: number }) {
+  const { state, core } = useTui();
+  const d = state.deployment;
+  const from = d?.versionFrom ?? state.start.runningVersion;
+  const to = d?.versionTo ?? state.start.fixedVersion;
+  const rollingBack = d?.mode === 'rollback';
+  const versions = to ? (rollingBack ? `${to} → ${from}` : `${from} → ${to}`) : from;
+  const status = d ? `[${d.status.replace('_', ' ')}]` : '';
+  const tone =
+    d?.status === 'failed'
+      ? 'error'
+      : d?.status === 'succeeded' || d?.status === 'rolled_back'
+        ? 'ok'
+        : 'info';
+  const { targetName, operator, transport } = core.deps;
+  const room = width - title.length - status.length - 1;
+  const forms = [
+    ` · ${targetName} (${transport.description}) · ${versions} · ${operator}${d ? ` · ${d.id}` : ''}`,
+    ` · ${targetName} · ${versions} · ${operator}${d ? ` · ${d.id}` : ''}`,
+    ` · ${targetName} · ${versions} · ${operator}`,
+  ];
+  const rest = forms.find((f) => f.length <= room) ?? forms[2]!;
+  return (
+    <Box width={width} height={1}>
+      <Box flexGrow={1} flexShrink={1}>
+        <Text wrap="truncate-end">
+          <Text bold color={color(rollingBack ? 'error' : 'accent')}>
+            {title}
+          </Text>
+          {rest}
+        </Text>
+      </Box>
+      {status ? (
+        <Box flexShrink={0} marginLeft={1}>
+          <Text color={color(tone)} bold>
+            {status}
+          </Text>
+        </Box>
+      ) : null}
+    </Box>
+  );
+}

@@ -1,0 +1,164 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { StepReport } from '../../engine/runner.js';
+import { buildExecutionLog } from '../../export/build.js';
+import { toMarkdown } from '../../export/markdown.js';
+import type { TuiCore } from '../app/core.js';
+import { keyLabel } from '../app/keys.js';
+import { recordTakeover } from '../../engine/lock.js';
+import { reachSummary } from './issues.js';
+import { takeDeployLock } from './lock.js';
+
+const DONE = ['succeeded', 'rolled_back'];
+
+/** The runner of the deployment on screen, or a notice when there is none (the start screen). */
+function runnerOf(core: TuiCore) {
+  if (!core.runner) core.notify('No deployment yet: choose one on this screen first', 'error');
+  return core.runner;
+}
+
+/** After a run: say how it ended, ask when the engine needs the operator, open the summary at the end. */
+function conclude(core: TuiCore, report: StepReport | undefined): void {
+  const runner = core.runner;
+  if (!runner) return;
+  if (DONE.includes(runner.deployment.status)) return reachSummary(core);
+  if (!report) return;
+  if (report.status === 'blocked')
+    return core.dispatch({
+      type: 'overlay',
+      overlay: {
+        kind: 'confirm',
+        intent: 'rerun',
+        question: `${report.summary}. Re-run ${report.stepId} anyway?`,
+      },
+    });
+  if (report.status === 'failed')
+    return core.notify(
+      `${report.stepId} failed: ${report.summary} — ${keyLabel('retry')} retry · ${keyLabel('skip')} skip · ${keyLabel('rollback')} roll back`,
+      'error',
+    );
+  if (report.status === 'unsettled')
+    return core.notify(`${report.stepId}: ${report.summary}`, 'error');
+  const next = runner.nextStep();
+  if (next && next.phase !== report.stepId.split('.')[0])
+    core.notify(
+      `Phase ${report.stepId.split('.')[0]} complete. ${keyLabel('continue')}: start phase ${next.phase} with ${next.id} ${next.title}`,
+      'ok',
+    );
+}
+
+/** Enter and A refuse to run past a failed step: retrying, skipping or rolling back is the operator's call. */
+function blockedByFailure(core: TuiCore): boolean {
+  const runner = core.runner!;
+  const next = runner.nextStep();
+  if (next && runner.stepStatus(next.id) !== 'failed') return false;
+  if (!next) conclude(core, undefined);
+  else
+    core.notify(
+      `${next.id} failed: ${keyLabel('retry')} retry · ${keyLabel('skip')} skip (asks a reason) · ${keyLabel('rollback')} roll back`,
+      'error',
+    );
+  return true;
+}
+
+export async function runNext(core: TuiCore): Promise<void> {
+  const runner = runnerOf(core);
+  if (!runner || blockedByFailure(core)) return;
+  const next = runner.nextStep()!;
+  conclude(core, await core.work(`running ${next.id} ${next.title}`, () => runner.runNext()));
+}
+
+export async function runPhase(core: TuiCore): Promise<void> {
+  const runner = runnerOf(core);
+  if (!runner || blockedByFailure(core)) return;
+  const phase = runner.nextStep()!.phase;
+  conclude(
+    core,
+    await core.work(`running the rest of phase ${phase}`, () => runner.runMany('phase')),
+  );
+}
+
+/** `r`: runs the failed step again; `confirmRerun` after the operator said `y` to a step that may have partly run. */
+export async function retry(core: TuiCore, confirmRerun = false): Promise<void> {
+  const runner = runnerOf(core);
+  if (!runner) return;
+  const next = runner.nextStep();
+  if (!next || runner.stepStatus(next.id) !== 'failed')
+    return core.notify('Nothing to retry: no step has failed', 'info');
+  conclude(
+    core,
+    await core.work(`retrying ${next.id} ${next.title}`, () => runner.runNext({ confirmRerun })),
+  );
+}
+
+/** `s`: asks the reason; `skip` records it. */
+export function requestSkip(core: TuiCore): void {
+  const next = runnerOf(core)?.nextStep();
+  if (!next) return;
+  if (core.busy) return core.notify('A step is running: skip once it has ended', 'error');
+  core.dispatch({
+    type: 'overlay',
+    overlay: { kind: 'reason', intent: 'skip', prompt: `Skip ${next.id} ${next.title} — reason:` },
+  });
+}
+
+export async function skip(core: TuiCore, reason: string): Promise<void> {
+  const runner = runnerOf(core);
+  if (!runner) return;
+  await core.work('skipping', () => runner.skip(reason));
+  conclude(core, undefined);
+}
+
+/** `R`: asks `y` first. */
+export function requestRollback(core: TuiCore): void {
+  const runner = runnerOf(core);
+  if (!runner) return;
+  if (core.busy)
+    return core.notify(
+      'A step is running: roll back once it has ended (Ctrl-C stops waiting)',
+      'error',
+    );
+  const d = runner.deployment;
+  const question =
+    d.mode === 'rollback'
+      ? `Continue the rollback of ${d.id}?`
+      : `Roll back ${d.id} to ${d.versionFrom ?? 'the previous version'}? This runs the Emergency Rollback steps.`;
+  core.dispatch({ type: 'overlay', overlay: { kind: 'confirm', intent: 'rollback', question } });
+}
+
+/** Switches to the Emergency Rollback (settling interrupted steps first) and runs its steps. */
+export async function rollback(core: TuiCore): Promise<void> {
+  const runner = runnerOf(core);
+  if (!runner) return;
+  const report = await core.work('rolling back', async () => {
+    recordTakeover(
+      core.deps.store,
+      runner.deployment.id,
+      core.deps.operator,
+      await takeDeployLock(core, runner.deployment.id),
+    );
+    for (const settled of await runner.settleInterrupted())
+      if (settled.status === 'unsettled') return settled;
+    if (runner.deployment.mode !== 'rollback') {
+      runner.startRollback();
+      core.lines.push(`── Emergency Rollback of ${runner.deployment.id} ──`, 'note');
+    }
+    core.sync();
+    return runner.runMany('all');
+  });
+  conclude(core, report);
+}
+
+/** `e`: writes the execution log (Markdown) and says where. */
+export function exportLog(core: TuiCore): void {
+  const runner = runnerOf(core);
+  if (!runner) return;
+  const id = runner.deployment.id;
+  const file = join(core.deps.exportDir, `cvd-deployment-${id}.md`);
+  try {
+    writeFileSync(file, toMarkdown(buildExecutionLog(core.deps.store, id)), { mode: 0o600 });
+    core.notify(`Execution log written to ${file}`, 'ok');
+  } catch (error) {
+    core.notify(`Could not write ${file}: ${(error as Error).message}`, 'error');
+  }
+}

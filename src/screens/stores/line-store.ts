@@ -1,0 +1,94 @@
+import { inert, LINE_MAX } from '../../util/text.js';
+import { RingBuffer } from './ring.js';
+
+/** One line of the Logs pane. */
+export interface LogLine {
+  /** Increases by one per line ever pushed: a stable React key, and how far the pane has scrolled. */
+  seq: number;
+  text: string;
+  /**
+   * `step`: a step's output; `fact`: a fact it reported (steps/facts.ts: its nonce checked, so
+   * never a log line dressed up as one); `log`: the target's error.log; `note`: what cvd-tui says
+   * (step started, ended).
+   */
+  source: 'step' | 'fact' | 'log' | 'note';
+  /** Highlighted: an error line. */
+  error: boolean;
+}
+
+export interface LinesSnapshot {
+  lines: readonly LogLine[];
+  /** Lines pushed so far, including those the ring has dropped. */
+  total: number;
+}
+
+/** Error lines the Logs pane highlights: app log levels and shell/tool errors, not every mention of the word. */
+const ERROR_LINE = /\b(ERROR|FATAL|CRITICAL)\b|\b[Ee]rror:|\bTraceback\b|\bfailed:/;
+
+export const isErrorLine = (text: string): boolean => ERROR_LINE.test(text);
+
+export interface LineStoreOptions {
+  /** Lines kept for the pane; the full output is in the state store. @default 2000 */
+  capacity?: number;
+  /** How often the view is told about new lines. @default 75 */
+  flushMs?: number;
+}
+
+/**
+ * The Logs pane's lines, batched at the source. The engine can emit
+ * thousands of lines a second; each push costs O(1) and no render. Listeners
+ * hear about new lines at most once per `flushMs` (75 ms: under the eye's
+ * notice, and ~13 renders a second at worst), and memory stays bounded by
+ * the ring, whatever the step prints.
+ */
+export class LineStore {
+  private readonly ring: RingBuffer<LogLine>;
+  private readonly listeners = new Set<() => void>();
+  private readonly flushMs: number;
+  private timer: NodeJS.Timeout | undefined;
+  private seq = 0;
+  private snapshot: LinesSnapshot = { lines: [], total: 0 };
+  /** How many times listeners were notified: the render work a flood can cause (tests read it). */
+  flushes = 0;
+
+  constructor(options: LineStoreOptions = {}) {
+    this.ring = new RingBuffer(options.capacity ?? 2000);
+    this.flushMs = options.flushMs ?? 75;
+  }
+
+  /** `error` overrides the highlighting rule (a failed step's end note). */
+  push(text: string, source: LogLine['source'] = 'step', error?: boolean): void {
+    // Tabs would misalign the pane's columns; every other control character is shown, inert.
+    const clean = inert(text.replace(/\t/g, '  '), { max: LINE_MAX });
+    this.ring.push({
+      seq: ++this.seq,
+      text: clean,
+      source,
+      error: error ?? (source !== 'note' && isErrorLine(clean)),
+    });
+    this.timer ??= setTimeout(() => this.flush(), this.flushMs);
+  }
+
+  /** Publishes what was pushed since the last flush (a copy: the snapshot never changes under a render). */
+  flush(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.seq === this.snapshot.total) return;
+    this.snapshot = { lines: this.ring.toArray(), total: this.seq };
+    this.flushes++;
+    for (const listener of this.listeners) listener();
+  }
+
+  readonly getSnapshot = (): LinesSnapshot => this.snapshot;
+
+  readonly subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  /** Stops the pending flush timer (the app is closing). */
+  dispose(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+}
