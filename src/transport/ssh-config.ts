@@ -76,6 +76,7 @@ function parseText(text: string, source: string): Line[] {
   }
 }
 
+/** How to read what an `Include` names, and how many files deep this one already is. */
 interface Including {
   readIncludes: IncludeReader;
   depth: number;
