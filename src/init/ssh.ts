@@ -10,14 +10,14 @@ export async function askSsh(
   env: WizardEnv,
   prev: Partial<TargetInput>,
 ): Promise<Partial<TargetInput>> {
-  const aliases = hostAliases(env.sshConfigText);
+  const aliases = hostAliases(env.sshConfig);
   let host = '';
   if (aliases.length > 0) {
     host = await ask.select({
       message: 'Host (from your ssh config)',
       choices: [
         ...aliases.map((alias) => {
-          const s = resolveSshHost(env.sshConfigText, alias);
+          const s = resolveSshHost(env.sshConfig, alias);
           return {
             name: `${alias}  (${s.user ?? env.localUser}@${s.hostName}:${s.port ?? 22})`,
             value: alias,
@@ -34,7 +34,7 @@ export async function askSsh(
       default: prev.host ?? '',
       validate: validator(rules.host),
     });
-  const s = resolveSshHost(env.sshConfigText, host);
+  const s = resolveSshHost(env.sshConfig, host);
   const username = await ask.input({
     // The operator's own account: cvd-tui reaches the app user and root through sudo.
     message: "SSH user (the operator's own login, not the app user or root)",

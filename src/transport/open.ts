@@ -6,7 +6,8 @@ import ssh2 from 'ssh2';
 import { rules } from '../config/rules.js';
 import type { TargetConfig } from '../config/types.js';
 import { LocalTransport } from './local.js';
-import { expandPath, parseJump, resolveSshHost } from './ssh-config.js';
+import { expandPath, parseJump, resolveSshHost, type SshConfig } from './ssh-config.js';
+import { loadSshConfig } from './ssh-config-file.js';
 import { connectSsh } from './ssh.js';
 import { ensureTrusted, hostTrustPolicy, type HostTrustPolicy, type TrustHop } from './trust.js';
 import { TransportRefused, type Transport } from './types.js';
@@ -83,24 +84,24 @@ export function resolveSshTarget(
   // Validation requires it; failing here beats looking up the alias "undefined".
   if (!host) throw new Error('an ssh target needs a host');
   const file = target.sshConfigPath ?? path.join(env.home, '.ssh', 'config');
-  const text = readSshConfig(file);
+  const config = loadSshConfig(file, env.home);
   const knownHosts = target.knownHostsPath && expandHome(target.knownHostsPath, env.home);
-  const hop = resolveHop(host, text, file, env, {
+  const hop = resolveHop(host, config, file, env, {
     user: target.username,
     port: target.port,
     privateKeyPath: target.privateKeyPath && expandHome(target.privateKeyPath, env.home),
     knownHostsPath: knownHosts,
   });
-  const spec = resolveSshHost(text, host).proxyJump;
+  const spec = resolveSshHost(config, host).proxyJump;
   if (!spec) return { hop };
   const parsed = parseJump(spec);
   if ('error' in parsed) throw new TransportRefused(`${file}: Host ${host}: ${parsed.error}`);
-  if (resolveSshHost(text, parsed.host).proxyJump)
+  if (resolveSshHost(config, parsed.host).proxyJump)
     throw new TransportRefused(
       `${file}: ProxyJump ${parsed.host} has a ProxyJump of its own; cvd-tui supports one hop`,
     );
   // The jump host is checked against the same known_hosts file as the target.
-  const jump = resolveHop(parsed.host, text, file, env, {
+  const jump = resolveHop(parsed.host, config, file, env, {
     ...parsed,
     knownHostsPath: hop.knownHostsPath,
   });
@@ -116,12 +117,12 @@ interface Overrides {
 
 function resolveHop(
   name: string,
-  text: string,
+  config: SshConfig,
   file: string,
   env: SshEnv,
   given: Overrides,
 ): SshHop {
-  const s = resolveSshHost(text, name);
+  const s = resolveSshHost(config, name);
   const port = given.port ?? s.port ?? 22;
   // ssh(1) logs in as the local user when neither side names one.
   const username = given.user ?? s.user ?? env.localUser;
@@ -167,17 +168,6 @@ function pickIdentity(files: string[], agent: string | undefined): string | unde
   if (!file || !agent) return file;
   const parsed = ssh2.utils.parseKey(readFileSync(file));
   return parsed instanceof Error && /passphrase/i.test(parsed.message) ? undefined : file;
-}
-
-/** A missing file is no config at all (ssh(1) behaves the same); "" turns reading off. */
-function readSshConfig(file: string): string {
-  if (file === '') return '';
-  try {
-    return readFileSync(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return '';
-    throw new TransportRefused(`cannot read ssh config ${file}: ${(error as Error).message}`);
-  }
 }
 
 /** Config files are hand-written: `~/…` means the home directory, as it does for ssh(1). */

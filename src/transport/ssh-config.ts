@@ -1,28 +1,47 @@
 /**
  * ~/.ssh/config, read the way ssh(1) reads it for the settings cvd-tui uses,
  * so a target can name a Host alias the operator already connects with.
- * Pure: text in, settings out; nothing here runs a command or opens a file.
+ * The `ssh-config` package parses (quoting, `=`, comments, sections); what
+ * applies to a host is decided here, because its `compute()` disagrees with
+ * `ssh -G` (`?` matches no character, `Host a,b` is split at the comma),
+ * never follows `Include`, and may spawn `nslookup` (CanonicalDomains).
+ * Pure: text in, settings out; files named by `Include` come through a
+ * reader (ssh-config-file.ts), and nothing here runs a command.
  *
- * Deliberately not supported:
- * - `Match` blocks are skipped whole, never evaluated: `Match exec` runs a
- *   shell command (FIELD-NOTES), and a config file must not be able to make
- *   cvd-tui run anything on the jump host.
- * - `Include` is skipped: following it would mean reading files by glob from
- *   wherever the config points; put the target's Host block in the main file.
+ * `Match` blocks are skipped whole, never evaluated, together with any
+ * `Include` in them: `Match exec` runs a shell command (FIELD-NOTES), and a
+ * config file must not be able to make cvd-tui run anything on the jump host.
  */
+import SSHConfig, { LineType, type Directive, type Line } from 'ssh-config';
+import { TransportRefused } from './types.js';
 
-/** One `Host` block (or the global section before the first, `patterns: ['*']`). */
-interface Block {
-  patterns: string[];
-  /** Keyword (lower case) and value, in file order. */
-  options: [string, string][];
+/** Options that apply when every `Host` pattern list in `when` matches ([]: every host). */
+export interface SshConfigBlock {
+  /** An `Include` inside a Host block makes the included file conditional on that block too. */
+  when: string[][];
+  /** Keyword (lower case) and its arguments, in file order. */
+  options: [string, string[]][];
 }
+
+/** A config and everything it includes, flattened in the order ssh(1) reads it. */
+export type SshConfig = SshConfigBlock[];
+
+export interface IncludedFile {
+  file: string;
+  text: string;
+}
+
+/** The files one `Include` line names, in the order ssh(1) reads them ([] when none exist). */
+export type IncludeReader = (patterns: string[]) => IncludedFile[];
+
+/** ssh(1)'s limit too (READCONF_MAX_DEPTH): a file that includes itself must not loop forever. */
+const MAX_INCLUDE_DEPTH = 16;
 
 /** What ssh_config(5) says about one host, with OpenSSH's "first value wins" applied. */
 export interface SshHostSettings {
   /** The name asked for (the alias); `Host` patterns match this. */
   alias: string;
-  /** `HostName` with `%h` expanded, or the alias. */
+  /** `HostName` with `%h` expanded, or the alias (lower case, as ssh(1) makes it). */
   hostName: string;
   user?: string;
   port?: number;
@@ -35,39 +54,74 @@ export interface SshHostSettings {
   hashKnownHosts: boolean;
 }
 
-export function parseSshConfig(text: string): Block[] {
-  const blocks: Block[] = [{ patterns: ['*'], options: [] }];
-  let current: Block | undefined = blocks[0];
-  for (const raw of text.split(/\r?\n/)) {
-    const parsed = parseLine(raw);
-    if (!parsed) continue;
-    const [keyword, value] = parsed;
-    if (keyword === 'host') {
-      current = { patterns: value.split(/\s+/).filter(Boolean), options: [] };
-      blocks.push(current);
-    } else if (keyword === 'match') {
-      current = undefined; // everything up to the next Host/Match is ignored
-    } else if (keyword !== 'include' && current) {
-      current.options.push([keyword, value]);
+/**
+ * `source` names the file in errors. Without `readIncludes`, `Include` lines
+ * are skipped (for text that has no files around it, as in tests).
+ */
+export function parseSshConfig(
+  text: string,
+  source = 'ssh config',
+  readIncludes: IncludeReader = () => [],
+): SshConfig {
+  return blocksOf(parseText(text, source), [], { readIncludes, depth: 0 });
+}
+
+function parseText(text: string, source: string): Line[] {
+  try {
+    return SSHConfig.parse(text);
+  } catch (error) {
+    throw new TransportRefused(
+      `${source} is not a valid ssh config (${(error as Error).message}): fix it; \`ssh -G HOST\` names the line`,
+    );
+  }
+}
+
+/** How to read what an `Include` names, and how many files deep this one already is. */
+interface Including {
+  readIncludes: IncludeReader;
+  depth: number;
+}
+
+function blocksOf(lines: Line[], when: string[][], including: Including): SshConfigBlock[] {
+  const blocks: SshConfigBlock[] = [{ when, options: [] }];
+  for (const line of lines) {
+    if (line.type !== LineType.DIRECTIVE) continue;
+    const keyword = line.param.toLowerCase();
+    const args = argsOf(line.value);
+    if ('config' in line) {
+      // A section: Host or Match (skipped, see the top of this file).
+      if (keyword === 'host') blocks.push(...blocksOf(line.config, [...when, args], including));
+    } else if (keyword === 'include') {
+      // After the included files, the block the Include stood in goes on.
+      blocks.push(...included(args, when, including), { when, options: [] });
+    } else {
+      blocks.at(-1)!.options.push([keyword, args]);
     }
   }
   return blocks;
 }
 
-/** `Keyword value`, `Keyword=value` or `Keyword = value`; comments and blanks give undefined. */
-function parseLine(raw: string): [string, string] | undefined {
-  const line = raw.trim();
-  if (!line || line.startsWith('#')) return undefined;
-  const match = /^(\S+?)(?:\s*=\s*|\s+)(.*)$/.exec(line);
-  if (!match) return undefined;
-  return [match[1]!.toLowerCase(), unquote(match[2]!.trim())];
+function included(patterns: string[], when: string[][], including: Including): SshConfigBlock[] {
+  if (including.depth >= MAX_INCLUDE_DEPTH)
+    throw new TransportRefused(
+      `ssh config Include ${patterns.join(' ')} nests ${MAX_INCLUDE_DEPTH} files deep: does a file include itself? Remove that Include`,
+    );
+  const deeper = { ...including, depth: including.depth + 1 };
+  return including
+    .readIncludes(patterns)
+    .flatMap(({ file, text }) => blocksOf(parseText(text, file), when, deeper));
 }
 
-/** A value in double quotes (paths with spaces) loses them; anything else is kept as written. */
-const unquote = (value: string) => (/^"[^"]*"$/.test(value) ? value.slice(1, -1) : value);
+/** A multi-value directive (Host, Include, UserKnownHostsFile) arrives as a list, any other as one string. */
+const argsOf = (value: Directive['value']): string[] =>
+  typeof value === 'string' ? [value] : value.map((arg) => arg.val);
 
-/** ssh_config(5) PATTERNS: `*` and `?` globs, case-insensitive, `!` negates and vetoes the block. */
-export function hostMatches(patterns: string[], name: string): boolean {
+/**
+ * ssh_config(5) PATTERNS: `*` and `?` globs, `!` negates and vetoes the
+ * block. Case-sensitive: ssh(1) lower-cases the name asked for, not the
+ * patterns, so `Host Prod` matches nothing (checked with `ssh -G`).
+ */
+function hostMatches(patterns: string[], name: string): boolean {
   let matched = false;
   for (const pattern of patterns) {
     const negated = pattern.startsWith('!');
@@ -79,44 +133,50 @@ export function hostMatches(patterns: string[], name: string): boolean {
 }
 
 function glob(pattern: string, name: string): boolean {
-  const source = [...pattern.toLowerCase()]
+  const source = [...pattern]
     .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[\\^$.|+()[\]{}]/g, '\\$&')))
     .join('');
-  return new RegExp(`^${source}$`, 's').test(name.toLowerCase());
+  return new RegExp(`^${source}$`, 's').test(name);
 }
 
 /** The settings for `alias`: for each keyword the first value of any matching block wins (IdentityFile accumulates). */
-export function resolveSshHost(text: string, alias: string): SshHostSettings {
-  const first = new Map<string, string>();
+export function resolveSshHost(config: SshConfig, alias: string): SshHostSettings {
+  const name = alias.toLowerCase();
+  const first = new Map<string, string[]>();
   const identityFiles: string[] = [];
-  for (const block of parseSshConfig(text)) {
-    if (!hostMatches(block.patterns, alias)) continue;
-    for (const [keyword, value] of block.options) {
-      if (keyword === 'identityfile') identityFiles.push(value);
-      else if (!first.has(keyword)) first.set(keyword, value);
+  for (const block of config) {
+    if (!block.when.every((patterns) => hostMatches(patterns, name))) continue;
+    for (const [keyword, args] of block.options) {
+      if (keyword === 'identityfile') identityFiles.push(args.join(' '));
+      else if (!first.has(keyword)) first.set(keyword, args);
     }
   }
-  const port = first.get('port');
-  const jump = first.get('proxyjump');
+  const value = (keyword: string) => first.get(keyword)?.join(' ');
+  const port = value('port');
+  const jump = value('proxyjump');
   return {
     alias,
-    hostName: expandTokens(first.get('hostname') ?? alias, { h: alias }),
-    user: first.get('user'),
+    hostName: expandTokens(value('hostname') ?? name, { h: name }),
+    user: value('user'),
     port: port === undefined ? undefined : Number(port),
     identityFiles,
     proxyJump: jump === undefined || jump.toLowerCase() === 'none' ? undefined : jump,
     // Several files may be listed; the first is the one ssh(1) writes to.
-    userKnownHostsFile: first.get('userknownhostsfile')?.split(/\s+/)[0],
-    hashKnownHosts: first.get('hashknownhosts')?.toLowerCase() === 'yes',
+    userKnownHostsFile: first.get('userknownhostsfile')?.[0],
+    hashKnownHosts: value('hashknownhosts')?.toLowerCase() === 'yes',
   };
 }
 
-/** Host names an operator can pick: every literal `Host` name (no wildcard, no negation). */
-export function hostAliases(text: string): string[] {
-  const names = parseSshConfig(text)
-    .slice(1)
-    .flatMap((block) => block.patterns)
-    .filter((p) => !/[*?!]/.test(p));
+/**
+ * Host names an operator can pick: every literal `Host` name outside an
+ * Include's condition. Not wildcards or negations, nor upper case or commas:
+ * ssh(1) lower-cases the name asked for and refuses commas, so those match nothing.
+ */
+export function hostAliases(config: SshConfig): string[] {
+  const names = config
+    .filter((block) => block.when.length === 1)
+    .flatMap((block) => block.when[0]!)
+    .filter((p) => !/[*?!,A-Z]/.test(p));
   return [...new Set(names)];
 }
 

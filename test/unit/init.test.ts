@@ -7,6 +7,7 @@ import type { ConfigFile } from '../../src/config/types.js';
 import { validateConfig } from '../../src/config/validate.js';
 import type { Asker, Choice } from '../../src/init/asker.js';
 import { runWizard } from '../../src/init/wizard.js';
+import { parseSshConfig } from '../../src/transport/ssh-config.js';
 
 /**
  * An Asker with scripted answers: each question whose message matches a key
@@ -58,7 +59,7 @@ function scripted(script: [RegExp, unknown[]][]) {
 
 const SSH_CONFIG =
   'Host prod\n  HostName 10.0.0.5\n  User deploy\n  Port 2222\nHost *\n  User someone\n';
-const env = { sshConfigText: SSH_CONFIG, localUser: 'me' };
+const env = { sshConfig: parseSshConfig(SSH_CONFIG), localUser: 'me' };
 
 describe('init wizard', () => {
   it('offers ssh config hosts and writes only what differs from the runbook and the ssh config', async () => {

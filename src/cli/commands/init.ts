@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { readConfig, writeConfig } from '../../config/load.js';
@@ -8,6 +7,8 @@ import { ConfigError } from '../../config/validate.js';
 import { inquirerAsker } from '../../init/prompts.js';
 import { runWizard } from '../../init/wizard.js';
 import { fetchSudoersFragment } from '../../sudoers/fetch.js';
+import { loadSshConfig } from '../../transport/ssh-config-file.js';
+import type { SshConfig } from '../../transport/ssh-config.js';
 import type { ParsedArgs } from '../args.js';
 import { EXIT, InputError } from '../exit.js';
 import { doctorTarget } from './doctor.js';
@@ -32,11 +33,11 @@ function existingConfig(file: string | undefined): ConfigFile | undefined {
   }
 }
 
-function sshConfigText(): string {
+function sshConfig(): SshConfig {
   try {
-    return readFileSync(path.join(os.homedir(), '.ssh', 'config'), 'utf8');
+    return loadSshConfig(path.join(os.homedir(), '.ssh', 'config'), os.homedir());
   } catch {
-    return ''; // no ssh config: nothing to offer
+    return []; // an ssh config that cannot be read: nothing to offer, the host is typed in
   }
 }
 
@@ -50,7 +51,7 @@ export async function init(args: ParsedArgs): Promise<number> {
   let result;
   try {
     result = await runWizard(inquirerAsker, {
-      sshConfigText: sshConfigText(),
+      sshConfig: sshConfig(),
       localUser: os.userInfo().username,
       existing,
     });
