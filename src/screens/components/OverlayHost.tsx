@@ -1,8 +1,6 @@
 import { Box } from 'ink';
-import { Text } from './Text.js';
 import { useTui } from '../app/context.js';
 import { confirmed, declined, reasonGiven } from '../intents/overlay.js';
-import { color } from './theme.js';
 import { ConfirmPrompt } from './ConfirmPrompt.js';
 import { FOOTER_ROWS } from './Footer.js';
 import { ReasonPrompt } from './ReasonPrompt.js';
@@ -12,7 +10,7 @@ import { ReasonPrompt } from './ReasonPrompt.js';
  * type. It has the keyboard to itself (the screen's keys are off while an
  * overlay is open). The help overlay is a whole screen: ScreenLayout shows it.
  */
-export function OverlayHost() {
+export function OverlayHost({ width }: { width: number }) {
   const { state, core } = useTui();
   const overlay = state.overlay;
   if (!overlay) return null;
@@ -26,8 +24,8 @@ export function OverlayHost() {
             question={overlay.question}
             onYes={() => confirmed(core, state, overlay)}
             onNo={() => declined(core, overlay)}
+            width={width}
           />
-          <Text color={color('muted')}>y confirm · n or Esc cancel</Text>
         </Box>
       );
     case 'reason':

@@ -38,7 +38,11 @@ export function ScreenLayout({ bindings, width, children }: ScreenLayoutProps) {
       <Box display={help ? 'none' : 'flex'} flexDirection="column">
         <Frame>
           {children}
-          {state.overlay && !help ? <OverlayHost /> : <Footer bindings={bindings} width={width} />}
+          {state.overlay && !help ? (
+            <OverlayHost width={width} />
+          ) : (
+            <Footer bindings={bindings} width={width} />
+          )}
         </Frame>
       </Box>
     </>
