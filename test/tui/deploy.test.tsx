@@ -15,6 +15,13 @@ import {
   type TuiHarness,
 } from './harness.js';
 
+/**
+ * Steps take seconds each, many more when the machine is loaded: waits for
+ * a step's outcome, and the cases that run steps, get room for that.
+ */
+const STEP_WAIT_MS = 90_000;
+const RUNS_STEPS_MS = 300_000;
+
 /** The operator's words in the Execution Log, as typed on the summary. */
 const ISSUE = '1.1 found cvd stopped; 4.1 log review done by hand';
 const RESOLUTION = 'started cvd, retried 1.1';
@@ -57,7 +64,7 @@ describe('TUI: deploy with the keys', () => {
   const phase = async (preparation: Preparation = {}) => {
     await h.prepare(preparation);
     const opened = await open({ command: 'resume' });
-    await opened.screen.waitFor('nothing was left running on the target');
+    await opened.screen.waitFor('nothing was left running on the target', STEP_WAIT_MS);
     return opened;
   };
   /** A finished deployment, opened at its summary, with the operator's issue and resolution recorded. */
@@ -66,7 +73,7 @@ describe('TUI: deploy with the keys', () => {
     h.store.addIssue(id, 'alice', ISSUE);
     h.store.setResolution(id, RESOLUTION);
     ui = await h.openAt(id, 'summary');
-    await ui.screen.waitFor('Deployment succeeded in');
+    await ui.screen.waitFor('Deployment succeeded in', STEP_WAIT_MS);
     return { ui, id };
   };
 
@@ -157,56 +164,72 @@ describe('TUI: deploy with the keys', () => {
     for (const pane of ['Logs', 'Resources', 'Health']) expect(frame).toContain(pane);
   });
 
-  it('Enter runs the next step; a failure offers r, which retries it', async () => {
-    const { screen, core } = await phase({ until: '1.1' });
-    cvdctl(h.demo, 'stop');
-    await screen.waitFor('1.1 Environment Verification — next');
-    await screen.press(KEY.enter);
-    let frame = await screen.waitFor('1.1 failed: cvd is not running');
-    expect(frame).toContain('r retry');
-    expect(frame).toMatch(/✗ 1\.1 Environment Verification/);
-    cvdctl(h.demo, 'start');
-    await screen.press('r');
-    frame = await screen.waitFor(/✓ 1\.1 Environment Verification\s+\d+\.\ds/);
-    expect(
-      h.store.attempts(core.runner!.deployment.id).filter((a) => a.stepId === '1.1'),
-    ).toHaveLength(2);
-  });
+  it(
+    'Enter runs the next step; a failure offers r, which retries it',
+    async () => {
+      const { screen, core } = await phase({ until: '1.1' });
+      cvdctl(h.demo, 'stop');
+      await screen.waitFor('1.1 Environment Verification — next');
+      await screen.press(KEY.enter);
+      let frame = await screen.waitFor('1.1 failed: cvd is not running', STEP_WAIT_MS);
+      expect(frame).toContain('r retry');
+      expect(frame).toMatch(/✗ 1\.1 Environment Verification/);
+      cvdctl(h.demo, 'start');
+      await screen.press('r');
+      frame = await screen.waitFor(/✓ 1\.1 Environment Verification\s+\d+\.\ds/, STEP_WAIT_MS);
+      expect(
+        h.store.attempts(core.runner!.deployment.id).filter((a) => a.stepId === '1.1'),
+      ).toHaveLength(2);
+    },
+    RUNS_STEPS_MS,
+  );
 
-  it('shows the three panes: Logs with step output, Resources against thresholds, Health', async () => {
-    const { screen } = await phase({ until: '1.1' });
-    await screen.press(KEY.enter);
-    const panes = [
-      /disk \/\s+\d+%/,
-      /memory\s+\d+%\s+cpu\s+\d+%/,
-      /\/health\s+200 \d+ ms/,
-      /\/health\/detailed\s+healthy \(200\)/,
-      /✓ 1\.1 succeeded/,
-    ];
-    const frame = await screen.waitFor((f) => panes.every((p) => p.test(f)));
-    expect(frame).toMatch(/\/health\/database\s+200 \d+ ms/);
-  });
+  it(
+    'shows the three panes: Logs with step output, Resources against thresholds, Health',
+    async () => {
+      const { screen } = await phase({ until: '1.1' });
+      await screen.press(KEY.enter);
+      const panes = [
+        /disk \/\s+\d+%/,
+        /memory\s+\d+%\s+cpu\s+\d+%/,
+        /\/health\s+200 \d+ ms/,
+        /\/health\/detailed\s+healthy \(200\)/,
+        /✓ 1\.1 succeeded/,
+      ];
+      const frame = await screen.waitFor((f) => panes.every((p) => p.test(f)), STEP_WAIT_MS);
+      expect(frame).toMatch(/\/health\/database\s+200 \d+ ms/);
+    },
+    RUNS_STEPS_MS,
+  );
 
-  it('A runs the rest of the phase', async () => {
-    const { screen } = await phase({ until: '1.1' });
-    await screen.press('A');
-    const frame = await screen.waitFor('Phase 1 complete');
-    expect(frame).toMatch(/✓ 1 Pre-Deployment Preparation/);
-    expect(frame).toContain('2.1 Stop Application Services — next');
-  });
+  it(
+    'A runs the rest of the phase',
+    async () => {
+      const { screen } = await phase({ until: '1.1' });
+      await screen.press('A');
+      const frame = await screen.waitFor('Phase 1 complete', STEP_WAIT_MS);
+      expect(frame).toMatch(/✓ 1 Pre-Deployment Preparation/);
+      expect(frame).toContain('2.1 Stop Application Services — next');
+    },
+    RUNS_STEPS_MS,
+  );
 
-  it('? lists the keys of the phase screen only, and closes again', async () => {
-    const { screen } = await phase({ until: '1.1' });
-    await screen.press('?');
-    let frame = await screen.waitFor('cvd-tui keys');
-    for (const key of ['Enter', 'A', 'Tab', 'PgUp', 'Ctrl-C']) expect(frame).toContain(key);
-    expect(frame).toContain('roll back (asks y to confirm)');
-    // Space ticks checklist items: it does nothing here, so it is not listed.
-    expect(frame).not.toContain('Space');
-    await screen.press('?');
-    frame = await screen.waitFor('Steps');
-    expect(frame).not.toContain('cvd-tui keys');
-  });
+  it(
+    '? lists the keys of the phase screen only, and closes again',
+    async () => {
+      const { screen } = await phase({ until: '1.1' });
+      await screen.press('?');
+      let frame = await screen.waitFor('cvd-tui keys');
+      for (const key of ['Enter', 'A', 'Tab', 'PgUp', 'Ctrl-C']) expect(frame).toContain(key);
+      expect(frame).toContain('roll back (asks y to confirm)');
+      // Space ticks checklist items: it does nothing here, so it is not listed.
+      expect(frame).not.toContain('Space');
+      await screen.press('?');
+      frame = await screen.waitFor('Steps');
+      expect(frame).not.toContain('cvd-tui keys');
+    },
+    RUNS_STEPS_MS,
+  );
 
   it('? on the checklist lists Space, not the phase keys', async () => {
     const { screen } = await checklist();
@@ -218,138 +241,173 @@ describe('TUI: deploy with the keys', () => {
     await screen.waitFor('Pre-Deployment Checklist');
   });
 
-  it('Tab moves the focus across Logs, Resources and Health', async () => {
-    const { screen } = await phase({ until: '1.1' });
-    expect(screen.frame()).toContain('┏━ Logs');
-    await screen.press(KEY.tab);
-    await screen.waitFor('┏━ Resources');
-    await screen.press(KEY.tab);
-    await screen.waitFor('┏━ Health');
-    await screen.press(KEY.tab);
-    await screen.waitFor('┏━ Logs');
-  });
+  it(
+    'Tab moves the focus across Logs, Resources and Health',
+    async () => {
+      const { screen } = await phase({ until: '1.1' });
+      expect(screen.frame()).toContain('┏━ Logs');
+      await screen.press(KEY.tab);
+      await screen.waitFor('┏━ Resources');
+      await screen.press(KEY.tab);
+      await screen.waitFor('┏━ Health');
+      await screen.press(KEY.tab);
+      await screen.waitFor('┏━ Logs');
+    },
+    RUNS_STEPS_MS,
+  );
 
-  it('phases 2 and 3 run with A, then s skips a step with a reason', async () => {
-    const { screen, core } = await phase({ until: '2.1' });
-    await screen.press('A');
-    await screen.waitFor('Phase 2 complete');
-    await screen.press('A');
-    await screen.waitFor('Phase 3 complete');
-    await screen.press('s');
-    await screen.waitFor('Skip 4.1 Monitor Application Logs — reason:');
-    await screen.type('log review done by hand');
-    await screen.press(KEY.enter);
-    const frame = await screen.waitFor(/↷ 4\.1 Monitor Application Logs/);
-    expect(frame).toContain('4.2 Performance Baseline Check — next');
-    const skipped = h.store.attempts(core.runner!.deployment.id).find((a) => a.stepId === '4.1')!;
-    expect(skipped).toMatchObject({
-      status: 'skipped',
-      reason: 'log review done by hand',
-      by: 'alice',
-    });
-  });
-
-  it('e writes the execution log and shows its path', async () => {
-    const { screen, core } = await phase({ ...EVENTFUL, until: '4.2' });
-    await screen.press('e');
-    const frame = await screen.waitFor('Execution log written to');
-    const file = join(h.exportDir, `cvd-deployment-${core.runner!.deployment.id}.md`);
-    expect(frame).toContain(file);
-    expect(readFileSync(file, 'utf8')).toContain('log review done by hand');
-  });
-
-  it('the summary asks for the issues and resolution after a retried and a skipped step', async () => {
-    const { screen, core } = await phase({ ...EVENTFUL, until: '5.1' });
-    await screen.press('A');
-    let frame = await screen.waitFor('Issues encountered: (Enter to save; empty to skip)');
-    expect(frame).toContain('Deployment succeeded in');
-    await screen.type(ISSUE);
-    await screen.press(KEY.enter);
-    // The next prompt starts empty: the issue typed is not carried into it.
-    frame = await screen.waitFor('Resolution: (Enter to save; empty to skip)');
-    expect(frame).toMatch(/^›\s*$/m);
-    await screen.type(RESOLUTION);
-    await screen.press(KEY.enter);
-    frame = await screen.waitFor(`Resolution: ${RESOLUTION}`);
-    expect(frame).toContain(`Issues encountered: ${ISSUE}`);
-    const id = core.runner!.deployment.id;
-    expect(h.store.issues(id).map((i) => [i.by, i.text])).toEqual([['alice', ISSUE]]);
-    expect(h.store.deployment(id)!.resolution).toBe(RESOLUTION);
-  });
-
-  it('the summary fills in the verification and offers post-deployment items to tick', async () => {
-    const { ui: summary, id } = await finished();
-    let frame = summary.screen.frame();
-    expect(frame).toMatch(
-      /\[x\] Health endpoints responding \(200 status\)\s+3\.2: all health checks passed/,
-    );
-    expect(frame).toMatch(/\[ \] No critical errors in logs/);
-    expect(frame).toContain('Documentation Updates');
-    expect(frame).toContain('Communication');
-    await summary.screen.press(KEY.space, 'j', KEY.space);
-    frame = await summary.screen.waitFor(
-      (f) => (f.match(/\[x\] (Update version|Record deployment)/g) ?? []).length === 2,
-    );
-    await summary.screen.press('e');
-    await summary.screen.waitFor('Execution log written to');
-    const log = readFileSync(join(h.exportDir, `cvd-deployment-${id}.md`), 'utf8');
-    expect(log).toContain('post-deployment ticked — alice: docs.1 Update version in documentation');
-    expect(log).toContain('post-deployment ticked — alice: docs.2 Record deployment in change log');
-    expect(log).toMatch(/^- \[x\] docs\.1 Update version in documentation — alice, \d{4}-/m);
-    expect(log).toContain('- [ ] comm.1 Notify stakeholders of successful deployment\n');
-    expect(log).toContain(`- Issues Encountered: ${ISSUE} (alice, `);
-    expect(log).toContain(`- Resolution: ${RESOLUTION}\n`);
-  });
-
-  it("cvd-tui export's JSON has the issues, the resolution and the post-deployment ticks", async () => {
-    const { ui: summary, id } = await finished();
-    await summary.screen.press(KEY.space, 'j', KEY.space);
-    await summary.screen.waitFor(
-      (f) => (f.match(/\[x\] (Update version|Record deployment)/g) ?? []).length === 2,
-    );
-    const log = await exportedJson(h, id);
-    // The operator's note first, then what the record shows: the failed attempt and the skip.
-    expect(log.issues).toEqual([
-      { at: expect.any(String), by: 'alice', text: ISSUE },
-      {
-        at: expect.any(String),
+  it(
+    'phases 2 and 3 run with A, then s skips a step with a reason',
+    async () => {
+      const { screen, core } = await phase({ until: '2.1' });
+      await screen.press('A');
+      await screen.waitFor('Phase 2 complete', STEP_WAIT_MS);
+      await screen.press('A');
+      await screen.waitFor('Phase 3 complete', STEP_WAIT_MS);
+      await screen.press('s');
+      await screen.waitFor('Skip 4.1 Monitor Application Logs — reason:');
+      await screen.type('log review done by hand');
+      await screen.press(KEY.enter);
+      const frame = await screen.waitFor(/↷ 4\.1 Monitor Application Logs/, STEP_WAIT_MS);
+      expect(frame).toContain('4.2 Performance Baseline Check — next');
+      const skipped = h.store.attempts(core.runner!.deployment.id).find((a) => a.stepId === '4.1')!;
+      expect(skipped).toMatchObject({
+        status: 'skipped',
+        reason: 'log review done by hand',
         by: 'alice',
-        text: '1.1 attempt 1 failed: cvd is not running: expected active, got inactive',
-      },
-      { at: expect.any(String), by: 'alice', text: '4.1 skipped: log review done by hand' },
-    ]);
-    expect(log.resolution).toBe(RESOLUTION);
-    expect(log.postDeployment).toHaveLength(9);
-    expect(log.postDeployment.slice(0, 3)).toEqual([
-      {
-        id: 'docs.1',
-        label: 'Update version in documentation',
-        checked: true,
-        by: 'alice',
-        at: expect.stringMatching(/^\d{4}-/),
-      },
-      {
-        id: 'docs.2',
-        label: 'Record deployment in change log',
-        checked: true,
-        by: 'alice',
-        at: expect.stringMatching(/^\d{4}-/),
-      },
-      {
-        id: 'docs.3',
-        label: 'Update configuration documentation if changed',
-        checked: false,
-        by: null,
-        at: null,
-      },
-    ]);
-  });
+      });
+    },
+    RUNS_STEPS_MS,
+  );
 
-  it('q leaves with exit 0 after a verified deployment', async () => {
-    const { ui } = await finished();
-    await ui.screen.press('q');
-    expect(h.exits).toEqual([
-      { code: 0, message: expect.stringContaining('succeeded'), stepRunning: false },
-    ]);
-  });
+  it(
+    'e writes the execution log and shows its path',
+    async () => {
+      const { screen, core } = await phase({ ...EVENTFUL, until: '4.2' });
+      await screen.press('e');
+      const frame = await screen.waitFor('Execution log written to');
+      const file = join(h.exportDir, `cvd-deployment-${core.runner!.deployment.id}.md`);
+      expect(frame).toContain(file);
+      expect(readFileSync(file, 'utf8')).toContain('log review done by hand');
+    },
+    RUNS_STEPS_MS,
+  );
+
+  it(
+    'the summary asks for the issues and resolution after a retried and a skipped step',
+    async () => {
+      const { screen, core } = await phase({ ...EVENTFUL, until: '5.1' });
+      await screen.press('A');
+      let frame = await screen.waitFor(
+        'Issues encountered: (Enter to save; empty to skip)',
+        STEP_WAIT_MS,
+      );
+      expect(frame).toContain('Deployment succeeded in');
+      await screen.type(ISSUE);
+      await screen.press(KEY.enter);
+      // The next prompt starts empty: the issue typed is not carried into it.
+      frame = await screen.waitFor('Resolution: (Enter to save; empty to skip)');
+      expect(frame).toMatch(/^›\s*$/m);
+      await screen.type(RESOLUTION);
+      await screen.press(KEY.enter);
+      frame = await screen.waitFor(`Resolution: ${RESOLUTION}`);
+      expect(frame).toContain(`Issues encountered: ${ISSUE}`);
+      const id = core.runner!.deployment.id;
+      expect(h.store.issues(id).map((i) => [i.by, i.text])).toEqual([['alice', ISSUE]]);
+      expect(h.store.deployment(id)!.resolution).toBe(RESOLUTION);
+    },
+    RUNS_STEPS_MS,
+  );
+
+  it(
+    'the summary fills in the verification and offers post-deployment items to tick',
+    async () => {
+      const { ui: summary, id } = await finished();
+      let frame = summary.screen.frame();
+      expect(frame).toMatch(
+        /\[x\] Health endpoints responding \(200 status\)\s+3\.2: all health checks passed/,
+      );
+      expect(frame).toMatch(/\[ \] No critical errors in logs/);
+      expect(frame).toContain('Documentation Updates');
+      expect(frame).toContain('Communication');
+      await summary.screen.press(KEY.space, 'j', KEY.space);
+      frame = await summary.screen.waitFor(
+        (f) => (f.match(/\[x\] (Update version|Record deployment)/g) ?? []).length === 2,
+      );
+      await summary.screen.press('e');
+      await summary.screen.waitFor('Execution log written to');
+      const log = readFileSync(join(h.exportDir, `cvd-deployment-${id}.md`), 'utf8');
+      expect(log).toContain(
+        'post-deployment ticked — alice: docs.1 Update version in documentation',
+      );
+      expect(log).toContain(
+        'post-deployment ticked — alice: docs.2 Record deployment in change log',
+      );
+      expect(log).toMatch(/^- \[x\] docs\.1 Update version in documentation — alice, \d{4}-/m);
+      expect(log).toContain('- [ ] comm.1 Notify stakeholders of successful deployment\n');
+      expect(log).toContain(`- Issues Encountered: ${ISSUE} (alice, `);
+      expect(log).toContain(`- Resolution: ${RESOLUTION}\n`);
+    },
+    RUNS_STEPS_MS,
+  );
+
+  it(
+    "cvd-tui export's JSON has the issues, the resolution and the post-deployment ticks",
+    async () => {
+      const { ui: summary, id } = await finished();
+      await summary.screen.press(KEY.space, 'j', KEY.space);
+      await summary.screen.waitFor(
+        (f) => (f.match(/\[x\] (Update version|Record deployment)/g) ?? []).length === 2,
+      );
+      const log = await exportedJson(h, id);
+      // The operator's note first, then what the record shows: the failed attempt and the skip.
+      expect(log.issues).toEqual([
+        { at: expect.any(String), by: 'alice', text: ISSUE },
+        {
+          at: expect.any(String),
+          by: 'alice',
+          text: '1.1 attempt 1 failed: cvd is not running: expected active, got inactive',
+        },
+        { at: expect.any(String), by: 'alice', text: '4.1 skipped: log review done by hand' },
+      ]);
+      expect(log.resolution).toBe(RESOLUTION);
+      expect(log.postDeployment).toHaveLength(9);
+      expect(log.postDeployment.slice(0, 3)).toEqual([
+        {
+          id: 'docs.1',
+          label: 'Update version in documentation',
+          checked: true,
+          by: 'alice',
+          at: expect.stringMatching(/^\d{4}-/),
+        },
+        {
+          id: 'docs.2',
+          label: 'Record deployment in change log',
+          checked: true,
+          by: 'alice',
+          at: expect.stringMatching(/^\d{4}-/),
+        },
+        {
+          id: 'docs.3',
+          label: 'Update configuration documentation if changed',
+          checked: false,
+          by: null,
+          at: null,
+        },
+      ]);
+    },
+    RUNS_STEPS_MS,
+  );
+
+  it(
+    'q leaves with exit 0 after a verified deployment',
+    async () => {
+      const { ui } = await finished();
+      await ui.screen.press('q');
+      expect(h.exits).toEqual([
+        { code: 0, message: expect.stringContaining('succeeded'), stepRunning: false },
+      ]);
+    },
+    RUNS_STEPS_MS,
+  );
 });
