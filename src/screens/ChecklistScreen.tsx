@@ -1,7 +1,5 @@
 import { Box } from 'ink';
 import { Text } from './components/Text.js';
-import { Footer } from './components/Footer.js';
-import { Frame } from './components/Frame.js';
 import { Header } from './components/Header.js';
 import { useCursor } from './hooks/use-cursor.js';
 import type { ChecklistRecord } from '../state/types.js';
@@ -10,7 +8,8 @@ import { useTui } from './app/context.js';
 import { clock, fit } from './components/format.js';
 import { continueFromChecklist, toggleItem } from './intents/checklist.js';
 import { color } from './components/theme.js';
-import { useKeys } from './hooks/use-keys.js';
+import { ScreenLayout } from './components/ScreenLayout.js';
+import { commonBindings, type Binding } from './app/bindings.js';
 import { useTerminalSize } from './hooks/use-terminal-size.js';
 
 const GROUPS = [...new Set(CHECKLIST.map((i) => i.group))];
@@ -78,16 +77,36 @@ export function ChecklistScreen() {
   const cursor = useCursor(CHECKLIST.length);
   const records = new Map(state.checklist.map((c) => [c.itemId, c]));
   const item = CHECKLIST[cursor.index]!;
-  useKeys((action) => {
-    if (action === 'up') cursor.move(-1);
-    if (action === 'down') cursor.move(1);
-    if (action === 'tick') toggleItem(core, CHECKLIST[cursor.current()]!.id);
-    if (action === 'continue') continueFromChecklist(core);
-  }, !state.overlay && !state.busy);
   const ticked = CHECKLIST.filter((i) => records.get(i.id)?.checked).length;
+  // While the evidence is being checked (resume settling) the list stays still.
+  const idle = !state.busy;
+  const bindings: Binding[] = [
+    {
+      keys: ['up', 'down'],
+      keyText: '↑↓',
+      label: 'move',
+      enabled: idle,
+      run: (action) => cursor.move(action === 'up' ? -1 : 1),
+    },
+    {
+      keys: ['tick'],
+      label: 'tick',
+      help: 'tick or untick the item under the cursor',
+      enabled: idle,
+      run: () => toggleItem(core, CHECKLIST[cursor.current()]!.id),
+    },
+    {
+      keys: ['continue'],
+      label: ticked === CHECKLIST.length ? 'continue to phase 1' : 'continue (once all are ticked)',
+      short: 'continue',
+      enabled: idle,
+      run: () => continueFromChecklist(core),
+    },
+    ...commonBindings(core, state),
+  ];
   const labelWidth = Math.min(EVIDENCE_LABEL, Math.max(30, columns - 36));
   return (
-    <Frame>
+    <ScreenLayout bindings={bindings} width={columns}>
       <Header title="cvd-tui Checklist" width={columns} />
       <Text bold>
         Pre-Deployment Checklist{' '}
@@ -112,24 +131,6 @@ export function ChecklistScreen() {
         ))}
         <Detail item={item} record={records.get(item.id)} />
       </Box>
-      <Footer
-        width={columns}
-        hints={[
-          { action: 'up', key: '↑↓', label: 'move' },
-          { action: 'tick', label: 'tick' },
-          {
-            action: 'continue',
-            label:
-              ticked === CHECKLIST.length
-                ? 'continue to phase 1'
-                : 'continue (once all are ticked)',
-            short: 'continue',
-          },
-          { action: 'export', label: 'export' },
-          { action: 'help', label: 'help' },
-          { action: 'quit', label: 'quit' },
-        ]}
-      />
-    </Frame>
+    </ScreenLayout>
   );
 }

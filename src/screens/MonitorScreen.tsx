@@ -1,8 +1,7 @@
 import { Box } from 'ink';
 import { Text } from './components/Text.js';
 import { useSyncExternalStore } from 'react';
-import { Footer, FOOTER_ROWS } from './components/Footer.js';
-import { Frame } from './components/Frame.js';
+import { FOOTER_ROWS } from './components/Footer.js';
 import { Header } from './components/Header.js';
 import { SamplePane } from './components/SamplePane.js';
 import { monitorThresholds } from '../monitor/evaluate.js';
@@ -14,7 +13,8 @@ import { requestRollback } from './intents/phase.js';
 import { keyLabel } from './app/keys.js';
 import type { MonitorSession, MonitorView } from './app/monitor-session.js';
 import { color } from './components/theme.js';
-import { useKeys } from './hooks/use-keys.js';
+import { ScreenLayout } from './components/ScreenLayout.js';
+import { commonBindings, type Binding } from './app/bindings.js';
 import { useTerminalSize } from './hooks/use-terminal-size.js';
 
 const STATUS_TONE = { watching: 'info', passed: 'ok', breached: 'error', stopped: 'warn' } as const;
@@ -47,15 +47,27 @@ function Watching({ session }: { session: MonitorSession }) {
   const { state, core } = useTui();
   const { columns, rows } = useTerminalSize();
   const view = useSyncExternalStore(session.view.subscribe, session.view.getSnapshot);
-  useKeys((action) => {
-    if (action === 'rollback') requestRollback(core);
-    if (action === 'cancel') leaveMonitor(core, 'summary', 'stopped by the operator');
-  }, !state.overlay);
+  const bindings: Binding[] = [
+    {
+      keys: ['rollback'],
+      label: 'roll back',
+      short: 'rollback',
+      help: 'roll back (asks y to confirm); the rollback runs on the Rollback screen',
+      run: () => requestRollback(core),
+    },
+    {
+      keys: ['cancel'],
+      label: view.status === 'watching' ? 'stop, back to summary' : 'back to summary',
+      short: 'back',
+      run: () => leaveMonitor(core, 'summary', 'stopped by the operator'),
+    },
+    ...commonBindings(core, state),
+  ];
   const breachRows = view.breaches.length ? view.breaches.length + 1 : 0;
   // Header, status and limits lines, the breach lines and the footer; the samples get the rest.
   const paneHeight = Math.max(4, rows - 1 - 3 - breachRows - FOOTER_ROWS);
   return (
-    <Frame>
+    <ScreenLayout bindings={bindings} width={columns}>
       <Header title="cvd-tui Monitor" width={columns} />
       <Text bold color={color(STATUS_TONE[view.status])} wrap="truncate-end">
         Post-deployment monitoring — {statusText(view)}
@@ -76,20 +88,6 @@ function Watching({ session }: { session: MonitorSession }) {
           </Text>
         </Box>
       ) : null}
-      <Footer
-        width={columns}
-        hints={[
-          { action: 'rollback', label: 'roll back', short: 'rollback' },
-          {
-            action: 'cancel',
-            label: view.status === 'watching' ? 'stop, back to summary' : 'back to summary',
-            short: 'back',
-          },
-          { action: 'export', label: 'export' },
-          { action: 'help', label: 'help' },
-          { action: 'quit', label: 'quit' },
-        ]}
-      />
-    </Frame>
+    </ScreenLayout>
   );
 }

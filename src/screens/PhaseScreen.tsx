@@ -1,10 +1,7 @@
 import { Box } from 'ink';
 import { CurrentStep } from './components/CurrentStep.js';
-import { Footer } from './components/Footer.js';
-import { Frame } from './components/Frame.js';
 import { Header } from './components/Header.js';
 import { HealthPane } from './components/HealthPane.js';
-import type { KeyHint } from './components/KeyBar.js';
 import { LogsPane } from './components/LogsPane.js';
 import { Pane } from './components/Pane.js';
 import { ResourcesPane } from './components/ResourcesPane.js';
@@ -12,7 +9,8 @@ import { StepList } from './components/StepList.js';
 import { useLogScroll } from './hooks/use-log-scroll.js';
 import { useTui } from './app/context.js';
 import { requestRollback, requestSkip, retry, runNext, runPhase } from './intents/phase.js';
-import { useKeys } from './hooks/use-keys.js';
+import { ScreenLayout } from './components/ScreenLayout.js';
+import { commonBindings, type Binding } from './app/bindings.js';
 import { useTerminalSize } from './hooks/use-terminal-size.js';
 import { phaseLayout } from './phase-layout.js';
 
@@ -27,48 +25,69 @@ export function PhaseScreen() {
   const layout = phaseLayout(columns, rows);
   const scroll = useLogScroll(core.lines);
   const logRows = layout.logsHeight - 2;
-  useKeys((action) => {
-    switch (action) {
-      case 'continue':
-        return void runNext(core);
-      case 'runPhase':
-        return void runPhase(core);
-      case 'retry':
-        return void retry(core);
-      case 'skip':
-        return requestSkip(core);
-      case 'rollback':
-        return requestRollback(core);
-      case 'focusNext':
-        return core.dispatch({ type: 'focus-next' });
-      case 'up':
-        return state.focus === 'logs' ? scroll.up(1) : undefined;
-      case 'down':
-        return state.focus === 'logs' ? scroll.down(1) : undefined;
-      case 'pageUp':
-        return scroll.up(logRows);
-      case 'pageDown':
-        return scroll.down(logRows);
-    }
-  }, !state.overlay);
   const rollingBack = state.deployment?.mode === 'rollback';
   const next = state.steps.find((s) => s.status !== 'succeeded' && s.status !== 'skipped');
   const failed = next?.status === 'failed';
-  const hints: KeyHint[] = [
-    { action: 'continue', label: next && !failed ? `run ${next.id}` : 'next', short: 'next' },
-    { action: 'runPhase', label: next ? `run phase ${next.phase}` : 'phase', short: 'phase' },
-    { action: 'retry', label: 'retry' },
-    { action: 'skip', label: 'skip' },
-    ...(rollingBack
-      ? []
-      : [{ action: 'rollback' as const, label: 'roll back', short: 'rollback' }]),
-    { action: 'focusNext', label: 'pane', optional: true },
-    { action: 'export', label: 'export' },
-    { action: 'help', label: 'help' },
-    { action: 'quit', label: 'quit' },
+  const logsFocused = state.focus === 'logs';
+  const bindings: Binding[] = [
+    {
+      keys: ['continue'],
+      label: next && !failed ? `run ${next.id}` : 'next',
+      short: 'next',
+      help: 'run the next step',
+      run: () => void runNext(core),
+    },
+    {
+      keys: ['runPhase'],
+      label: next ? `run phase ${next.phase}` : 'phase',
+      short: 'phase',
+      help: 'run the rest of the phase',
+      run: () => void runPhase(core),
+    },
+    { keys: ['retry'], label: 'retry', help: 'retry the failed step', run: () => void retry(core) },
+    {
+      keys: ['skip'],
+      label: 'skip',
+      help: 'skip the next step (asks a reason)',
+      run: () => requestSkip(core),
+    },
+    {
+      keys: ['rollback'],
+      label: rollingBack ? 'continue the rollback' : 'roll back',
+      short: 'rollback',
+      help: rollingBack
+        ? 'continue the rollback (asks y to confirm)'
+        : 'roll back (asks y to confirm)',
+      // During a rollback Enter and A run its steps; R stays out of the bar as before.
+      show: rollingBack ? 'help' : 'bar',
+      run: () => requestRollback(core),
+    },
+    {
+      keys: ['focusNext'],
+      label: 'pane',
+      help: 'focus the next pane (Logs, Resources, Health)',
+      show: 'optional',
+      run: () => core.dispatch({ type: 'focus-next' }),
+    },
+    {
+      keys: ['up', 'down'],
+      label: 'scroll',
+      help: 'scroll the Logs pane a line (when it has focus)',
+      show: 'help',
+      enabled: logsFocused,
+      run: (action) => (action === 'up' ? scroll.up(1) : scroll.down(1)),
+    },
+    {
+      keys: ['pageUp', 'pageDown'],
+      label: 'page',
+      help: 'scroll the Logs pane a page',
+      show: 'help',
+      run: (action) => (action === 'pageUp' ? scroll.up(logRows) : scroll.down(logRows)),
+    },
+    ...commonBindings(core, state),
   ];
   return (
-    <Frame>
+    <ScreenLayout bindings={bindings} width={layout.width}>
       <Header title={rollingBack ? 'cvd-tui Rollback' : 'cvd-tui Deploy'} width={layout.width} />
       <Box height={layout.topHeight}>
         <Pane
@@ -102,7 +121,6 @@ export function PhaseScreen() {
         focused={state.focus === 'logs'}
         bottom={scroll.bottom}
       />
-      <Footer hints={hints} width={layout.width} />
-    </Frame>
+    </ScreenLayout>
   );
 }

@@ -1,7 +1,5 @@
 import { Box } from 'ink';
 import { Text } from './components/Text.js';
-import { Footer } from './components/Footer.js';
-import { Frame } from './components/Frame.js';
 import { Header } from './components/Header.js';
 import { Menu } from './components/Menu.js';
 import { useCursor } from './hooks/use-cursor.js';
@@ -11,40 +9,31 @@ import { clock } from './components/format.js';
 import { chooseVersion, resume } from './intents/start.js';
 import type { StartInfo } from './app/state.js';
 import { color } from './components/theme.js';
-import { useKeys } from './hooks/use-keys.js';
+import { ScreenLayout } from './components/ScreenLayout.js';
+import { commonBindings, type Binding } from './app/bindings.js';
+import type { TuiCore } from './app/core.js';
 import { useTerminalSize } from './hooks/use-terminal-size.js';
 
 const CHOICES = ['Resume', 'Roll back', 'Abandon'] as const;
 
+/** Enter on the unfinished deployment's choice: resume at once, or ask first (y to roll back, a reason to abandon). */
+function choose(core: TuiCore, unfinished: DeploymentRecord, choice: (typeof CHOICES)[number]) {
+  if (choice === 'Resume') return void resume(core, unfinished);
+  core.dispatch({
+    type: 'overlay',
+    overlay:
+      choice === 'Roll back'
+        ? {
+            kind: 'confirm',
+            intent: 'rollback-unfinished',
+            question: `Roll back ${unfinished.id} to ${unfinished.versionFrom ?? 'the previous version'}?`,
+          }
+        : { kind: 'reason', intent: 'abandon', prompt: `Abandon ${unfinished.id} — reason:` },
+  });
+}
+
 /** Resume (selected) / Roll back / Abandon, for the target's unfinished deployment. */
-function UnfinishedMenu({ unfinished }: { unfinished: DeploymentRecord }) {
-  const { state, core } = useTui();
-  const cursor = useCursor(CHOICES.length);
-  useKeys((action) => {
-    if (action === 'up') cursor.move(-1);
-    if (action === 'down') cursor.move(1);
-    if (action !== 'continue') return;
-    const choice = CHOICES[cursor.current()];
-    if (choice === 'Resume') void resume(core, unfinished);
-    if (choice === 'Roll back')
-      core.dispatch({
-        type: 'overlay',
-        overlay: {
-          kind: 'confirm',
-          intent: 'rollback-unfinished',
-          question: `Roll back ${unfinished.id} to ${unfinished.versionFrom ?? 'the previous version'}?`,
-        },
-      });
-    if (choice === 'Abandon')
-      core.dispatch({
-        type: 'overlay',
-        overlay: {
-          kind: 'reason',
-          intent: 'abandon',
-          prompt: `Abandon ${unfinished.id} — reason:`,
-        },
-      });
-  }, !state.overlay && !state.busy);
+function UnfinishedMenu({ unfinished, index }: { unfinished: DeploymentRecord; index: number }) {
   const d = unfinished;
   return (
     <Box flexDirection="column" marginTop={1}>
@@ -56,31 +45,22 @@ function UnfinishedMenu({ unfinished }: { unfinished: DeploymentRecord }) {
         started {new Date(d.startedAt).toISOString().slice(0, 10)} {clock(d.startedAt)} by{' '}
         {d.operator} on {d.jumpHost}
       </Text>
-      <Menu items={CHOICES.map((c) => ({ key: c, label: c }))} index={cursor.index} rows={3} />
+      <Menu items={CHOICES.map((c) => ({ key: c, label: c }))} index={index} rows={3} />
     </Box>
   );
 }
 
 /** The server's tags, newest first; the suggested (or newest) one preselected. */
-function VersionPicker({ start, rows }: { start: StartInfo; rows: number }) {
-  const { state, core } = useTui();
-  const tags = start.tags;
-  const cursor = useCursor(tags.length, Math.max(0, tags.indexOf(start.suggestedVersion ?? '')));
-  useKeys((action) => {
-    if (action === 'up') cursor.move(-1);
-    if (action === 'down') cursor.move(1);
-    const tag = start.fixedVersion ?? tags[cursor.current()];
-    if (action === 'continue' && tag) void chooseVersion(core, tag);
-  }, !state.overlay && !state.busy);
+function VersionPicker({ start, index, rows }: { start: StartInfo; index: number; rows: number }) {
   if (start.fixedVersion)
     return <Text>Enter: check {start.fixedVersion} and open the pre-deployment checklist.</Text>;
-  if (!tags.length)
+  if (!start.tags.length)
     return (
       <Text color={color('error')}>
         The app repository on the target has no tags: nothing to deploy.
       </Text>
     );
-  const items = tags.map((t) => ({
+  const items = start.tags.map((t) => ({
     key: t,
     label: t,
     note: t === start.runningVersion ? '(running)' : undefined,
@@ -88,7 +68,7 @@ function VersionPicker({ start, rows }: { start: StartInfo; rows: number }) {
   return (
     <Box flexDirection="column" marginTop={1}>
       <Text bold>Version to deploy:</Text>
-      <Menu items={items} index={cursor.index} rows={rows} />
+      <Menu items={items} index={index} rows={rows} />
     </Box>
   );
 }
@@ -98,18 +78,46 @@ export function StartScreen() {
   const { state, core } = useTui();
   const { columns, rows } = useTerminalSize();
   const { start } = state;
+  const { unfinished } = start;
+  const menu = useCursor(CHOICES.length);
+  const picker = useCursor(
+    start.tags.length,
+    Math.max(0, start.tags.indexOf(start.suggestedVersion ?? '')),
+  );
+  const cursor = unfinished ? menu : picker;
+  const canContinue =
+    unfinished !== undefined || start.fixedVersion !== undefined || start.tags.length > 0;
+  // While a version is checked or a deployment resumed, the choice stands.
+  const idle = !state.busy;
   const field = (name: string, value: string) => (
     <Text wrap="truncate-end">
       <Text color={color('muted')}>{name.padEnd(10)}</Text>
       {value}
     </Text>
   );
-  const picking = !start.unfinished && !start.fixedVersion;
-  const deploy = start.unfinished
-    ? start.unfinished.versionTo
-    : (start.fixedVersion ?? 'choose below');
+  const picking = !unfinished && !start.fixedVersion;
+  const bindings: Binding[] = [
+    {
+      keys: ['up', 'down'],
+      keyText: '↑↓',
+      label: picking ? 'choose' : 'move',
+      enabled: idle,
+      run: (action) => cursor.move(action === 'up' ? -1 : 1),
+    },
+    {
+      keys: ['continue'],
+      label: 'continue',
+      enabled: idle && canContinue,
+      run: () =>
+        unfinished
+          ? choose(core, unfinished, CHOICES[menu.current()]!)
+          : void chooseVersion(core, start.fixedVersion ?? start.tags[picker.current()]!),
+    },
+    ...commonBindings(core, state),
+  ];
+  const deploy = unfinished ? unfinished.versionTo : (start.fixedVersion ?? 'choose below');
   return (
-    <Frame>
+    <ScreenLayout bindings={bindings} width={columns}>
       <Header title="cvd-tui" width={columns} />
       <Box flexDirection="column" marginTop={1} flexGrow={1}>
         {field('Target', `${core.deps.targetName} (${core.deps.transport.description})`)}
@@ -119,21 +127,12 @@ export function StartScreen() {
         )}
         {field('Deploy', deploy)}
         {field('Operator', core.deps.operator)}
-        {start.unfinished ? (
-          <UnfinishedMenu key={start.unfinished.id} unfinished={start.unfinished} />
+        {unfinished ? (
+          <UnfinishedMenu unfinished={unfinished} index={menu.index} />
         ) : (
-          <VersionPicker start={start} rows={Math.max(3, rows - 13)} />
+          <VersionPicker start={start} index={picker.index} rows={Math.max(3, rows - 13)} />
         )}
       </Box>
-      <Footer
-        width={columns}
-        hints={[
-          { action: 'up', key: '↑↓', label: picking ? 'choose' : 'move' },
-          { action: 'continue', label: 'continue' },
-          { action: 'help', label: 'help' },
-          { action: 'quit', label: 'quit' },
-        ]}
-      />
-    </Frame>
+    </ScreenLayout>
   );
 }

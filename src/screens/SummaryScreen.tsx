@@ -1,8 +1,7 @@
 import { Box } from 'ink';
 import { Text } from './components/Text.js';
 import { useMemo } from 'react';
-import { Footer, FOOTER_ROWS } from './components/Footer.js';
-import { Frame } from './components/Frame.js';
+import { FOOTER_ROWS } from './components/Footer.js';
 import { Header } from './components/Header.js';
 import { IssuesNote, issuesNoteRows } from './components/IssuesNote.js';
 import { useCursor, windowStart } from './hooks/use-cursor.js';
@@ -13,7 +12,8 @@ import { duration, fit, windowLength } from './components/format.js';
 import { startMonitoring } from './intents/monitor.js';
 import { togglePostItem } from './intents/summary.js';
 import { color } from './components/theme.js';
-import { useKeys } from './hooks/use-keys.js';
+import { ScreenLayout } from './components/ScreenLayout.js';
+import { commonBindings, type Binding } from './app/bindings.js';
 import { useTerminalSize } from './hooks/use-terminal-size.js';
 
 /** The selectable row that opens the Monitor screen (a succeeded deployment only). */
@@ -46,16 +46,38 @@ export function SummaryScreen() {
   const cursor = useCursor(choices.length);
   // Re-read when the deployment record changes (every sync), not on every render.
   const verification = useMemo(() => (d ? core.verification() : undefined), [core, d]);
-  useKeys((action) => {
-    const choice = () => choices[cursor.current()]!;
-    if (action === 'up') cursor.move(-1);
-    if (action === 'down') cursor.move(1);
-    const current = choice();
-    if (action === 'tick' && current !== MONITOR) togglePostItem(core, current.id);
-    if (action !== 'continue' || !monitorOffered) return;
-    if (current === MONITOR) startMonitoring(core);
-    else core.notify('Enter on the last row starts the monitoring; Space ticks an item', 'info');
-  }, !state.overlay);
+  const onMonitor = choices[cursor.index] === MONITOR;
+  const bindings: Binding[] = [
+    {
+      keys: ['up', 'down'],
+      keyText: '↑↓',
+      label: 'move',
+      run: (action) => cursor.move(action === 'up' ? -1 : 1),
+    },
+    {
+      keys: ['tick'],
+      label: 'tick',
+      help: 'tick or untick the item under the cursor',
+      enabled: !onMonitor,
+      run: () => {
+        const current = choices[cursor.current()]!;
+        if (current !== MONITOR) togglePostItem(core, current.id);
+      },
+    },
+    {
+      keys: ['continue'],
+      label: 'start monitoring',
+      short: 'monitor',
+      help: 'start the post-deployment monitoring (on its row)',
+      enabled: monitorOffered,
+      run: () => {
+        if (choices[cursor.current()] === MONITOR) startMonitoring(core);
+        else
+          core.notify('Enter on the last row starts the monitoring; Space ticks an item', 'info');
+      },
+    },
+    ...commonBindings(core, state),
+  ];
   if (!d || !verification) return null;
   const ok = d.status === 'succeeded' || d.status === 'rolled_back';
   const note = { issues: state.issues, resolution: d.resolution };
@@ -70,7 +92,7 @@ export function SummaryScreen() {
   const evidenceWidth = Math.max(10, columns - 62);
   const minutes = core.deps.monitor?.durationMinutes ?? MONITOR_DEFAULTS.durationMinutes;
   return (
-    <Frame>
+    <ScreenLayout bindings={bindings} width={columns}>
       <Header title="cvd-tui Summary" width={columns} />
       <Text bold color={color(ok ? 'ok' : 'error')} wrap="truncate-end">
         {ok ? '✓' : '✗'}{' '}
@@ -125,19 +147,6 @@ export function SummaryScreen() {
           );
         })}
       </Box>
-      <Footer
-        width={columns}
-        hints={[
-          { action: 'up', key: '↑↓', label: 'move' },
-          { action: 'tick', label: 'tick' },
-          ...(monitorOffered
-            ? [{ action: 'continue' as const, label: 'start monitoring', short: 'monitor' }]
-            : []),
-          { action: 'export', label: 'export' },
-          { action: 'help', label: 'help' },
-          { action: 'quit', label: 'quit' },
-        ]}
-      />
-    </Frame>
+    </ScreenLayout>
   );
 }

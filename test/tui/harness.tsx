@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,7 +10,10 @@ import { LocalTransport } from '../../src/transport/local.js';
 import type { Transport } from '../../src/transport/types.js';
 import { App } from '../../src/screens/app/App.js';
 import { TuiProvider } from '../../src/screens/app/context.js';
-import type { TuiCore } from '../../src/screens/app/core.js';
+import { TuiCore } from '../../src/screens/app/core.js';
+import { initialState, type Stage } from '../../src/screens/app/state.js';
+import { tickItem } from '../../src/engine/deployment.js';
+import { CHECKLIST } from '../../src/steps/checklist.js';
 import type { ProbeIntervals, TuiDeps, TuiExit, TuiRequest } from '../../src/screens/app/deps.js';
 import type { MonitorWindow } from '../../src/screens/app/monitor-session.js';
 import { prepareTui } from '../../src/screens/app/prepare.js';
@@ -55,9 +59,34 @@ export interface TuiHarness {
     size?: { columns: number; rows: number },
     slowMs?: number,
   ): Promise<Opened>;
+  /**
+   * Opens the TUI straight at `stage` for a recorded deployment, as if the
+   * operator had just reached it: the summary of a finished deployment has
+   * no command line of its own.
+   */
+  openAt(
+    deploymentId: string,
+    stage: Stage,
+    size?: { columns: number; rows: number },
+  ): Promise<Opened>;
+  /**
+   * Records a deployment of v1.0.1 as the screens would, without them: begun,
+   * every checklist item ticked by alice, then run until `until` is the next
+   * step (all of it when absent). `failFirst`: 1.1 first runs with cvd
+   * stopped, fails, and is retried. `skips`: steps skipped, with their reason.
+   * Returns its id.
+   */
+  prepare(options?: Preparation): Promise<string>;
   /** Unmounts the screen, waiting for running work first (it writes to the store). */
   close(opened: Opened): Promise<void>;
   cleanup(): Promise<void>;
+}
+
+/** How `TuiHarness.prepare` runs its deployment. */
+export interface Preparation {
+  until?: string;
+  failFirst?: boolean;
+  skips?: Record<string, string>;
 }
 
 export async function demoHarness(probes: ProbeIntervals | false = false): Promise<TuiHarness> {
@@ -99,6 +128,43 @@ export async function demoHarness(probes: ProbeIntervals | false = false): Promi
       );
       return { screen, core: prepared.core };
     },
+    async openAt(deploymentId, stage, size) {
+      const core = new TuiCore(deps());
+      core.attach(deploymentId);
+      const d = store.deployment(deploymentId)!;
+      const initial = initialState(
+        { runningVersion: d.versionFrom ?? 'unknown', runningCommit: '', tags: [] },
+        stage,
+      );
+      const screen = await renderScreen(
+        <TuiProvider core={core} initial={initial}>
+          <App />
+        </TuiProvider>,
+        size,
+      );
+      return { screen, core };
+    },
+    async prepare({ until, failFirst = false, skips = {} } = {}) {
+      const prepared = await prepareTui(deps(), { command: 'deploy', version: 'v1.0.1' });
+      await prepared.begin?.(prepared.core);
+      const runner = prepared.core.runner;
+      if (!runner) throw new Error('the deployment could not begin');
+      const id = runner.deployment.id;
+      for (const item of CHECKLIST) tickItem(store, id, item.id, { checked: true, by: 'alice' });
+      if (failFirst) {
+        cvdctl(demo, 'stop');
+        await runner.runNext();
+        cvdctl(demo, 'start');
+      }
+      for (let next = runner.nextStep(); next && next.id !== until; next = runner.nextStep()) {
+        const reason = skips[next.id];
+        if (reason) await runner.skip(reason);
+        else if ((await runner.runNext())?.status !== 'succeeded')
+          throw new Error(`${next.id} did not succeed while preparing ${id}`);
+      }
+      prepared.core.dispose();
+      return id;
+    },
     async close({ screen, core }) {
       await waitFor(() => !core.busy, 30_000);
       await screen.unmount();
@@ -109,6 +175,11 @@ export async function demoHarness(probes: ProbeIntervals | false = false): Promi
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** The demo's service control script (`start`, `stop`, …), as an operator would run it on the target. */
+export function cvdctl(demo: DemoTarget, action: string): void {
+  execFileSync(join(demo.dir, 'bin', 'cvdctl'), [action]);
 }
 
 /** Ticks the whole checklist from the top (the cursor starts on auth.1). */

@@ -1,6 +1,7 @@
 import type { Key } from 'ink';
 import { describe, expect, it, vi } from 'vitest';
 import { keyBarText } from '../../src/screens/components/KeyBar.js';
+import { activeBindings, dispatchBinding, type Binding } from '../../src/screens/app/bindings.js';
 import { windowOf } from '../../src/screens/components/LogsPane.js';
 import { phaseLayout } from '../../src/screens/phase-layout.js';
 import { commandBody } from '../../src/screens/components/command-text.js';
@@ -152,17 +153,32 @@ describe('layout and text', () => {
   });
 
   it('the key bar falls back to short labels, then keys only', () => {
-    const hints = [
-      { action: 'continue' as const, label: 'run 2.3 Database Migration', short: 'next' },
-      { action: 'quit' as const, label: 'quit' },
+    const bindings: Binding[] = [
+      { keys: ['continue'], label: 'run 2.3 Database Migration', short: 'next', run: () => {} },
+      { keys: ['quit'], label: 'quit', run: () => {} },
     ];
-    expect(keyBarText(hints, 80)).toBe('Enter run 2.3 Database Migration · q quit');
-    expect(keyBarText(hints, 20)).toBe('Enter next · q quit');
-    expect(keyBarText(hints, 18)).toBe('Enter next  q quit');
-    expect(keyBarText([...hints, { action: 'focusNext', label: 'pane', optional: true }], 18)).toBe(
-      'Enter next  q quit',
-    );
-    expect(keyBarText(hints, 10)).toBe('Enter q');
+    expect(keyBarText(bindings, 80)).toBe('Enter run 2.3 Database Migration · q quit');
+    expect(keyBarText(bindings, 20)).toBe('Enter next · q quit');
+    expect(keyBarText(bindings, 18)).toBe('Enter next  q quit');
+    const pane: Binding = { keys: ['focusNext'], label: 'pane', show: 'optional', run: () => {} };
+    expect(keyBarText([...bindings, pane], 18)).toBe('Enter next  q quit');
+    expect(keyBarText(bindings, 10)).toBe('Enter q');
+  });
+
+  it('the key bar and the handler use the same list: a disabled or help-only binding is not in the bar', () => {
+    const runs: string[] = [];
+    const bindings: Binding[] = [
+      { keys: ['up', 'down'], keyText: '↑↓', label: 'move', run: (a) => void runs.push(a) },
+      { keys: ['retry'], label: 'retry', enabled: false, run: () => void runs.push('retry') },
+      { keys: ['pageUp'], label: 'page', show: 'help', run: () => void runs.push('pageUp') },
+    ];
+    expect(keyBarText(bindings, 80)).toBe('↑↓ move');
+    expect(activeBindings(bindings).map((b) => b.label)).toEqual(['move', 'page']);
+    expect(dispatchBinding(bindings, 'down')).toBe(true);
+    expect(dispatchBinding(bindings, 'retry')).toBe(false);
+    expect(dispatchBinding(bindings, 'pageUp')).toBe(true);
+    expect(dispatchBinding(bindings, 'quit')).toBe(false);
+    expect(runs).toEqual(['down', 'pageUp']);
   });
 
   it('replays post-deployment ticks: the last event per item wins', () => {

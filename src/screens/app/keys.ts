@@ -21,104 +21,93 @@ export type KeyAction =
   | 'yes'
   | 'no';
 
-export interface KeyBinding {
+/** One key of the key map: the intent it expresses and how it is named. */
+export interface KeyMapEntry {
   action: KeyAction;
   /** How the help screen and key bar name the key. */
   label: string;
-  /** What it does, for the help screen. */
-  help: string;
   matches: (input: string, key: Key) => boolean;
 }
 
 const char = (c: string) => (input: string, key: Key) => input === c && !key.ctrl && !key.meta;
 
 /**
- * The one key map (DESIGN: Keys). Screens never compare raw input: they ask
- * `actionOf` and act on the intent. `R` and `A` are distinct from `r` and
+ * The one key map (DESIGN: Keys): which key means which intent. What an
+ * intent does on a screen is that screen's binding (bindings.ts). Screens
+ * never compare raw input: they ask `actionOf` and act on the intent. `R` and `A` are distinct from `r` and
  * `a`: the destructive and bulk actions need Shift.
  */
-export const KEY_BINDINGS: readonly KeyBinding[] = [
+export const KEY_MAP: readonly KeyMapEntry[] = [
   {
     action: 'up',
     label: '↑/k',
-    help: 'move up (scroll the Logs pane when it has focus)',
     matches: (i, k) => k.upArrow || char('k')(i, k),
   },
   {
     action: 'down',
     label: '↓/j',
-    help: 'move down',
     matches: (i, k) => k.downArrow || char('j')(i, k),
   },
   {
     action: 'pageUp',
     label: 'PgUp',
-    help: 'scroll the Logs pane a page up',
     matches: (_i, k) => k.pageUp,
   },
   {
     action: 'pageDown',
     label: 'PgDn',
-    help: 'scroll the Logs pane a page down',
     matches: (_i, k) => k.pageDown,
   },
   {
     action: 'tick',
     label: 'Space',
-    help: 'tick or untick the item under the cursor',
     matches: char(' '),
   },
   {
     action: 'continue',
     label: 'Enter',
-    help: 'continue / run the next step',
     matches: (_i, k) => k.return,
   },
-  { action: 'runPhase', label: 'A', help: 'run the rest of the phase', matches: char('A') },
-  { action: 'retry', label: 'r', help: 'retry the failed step', matches: char('r') },
-  { action: 'skip', label: 's', help: 'skip the next step (asks a reason)', matches: char('s') },
-  { action: 'rollback', label: 'R', help: 'roll back (asks y to confirm)', matches: char('R') },
+  { action: 'runPhase', label: 'A', matches: char('A') },
+  { action: 'retry', label: 'r', matches: char('r') },
+  { action: 'skip', label: 's', matches: char('s') },
+  { action: 'rollback', label: 'R', matches: char('R') },
   {
     action: 'focusNext',
     label: 'Tab',
-    help: 'focus the next pane (Logs, Resources, Health)',
     matches: (_i, k) => k.tab && !k.shift,
   },
-  { action: 'export', label: 'e', help: 'export the execution log', matches: char('e') },
-  { action: 'help', label: '?', help: 'show or hide these keys', matches: char('?') },
-  { action: 'quit', label: 'q', help: 'quit (state is saved; resumable)', matches: char('q') },
+  { action: 'export', label: 'e', matches: char('e') },
+  { action: 'help', label: '?', matches: char('?') },
+  { action: 'quit', label: 'q', matches: char('q') },
   {
     action: 'interrupt',
     label: 'Ctrl-C',
-    help: 'interrupt (asks first while a step runs)',
     matches: (i, k) => k.ctrl && i === 'c',
   },
   {
     action: 'cancel',
     label: 'Esc',
-    help: 'cancel a prompt; leave the Monitor screen',
     matches: (_i, k) => k.escape,
   },
   {
     action: 'yes',
     label: 'y',
-    help: 'confirm',
     matches: (i, k) => !k.ctrl && (i === 'y' || i === 'Y'),
   },
   {
     action: 'no',
     label: 'n',
-    help: 'decline',
     matches: (i, k) => !k.ctrl && (i === 'n' || i === 'N'),
   },
 ];
 
 /** The intent of one key press, or undefined when it means nothing. */
 export function actionOf(input: string, key: Key): KeyAction | undefined {
-  return KEY_BINDINGS.find((b) => b.matches(input, key))?.action;
+  return KEY_MAP.find((b) => b.matches(input, key))?.action;
 }
 
 /** The label of an action's key, for key bars and hints. */
 export function keyLabel(action: KeyAction): string {
-  return KEY_BINDINGS.find((b) => b.action === action)?.label ?? action;
+  return KEY_MAP.find((b) => b.action === action)?.label ?? action;
 }

@@ -1,27 +1,36 @@
+import { Box } from 'ink';
 import { Text } from './Text.js';
-import { useKeys } from '../hooks/use-keys.js';
+import type { Binding } from '../app/bindings.js';
+import { useBindings } from '../hooks/use-bindings.js';
+import { KeyBar } from './KeyBar.js';
 import { color } from './theme.js';
 
 export interface ConfirmPromptProps {
   question: string;
   onYes: () => void;
   onNo: () => void;
-  /** @default true */
-  isActive?: boolean;
+  width: number;
 }
 
-/** A yes/no question on the footer line: `y` confirms; `n` or Esc declines; any other key is ignored. */
-export function ConfirmPrompt({ question, onYes, onNo, isActive = true }: ConfirmPromptProps) {
-  useKeys((action) => {
-    if (action === 'yes') onYes();
-    else if (action === 'no' || action === 'cancel') onNo();
-  }, isActive);
+/**
+ * A yes/no question and its keys, from one binding list: `y` confirms; `n`
+ * or Esc declines; any other key is ignored (Ctrl-C is App's).
+ */
+export function ConfirmPrompt({ question, onYes, onNo, width }: ConfirmPromptProps) {
+  const bindings: Binding[] = [
+    { keys: ['yes'], label: 'confirm', run: onYes },
+    { keys: ['no', 'cancel'], keyText: 'n or Esc', label: 'cancel', run: onNo },
+  ];
+  useBindings(bindings, true);
   return (
-    <Text wrap="truncate-end">
-      <Text color={color('warn')} bold>
-        {question}
-      </Text>{' '}
-      (y/n)
-    </Text>
+    <Box flexDirection="column">
+      <Text wrap="truncate-end">
+        <Text color={color('warn')} bold>
+          {question}
+        </Text>{' '}
+        (y/n)
+      </Text>
+      <KeyBar bindings={bindings} width={width} />
+    </Box>
   );
 }

@@ -1,47 +1,16 @@
 import { Box } from 'ink';
 import { Text } from './Text.js';
 import { useTui } from '../app/context.js';
-import { confirmed, declined, reasonGiven } from '../intents/overlay.js';
+import type { Binding } from '../app/bindings.js';
 import { color } from './theme.js';
-import { ConfirmPrompt } from './ConfirmPrompt.js';
-import { KeyBar, type KeyHint } from './KeyBar.js';
-import { ReasonPrompt } from './ReasonPrompt.js';
+import { KeyBar } from './KeyBar.js';
 
-/** The footer's height: every screen reserves it. */
+/** The footer's height: every screen reserves it (an open prompt takes the same rows). */
 export const FOOTER_ROWS = 2;
 
-/**
- * Two lines at the bottom of every screen: a prompt when one is open
- * (question, then input), else the latest notice or what is running, then
- * the keys of this screen.
- */
-export function Footer({ hints, width }: { hints: readonly KeyHint[]; width: number }) {
-  const { state, core } = useTui();
-  const overlay = state.overlay;
-  if (overlay?.kind === 'confirm')
-    return (
-      <Box flexDirection="column" height={FOOTER_ROWS}>
-        <ConfirmPrompt
-          question={overlay.question}
-          onYes={() => confirmed(core, state, overlay)}
-          onNo={() => declined(core, overlay)}
-        />
-        <Text color={color('muted')}>y confirm · n or Esc cancel</Text>
-      </Box>
-    );
-  if (overlay?.kind === 'reason')
-    return (
-      <Box flexDirection="column" height={FOOTER_ROWS}>
-        {/* Keyed: the next prompt (issues, then resolution) starts with an empty input. */}
-        <ReasonPrompt
-          key={overlay.intent}
-          prompt={overlay.prompt}
-          optional={overlay.optional}
-          onSubmit={(reason) => reasonGiven(core, state, overlay, reason)}
-          onCancel={() => core.dispatch({ type: 'close-overlay' })}
-        />
-      </Box>
-    );
+/** Two lines at the bottom of a screen: the latest notice or what is running, then the screen's keys. */
+export function Footer({ bindings, width }: { bindings: readonly Binding[]; width: number }) {
+  const { state } = useTui();
   const notice = state.notice;
   return (
     <Box flexDirection="column" height={FOOTER_ROWS}>
@@ -59,7 +28,7 @@ export function Footer({ hints, width }: { hints: readonly KeyHint[]; width: num
       ) : (
         <Text> </Text>
       )}
-      <KeyBar hints={hints} width={width} />
+      <KeyBar bindings={bindings} width={width} />
     </Box>
   );
 }

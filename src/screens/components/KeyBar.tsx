@@ -1,45 +1,33 @@
 import { Text } from './Text.js';
-import { keyLabel, type KeyAction } from '../app/keys.js';
+import { activeBindings, bindingKeys, type Binding } from '../app/bindings.js';
 import { color } from './theme.js';
 
-export interface KeyHint {
-  action: KeyAction;
-  /** What the key does here, e.g. `run 2.3`. */
-  label: string;
-  /** A shorter form for narrow terminals. */
-  short?: string;
-  /** Overrides the key map's label, e.g. `↑↓` for a hint that stands for up and down. */
-  key?: string;
-  /** Dropped first when the line is too narrow (`?` lists every key anyway). */
-  optional?: boolean;
-}
-
-const keyOf = (h: KeyHint) => h.key ?? keyLabel(h.action);
-
 /**
- * Joins hints as `Enter run 2.3 · A phase …`, falling back, to fit `width`,
- * to short labels, tighter spacing, without the optional hints, then keys only.
+ * Joins the screen's bindings as `Enter run 2.3 · A phase …`, falling back,
+ * to fit `width`, to short labels, tighter spacing, without the optional
+ * ones, then keys only. Disabled and help-only bindings are left out.
  */
-export function keyBarText(hints: readonly KeyHint[], width: number): string {
-  const full = (h: KeyHint) => `${keyOf(h)} ${h.label}`;
-  const short = (h: KeyHint) => `${keyOf(h)} ${h.short ?? h.label}`;
+export function keyBarText(bindings: readonly Binding[], width: number): string {
+  const shown = activeBindings(bindings).filter((b) => b.show !== 'help');
+  const full = (b: Binding) => `${bindingKeys(b)} ${b.label}`;
+  const short = (b: Binding) => `${bindingKeys(b)} ${b.short ?? b.label}`;
   const forms = [
-    hints.map(full).join(' · '),
-    hints.map(short).join(' · '),
-    hints.map(short).join('  '),
-    hints
-      .filter((h) => !h.optional)
+    shown.map(full).join(' · '),
+    shown.map(short).join(' · '),
+    shown.map(short).join('  '),
+    shown
+      .filter((b) => b.show !== 'optional')
       .map(short)
       .join('  '),
   ];
-  return forms.find((text) => text.length <= width) ?? hints.map(keyOf).join(' ');
+  return forms.find((text) => text.length <= width) ?? shown.map(bindingKeys).join(' ');
 }
 
-/** The keys that act on the current screen; `?` lists them all. */
-export function KeyBar({ hints, width }: { hints: readonly KeyHint[]; width: number }) {
+/** The keys that act on the current screen, from its binding list; `?` lists them with their help. */
+export function KeyBar({ bindings, width }: { bindings: readonly Binding[]; width: number }) {
   return (
     <Text color={color('muted')} wrap="truncate-end">
-      {keyBarText(hints, width)}
+      {keyBarText(bindings, width)}
     </Text>
   );
 }
