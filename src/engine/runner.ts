@@ -27,6 +27,7 @@ import { releaseLock } from './lock.js';
 import { makeMasker } from './mask.js';
 import { OutputSink } from './output-sink.js';
 import { writeServerCopy } from './server-copy.js';
+import { errorMessage } from '../util/error.js';
 
 export interface RunnerOptions {
   store: StateStore;
@@ -534,7 +535,7 @@ export class Runner {
       store,
       this.options.target,
       deploymentId,
-    ).catch((error: unknown) => ({ failed: (error as Error).message }));
+    ).catch((error: unknown) => ({ failed: errorMessage(error) }));
     if ('written' in copy)
       return store.event(deploymentId, 'server copy written', operator, copy.written);
     store.event(deploymentId, 'server copy failed', operator, copy.failed);

@@ -11,6 +11,7 @@ import { connectSsh } from './ssh.js';
 import { ensureTrusted, hostTrustPolicy, type HostTrustPolicy, type TrustHop } from './trust.js';
 import { TransportRefused, type Transport } from './types.js';
 import { printable } from '../util/text.js';
+import { errorMessage } from '../util/error.js';
 
 /** One SSH connection to make: the target, or the ProxyJump host in front of it. */
 export interface SshHop extends TrustHop {
@@ -176,7 +177,7 @@ function readSshConfig(file: string): string {
     return readFileSync(file, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return '';
-    throw new TransportRefused(`cannot read ssh config ${file}: ${(error as Error).message}`);
+    throw new TransportRefused(`cannot read ssh config ${file}: ${errorMessage(error)}`);
   }
 }
 
