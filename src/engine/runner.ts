@@ -351,7 +351,11 @@ export class Runner {
         : await this.askJournal(step, attempt, dir, execution.reason);
     if (ended.kind !== 'exited') return ended;
     const journal = await journalAttempt(this.options.transport, this.options.target, dir);
-    if (journal) return this.fromJournal(step, attempt, ended.code, journal, stored);
+    if (journal) {
+      // The journal's rc and its nonce-checked facts are the truth; the stream may have lost lines.
+      const output = this.keepJournalOutput(step, attempt, journal, stored);
+      return { kind: 'exited', code: journal.exitCode ?? ended.code, output, facts: journal.facts };
+    }
     if (ended.code === JOURNAL_UNWRITABLE)
       return { kind: 'failed', summary: this.unwritableJournal(dir), outcomeUnknown: false };
     return ended;
@@ -374,26 +378,6 @@ export class Runner {
       summary: `${reason}; the step's process is gone without an exit status`,
       outcomeUnknown: true,
     };
-  }
-
-  /** The journal's rc and its nonce-checked facts are the truth; the stream may have lost lines. */
-  private fromJournal(
-    step: StepDef,
-    attempt: number,
-    streamedCode: number,
-    journal: Marked,
-    stored: string | undefined,
-  ): Exited {
-    const output = this.mask(journal.output);
-    // Usually the journal says what streamed: rewriting the same rows froze the TUI (200,000 lines: ~0.5 s).
-    if (journal.output !== stored)
-      this.options.store.replaceOutput(
-        this.options.deploymentId,
-        step.id,
-        attempt,
-        output.split('\n'),
-      );
-    return { kind: 'exited', code: journal.exitCode ?? streamedCode, output, facts: journal.facts };
   }
 
   private unwritableJournal(dir: string): string {
@@ -454,20 +438,28 @@ export class Runner {
    * kept the migrated database under the old code (test/integration/crash-resume).
    */
   private async keepJournalFacts(step: StepDef, attempt: number, dir: string): Promise<void> {
-    const journal = await journalAttempt(this.options.transport, this.options.target, dir);
+    const { store, transport, target, deploymentId } = this.options;
+    const journal = await journalAttempt(transport, target, dir);
     if (!journal) return;
+    this.keepJournalOutput(step, attempt, journal);
+    store.recordFacts(deploymentId, step.id, this.maskFacts(journal.facts));
+  }
+
+  /**
+   * The journal's complete output, masked, in place of what streamed (`stored`, if known).
+   * Usually the journal says what streamed: rewriting the same rows froze the TUI (200,000 lines: ~0.5 s).
+   */
+  private keepJournalOutput(
+    step: StepDef,
+    attempt: number,
+    journal: Marked,
+    stored?: string,
+  ): string {
+    const { store, deploymentId } = this.options;
     const output = this.mask(journal.output);
-    this.options.store.replaceOutput(
-      this.options.deploymentId,
-      step.id,
-      attempt,
-      output.split('\n'),
-    );
-    this.options.store.recordFacts(
-      this.options.deploymentId,
-      step.id,
-      this.maskFacts(journal.facts),
-    );
+    if (journal.output !== stored)
+      store.replaceOutput(deploymentId, step.id, attempt, output.split('\n'));
+    return output;
   }
 
   /** Facts are stored and exported like output: masked. */
@@ -519,23 +511,21 @@ export class Runner {
 
   /** Records the status; a deployment that ended leaves its log on the target and gives up the deploy lock. */
   private async setStatus(status: DeploymentRecord['status'], detail?: string): Promise<void> {
-    this.options.store.setStatus(this.options.deploymentId, status, this.options.operator, detail);
+    const { store, transport, target, deploymentId, operator } = this.options;
+    store.setStatus(deploymentId, status, operator, detail);
     if (status === 'succeeded' || status === 'rolled_back' || status === 'abandoned') {
       await this.leaveServerCopy();
-      await releaseLock(this.options.transport, this.options.target, this.options.deploymentId);
+      await releaseLock(transport, target, deploymentId);
     }
     this.emit({ type: 'status', status, detail });
   }
 
   /** The server's own copy of the log: a failure to write it is a warning, never a failed deployment. */
   private async leaveServerCopy(): Promise<void> {
-    const { store, deploymentId, operator } = this.options;
-    const copy = await writeServerCopy(
-      this.options.transport,
-      store,
-      this.options.target,
-      deploymentId,
-    ).catch((error: unknown) => ({ failed: errorMessage(error) }));
+    const { store, transport, target, deploymentId, operator } = this.options;
+    const copy = await writeServerCopy(transport, store, target, deploymentId).catch(
+      (error: unknown) => ({ failed: errorMessage(error) }),
+    );
     if ('written' in copy)
       return store.event(deploymentId, 'server copy written', operator, copy.written);
     store.event(deploymentId, 'server copy failed', operator, copy.failed);
@@ -546,13 +536,9 @@ export class Runner {
   }
 
   private journalOf(step: StepDef, attempt: number): string | undefined {
+    const { target, deploymentId } = this.options;
     return step.mutates.length
-      ? journalDir(
-          this.options.target.paths.deployments,
-          this.options.deploymentId,
-          step.id,
-          attempt,
-        )
+      ? journalDir(target.paths.deployments, deploymentId, step.id, attempt)
       : undefined;
   }
 
