@@ -4,6 +4,7 @@ import { DEPLOYMENT_ID } from '../engine/deployment.js';
 import { FINGERPRINT_PATTERN } from '../transport/trust.js';
 import { printable } from '../util/text.js';
 import { InputError } from './exit.js';
+import { errorMessage } from '../util/error.js';
 
 export const COMMANDS = [
   'deploy',
@@ -137,7 +138,7 @@ export function parseCli(argv: string[]): ParsedArgs {
       strict: true,
     });
   } catch (error) {
-    throw new InputError(`${(error as Error).message}\n\n${USAGE}`);
+    throw new InputError(`${errorMessage(error)}\n\n${USAGE}`);
   }
   const [command, positional, ...extra] = parsed.positionals;
   if (command !== undefined && !(COMMANDS as readonly string[]).includes(command))

@@ -21,6 +21,7 @@ import { EXIT, InputError } from './exit.js';
 import { printPlan } from './plan.js';
 import { err, out } from '../util/out.js';
 import { recover } from './commands/recover.js';
+import { errorMessage } from '../util/error.js';
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
 
@@ -117,8 +118,8 @@ export async function main(argv: string[]): Promise<number> {
     }
     // Anything else is unexpected: say what happened; the stack only when asked for.
     const detail = process.env.CVD_TUI_DEBUG
-      ? ((error as Error).stack ?? String(error))
-      : (error as Error).message;
+      ? ((error instanceof Error ? error.stack : undefined) ?? String(error))
+      : errorMessage(error);
     const id = deploymentInHand();
     const next = id
       ? `State is saved; \`cvd-tui resume ${id}\` continues deployment ${id}`

@@ -1,6 +1,7 @@
 import type { TargetConfig } from '../config/types.js';
 import { ForwardingRefused, type Transport } from '../transport/types.js';
 import { pass, type CheckResult } from './types.js';
+import { errorMessage } from '../util/error.js';
 
 const NAME = 'TCP forwarding';
 
@@ -35,7 +36,7 @@ export async function forwardingCheck(
     return {
       name: NAME,
       ...pass(
-        `not refused by the server; ${url.host} did not answer through it (${(error as Error).message})`,
+        `not refused by the server; ${url.host} did not answer through it (${errorMessage(error)})`,
       ),
     };
   }

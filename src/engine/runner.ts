@@ -1,6 +1,7 @@
 import type { TargetConfig } from '../config/types.js';
 import { DEPLOY_STEPS, ROLLBACK_STEPS, canRollBack } from '../steps/index.js';
-import type { Facts, StepContext, StepDef } from '../steps/types.js';
+import type { Marked } from '../steps/facts.js';
+import type { Facts, LocalAction, StepContext, StepDef } from '../steps/types.js';
 import type { StateStore } from '../state/store.js';
 import {
   UNFINISHED,
@@ -26,6 +27,7 @@ import { releaseLock } from './lock.js';
 import { makeMasker } from './mask.js';
 import { OutputSink } from './output-sink.js';
 import { writeServerCopy } from './server-copy.js';
+import { errorMessage } from '../util/error.js';
 
 export interface RunnerOptions {
   store: StateStore;
@@ -46,6 +48,34 @@ export interface StepReport {
 
 export class NothingToRollBack extends Error {}
 
+export interface RerunOptions {
+  /** Re-run a step that may have partly run and is not safe to re-run: the operator checked the target. */
+  confirmRerun?: boolean;
+}
+
+type Exited = Extract<Execution, { kind: 'exited' }>;
+
+/** How an attempt ended once settled: an exit status to verify, no status yet, or failed without one. */
+type Ending =
+  | Exited
+  | { kind: 'unsettled'; reason: string }
+  | { kind: 'failed'; summary: string; outcomeUnknown: boolean };
+
+/** What a step-end event says; `started` absent: the attempt is not timed (0 ms). */
+interface StepEnd {
+  status: StepStatus;
+  summary: string;
+  warnings?: string[];
+  started?: number;
+  outcomeUnknown?: boolean;
+}
+
+/** How an attempt ended, as the store records it. */
+interface AttemptEnd extends StepEnd {
+  status: 'succeeded' | 'failed';
+  exitCode: number | null;
+}
+
 /**
  * Runs a deployment's steps through a transport. Every transition is
  * committed to the state store before the step's command starts and after it
@@ -57,9 +87,9 @@ export class Runner {
   /** Masks secrets in everything shown, stored or exported. */
   readonly mask: (text: string) => string;
 
-  constructor(private readonly o: RunnerOptions) {
-    holdDeployment(o.deploymentId);
-    this.mask = makeMasker([o.secrets.testPassword, o.target.notifyWebhookUrl]);
+  constructor(private readonly options: RunnerOptions) {
+    holdDeployment(options.deploymentId);
+    this.mask = makeMasker([options.secrets.testPassword, options.target.notifyWebhookUrl]);
   }
 
   on(listener: EngineListener): () => void {
@@ -68,7 +98,7 @@ export class Runner {
   }
 
   get deployment(): DeploymentRecord {
-    return this.o.store.deployment(this.o.deploymentId)!;
+    return this.options.store.deployment(this.options.deploymentId)!;
   }
 
   steps(): readonly StepDef[] {
@@ -76,7 +106,9 @@ export class Runner {
   }
 
   latestAttempts(): Map<string, AttemptRecord> {
-    return new Map(this.o.store.attempts(this.o.deploymentId).map((a) => [a.stepId, a]));
+    return new Map(
+      this.options.store.attempts(this.options.deploymentId).map((a) => [a.stepId, a]),
+    );
   }
 
   stepStatus(stepId: string, latest = this.latestAttempts()): StepStatus {
@@ -93,17 +125,17 @@ export class Runner {
 
   context(): StepContext {
     const d = this.deployment;
-    const previous = this.o.store.previousSucceeded(d.target, d.startedAt);
+    const previous = this.options.store.previousSucceeded(d.target, d.startedAt);
     return {
-      previousFacts: previous && this.o.store.facts(previous.id),
-      target: this.o.target,
-      targetName: this.o.targetName,
-      operator: this.o.operator,
+      previousFacts: previous && this.options.store.facts(previous.id),
+      target: this.options.target,
+      targetName: this.options.targetName,
+      operator: this.options.operator,
       deploymentId: d.id,
       startedAt: d.startedAt,
       version: d.versionTo,
-      facts: this.o.store.facts(d.id),
-      secrets: this.o.secrets,
+      facts: this.options.store.facts(d.id),
+      secrets: this.options.secrets,
     };
   }
 
@@ -111,7 +143,7 @@ export class Runner {
    * Runs the next step. A step whose earlier attempt may have partly run
    * (outcome unknown) is re-run only if it is safe to, or the operator says so.
    */
-  async runNext(options: { confirmRerun?: boolean } = {}): Promise<StepReport | undefined> {
+  async runNext({ confirmRerun = false }: RerunOptions = {}): Promise<StepReport | undefined> {
     const step = this.nextStep();
     if (!step) return undefined;
     const last = this.latestAttempts().get(step.id);
@@ -121,7 +153,7 @@ export class Runner {
         status: 'unsettled',
         summary: 'still running on the target: resume to follow it',
       };
-    if (last?.outcomeUnknown && !step.rerunSafe && !options.confirmRerun)
+    if (last?.outcomeUnknown && !step.rerunSafe && !confirmRerun)
       return {
         stepId: step.id,
         status: 'blocked',
@@ -130,12 +162,12 @@ export class Runner {
     const ctx = this.context();
     const script = step.script(ctx);
     if (this.deployment.status === 'failed') await this.setStatus('in_progress');
-    const { store } = this.o;
+    const { store, transport, target, operator } = this.options;
     const attempt = store.beginAttempt(
       ctx.deploymentId,
       step.id,
       this.mask(script),
-      this.o.operator,
+      operator,
       last ? 'retried' : 'step started',
     );
     this.emit({ type: 'step-start', stepId: step.id, attempt, command: this.mask(script) });
@@ -145,7 +177,7 @@ export class Runner {
     const started = Date.now();
     const journal = this.journalOf(step, attempt);
     const run = (signal?: AbortSignal) =>
-      execute(this.o.transport, this.o.target, script, {
+      execute(transport, target, script, {
         journal,
         stdin: step.stdin?.(ctx),
         timeoutMs: this.timeoutMs(step),
@@ -170,10 +202,7 @@ export class Runner {
   }
 
   /** Runs steps until one does not succeed, the phase ends (`phase`), or the deployment ends. */
-  async runMany(
-    scope: 'phase' | 'all',
-    options: { confirmRerun?: boolean } = {},
-  ): Promise<StepReport | undefined> {
+  async runMany(scope: 'phase' | 'all', rerun: RerunOptions = {}): Promise<StepReport | undefined> {
     // Every step done yet the deployment open: cvd-tui died between the last step's record and the
     // deployment's end (status, lock). Without this, resume reported it "paused" forever.
     if (!this.nextStep() && UNFINISHED.includes(this.deployment.status)) await this.finishIfDone();
@@ -184,7 +213,7 @@ export class Runner {
       step && (scope === 'all' || step.phase === phase);
       step = this.nextStep()
     ) {
-      report = await this.runNext(options);
+      report = await this.runNext(rerun);
       if (report?.status !== 'succeeded') break;
     }
     return report;
@@ -193,30 +222,22 @@ export class Runner {
   async skip(reason: string): Promise<void> {
     const step = this.nextStep();
     if (!step) return;
-    this.o.store.skip(this.o.deploymentId, step.id, reason, this.o.operator);
-    this.emit({
-      type: 'step-end',
-      stepId: step.id,
-      status: 'skipped',
-      summary: `skipped: ${reason}`,
-      warnings: [],
-      durationMs: 0,
-      outcomeUnknown: false,
-    });
+    const { store, deploymentId, operator } = this.options;
+    store.skip(deploymentId, step.id, reason, operator);
+    this.emitStepEnd(step, { status: 'skipped', summary: `skipped: ${reason}` });
     if (this.deployment.status === 'failed') await this.setStatus('in_progress');
     await this.finishIfDone();
   }
 
   /** Switches to the Emergency Rollback; its steps then run like any others. */
-  startRollback(options: { restoreDatabase?: boolean } = {}): void {
-    const facts = this.o.store.facts(this.o.deploymentId);
-    if (!canRollBack(facts))
+  startRollback({ restoreDatabase = false }: { restoreDatabase?: boolean } = {}): void {
+    const { store, deploymentId, operator } = this.options;
+    if (!canRollBack(store.facts(deploymentId)))
       throw new NothingToRollBack(
         'Nothing to roll back: 1.3 has not recorded the previous version and backups, so nothing on the target was changed by this deployment.',
       );
-    if (options.restoreDatabase)
-      this.o.store.recordFacts(this.o.deploymentId, 'R', { forceDatabaseRestore: '1' });
-    this.o.store.setMode(this.o.deploymentId, 'rollback', this.o.operator);
+    if (restoreDatabase) store.recordFacts(deploymentId, 'R', { forceDatabaseRestore: '1' });
+    store.setMode(deploymentId, 'rollback', operator);
     this.emit({ type: 'status', status: 'in_progress', detail: 'rollback started' });
   }
 
@@ -227,12 +248,12 @@ export class Runner {
   /** Re-checks the target against what the state expects at the current step (drift.ts); undefined: the target cannot be asked. */
   async checkDrift(): Promise<string[] | undefined> {
     const d = this.deployment;
-    return checkDrift(this.o.transport, this.o.target, {
+    return checkDrift(this.options.transport, this.options.target, {
       version: d.versionTo,
       mode: d.mode,
       steps: this.steps(),
       latest: this.latestAttempts(),
-      facts: this.o.store.facts(d.id),
+      facts: this.options.store.facts(d.id),
     });
   }
 
@@ -253,15 +274,14 @@ export class Runner {
   }
 
   private async settleOne(step: StepDef, attempt: AttemptRecord): Promise<StepReport> {
+    const { transport, target } = this.options;
     const dir = this.journalOf(step, attempt.attempt);
     if (!dir)
-      return this.fail(
-        step,
-        attempt.attempt,
-        'interrupted before it finished (read-only: safe to run again)',
-        false,
-      );
-    const state = await journalState(this.o.transport, this.o.target, dir);
+      return this.fail(step, attempt.attempt, {
+        summary: 'interrupted before it finished (read-only: safe to run again)',
+        outcomeUnknown: false,
+      });
+    const state = await journalState(transport, target, dir);
     if (!state)
       return {
         stepId: step.id,
@@ -269,24 +289,20 @@ export class Runner {
         summary: 'the target cannot be reached to read the step journal',
       };
     if (state.kind === 'absent')
-      return this.fail(
-        step,
-        attempt.attempt,
-        'never started on the target (cvd-tui stopped before launching it)',
-        false,
-      );
+      return this.fail(step, attempt.attempt, {
+        summary: 'never started on the target (cvd-tui stopped before launching it)',
+        outcomeUnknown: false,
+      });
     if (state.kind === 'died') {
       await this.keepJournalFacts(step, attempt.attempt, dir);
-      return this.fail(
-        step,
-        attempt.attempt,
-        'its process on the target is gone without an exit status: it may have partly run',
-        true,
-      );
+      return this.fail(step, attempt.attempt, {
+        summary: 'its process on the target is gone without an exit status: it may have partly run',
+        outcomeUnknown: true,
+      });
     }
     const execution =
       state.kind === 'running'
-        ? await followRunning(this.o.transport, this.o.target, dir, {
+        ? await followRunning(transport, target, dir, {
             timeoutMs: this.timeoutMs(step),
             onLine: (line, fact) =>
               this.emit({ type: 'line', stepId: step.id, line: this.mask(line), fact }),
@@ -295,7 +311,11 @@ export class Runner {
     return this.conclude(step, attempt.attempt, execution, attempt.startedAt);
   }
 
-  /** `stored`: the output already in the state store for this attempt, as it streamed (unmasked). */
+  /**
+   * Ends an attempt whose command returned: settle how it ended, then record
+   * it as failed, as still unknown, or as verified.
+   * `stored`: the output already in the state store for this attempt, as it streamed.
+   */
   private async conclude(
     step: StepDef,
     attempt: number,
@@ -303,97 +323,113 @@ export class Runner {
     started: number,
     stored?: string,
   ): Promise<StepReport> {
-    const { store } = this.o;
-    const id = this.o.deploymentId;
+    const ending = await this.settle(step, attempt, execution, stored);
+    if (ending.kind === 'failed') return this.fail(step, attempt, ending);
+    if (ending.kind === 'unsettled') return this.leaveUnsettled(step, ending.reason, started);
+    return this.judge(step, attempt, ending, started);
+  }
+
+  /**
+   * How the attempt ended. A read-only step's execution says it all; a
+   * journaled step's journal on the target is the truth: it holds the real
+   * status when the wire lost it, and the complete output and facts.
+   */
+  private async settle(
+    step: StepDef,
+    attempt: number,
+    execution: Execution,
+    stored: string | undefined,
+  ): Promise<Ending> {
     const dir = this.journalOf(step, attempt);
-    let settled = execution;
-    if (dir) {
-      // The journal on the target holds the complete output, and the real status when the wire lost it.
-      if (settled.kind === 'unsettled') {
-        const state = await journalState(this.o.transport, this.o.target, dir);
-        if (state?.kind === 'finished')
-          settled = { kind: 'exited', code: state.code, output: '', facts: {} };
-        else if (state?.kind === 'died') {
-          await this.keepJournalFacts(step, attempt, dir);
-          return this.fail(
-            step,
-            attempt,
-            `${settled.reason}; the step's process is gone without an exit status`,
-            true,
-          );
-        }
-      }
-      const journal =
-        settled.kind === 'exited'
-          ? await journalAttempt(this.o.transport, this.o.target, dir)
-          : undefined;
-      if (settled.kind === 'exited' && journal) {
-        // The journal's rc and its nonce-checked facts are the truth; the stream may have lost lines.
-        const output = this.mask(journal.output);
-        settled = {
-          kind: 'exited',
-          code: journal.exitCode ?? settled.code,
-          output,
-          facts: journal.facts,
-        };
-        // Usually the journal says what streamed: rewriting the same rows froze the TUI (200,000 lines: ~0.5 s).
-        if (journal.output !== stored)
-          store.replaceOutput(id, step.id, attempt, output.split('\n'));
-      } else if (settled.kind === 'exited' && settled.code === JOURNAL_UNWRITABLE)
-        return this.fail(
-          step,
-          attempt,
-          `could not start the step: its journal ${dir} cannot be written as ${this.o.target.useSudo ? this.o.target.appUser : 'the login user'} ` +
-            '(see the output; `cvd-tui sudoers` prints the rules the operator needs)',
-          false,
-        );
+    if (!dir)
+      return execution.kind === 'exited'
+        ? execution
+        : { kind: 'failed', summary: execution.reason, outcomeUnknown: false };
+    const ended =
+      execution.kind === 'exited'
+        ? execution
+        : await this.askJournal(step, attempt, dir, execution.reason);
+    if (ended.kind !== 'exited') return ended;
+    const journal = await journalAttempt(this.options.transport, this.options.target, dir);
+    if (journal) {
+      // The journal's rc and its nonce-checked facts are the truth; the stream may have lost lines.
+      const output = this.keepJournalOutput(step, attempt, journal, stored);
+      return { kind: 'exited', code: journal.exitCode ?? ended.code, output, facts: journal.facts };
     }
-    if (settled.kind === 'unsettled') {
-      if (!dir) return this.fail(step, attempt, settled.reason, false);
-      const summary = `${settled.reason}; outcome unknown until the target can be asked (cvd-tui resume)`;
-      this.emit({
-        type: 'step-end',
-        stepId: step.id,
-        status: 'running',
-        summary,
-        warnings: [],
-        durationMs: Date.now() - started,
-        outcomeUnknown: true,
-      });
-      return { stepId: step.id, status: 'unsettled', summary };
-    }
-    const facts = this.maskFacts(settled.facts);
-    store.recordFacts(id, step.id, facts);
+    if (ended.code === JOURNAL_UNWRITABLE)
+      return { kind: 'failed', summary: this.unwritableJournal(dir), outcomeUnknown: false };
+    return ended;
+  }
+
+  /** The exit status the journal recorded when the wire lost it; `unsettled` while the journal cannot say. */
+  private async askJournal(
+    step: StepDef,
+    attempt: number,
+    dir: string,
+    reason: string,
+  ): Promise<Ending> {
+    const state = await journalState(this.options.transport, this.options.target, dir);
+    if (state?.kind === 'finished')
+      return { kind: 'exited', code: state.code, output: '', facts: {} };
+    if (state?.kind !== 'died') return { kind: 'unsettled', reason };
+    await this.keepJournalFacts(step, attempt, dir);
+    return {
+      kind: 'failed',
+      summary: `${reason}; the step's process is gone without an exit status`,
+      outcomeUnknown: true,
+    };
+  }
+
+  private unwritableJournal(dir: string): string {
+    const { target } = this.options;
+    return (
+      `could not start the step: its journal ${dir} cannot be written as ${target.useSudo ? target.appUser : 'the login user'} ` +
+      '(see the output; `cvd-tui sudoers` prints the rules the operator needs)'
+    );
+  }
+
+  /** The attempt stays `running` in the store: only the target can say how it ended. */
+  private leaveUnsettled(step: StepDef, reason: string, started: number): StepReport {
+    const summary = `${reason}; outcome unknown until the target can be asked (cvd-tui resume)`;
+    this.emitStepEnd(step, { status: 'running', summary, started, outcomeUnknown: true });
+    return { stepId: step.id, status: 'unsettled', summary };
+  }
+
+  /** Verifies an exited attempt against its facts, runs its jump-host part if it passed, and records the verdict. */
+  private async judge(
+    step: StepDef,
+    attempt: number,
+    exited: Exited,
+    started: number,
+  ): Promise<StepReport> {
+    const { store, deploymentId } = this.options;
+    const facts = this.maskFacts(exited.facts);
+    store.recordFacts(deploymentId, step.id, facts);
     const ctx = this.context();
-    const verdict = step.verify({ exitCode: settled.code, output: settled.output, facts }, ctx);
-    if (verdict.ok && step.local) {
-      const log = (line: string) => {
-        store.appendOutput(id, step.id, attempt, [this.mask(line)]);
-        this.emit({ type: 'line', stepId: step.id, line: this.mask(line) });
-      };
-      store.recordFacts(id, step.id, await step.local(ctx, log));
-    }
-    store.finishAttempt(id, step.id, attempt, {
+    const verdict = step.verify({ exitCode: exited.code, output: exited.output, facts }, ctx);
+    if (verdict.ok && step.local) await this.runLocal(step, attempt, step.local, ctx);
+    return this.endAttempt(step, attempt, {
       status: verdict.ok ? 'succeeded' : 'failed',
-      exitCode: settled.code,
-      summary: verdict.summary,
-    });
-    this.emit({
-      type: 'step-end',
-      stepId: step.id,
-      status: verdict.ok ? 'succeeded' : 'failed',
+      exitCode: exited.code,
       summary: verdict.summary,
       warnings: verdict.warnings,
-      durationMs: Date.now() - started,
-      outcomeUnknown: false,
+      started,
     });
-    if (!verdict.ok) await this.setStatus('failed', `${step.id} ${verdict.summary}`);
-    else await this.finishIfDone();
-    return {
-      stepId: step.id,
-      status: verdict.ok ? 'succeeded' : 'failed',
-      summary: verdict.summary,
+  }
+
+  /** A step's work on the jump host: its lines join the attempt's output, its facts the deployment's. */
+  private async runLocal(
+    step: StepDef,
+    attempt: number,
+    local: LocalAction,
+    ctx: StepContext,
+  ): Promise<void> {
+    const { store, deploymentId } = this.options;
+    const log = (line: string) => {
+      store.appendOutput(deploymentId, step.id, attempt, [this.mask(line)]);
+      this.emit({ type: 'line', stepId: step.id, line: this.mask(line) });
     };
+    store.recordFacts(deploymentId, step.id, await local(ctx, log));
   }
 
   /**
@@ -402,11 +438,28 @@ export class Runner {
    * kept the migrated database under the old code (test/integration/crash-resume).
    */
   private async keepJournalFacts(step: StepDef, attempt: number, dir: string): Promise<void> {
-    const journal = await journalAttempt(this.o.transport, this.o.target, dir);
+    const { store, transport, target, deploymentId } = this.options;
+    const journal = await journalAttempt(transport, target, dir);
     if (!journal) return;
+    this.keepJournalOutput(step, attempt, journal);
+    store.recordFacts(deploymentId, step.id, this.maskFacts(journal.facts));
+  }
+
+  /**
+   * The journal's complete output, masked, in place of what streamed (`stored`, if known).
+   * Usually the journal says what streamed: rewriting the same rows froze the TUI (200,000 lines: ~0.5 s).
+   */
+  private keepJournalOutput(
+    step: StepDef,
+    attempt: number,
+    journal: Marked,
+    stored?: string,
+  ): string {
+    const { store, deploymentId } = this.options;
     const output = this.mask(journal.output);
-    this.o.store.replaceOutput(this.o.deploymentId, step.id, attempt, output.split('\n'));
-    this.o.store.recordFacts(this.o.deploymentId, step.id, this.maskFacts(journal.facts));
+    if (journal.output !== stored)
+      store.replaceOutput(deploymentId, step.id, attempt, output.split('\n'));
+    return output;
   }
 
   /** Facts are stored and exported like output: masked. */
@@ -414,29 +467,41 @@ export class Runner {
     return Object.fromEntries(Object.entries(facts).map(([k, v]) => [k, this.mask(v)]));
   }
 
-  private async fail(
+  /** An attempt that ended without a verdict: no exit status, or the step could not start. */
+  private fail(
     step: StepDef,
     attempt: number,
-    summary: string,
-    outcomeUnknown: boolean,
+    failure: { summary: string; outcomeUnknown: boolean },
   ): Promise<StepReport> {
-    this.o.store.finishAttempt(this.o.deploymentId, step.id, attempt, {
-      status: 'failed',
-      exitCode: null,
+    return this.endAttempt(step, attempt, { status: 'failed', exitCode: null, ...failure });
+  }
+
+  /** Records how an attempt ended, tells the listeners, and moves the deployment on (failed, or done). */
+  private async endAttempt(step: StepDef, attempt: number, end: AttemptEnd): Promise<StepReport> {
+    const { status, exitCode, summary, outcomeUnknown } = end;
+    this.options.store.finishAttempt(this.options.deploymentId, step.id, attempt, {
+      status,
+      exitCode,
       summary,
       outcomeUnknown,
     });
+    this.emitStepEnd(step, end);
+    if (status === 'failed') await this.setStatus('failed', `${step.id} ${summary}`);
+    else await this.finishIfDone();
+    return { stepId: step.id, status, summary };
+  }
+
+  /** The one place a step-end event is built. */
+  private emitStepEnd(step: StepDef, end: StepEnd): void {
     this.emit({
       type: 'step-end',
       stepId: step.id,
-      status: 'failed',
-      summary,
-      warnings: [],
-      durationMs: 0,
-      outcomeUnknown,
+      status: end.status,
+      summary: end.summary,
+      warnings: end.warnings ?? [],
+      durationMs: end.started === undefined ? 0 : Date.now() - end.started,
+      outcomeUnknown: end.outcomeUnknown ?? false,
     });
-    await this.setStatus('failed', `${step.id} ${summary}`);
-    return { stepId: step.id, status: 'failed', summary };
   }
 
   private async finishIfDone(): Promise<void> {
@@ -446,19 +511,20 @@ export class Runner {
 
   /** Records the status; a deployment that ended leaves its log on the target and gives up the deploy lock. */
   private async setStatus(status: DeploymentRecord['status'], detail?: string): Promise<void> {
-    this.o.store.setStatus(this.o.deploymentId, status, this.o.operator, detail);
+    const { store, transport, target, deploymentId, operator } = this.options;
+    store.setStatus(deploymentId, status, operator, detail);
     if (status === 'succeeded' || status === 'rolled_back' || status === 'abandoned') {
       await this.leaveServerCopy();
-      await releaseLock(this.o.transport, this.o.target, this.o.deploymentId);
+      await releaseLock(transport, target, deploymentId);
     }
     this.emit({ type: 'status', status, detail });
   }
 
   /** The server's own copy of the log: a failure to write it is a warning, never a failed deployment. */
   private async leaveServerCopy(): Promise<void> {
-    const { store, deploymentId, operator } = this.o;
-    const copy = await writeServerCopy(this.o.transport, store, this.o.target, deploymentId).catch(
-      (error: unknown) => ({ failed: (error as Error).message }),
+    const { store, transport, target, deploymentId, operator } = this.options;
+    const copy = await writeServerCopy(transport, store, target, deploymentId).catch(
+      (error: unknown) => ({ failed: errorMessage(error) }),
     );
     if ('written' in copy)
       return store.event(deploymentId, 'server copy written', operator, copy.written);
@@ -470,13 +536,17 @@ export class Runner {
   }
 
   private journalOf(step: StepDef, attempt: number): string | undefined {
+    const { target, deploymentId } = this.options;
     return step.mutates.length
-      ? journalDir(this.o.target.paths.deployments, this.o.deploymentId, step.id, attempt)
+      ? journalDir(target.paths.deployments, deploymentId, step.id, attempt)
       : undefined;
   }
 
   private timeoutMs(step: StepDef): number {
-    return (step.timeoutSeconds?.(this.o.target) ?? this.o.target.timeouts.stepSeconds) * 1000;
+    return (
+      (step.timeoutSeconds?.(this.options.target) ?? this.options.target.timeouts.stepSeconds) *
+      1000
+    );
   }
 
   private emit(event: EngineEvent): void {

@@ -6,6 +6,7 @@ import { healthStatus } from '../steps/verify.js';
 import { ForwardingRefused, type Transport } from '../transport/types.js';
 import { HEALTH_ENDPOINTS, type HealthReading } from './health-endpoints.js';
 import { readOnServer } from './health-on-server.js';
+import { errorMessage, isErrorNamed } from '../util/error.js';
 
 /**
  * How the probe reached the app: straight from the jump host, through the SSH
@@ -76,11 +77,10 @@ export async function readEndpoint(
     };
     return e.name === 'detailed' ? { ...reading, status: healthStatus(body) } : reading;
   } catch (error) {
-    const err = error as Error;
-    const message =
-      err.name === 'TimeoutError'
-        ? `no answer within ${timeoutMs} ms`
-        : ((err.cause as Error | undefined)?.message ?? err.message);
+    // A wrapping error's cause, when it has one, says what failed (refused, reset, …).
+    const message = isErrorNamed(error, 'TimeoutError')
+      ? `no answer within ${timeoutMs} ms`
+      : errorMessage(error instanceof Error && error.cause instanceof Error ? error.cause : error);
     return { name: e.name, path: e.path, error: message };
   }
 }

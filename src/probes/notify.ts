@@ -1,4 +1,5 @@
 import type { LocalAction } from '../steps/types.js';
+import { errorMessage, isErrorNamed } from '../util/error.js';
 
 const TIMEOUT_MS = 5_000;
 const ATTEMPTS = 2;
@@ -40,10 +41,9 @@ export async function postWebhook(
       detail = `HTTP ${response.statusCode}`;
     } catch (error) {
       // The webhook URL is a secret: report the error's kind, never the URL.
-      detail =
-        (error as Error).name === 'TimeoutError'
-          ? `no answer within ${timeoutMs} ms`
-          : (error as Error).message.replace(url, '***');
+      detail = isErrorNamed(error, 'TimeoutError')
+        ? `no answer within ${timeoutMs} ms`
+        : errorMessage(error).replace(url, '***');
     }
   }
   return { ok: false, detail };

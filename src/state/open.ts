@@ -3,6 +3,7 @@ import { homedir, tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { MIGRATIONS } from './schema.js';
+import { errorMessage } from '../util/error.js';
 
 /** `$XDG_STATE_HOME/cvd-tui/state.db`, or `~/.local/state/cvd-tui/state.db`. */
 export function defaultStatePath(env = process.env): string {
@@ -113,7 +114,7 @@ function explained<T>(path: string, open: () => T): T {
 function explain(path: string, error: unknown): Error {
   if (error instanceof StateUnusable) return error;
   const code = (error as { code?: string }).code ?? '';
-  const reason = (error as Error).message;
+  const reason = errorMessage(error);
   if (code === 'SQLITE_NOTADB' || code.startsWith('SQLITE_CORRUPT'))
     return new StateUnusable(
       path,
@@ -129,7 +130,7 @@ function explain(path: string, error: unknown): Error {
     );
   if (code === 'ENOTDIR' || code === 'EISDIR' || code === 'ENOENT')
     return new StateUnusable(path, reason, 'point --state at a file in a directory you own');
-  return error as Error;
+  return error instanceof Error ? error : new Error(reason);
 }
 
 export function migrate(db: Database.Database): void {

@@ -3,6 +3,13 @@ import type Database from 'better-sqlite3';
 import { runDigest, type ChainHead } from './chain.js';
 import { appendEvent, chainHead } from './chain-store.js';
 import { openDatabase, type OpenOptions } from './open.js';
+import {
+  statements,
+  type AttemptRow,
+  type ChecklistRow,
+  type DeploymentRow,
+  type Statements,
+} from './statements.js';
 import type {
   AttemptRecord,
   ChecklistRecord,
@@ -12,34 +19,42 @@ import type {
   Mode,
 } from './types.js';
 
-type Row = Record<string, unknown>;
-
-const toDeployment = (r: Row): DeploymentRecord => ({
-  id: r.id as string,
-  target: r.target as string,
-  operator: r.operator as string,
-  jumpHost: r.jump_host as string,
-  versionFrom: (r.version_from as string | null) ?? null,
-  versionTo: r.version_to as string,
-  mode: r.mode as Mode,
-  status: r.status as DeploymentStatus,
-  startedAt: r.started_at as number,
-  finishedAt: (r.finished_at as number | null) ?? null,
-  resolution: (r.resolution as string | null) ?? null,
+const toDeployment = (r: DeploymentRow): DeploymentRecord => ({
+  id: r.id,
+  target: r.target,
+  operator: r.operator,
+  jumpHost: r.jump_host,
+  versionFrom: r.version_from,
+  versionTo: r.version_to,
+  mode: r.mode,
+  status: r.status,
+  startedAt: r.started_at,
+  finishedAt: r.finished_at,
+  resolution: r.resolution,
 });
 
-const toAttempt = (r: Row): AttemptRecord => ({
-  stepId: r.step_id as string,
-  attempt: r.attempt as number,
-  status: r.status as AttemptRecord['status'],
-  startedAt: r.started_at as number,
-  finishedAt: (r.finished_at as number | null) ?? null,
-  exitCode: (r.exit_code as number | null) ?? null,
-  command: (r.command as string | null) ?? null,
-  summary: (r.summary as string | null) ?? null,
-  reason: (r.reason as string | null) ?? null,
-  by: (r.by as string | null) ?? null,
+const toAttempt = (r: AttemptRow): AttemptRecord => ({
+  stepId: r.step_id,
+  attempt: r.attempt,
+  status: r.status,
+  startedAt: r.started_at,
+  finishedAt: r.finished_at,
+  exitCode: r.exit_code,
+  command: r.command,
+  summary: r.summary,
+  reason: r.reason,
+  by: r.by,
   outcomeUnknown: r.outcome_unknown === 1,
+});
+
+const toChecklistItem = (r: ChecklistRow): ChecklistRecord => ({
+  itemId: r.item_id,
+  checked: r.checked === 1,
+  by: r.by,
+  at: r.at,
+  evidence: r.evidence,
+  evidenceOk: r.evidence_ok === null ? null : r.evidence_ok === 1,
+  reason: r.reason,
 });
 
 export interface NewDeployment {
@@ -60,8 +75,10 @@ export interface NewDeployment {
 export class StateStore {
   /** The file this store opened: a deleted or replaced file must stop every write (StateLost). */
   private readonly file: { dev: number; ino: number } | undefined;
+  private readonly sql: Statements;
 
   private constructor(readonly db: Database.Database) {
+    this.sql = statements(db);
     if (!db.memory) {
       const { dev, ino } = statSync(db.name);
       this.file = { dev, ino };
@@ -91,11 +108,8 @@ export class StateStore {
   createDeployment(d: NewDeployment): DeploymentRecord {
     this.checkFile();
     this.db.transaction(() => {
-      this.db
-        .prepare(
-          `INSERT INTO deployments (id, target, operator, jump_host, version_from, version_to, status, started_at)
-           VALUES (?, ?, ?, ?, ?, ?, 'in_progress', ?)`,
-        )
+      this.sql
+        .insertDeployment()
         .run(d.id, d.target, d.operator, d.jumpHost, d.versionFrom, d.versionTo, d.startedAt);
       this.insertEvent(
         d.id,
@@ -109,56 +123,36 @@ export class StateStore {
   }
 
   deployment(id: string): DeploymentRecord | undefined {
-    const row = this.db.prepare('SELECT * FROM deployments WHERE id = ?').get(id) as
-      Row | undefined;
+    const row = this.sql.deployment().get(id);
     return row && toDeployment(row);
   }
 
   /** The newest deployment (of a target, when given) that is neither finished nor abandoned. */
   latestUnfinished(target?: string): DeploymentRecord | undefined {
-    const row = this.db
-      .prepare(
-        `SELECT * FROM deployments WHERE status IN ('in_progress', 'failed') AND (@target IS NULL OR target = @target)
-         ORDER BY started_at DESC, rowid DESC LIMIT 1`,
-      )
-      .get({ target: target ?? null }) as Row | undefined;
+    const row = this.sql.latestUnfinished().get({ target: target ?? null });
     return row && toDeployment(row);
   }
 
   latest(target?: string): DeploymentRecord | undefined {
-    const row = this.db
-      .prepare(
-        'SELECT * FROM deployments WHERE (@target IS NULL OR target = @target) ORDER BY started_at DESC, rowid DESC LIMIT 1',
-      )
-      .get({ target: target ?? null }) as Row | undefined;
+    const row = this.sql.latest().get({ target: target ?? null });
     return row && toDeployment(row);
   }
 
   /** The last deployment of `target` that succeeded before `before` (ms), for baseline comparison. */
   previousSucceeded(target: string, before: number): DeploymentRecord | undefined {
-    const row = this.db
-      .prepare(
-        "SELECT * FROM deployments WHERE target = ? AND status = 'succeeded' AND started_at < ? ORDER BY started_at DESC, rowid DESC LIMIT 1",
-      )
-      .get(target, before) as Row | undefined;
+    const row = this.sql.previousSucceeded().get(target, before);
     return row && toDeployment(row);
   }
 
   deployments(limit = 50): DeploymentRecord[] {
-    return (
-      this.db
-        .prepare('SELECT * FROM deployments ORDER BY started_at DESC, rowid DESC LIMIT ?')
-        .all(limit) as Row[]
-    ).map(toDeployment);
+    return this.sql.deployments().all(limit).map(toDeployment);
   }
 
   setStatus(id: string, status: DeploymentStatus, actor: string, detail?: string): void {
     this.checkFile();
     const finished = status === 'in_progress' || status === 'failed' ? null : Date.now();
     this.db.transaction(() => {
-      this.db
-        .prepare('UPDATE deployments SET status = ?, finished_at = ? WHERE id = ?')
-        .run(status, finished, id);
+      this.sql.setStatus().run(status, finished, id);
       this.insertEvent(id, `status ${status}`, actor, detail ?? null);
     })();
   }
@@ -166,11 +160,7 @@ export class StateStore {
   setMode(id: string, mode: Mode, actor: string): void {
     this.checkFile();
     this.db.transaction(() => {
-      this.db
-        .prepare(
-          "UPDATE deployments SET mode = ?, status = 'in_progress', finished_at = NULL WHERE id = ?",
-        )
-        .run(mode, id);
+      this.sql.setMode().run(mode, id);
       this.insertEvent(
         id,
         mode === 'rollback' ? 'rollback started' : 'deploy resumed',
@@ -183,40 +173,29 @@ export class StateStore {
   /** The version that was running before, once the deployment's checks have read it. */
   setVersionFrom(id: string, versionFrom: string): void {
     this.checkFile();
-    this.db.prepare('UPDATE deployments SET version_from = ? WHERE id = ?').run(versionFrom, id);
+    this.sql.setVersionFrom().run(versionFrom, id);
   }
 
   /** Removes every record of a deployment that never ran anything (its lock or checks refused it). */
   forgetDeployment(id: string): void {
     this.checkFile();
     this.db.transaction(() => {
-      // Every table that keeps rows of a deployment, whichever the schema has.
-      const tables = this.db
-        .prepare(
-          "SELECT m.name FROM sqlite_master m, pragma_table_info(m.name) c WHERE m.type = 'table' AND c.name = 'deployment_id'",
-        )
-        .pluck()
-        .all() as string[];
-      for (const table of tables)
+      // Prepared here: the tables are the schema's, and forgetting is rare (a refused deployment).
+      for (const table of this.sql.tablesWithDeployments().all())
         this.db.prepare(`DELETE FROM "${table}" WHERE deployment_id = ?`).run(id);
-      this.db.prepare('DELETE FROM deployments WHERE id = ?').run(id);
+      this.sql.deleteDeployment().run(id);
     })();
   }
 
   setResolution(id: string, resolution: string): void {
     this.checkFile();
-    this.db.prepare('UPDATE deployments SET resolution = ? WHERE id = ?').run(resolution, id);
+    this.sql.setResolution().run(resolution, id);
   }
 
   tick(id: string, item: Omit<ChecklistRecord, 'at'>): void {
     this.checkFile();
-    this.db
-      .prepare(
-        `INSERT INTO checklist (deployment_id, item_id, checked, by, at, evidence, evidence_ok, reason)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (deployment_id, item_id) DO UPDATE SET checked = excluded.checked, by = excluded.by,
-           at = excluded.at, evidence = excluded.evidence, evidence_ok = excluded.evidence_ok, reason = excluded.reason`,
-      )
+    this.sql
+      .tick()
       .run(
         id,
         item.itemId,
@@ -230,34 +209,15 @@ export class StateStore {
   }
 
   checklist(id: string): ChecklistRecord[] {
-    return (
-      this.db.prepare('SELECT * FROM checklist WHERE deployment_id = ?').all(id) as Row[]
-    ).map((r) => ({
-      itemId: r.item_id as string,
-      checked: r.checked === 1,
-      by: (r.by as string | null) ?? null,
-      at: (r.at as number | null) ?? null,
-      evidence: (r.evidence as string | null) ?? null,
-      evidenceOk: r.evidence_ok === null ? null : r.evidence_ok === 1,
-      reason: (r.reason as string | null) ?? null,
-    }));
+    return this.sql.checklist().all(id).map(toChecklistItem);
   }
 
   /** Write-ahead: the attempt is durably `running` before its command starts. */
   beginAttempt(id: string, stepId: string, command: string, actor: string, event: string): number {
     this.checkFile();
     return this.db.transaction(() => {
-      const { next } = this.db
-        .prepare(
-          'SELECT COALESCE(MAX(attempt), 0) + 1 AS next FROM attempts WHERE deployment_id = ? AND step_id = ?',
-        )
-        .get(id, stepId) as { next: number };
-      this.db
-        .prepare(
-          `INSERT INTO attempts (deployment_id, step_id, attempt, status, started_at, command, by)
-           VALUES (?, ?, ?, 'running', ?, ?, ?)`,
-        )
-        .run(id, stepId, next, Date.now(), command, actor);
+      const next = this.nextAttempt(id, stepId);
+      this.sql.insertRunningAttempt().run(id, stepId, next, Date.now(), command, actor);
       this.insertEvent(id, event, actor, `${stepId} attempt ${next}`);
       return next;
     })();
@@ -273,12 +233,7 @@ export class StateStore {
   ): void {
     this.checkFile();
     this.db.transaction(() => {
-      this.db
-        .prepare(
-          `INSERT INTO attempts (deployment_id, step_id, attempt, status, started_at, command, by)
-           VALUES (?, ?, ?, 'running', ?, ?, ?)`,
-        )
-        .run(id, stepId, attempt, Date.now(), command, actor);
+      this.sql.insertRunningAttempt().run(id, stepId, attempt, Date.now(), command, actor);
       this.insertEvent(id, 'recovered', actor, `${stepId} attempt ${attempt}`);
     })();
   }
@@ -297,11 +252,8 @@ export class StateStore {
     this.checkFile();
     const now = Date.now();
     this.db.transaction(() => {
-      this.db
-        .prepare(
-          `UPDATE attempts SET status = ?, finished_at = ?, exit_code = ?, summary = ?, outcome_unknown = ?
-         WHERE deployment_id = ? AND step_id = ? AND attempt = ?`,
-        )
+      this.sql
+        .finishAttempt()
         .run(
           result.status,
           now,
@@ -326,17 +278,10 @@ export class StateStore {
   skip(id: string, stepId: string, reason: string, actor: string): void {
     this.checkFile();
     this.db.transaction(() => {
-      const { next } = this.db
-        .prepare(
-          'SELECT COALESCE(MAX(attempt), 0) + 1 AS next FROM attempts WHERE deployment_id = ? AND step_id = ?',
-        )
-        .get(id, stepId) as { next: number };
+      const next = this.nextAttempt(id, stepId);
       const now = Date.now();
-      this.db
-        .prepare(
-          `INSERT INTO attempts (deployment_id, step_id, attempt, status, started_at, finished_at, summary, reason, by)
-           VALUES (?, ?, ?, 'skipped', ?, ?, ?, ?, ?)`,
-        )
+      this.sql
+        .insertSkippedAttempt()
         .run(id, stepId, next, now, now, `skipped: ${reason}`, reason, actor);
       this.insertEvent(
         id,
@@ -350,19 +295,17 @@ export class StateStore {
   }
 
   attempts(id: string): AttemptRecord[] {
-    return (
-      this.db
-        .prepare('SELECT * FROM attempts WHERE deployment_id = ? ORDER BY started_at, rowid')
-        .all(id) as Row[]
-    ).map(toAttempt);
+    return this.sql.attempts().all(id).map(toAttempt);
   }
 
+  /** The attempt number a new attempt of `stepId` gets. */
+  private nextAttempt(id: string, stepId: string): number {
+    return this.sql.nextAttempt().get(id, stepId)!;
+  }
+
+  /** An attempt the caller knows exists (it has just written it). */
   private attempt(id: string, stepId: string, attempt: number): AttemptRecord {
-    return toAttempt(
-      this.db
-        .prepare('SELECT * FROM attempts WHERE deployment_id = ? AND step_id = ? AND attempt = ?')
-        .get(id, stepId, attempt) as Row,
-    );
+    return toAttempt(this.sql.attempt().get(id, stepId, attempt)!);
   }
 
   /** What the chain records of an ended attempt: its row and its whole output. */
@@ -378,14 +321,8 @@ export class StateStore {
     if (!lines.length) return;
     this.checkFile();
     this.db.transaction(() => {
-      const { last } = this.db
-        .prepare(
-          'SELECT COALESCE(MAX(seq), 0) AS last FROM output WHERE deployment_id = ? AND step_id = ? AND attempt = ?',
-        )
-        .get(id, stepId, attempt) as { last: number };
-      const insert = this.db.prepare(
-        'INSERT INTO output (deployment_id, step_id, attempt, seq, text) VALUES (?, ?, ?, ?, ?)',
-      );
+      const last = this.sql.lastOutputSeq().get(id, stepId, attempt)!;
+      const insert = this.sql.insertOutput();
       lines.forEach((line, i) => insert.run(id, stepId, attempt, last + i + 1, line));
     })();
   }
@@ -393,21 +330,13 @@ export class StateStore {
   /** Replaces an attempt's output, when the journal on the target holds the complete copy. */
   replaceOutput(id: string, stepId: string, attempt: number, lines: readonly string[]): void {
     this.db.transaction(() => {
-      this.db
-        .prepare('DELETE FROM output WHERE deployment_id = ? AND step_id = ? AND attempt = ?')
-        .run(id, stepId, attempt);
+      this.sql.deleteOutput().run(id, stepId, attempt);
       this.appendOutput(id, stepId, attempt, lines);
     })();
   }
 
   output(id: string, stepId: string, attempt: number): string {
-    const rows = this.db
-      .prepare(
-        'SELECT text FROM output WHERE deployment_id = ? AND step_id = ? AND attempt = ? ORDER BY seq',
-      )
-      .pluck()
-      .all(id, stepId, attempt) as string[];
-    return rows.join('\n');
+    return this.sql.output().all(id, stepId, attempt).join('\n');
   }
 
   recordFacts(id: string, stepId: string, facts: Record<string, string>): void {
@@ -415,19 +344,18 @@ export class StateStore {
     const entries = Object.entries(facts);
     if (!entries.length) return;
     this.db.transaction(() => {
-      const upsert = this.db.prepare(
-        `INSERT INTO facts (deployment_id, key, value, step_id, at) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT (deployment_id, key) DO UPDATE SET value = excluded.value, step_id = excluded.step_id, at = excluded.at`,
-      );
+      const upsert = this.sql.upsertFact();
       for (const [key, value] of entries) upsert.run(id, key, value, stepId, Date.now());
     })();
   }
 
   facts(id: string): Record<string, string> {
-    const rows = this.db
-      .prepare('SELECT key, value FROM facts WHERE deployment_id = ?')
-      .all(id) as { key: string; value: string }[];
-    return Object.fromEntries(rows.map((r) => [r.key, r.value]));
+    return Object.fromEntries(
+      this.sql
+        .facts()
+        .all(id)
+        .map((r) => [r.key, r.value]),
+    );
   }
 
   event(id: string, type: string, actor: string, detail?: string): void {
@@ -436,11 +364,7 @@ export class StateStore {
   }
 
   events(id: string): EventRecord[] {
-    return this.db
-      .prepare(
-        'SELECT seq, at, type, actor, detail, digest, hash FROM events WHERE deployment_id = ? ORDER BY id',
-      )
-      .all(id) as EventRecord[];
+    return this.sql.events().all(id);
   }
 
   chainHead(id: string): ChainHead | undefined {
@@ -449,15 +373,11 @@ export class StateStore {
 
   addIssue(id: string, by: string, text: string): void {
     this.checkFile();
-    this.db
-      .prepare('INSERT INTO issues (deployment_id, at, by, text) VALUES (?, ?, ?, ?)')
-      .run(id, Date.now(), by, text);
+    this.sql.insertIssue().run(id, Date.now(), by, text);
   }
 
   issues(id: string): { at: number; by: string; text: string }[] {
-    return this.db
-      .prepare('SELECT at, by, text FROM issues WHERE deployment_id = ? ORDER BY id')
-      .all(id) as { at: number; by: string; text: string }[];
+    return this.sql.issues().all(id);
   }
 
   private insertEvent(

@@ -6,6 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseSshConfig, type IncludedFile, type SshConfig } from './ssh-config.js';
 import { TransportRefused } from './types.js';
+import { errorMessage } from '../util/error.js';
 
 /** A missing file is no config at all (ssh(1) behaves the same); "" turns reading off. */
 export function loadSshConfig(file: string, home: string): SshConfig {
@@ -36,7 +37,7 @@ function readConfigFile(file: string): string | undefined {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'EISDIR') return undefined;
-    throw new TransportRefused(`cannot read ssh config ${file}: ${(error as Error).message}`);
+    throw new TransportRefused(`cannot read ssh config ${file}: ${errorMessage(error)}`);
   }
 }
 

@@ -14,6 +14,7 @@
  */
 import SSHConfig, { LineType, type Directive, type Line } from 'ssh-config';
 import { TransportRefused } from './types.js';
+import { errorMessage } from '../util/error.js';
 
 /** Options that apply when every `Host` pattern list in `when` matches ([]: every host). */
 export interface SshConfigBlock {
@@ -71,7 +72,7 @@ function parseText(text: string, source: string): Line[] {
     return SSHConfig.parse(text);
   } catch (error) {
     throw new TransportRefused(
-      `${source} is not a valid ssh config (${(error as Error).message}): fix it; \`ssh -G HOST\` names the line`,
+      `${source} is not a valid ssh config (${errorMessage(error)}): fix it; \`ssh -G HOST\` names the line`,
     );
   }
 }

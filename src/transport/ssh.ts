@@ -27,6 +27,7 @@ import {
 } from './process-group.js';
 import { ForwardingRefused, TransportRefused } from './types.js';
 import type { ExecOptions, ExecOutcome, ExecResult, Transport } from './types.js';
+import { errorMessage } from '../util/error.js';
 
 /** How long a command given up right after it started may take to name its process group. */
 const ANNOUNCEMENT_WAIT_MS = 2000;
@@ -460,5 +461,4 @@ function exitOutcome(
   return undefined;
 }
 
-const errorMessage = (error: unknown) => (error instanceof Error ? error.message : String(error));
 const levelOf = (error: unknown) => (error as { level?: unknown } | null)?.level;

@@ -20,6 +20,7 @@ import {
   parseKnownHosts,
 } from './known-hosts.js';
 import { TransportRefused } from './types.js';
+import { errorMessage } from '../util/error.js';
 
 /** How this process may trust an unknown host. Neither fingerprint nor ask: refuse (headless default). */
 export interface HostTrustPolicy {
@@ -123,7 +124,7 @@ async function readKnownHosts(file: string): Promise<string> {
     return await readFile(file, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return '';
-    throw new TransportRefused(`cannot read known_hosts ${file}: ${(error as Error).message}`);
+    throw new TransportRefused(`cannot read known_hosts ${file}: ${errorMessage(error)}`);
   }
 }
 

@@ -49,3 +49,16 @@ export function startCli(
 /** Runs the built cvd-tui to its end. */
 export const runCli = (args: string[], env: Record<string, string> = {}): Promise<CliResult> =>
   startCli(args, env).done;
+
+/**
+ * The arguments of a deployment as automation runs it: headless, every
+ * checklist item confirmed by flag. `flags`: `--config … --state …` and any others.
+ */
+export const headlessDeploy = (version: string, ...flags: string[]): string[] => [
+  'deploy',
+  '--version',
+  version,
+  '--headless',
+  '--confirm-all',
+  ...flags,
+];

@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { runCli, startCli } from './cli.js';
+import { runCli, startCli, headlessDeploy } from './cli.js';
 import { journalRuns, MUTATING } from './crash.js';
 import type { DemoHandle } from './demo.js';
 
@@ -39,15 +39,6 @@ export function instants(count: number, seed: number, maxMs: number): Instant[] 
     afterMs: Math.round(i % 5 === 0 ? 50 + next() * 950 : next() * maxMs),
   }));
 }
-
-const deployArgs = (flags: string[]) => [
-  'deploy',
-  '--version',
-  'v1.0.1',
-  '--headless',
-  '--confirm-all',
-  ...flags,
-];
 
 function deploymentsOf(state: string): { id: string; status: string }[] {
   if (!existsSync(state)) return [];
@@ -88,7 +79,7 @@ export async function differences(demo: DemoHandle, before: number): Promise<str
 
 export async function soakInstant(demo: DemoHandle, instant: Instant): Promise<InstantOutcome> {
   const before = deploymentsOf(demo.state).length;
-  const run = startCli(deployArgs(demo.flags));
+  const run = startCli(headlessDeploy('v1.0.1', ...demo.flags));
   const timer = setTimeout(() => {
     try {
       process.kill(run.pid, instant.signal);
@@ -112,7 +103,7 @@ export async function soakInstant(demo: DemoHandle, instant: Instant): Promise<I
       .some((d) => d.status === 'in_progress' || d.status === 'failed');
     const next = unfinished
       ? await runCli(['resume', '--headless', '--confirm-all', ...demo.flags])
-      : await runCli(deployArgs(demo.flags));
+      : await runCli(headlessDeploy('v1.0.1', ...demo.flags));
     if (unfinished) resumes++;
     else redeployed = true;
     if (next.code === 0) break;

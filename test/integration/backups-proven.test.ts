@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { copyFileSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.js';
+import { runCli, headlessDeploy } from '../helpers/cli.js';
 import { freshDemo, type DemoHandle } from '../helpers/demo.js';
 
 let demo: DemoHandle | undefined;
@@ -17,7 +17,7 @@ afterEach(async () => {
 });
 
 const deploy = (d: DemoHandle, version: string, env: Record<string, string> = {}) =>
-  runCli(['deploy', '--version', version, '--headless', '--confirm-all', ...d.flags], env);
+  runCli(headlessDeploy(version, ...d.flags), env);
 const rollback = (d: DemoHandle) => runCli(['rollback', '--headless', ...d.flags]);
 const backupsOf = (d: DemoHandle) => readdirSync(join(d.dir, 'backups'));
 async function exported(d: DemoHandle) {

@@ -19,7 +19,7 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, startCli, type RunningCli } from '../helpers/cli.js';
+import { runCli, startCli, type RunningCli, headlessDeploy } from '../helpers/cli.js';
 import {
   appDataDigest,
   attempts,
@@ -56,14 +56,7 @@ async function withDemo(work: (demo: DemoHandle, hook: CrashHook) => Promise<voi
   }
 }
 
-const deployArgs = (d: DemoHandle, version = 'v1.0.1') => [
-  'deploy',
-  '--version',
-  version,
-  '--headless',
-  '--confirm-all',
-  ...d.flags,
-];
+const deployArgs = (d: DemoHandle, version = 'v1.0.1') => headlessDeploy(version, ...d.flags);
 const resumeArgs = (d: DemoHandle) => ['resume', '--headless', ...d.flags];
 const head = (d: DemoHandle) =>
   execFileSync('git', ['-C', join(d.dir, 'app'), 'rev-parse', 'HEAD'], { encoding: 'utf8' }).trim();

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.js';
+import { runCli, headlessDeploy } from '../helpers/cli.js';
 import { freshDemo, type DemoHandle } from '../helpers/demo.js';
 import { RUNBOOK_STEP_IDS } from '../helpers/contract.js';
 
@@ -12,7 +12,7 @@ afterEach(async () => {
 });
 
 const deploy = (d: DemoHandle, version: string, env: Record<string, string> = {}) =>
-  runCli(['deploy', '--version', version, '--headless', '--confirm-all', ...d.flags], env);
+  runCli(headlessDeploy(version, ...d.flags), env);
 
 describe('headless deploy over the local transport', () => {
   it('deploys v1.0.1: app serves it, migration applied once, one backup of each kind, exports complete', async () => {

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.js';
+import { runCli, headlessDeploy } from '../helpers/cli.js';
 import { freshDemo, sshTargetConfig, type DemoHandle } from '../helpers/demo.js';
 import { startSshd, type SshdHandle } from '../helpers/sshd.js';
 
@@ -37,14 +37,7 @@ describe('headless deploy over a real OpenSSH sshd', () => {
       encoding: 'utf8',
     }).split(' ')[1]!;
 
-    const result = await runCli([
-      'deploy',
-      '--version',
-      'v1.0.1',
-      '--headless',
-      '--confirm-all',
-      ...demo.flags,
-    ]);
+    const result = await runCli(headlessDeploy('v1.0.1', ...demo.flags));
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('HOST KEY CHANGED');
     expect(result.stderr).toContain(served);
@@ -54,14 +47,7 @@ describe('headless deploy over a real OpenSSH sshd', () => {
 
   it('deploys v1.0.1 over one SSH connection and the app serves it', async () => {
     sshTargetConfig(demo, target());
-    const result = await runCli([
-      'deploy',
-      '--version',
-      'v1.0.1',
-      '--headless',
-      '--confirm-all',
-      ...demo.flags,
-    ]);
+    const result = await runCli(headlessDeploy('v1.0.1', ...demo.flags));
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^5\.3 .* succeeded /m);

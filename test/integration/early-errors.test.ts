@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.js';
+import { runCli, headlessDeploy } from '../helpers/cli.js';
 import { freshDemo, type DemoHandle } from '../helpers/demo.js';
 
 let demo: DemoHandle | undefined;
@@ -27,14 +27,7 @@ describe('an error before any deployment exists', () => {
       sshConfigPath: '',
     });
     writeFileSync(demo.configPath, JSON.stringify(config));
-    const { code, stderr } = await runCli([
-      'deploy',
-      '--version',
-      'v1.0.1',
-      '--headless',
-      '--confirm-all',
-      ...demo.flags,
-    ]);
+    const { code, stderr } = await runCli(headlessDeploy('v1.0.1', ...demo.flags));
     expect(code).not.toBe(0);
     expect(stderr).toMatch(/ECONNREFUSED/);
     expect(stderr).toMatch(/No deployment was started/);

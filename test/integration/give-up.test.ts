@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectSsh } from '../../src/transport/ssh.js';
 import { LocalTransport } from '../../src/transport/local.js';
 import type { ExecResult, Transport } from '../../src/transport/types.js';
-import { startCli } from '../helpers/cli.js';
+import { startCli, headlessDeploy } from '../helpers/cli.js';
 import { attempts, crashHook, forceBashEnvOverSsh, type CrashHook } from '../helpers/crash.js';
 import { freshDemo, sshTargetConfig, type DemoHandle } from '../helpers/demo.js';
 import { processes, signal, startSshd, type SshdHandle } from '../helpers/sshd.js';
@@ -130,14 +130,7 @@ describe('Ctrl-C during a read-only step of a headless deploy over ssh', () => {
   it('exits 130 and leaves no process of the step on the target', async () => {
     // 1.1 hangs in its middle, as a hung `cvdctl status` would.
     hook.arm('1.1', 'mid');
-    const cli = startCli([
-      'deploy',
-      '--version',
-      'v1.0.1',
-      '--headless',
-      '--confirm-all',
-      ...demo.flags,
-    ]);
+    const cli = startCli(headlessDeploy('v1.0.1', ...demo.flags));
     const hit = await hook.waitHit();
     // This demo's 1.1 only: other tests on the machine run their own.
     const ofStep = () =>

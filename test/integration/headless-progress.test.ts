@@ -1,7 +1,7 @@
 import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startCli } from '../helpers/cli.js';
+import { startCli, headlessDeploy } from '../helpers/cli.js';
 import { freshDemo, type DemoHandle } from '../helpers/demo.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -32,7 +32,7 @@ describe('headless progress', () => {
     writeFileSync(demo.configPath, JSON.stringify(config));
     let seen = '';
     const deploy = startCli(
-      ['deploy', '--version', 'v1.0.1', '--headless', '--confirm-all', ...demo.flags],
+      headlessDeploy('v1.0.1', ...demo.flags),
       {},
       (stdout) => (seen = stdout),
     );

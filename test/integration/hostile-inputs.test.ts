@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, type CliResult } from '../helpers/cli.js';
+import { runCli, type CliResult, headlessDeploy } from '../helpers/cli.js';
 import { freshDemo, type DemoHandle } from '../helpers/demo.js';
 
 const CANARY_DIR = mkdtempSync(join(tmpdir(), 'cvd-canary-'));
@@ -37,18 +37,8 @@ type Row = {
 
 const deploy =
   (version: string, ...extra: string[]) =>
-  (cfg: string, state: string) => [
-    'deploy',
-    '--version',
-    version,
-    '--headless',
-    '--confirm-all',
-    '--config',
-    cfg,
-    '--state',
-    state,
-    ...extra,
-  ];
+  (cfg: string, state: string) =>
+    headlessDeploy(version, '--config', cfg, '--state', state, ...extra);
 const withFlags = (...extra: string[]) => deploy('v1.0.1', ...extra);
 const setting = (what: string, target: Record<string, unknown>): Row => ({
   what,

@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BIN, runCli, startCli, type CliResult } from '../helpers/cli.js';
+import { BIN, runCli, startCli, type CliResult, headlessDeploy } from '../helpers/cli.js';
 import { freshDemo, type DemoHandle } from '../helpers/demo.js';
 
 const ESC = '\u001b';
@@ -34,14 +34,6 @@ function editTarget(d: DemoHandle, change: (target: Record<string, unknown>) => 
 }
 
 const errorLog = (d: DemoHandle) => join(d.dir, 'logs', 'error.log');
-const deploy = (d: DemoHandle) => [
-  'deploy',
-  '--version',
-  'v1.0.1',
-  '--headless',
-  '--confirm-all',
-  ...d.flags,
-];
 
 describe('hostile text from the target is shown, never obeyed', () => {
   it("a health status: inert in 5.3's line on stdout, its output on stderr and the Markdown; exact in the JSON", async () => {
@@ -50,7 +42,7 @@ describe('hostile text from the target is shown, never obeyed', () => {
     // The demo app's knob: /health/detailed reports this file's content as its status.
     writeFileSync(join(d.dir, 'config', 'demo-health-status'), HOSTILE);
     appendFileSync(errorLog(d), `2026-01-01T00:00:00Z ERROR before ${HOSTILE}\n`);
-    const result = await runCli(deploy(d));
+    const result = await runCli(headlessDeploy('v1.0.1', ...d.flags));
 
     expect(result.code).toBe(1);
     const id = /deployment (\S+)/.exec(result.stdout)?.[1];
@@ -94,7 +86,7 @@ describe('hostile text from the target is shown, never obeyed', () => {
     const d = demo;
     // 4.2 … 5.2 run inside 4.1's window: a line as each starts is counted, and 5.3 quotes it.
     let stepsSeen = 0;
-    const run = startCli(deploy(d), {}, (stdout) => {
+    const run = startCli(headlessDeploy('v1.0.1', ...d.flags), {}, (stdout) => {
       const steps = stdout.match(/^\d\.\d /gm) ?? [];
       for (; stepsSeen < steps.length; stepsSeen++)
         if (stepsSeen >= 13 && !stdout.includes('\n5.3 '))
@@ -161,7 +153,7 @@ describe('a reader that goes away', () => {
     const d = demo;
     const plan = ['deploy', '--plan', '--version', 'v1.0.1', ...d.flags];
     expect(await withClosedStdout(plan)).toEqual({ code: 0, signal: null, stdout: '', stderr: '' });
-    const deployed = await runCli(deploy(d));
+    const deployed = await runCli(headlessDeploy('v1.0.1', ...d.flags));
     expect(deployed.code).toBe(0);
     for (const format of ['md', 'json'])
       expect(await withClosedStdout(['export', '--format', format, ...d.flags])).toEqual({

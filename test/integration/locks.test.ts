@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runCli, startCli } from '../helpers/cli.js';
+import { runCli, startCli, headlessDeploy } from '../helpers/cli.js';
 import { crashHook } from '../helpers/crash.js';
 import { freshDemo, type DemoHandle } from '../helpers/demo.js';
 
@@ -12,15 +12,6 @@ afterEach(async () => {
   await demo?.cleanup();
   demo = undefined;
 });
-
-const deployArgs = (version: string, flags: string[]) => [
-  'deploy',
-  '--version',
-  version,
-  '--headless',
-  '--confirm-all',
-  ...flags,
-];
 
 function plantLock(d: DemoHandle, token: Record<string, string | number>) {
   const dir = join(d.dir, 'deployments', '.lock');
@@ -39,17 +30,18 @@ describe('deploy lock on the target', () => {
     // The first deployment held mid-3.2 (a condition, not a delay: a loaded machine once let it finish first).
     const hook = crashHook(demo.dir);
     hook.arm('3.2', 'mid');
-    const first = startCli(deployArgs('v1.0.1', demo.flags), hook.env);
+    const first = startCli(headlessDeploy('v1.0.1', ...demo.flags), hook.env);
     const hit = await hook.waitHit();
     const second = await runCli(
-      deployArgs('v1.0.1', [
+      headlessDeploy(
+        'v1.0.1',
         '--config',
         demo.configPath,
         '--state',
         join(demo.dir, 'other-jump-host.db'),
         '--operator',
         'bob',
-      ]),
+      ),
     );
     expect(second.code, second.stdout + second.stderr).toBe(2);
     expect(second.stderr).toMatch(/locked by deployment \S+ by \S+ from/);
@@ -68,11 +60,11 @@ describe('deploy lock on the target', () => {
       pid: 999_999,
       since: '2026-01-01T00:00:00Z',
     });
-    const refused = await runCli(deployArgs('v1.0.1', demo.flags));
+    const refused = await runCli(headlessDeploy('v1.0.1', ...demo.flags));
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain('stale lock');
     expect(refused.stderr).toContain('carol');
-    const taken = await runCli([...deployArgs('v1.0.1', demo.flags), '--take-over-lock']);
+    const taken = await runCli(headlessDeploy('v1.0.1', ...demo.flags, '--take-over-lock'));
     expect(taken.code).toBe(0);
     const log = JSON.parse((await runCli(['export', '--format', 'json', ...demo.flags])).stdout);
     expect(log.events.map((e: { type: string }) => e.type)).toContain('lock taken over');
@@ -80,7 +72,7 @@ describe('deploy lock on the target', () => {
 
   it('takes over, unasked, a lock left by a deployment this state knows has ended', async () => {
     demo = await freshDemo();
-    expect((await runCli(deployArgs('v1.0.1', demo.flags))).code).toBe(0);
+    expect((await runCli(headlessDeploy('v1.0.1', ...demo.flags))).code).toBe(0);
     const ended = JSON.parse((await runCli(['export', '--format', 'json', ...demo.flags])).stdout)
       .id as string;
     // As if cvd-tui died between recording success and releasing the lock.
@@ -91,19 +83,19 @@ describe('deploy lock on the target', () => {
       pid: 1,
       since: '2026-01-01T00:00:00Z',
     });
-    const next = await runCli(deployArgs('v1.0.2', demo.flags));
+    const next = await runCli(headlessDeploy('v1.0.2', ...demo.flags));
     expect(next.stderr).not.toContain('locked by');
     expect(next.code).toBe(1); // v1.0.2 fails 3.2: the point is that it ran
   });
 
   it('releases the lock when the deployment ends, and keeps it while a failed one is paused', async () => {
     demo = await freshDemo();
-    expect((await runCli(deployArgs('v1.0.2', demo.flags))).code).toBe(1);
+    expect((await runCli(headlessDeploy('v1.0.2', ...demo.flags))).code).toBe(1);
     expect(readFileSync(join(demo.dir, 'deployments', '.lock', 'owner'), 'utf8')).toContain(
       'deploymentId=',
     );
     const other = await runCli(
-      deployArgs('v1.0.1', ['--config', demo.configPath, '--state', join(demo.dir, 'other.db')]),
+      headlessDeploy('v1.0.1', '--config', demo.configPath, '--state', join(demo.dir, 'other.db')),
     );
     expect(other.code).toBe(2);
     expect((await runCli(['rollback', '--headless', ...demo.flags])).code).toBe(0);
@@ -113,7 +105,7 @@ describe('deploy lock on the target', () => {
   it('reports a lock still being created (no owner yet) as held: exit 2, not a failed step', async () => {
     demo = await freshDemo();
     mkdirSync(join(demo.dir, 'deployments', '.lock'));
-    const refused = await runCli(deployArgs('v1.0.1', demo.flags));
+    const refused = await runCli(headlessDeploy('v1.0.1', ...demo.flags));
     expect(refused.code, refused.stderr).toBe(2);
     expect(refused.stderr).toContain('locked by a lock with no owner recorded (being created');
     expect(refused.stderr).not.toContain('no answer');
@@ -126,7 +118,7 @@ describe('deploy lock on the target', () => {
     const hook = crashHook(demo.dir);
     try {
       hook.arm('2.2', 'mid');
-      const first = startCli(deployArgs('v1.0.1', demo.flags), hook.env);
+      const first = startCli(headlessDeploy('v1.0.1', ...demo.flags), hook.env);
       const hit = await hook.waitHit();
       const copy = join(demo.dir, 'copied-state.db');
       const live = new Database(demo.state, { readonly: true, fileMustExist: true });

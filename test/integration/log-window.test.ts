@@ -2,7 +2,7 @@ import { appendFileSync, readdirSync, readFileSync, writeFileSync } from 'node:f
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startCli } from '../helpers/cli.js';
+import { startCli, headlessDeploy } from '../helpers/cli.js';
 import { freshDemo, type DemoHandle } from '../helpers/demo.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -55,14 +55,7 @@ async function deployWithErrorsInWindow(burst: string[]) {
   const config = JSON.parse(readFileSync(demo.configPath, 'utf8'));
   config.targets.demo.logWindowSeconds = 6;
   writeFileSync(demo.configPath, JSON.stringify(config));
-  const deploy = startCli([
-    'deploy',
-    '--version',
-    'v1.0.1',
-    '--headless',
-    '--confirm-all',
-    ...demo.flags,
-  ]);
+  const deploy = startCli(headlessDeploy('v1.0.1', ...demo.flags));
   await waitFor(() => stepSucceeded(demo!.state, '4.1'));
   const errorLog = join(demo.dir, 'logs', 'error.log');
   const deploymentDir = () =>

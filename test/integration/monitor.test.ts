@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, startCli, type CliResult } from '../helpers/cli.js';
+import { runCli, startCli, type CliResult, headlessDeploy } from '../helpers/cli.js';
 import { freshDemo, type DemoHandle } from '../helpers/demo.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -13,14 +13,7 @@ let id: string;
 
 beforeAll(async () => {
   demo = await freshDemo();
-  const deployed = await runCli([
-    'deploy',
-    '--version',
-    'v1.0.1',
-    '--headless',
-    '--confirm-all',
-    ...demo.flags,
-  ]);
+  const deployed = await runCli(headlessDeploy('v1.0.1', ...demo.flags));
   expect(deployed.code, deployed.stderr).toBe(0);
   id = /^Deployment (\S+): succeeded$/m.exec(deployed.stdout)![1]!;
   // The demo's "server" is the machine running the tests, whose CPU parallel

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { notificationText, postWebhook } from '../../src/probes/notify.js';
-import { runCli } from '../helpers/cli.js';
+import { runCli, headlessDeploy } from '../helpers/cli.js';
 import { freshDemo, type DemoHandle } from '../helpers/demo.js';
 
 let demo: DemoHandle | undefined;
@@ -41,16 +41,7 @@ describe('5.1 notification', () => {
     const config = JSON.parse((await import('node:fs')).readFileSync(demo.configPath, 'utf8'));
     config.targets.demo.notifyWebhookUrl = url;
     writeFileSync(demo.configPath, JSON.stringify(config));
-    const result = await runCli([
-      'deploy',
-      '--version',
-      'v1.0.1',
-      '--headless',
-      '--confirm-all',
-      '--operator',
-      'alice',
-      ...demo.flags,
-    ]);
+    const result = await runCli(headlessDeploy('v1.0.1', '--operator', 'alice', ...demo.flags));
     expect(result.code).toBe(0);
     expect(received).toHaveLength(1);
     expect(received[0]!.type).toBe('application/json');
@@ -123,14 +114,7 @@ describe('5.2 retention', () => {
     const empty = 'pre_deploy_20260112_000000_0000.db';
     writeFileSync(join(backups, empty), '');
     backdate(empty, 12);
-    const result = await runCli([
-      'deploy',
-      '--version',
-      'v1.0.1',
-      '--headless',
-      '--confirm-all',
-      ...demo.flags,
-    ]);
+    const result = await runCli(headlessDeploy('v1.0.1', ...demo.flags));
     expect(result.code, result.stdout + result.stderr).toBe(0);
     expect(result.stdout).toMatch(/^5\.2 .* succeeded .*10 verified database backups kept/m);
     const left = readdirSync(backups);

@@ -13,6 +13,7 @@ import { openTransport } from '../../src/transport/open.js';
 import { buildProdHost, type ProdHost } from '../helpers/prodhost.js';
 import { waitFor } from '../helpers/wait.js';
 import { doctorRows, failures } from '../helpers/doctor.js';
+import { headlessDeploy } from '../helpers/cli.js';
 
 let host: ProdHost;
 beforeAll(async () => {
@@ -121,8 +122,7 @@ describe('the Health pane without TCP forwarding', () => {
   }, 60_000);
 });
 
-const deploy = (version: string, config?: string) =>
-  host.cli(['deploy', '--headless', '--confirm-all', '--version', version], config);
+const deploy = (version: string, config?: string) => host.cli(headlessDeploy(version), config);
 const rollback = () => host.cli(['rollback', '--headless']);
 const health = async () => JSON.parse((await host.publicGet('/health')).body).version as string;
 /** A step's line of the headless output: its status, seconds and summary. */

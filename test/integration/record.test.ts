@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ExecutionLog } from '../../src/export/build.js';
-import { runCli } from '../helpers/cli.js';
+import { runCli, headlessDeploy } from '../helpers/cli.js';
 import { freshDemo, type DemoHandle } from '../helpers/demo.js';
 import { startSshAgent } from '../helpers/ssh-agent.js';
 
@@ -36,7 +36,7 @@ const cli = (args: string[], env: Record<string, string> = {}) =>
   runCli([...args, ...demo.flags], env);
 
 async function deploy(version: string, expected: number): Promise<string> {
-  const run = await cli(['deploy', '--version', version, '--headless', '--confirm-all']);
+  const run = await cli(headlessDeploy(version));
   expect(run.code, run.stdout + run.stderr).toBe(expected);
   return /: deployment (\S+)$/m.exec(run.stdout)![1]!;
 }

@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, startCli } from '../helpers/cli.js';
+import { runCli, startCli, headlessDeploy } from '../helpers/cli.js';
 import { crashHook, shortLogWindow, stageEnvChange, type CrashHook } from '../helpers/crash.js';
 import { freshDemo, type DemoHandle } from '../helpers/demo.js';
 
@@ -52,8 +52,7 @@ function setThreshold(key: string, value: number | undefined): void {
   writeFileSync(demo.configPath, JSON.stringify(config, null, 2));
 }
 
-const deploy = (version: string) =>
-  runCli(['deploy', '--version', version, '--headless', '--confirm-all', ...demo.flags]);
+const deploy = (version: string) => runCli(headlessDeploy(version, ...demo.flags));
 const rollback = () => runCli(['rollback', '--headless', ...demo.flags]);
 
 /** Deploys `version` expecting it to stop at `step`, rolls back, and checks the target is as before. */
@@ -99,10 +98,7 @@ describe('rollback after a failure in each phase restores code, database and con
     // Paused in 5.3 before it reads /health/detailed; the service stops meanwhile.
     const { out } = await failThenRollBack('v1.0.1', '5.3', /final health check/, async () => {
       hook.arm('5.3', 'mid', 'body=');
-      const deployment = startCli(
-        ['deploy', '--version', 'v1.0.1', '--headless', '--confirm-all', ...demo.flags],
-        hook.env,
-      );
+      const deployment = startCli(headlessDeploy('v1.0.1', ...demo.flags), hook.env);
       const hit = await hook.waitHit();
       execFileSync(join(demo.dir, 'bin', 'cvdctl'), ['stop']);
       hit.release();

@@ -19,7 +19,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCli, type CliResult } from '../helpers/cli.js';
+import { runCli, type CliResult, headlessDeploy } from '../helpers/cli.js';
 import { freshDemo, type DemoHandle } from '../helpers/demo.js';
 import { RUNBOOK_STEP_IDS } from '../helpers/contract.js';
 
@@ -90,7 +90,7 @@ describe('secrets', () => {
       runs.push(result);
       return result;
     };
-    const deployed = await cli(['deploy', '--version', 'v1.0.1', '--headless', '--confirm-all']);
+    const deployed = await cli(headlessDeploy('v1.0.1'));
     expect(deployed.code, deployed.stdout + deployed.stderr).toBe(0);
     expect(deployed.stdout).toMatch(/^3\.3 .*succeeded .*login, devices and planograms working/m);
     expect(deployed.stdout).toMatch(/^4\.1 .*succeeded .*3 error lines/m);

@@ -15,6 +15,7 @@ import {
   type CrashHook,
   type Paused,
 } from '../helpers/crash.js';
+import { headlessDeploy } from '../helpers/cli.js';
 import { freshDemo, type DemoHandle } from '../helpers/demo.js';
 import { signal } from '../helpers/sshd.js';
 
@@ -45,7 +46,7 @@ describe('signals during a step', () => {
     for (const { signal: sig, step } of PLAN) {
       hook.arm(step, 'mid');
       const args = first
-        ? ['deploy', '--version', 'v1.0.1', '--headless', '--confirm-all', ...demo.flags]
+        ? headlessDeploy('v1.0.1', ...demo.flags)
         : ['resume', '--headless', ...demo.flags];
       first = false;
       const cli = await startReattaching(args, hook.env, paused);

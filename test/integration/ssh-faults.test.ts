@@ -8,7 +8,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { startCli, type CliResult, type RunningCli } from '../helpers/cli.js';
+import { startCli, type CliResult, type RunningCli, headlessDeploy } from '../helpers/cli.js';
 import {
   attempts,
   crashHook,
@@ -61,14 +61,7 @@ async function withSshTarget(work: (t: SshTarget) => Promise<void>): Promise<voi
   }
 }
 
-const deployArgs = ({ demo }: SshTarget) => [
-  'deploy',
-  '--version',
-  'v1.0.1',
-  '--headless',
-  '--confirm-all',
-  ...demo.flags,
-];
+const deployArgs = ({ demo }: SshTarget) => headlessDeploy('v1.0.1', ...demo.flags);
 const resumeArgs = ({ demo }: SshTarget) => ['resume', '--headless', ...demo.flags];
 const journalOf = ({ demo }: SshTarget, step: string, attempt = 1) =>
   join(demo.dir, 'deployments', latestDeploymentId(demo.state), 'journal', `${step}-${attempt}`);

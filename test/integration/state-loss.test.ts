@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, startCli } from '../helpers/cli.js';
+import { runCli, startCli, headlessDeploy } from '../helpers/cli.js';
 import { crashHook, shortLogWindow, type CrashHook } from '../helpers/crash.js';
 import { freshDemo, type DemoHandle } from '../helpers/demo.js';
 
@@ -39,10 +39,7 @@ describe('a lost state database', () => {
 
     // Paused in 2.2, after 2.1 stopped the app: the worst moment to lose the record.
     hook.arm('2.2', 'mid');
-    const run = startCli(
-      ['deploy', '--version', 'v1.0.1', '--headless', '--confirm-all', ...flags],
-      hook.env,
-    );
+    const run = startCli(headlessDeploy('v1.0.1', ...flags), hook.env);
     const hit = await hook.waitHit();
     rmSync(jump, { recursive: true, force: true });
     hit.release();

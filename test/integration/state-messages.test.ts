@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { StateStore } from '../../src/state/store.js';
-import { BIN, runCli } from '../helpers/cli.js';
+import { BIN, runCli, headlessDeploy } from '../helpers/cli.js';
 
 let dir: string | undefined;
 afterEach(() => {
@@ -47,10 +47,7 @@ describe('a state database that cannot be used', () => {
   ])('%s: names the file and the reason, exit 2', async (_, spoil) => {
     const { state, flags } = setup();
     spoil(state);
-    for (const command of [
-      ['history'],
-      ['deploy', '--version', 'v1.0.1', '--headless', '--confirm-all'],
-    ]) {
+    for (const command of [['history'], headlessDeploy('v1.0.1')]) {
       const result = await runCli([...command, ...flags]);
       expect(result.code, result.stderr).toBe(2);
       expect(result.stderr).toContain(
@@ -94,14 +91,7 @@ describe('a state database that cannot be used', () => {
       id: '20260101_120000_ab12',
       versionTo: 'v1.0.1',
     });
-    const deploy = asOther([
-      'deploy',
-      '--version',
-      'v1.0.1',
-      '--headless',
-      '--confirm-all',
-      ...flags,
-    ]);
+    const deploy = asOther(headlessDeploy('v1.0.1', ...flags));
     expect(deploy.code).toBe(2);
     expect(deploy.out).toContain(`cannot use the state database ${state}: it cannot be written`);
   });

@@ -2,7 +2,7 @@ import { mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { StateStore } from '../../src/state/store.js';
 import { MIGRATIONS } from '../../src/state/schema.js';
 
@@ -98,6 +98,32 @@ describe('StateStore', () => {
     store.setStatus('new', 'abandoned', 'bob', 'change window closed');
     expect(store.latestUnfinished('prod')).toBeUndefined();
     expect(store.deployment('new')?.finishedAt).not.toBeNull();
+    store.close();
+  });
+
+  it('prepares each statement once: a repeated read or write prepares nothing new', () => {
+    const store = StateStore.open(tempPath());
+    newDeployment(store);
+    const attempt = store.beginAttempt('d1', '1.1', 'true', 'alice', 'step started');
+    const work = () => {
+      store.appendOutput('d1', '1.1', attempt, ['a line']);
+      store.recordFacts('d1', '1.1', { previousCommit: 'abc' });
+      return [
+        store.deployment('d1'),
+        store.latest('prod'),
+        store.attempts('d1'),
+        store.output('d1', '1.1', attempt),
+        store.facts('d1'),
+        store.checklist('d1'),
+        store.issues('d1'),
+      ];
+    };
+    const first = work();
+    const prepare = vi.spyOn(store.db, 'prepare');
+    const again = work();
+    expect(prepare).not.toHaveBeenCalled();
+    expect(again[0]).toEqual(first[0]);
+    expect(again[3]).toBe('a line\na line');
     store.close();
   });
 });

@@ -13,6 +13,7 @@ import type { ParsedArgs } from '../args.js';
 import { EXIT, InputError } from '../exit.js';
 import { doctorTarget } from './doctor.js';
 import { err, out } from '../../util/out.js';
+import { errorMessage, isErrorNamed } from '../../util/error.js';
 
 /** The config as it is, or undefined when there is none yet; one that does not validate is not overwritten. */
 function existingConfig(file: string | undefined): ConfigFile | undefined {
@@ -57,7 +58,7 @@ export async function init(args: ParsedArgs): Promise<number> {
     });
   } catch (error) {
     // Ctrl-C inside a prompt: nothing has been written.
-    if ((error as Error).name === 'ExitPromptError')
+    if (isErrorNamed(error, 'ExitPromptError'))
       return (err.write('init cancelled: nothing written\n'), EXIT.interrupted);
     throw error;
   }
@@ -79,7 +80,7 @@ async function printFragment(name: string, target: TargetConfig): Promise<void> 
     out.write(`\nThe sudoers fragment target ${name} needs:\n\n${fragment}`);
   } catch (error) {
     out.write(
-      `\nNo sudoers fragment: ${(error as Error).message}\n  Once the target answers: cvd-tui sudoers --target ${name}\n`,
+      `\nNo sudoers fragment: ${errorMessage(error)}\n  Once the target answers: cvd-tui sudoers --target ${name}\n`,
     );
   }
 }

@@ -5,6 +5,7 @@ import { TransportRefused } from '../../transport/types.js';
 import { err, out } from '../../util/out.js';
 import type { ParsedArgs } from '../args.js';
 import { EXIT, InputError } from '../exit.js';
+import { errorMessage } from '../../util/error.js';
 
 /**
  * `sudoers [--target T]`: prints the fragment the target's operator needs
@@ -29,7 +30,7 @@ export async function sudoers(args: ParsedArgs): Promise<number> {
     // A refused connection is bad input (exit 2, in main); anything else is said plainly:
     // no deployment exists here, so there is no state to speak of.
     if (error instanceof TransportRefused) throw error;
-    err.write(`cvd-tui sudoers: ${(error as Error).message}\n`);
+    err.write(`cvd-tui sudoers: ${errorMessage(error)}\n`);
     return EXIT.stepFailed;
   }
   out.write(fragment);

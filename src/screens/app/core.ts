@@ -13,6 +13,7 @@ import type { MonitorSession } from './monitor-session.js';
 import { stepRows } from './rows.js';
 import type { Action, Notice } from './state.js';
 import { ValueStore } from '../stores/value-store.js';
+import { errorMessage } from '../../util/error.js';
 
 /**
  * The TUI's link to the engine, the store and the probes: plain TypeScript
@@ -113,7 +114,7 @@ export class TuiCore {
     try {
       return await fn();
     } catch (error) {
-      this.notify((error as Error).message, 'error');
+      this.notify(errorMessage(error), 'error');
       return undefined;
     } finally {
       this.working = undefined;

@@ -8,6 +8,7 @@ import { keyLabel } from '../app/keys.js';
 import { recordTakeover } from '../../engine/lock.js';
 import { reachSummary } from './issues.js';
 import { takeDeployLock } from './lock.js';
+import { errorMessage } from '../../util/error.js';
 
 const DONE = ['succeeded', 'rolled_back'];
 
@@ -159,6 +160,6 @@ export function exportLog(core: TuiCore): void {
     writeFileSync(file, toMarkdown(buildExecutionLog(core.deps.store, id)), { mode: 0o600 });
     core.notify(`Execution log written to ${file}`, 'ok');
   } catch (error) {
-    core.notify(`Could not write ${file}: ${(error as Error).message}`, 'error');
+    core.notify(`Could not write ${file}: ${errorMessage(error)}`, 'error');
   }
 }
