@@ -1,8 +1,9 @@
 /** Doctor checks of the machine: tools, disk, the deploy lock (sudo: sudo.ts, paths: paths.ts). */
 import { hostname } from 'node:os';
-import { describeHolder, isStale, lockDir, parseToken, processAlive } from '../engine/lock.js';
+import { describeHolder, isStale, lockDir, parseToken } from '../engine/lock.js';
 import { targetShell } from '../steps/shell.js';
 import { sh } from '../transport/quote.js';
+import { processAlive } from '../util/process.js';
 import { fail, pass, type RemoteCheck } from './types.js';
 
 const TOOLS = ['sqlite3', 'git', 'curl', 'openssl'] as const;
