@@ -100,3 +100,22 @@ function cyclePath(graph: ImportGraph, component: Set<string>): string[] {
   }
   return [start, start];
 }
+
+/**
+ * The graph between top-level folders: a folder imports another when any of
+ * its modules does. `merge` names folders to count as one node, `+`-joined.
+ */
+export function folderGraph(graph: ImportGraph, merge: readonly string[] = []): ImportGraph {
+  const folderOf = (path: string) => {
+    const folder = path.split('/')[0]!;
+    return merge.includes(folder) ? merge.join('+') : folder;
+  };
+  const folders: ImportGraph = new Map();
+  for (const [file, targets] of graph) {
+    const from = folderOf(file);
+    const edges = new Set(folders.get(from));
+    for (const target of targets) if (folderOf(target) !== from) edges.add(folderOf(target));
+    folders.set(from, [...edges]);
+  }
+  return folders;
+}
