@@ -2,7 +2,7 @@
 import { hostname } from 'node:os';
 import { describeHolder, isStale, lockDir, parseToken } from '../engine/lock.js';
 import { targetShell } from '../steps/shell.js';
-import { sh } from '../transport/quote.js';
+import { sh } from '../shell/quote.js';
 import { processAlive } from '../util/process.js';
 import { fail, pass, type RemoteCheck } from './types.js';
 

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { TargetConfig } from '../config/types.js';
 import { interruptible } from './interrupt.js';
 import { asApp } from '../steps/privilege.js';
-import { sh } from '../transport/quote.js';
+import { sh } from '../shell/quote.js';
 import type { StateStore } from '../state/store.js';
 import type { Transport } from '../transport/types.js';
 import { processAlive } from '../util/process.js';

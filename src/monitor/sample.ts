@@ -3,7 +3,7 @@ import { execWithFacts } from '../engine/execute.js';
 import type { Facts } from '../steps/types.js';
 import { targetShell } from '../steps/shell.js';
 import { endpoint, tlsAddress } from '../steps/urls.js';
-import { sh, shq } from '../transport/quote.js';
+import { sh, shq } from '../shell/quote.js';
 import type { Transport } from '../transport/types.js';
 
 /** CPU time counters from /proc/stat: all jiffies, and the idle (idle + iowait) ones. */

@@ -1,5 +1,5 @@
 import type { TargetConfig, Thresholds } from '../config/types.js';
-import { sh } from '../transport/quote.js';
+import { sh } from '../shell/quote.js';
 import type { Transport } from '../transport/types.js';
 
 /** One reading of the target's resources; a field is undefined when it could not be measured. */

@@ -1,5 +1,5 @@
 import type { TargetConfig } from '../config/types.js';
-import { sh } from '../transport/quote.js';
+import { sh } from '../shell/quote.js';
 import { newestVerifiedBackupScript } from './backup.js';
 import { targetShell } from './shell.js';
 import type { Facts } from './types.js';

@@ -1,4 +1,4 @@
-import { sh, shq } from '../transport/quote.js';
+import { sh, shq } from '../shell/quote.js';
 import { backupAppScript, backupDatabaseScript } from './backup.js';
 import { targetShell, type TargetShell } from './shell.js';
 import type { StepDef } from './types.js';
