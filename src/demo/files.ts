@@ -2,7 +2,7 @@ import { chmod, readFile, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
-import { shq } from '../transport/quote.js';
+import { shq } from '../shell/quote.js';
 import { run } from './exec.js';
 import { ASSETS, type DemoLayout } from './layout.js';
 

@@ -1,6 +1,6 @@
 /** Doctor check of the target's paths: each exists and is writable by whoever writes it. */
 import { targetShell } from '../steps/shell.js';
-import { sh } from '../transport/quote.js';
+import { sh } from '../shell/quote.js';
 import { fail, pass, type RemoteCheck } from './types.js';
 import { PATH_KEYS } from '../config/defaults.js';
 

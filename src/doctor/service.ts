@@ -2,7 +2,7 @@
 import type { TargetConfig } from '../config/types.js';
 import { targetShell } from '../steps/shell.js';
 import { daysUntil, endpoint, tlsAddress } from '../steps/urls.js';
-import { sh } from '../transport/quote.js';
+import { sh } from '../shell/quote.js';
 import { fail, pass, type CheckResult, type RemoteCheck } from './types.js';
 
 /** systemctl status exits 4 for a unit it does not know (systemctl(1) "Exit status"). */

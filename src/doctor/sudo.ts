@@ -11,7 +11,7 @@ import type { Facts } from '../steps/types.js';
 import { targetShell } from '../steps/shell.js';
 import { resolutionScript, resolvedCommands } from '../sudoers/commands.js';
 import { sudoersRules, type SudoersRule } from '../sudoers/fragment.js';
-import { sh, shq } from '../transport/quote.js';
+import { sh, shq } from '../shell/quote.js';
 import { hasPasswordRootRule, parseSudoListing, passwordlessAsRoot } from './sudo-listing.js';
 import { fail, pass, type CheckResult, type RemoteCheck } from './types.js';
 

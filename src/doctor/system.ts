@@ -1,8 +1,10 @@
 /** Doctor checks of the machine: tools, disk, the deploy lock (sudo: sudo.ts, paths: paths.ts). */
 import { hostname } from 'node:os';
-import { describeHolder, isStale, lockDir, parseToken, processAlive } from '../engine/lock.js';
+import { describeHolder, isStale, lockDir, parseToken } from '../engine/lock.js';
 import { targetShell } from '../steps/shell.js';
-import { sh } from '../transport/quote.js';
+import { df, diskUsedPercent, parseDisk } from '../shell/measure.js';
+import { sh } from '../shell/quote.js';
+import { processAlive } from '../util/process.js';
 import { fail, pass, type RemoteCheck } from './types.js';
 
 const TOOLS = ['sqlite3', 'git', 'curl', 'openssl'] as const;
@@ -33,15 +35,15 @@ export const diskCheck: RemoteCheck = {
   script: (target) => {
     const t = targetShell(target);
     // df only measures: as the login user, else as the app user when a 0750 tree hides paths.app.
-    const df = sh`df -P -- ${target.paths.app}`;
+    const app = df(target.paths.app);
     return t.script(
-      `fact diskUsedPercent "$({ ${df} || ${t.asApp(df)}; } 2>/dev/null | awk 'NR==2 {sub("%", "", $5); print $5}')"`,
+      `fact diskUsedPercent "$(${diskUsedPercent(`{ ${app} || ${t.asApp(app)}; } 2>/dev/null`)})"`,
     );
   },
   judge: (facts, target) => {
-    const free = 100 - Number(facts.diskUsedPercent || NaN);
+    const [used] = parseDisk(facts.diskUsedPercent);
     const min = target.thresholds.minDiskFreePercent;
-    if (!Number.isFinite(free))
+    if (used === undefined)
       return [
         {
           name: 'disk',
@@ -51,6 +53,7 @@ export const diskCheck: RemoteCheck = {
           ),
         },
       ];
+    const free = 100 - used;
     return [
       free > min
         ? { name: 'disk', ...pass(`${free}% free on ${target.paths.app} (minimum ${min}%)`) }

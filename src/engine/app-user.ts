@@ -1,5 +1,5 @@
 import type { TargetConfig } from '../config/types.js';
-import { shq } from '../transport/quote.js';
+import { shq } from '../shell/quote.js';
 
 /** What running a command as the app user needs to know about a target. */
 export type AppUserTarget = Pick<TargetConfig, 'useSudo' | 'appUser'>;

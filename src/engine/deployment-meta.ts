@@ -1,7 +1,7 @@
 import type { TargetConfig } from '../config/types.js';
 import type { DeploymentRecord } from '../state/types.js';
 import { asApp } from '../steps/privilege.js';
-import { sh } from '../transport/quote.js';
+import { sh } from '../shell/quote.js';
 import type { Transport } from '../transport/types.js';
 
 /**

@@ -2,7 +2,7 @@ import type { TargetConfig } from '../config/types.js';
 import type { AttemptRecord, Mode } from '../state/types.js';
 import { targetShell } from '../steps/shell.js';
 import type { Facts, StepDef } from '../steps/types.js';
-import { sh } from '../transport/quote.js';
+import { sh } from '../shell/quote.js';
 import type { Transport } from '../transport/types.js';
 import { execWithFacts } from './execute.js';
 

@@ -1,5 +1,5 @@
 import { isNonce, READ_NONCE, readMarked, type Marked } from '../steps/facts.js';
-import { sh } from '../transport/quote.js';
+import { sh } from '../shell/quote.js';
 import { appFunction, type AppUserTarget } from './app-user.js';
 
 /**

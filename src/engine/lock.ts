@@ -2,9 +2,10 @@ import { randomBytes } from 'node:crypto';
 import type { TargetConfig } from '../config/types.js';
 import { interruptible } from './interrupt.js';
 import { asApp } from '../steps/privilege.js';
-import { sh } from '../transport/quote.js';
+import { sh } from '../shell/quote.js';
 import type { StateStore } from '../state/store.js';
 import type { Transport } from '../transport/types.js';
+import { processAlive } from '../util/process.js';
 import { printable } from '../util/text.js';
 
 /**
@@ -75,15 +76,6 @@ export function isStale(
   if (!holder) return false;
   return holder.jumpHost === here.jumpHost && !here.alive(holder.pid);
 }
-
-export const processAlive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-};
 
 /**
  * One remote command that takes the lock, or reports its holder. A new lock

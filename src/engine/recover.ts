@@ -5,7 +5,7 @@ import { CHECKLIST } from '../steps/checklist.js';
 import { DEPLOY_STEPS, ROLLBACK_STEPS } from '../steps/index.js';
 import { asApp } from '../steps/privilege.js';
 import { versionProblem } from '../steps/version.js';
-import { sh } from '../transport/quote.js';
+import { sh } from '../shell/quote.js';
 import type { Transport } from '../transport/types.js';
 import { DEPLOYMENT_ID, tickItem } from './deployment.js';
 import { metaPath, parseMeta, type DeploymentMeta } from './deployment-meta.js';

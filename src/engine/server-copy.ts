@@ -3,7 +3,7 @@ import { buildExecutionLog } from '../export/build.js';
 import { toMarkdown } from '../export/markdown.js';
 import type { StateStore } from '../state/store.js';
 import { asApp } from '../steps/privilege.js';
-import { sh } from '../transport/quote.js';
+import { sh } from '../shell/quote.js';
 import { inertJson } from '../util/text.js';
 import type { Transport } from '../transport/types.js';
 

@@ -1,13 +1,19 @@
 import { rules } from '../config/rules.js';
 import type { TargetInput } from '../config/types.js';
-import { hostAliases, resolveSshHost } from '../transport/ssh-config.js';
+import { hostAliases, resolveSshHost, type SshConfig } from '../transport/ssh-config.js';
 import { validator, validOptionalPath, validPort, type Asker } from './asker.js';
-import type { WizardEnv } from './wizard.js';
+
+/** What askSsh reads of the operator's machine; the wizard's WizardEnv carries it. */
+export interface SshEnv {
+  /** The operator's ssh config, Includes followed ([] when there is none). */
+  sshConfig: SshConfig;
+  localUser: string;
+}
 
 /** Host (offered from the ssh config), then user and port defaulting to what the ssh config says for it. */
 export async function askSsh(
   ask: Asker,
-  env: WizardEnv,
+  env: SshEnv,
   prev: Partial<TargetInput>,
 ): Promise<Partial<TargetInput>> {
   const aliases = hostAliases(env.sshConfig);

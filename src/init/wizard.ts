@@ -8,14 +8,10 @@
 import { PATH_KEYS, RUNBOOK_DEFAULTS } from '../config/defaults.js';
 import { rules } from '../config/rules.js';
 import type { ConfigFile, TargetInput, TargetPaths } from '../config/types.js';
-import type { SshConfig } from '../transport/ssh-config.js';
 import { validator, type Asker } from './asker.js';
-import { askSsh } from './ssh.js';
+import { askSsh, type SshEnv } from './ssh.js';
 
-export interface WizardEnv {
-  /** The operator's ssh config, Includes followed ([] when there is none). */
-  sshConfig: SshConfig;
-  localUser: string;
+export interface WizardEnv extends SshEnv {
   /** The config file as it is now, when there is one: its targets are kept, one may be edited. */
   existing?: ConfigFile;
 }

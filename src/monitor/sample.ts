@@ -3,14 +3,17 @@ import { execWithFacts } from '../engine/execute.js';
 import type { Facts } from '../steps/types.js';
 import { targetShell } from '../steps/shell.js';
 import { endpoint, tlsAddress } from '../steps/urls.js';
-import { sh, shq } from '../transport/quote.js';
+import {
+  cpuBusyPercent,
+  cpuFunction,
+  memoryUsedPercent,
+  parseCpuCounters,
+  parseMemory,
+  parseNumbers,
+  type CpuCounters,
+} from '../shell/measure.js';
+import { sh, shq } from '../shell/quote.js';
 import type { Transport } from '../transport/types.js';
-
-/** CPU time counters from /proc/stat: all jiffies, and the idle (idle + iowait) ones. */
-export interface CpuCounters {
-  total: number;
-  idle: number;
-}
 
 /**
  * Where the previous sample left off. Each log is read from its byte offset
@@ -76,10 +79,6 @@ const LOG_WINDOW = String.raw`log_window() {
     END { if (NR && complete) take(prev); print base + used, lines + 0, hits + 0 }'
 }`;
 
-const CPU = `cpu() { awk '/^cpu / {print $2+$3+$4+$5+$6+$7+$8+$9, $5+$6}' /proc/stat; }`;
-// /proc/meminfo rather than `free`, which minimal servers may lack; MemAvailable counts reclaimable cache as free.
-const MEMORY = `fact memoryUsedPercent "$(awk '/^MemTotal:/ {t=$2} /^MemAvailable:/ {a=$2} END {if (t) printf "%d", (t - a) * 100 / t}' /proc/meminfo)"`;
-
 /** The openssl lines that verify publicUrl's chain and name; nothing when publicUrl is not https. */
 function certificateLines(target: TargetConfig): string[] {
   if (new URL(target.publicUrl).protocol !== 'https:') return [];
@@ -111,49 +110,35 @@ export function sampleScript(target: TargetConfig, cursor: MonitorCursor): strin
   const readLog = (file: string, offset: number, mode: string) =>
     t.asApp(`${LOG_WINDOW}\nlog_window "$@"`, shq(file), String(offset), mode);
   return t.script(
-    CPU,
+    cpuFunction(),
     sh`fact health "$(curl -s -o /dev/null -w '%{http_code} %{time_total}' --max-time 10 ${endpoint(target.appUrl, '/health')} || true)"`,
     `fact access "$(${readLog(`${logs}/access.log`, cursor.accessOffset, 'access')})"`,
     `fact errorLog "$(${readLog(`${logs}/error.log`, cursor.errorOffset, 'locks')})"`,
     ...(cursor.cpu ? [] : ['fact cpuStart "$(cpu)"', 'sleep 0.5']),
     'fact cpu "$(cpu)"',
-    MEMORY,
+    `fact memoryUsedPercent "$(${memoryUsedPercent()})"`,
     ...certificateLines(target),
   );
 }
-
-const numbers = (value: string | undefined): number[] | undefined => {
-  const parts = (value ?? '').trim().split(/\s+/).filter(Boolean).map(Number);
-  return parts.length && parts.every(Number.isFinite) ? parts : undefined;
-};
-
-const counters = (value: string | undefined): CpuCounters | undefined => {
-  const n = numbers(value);
-  return n?.length === 2 ? { total: n[0]!, idle: n[1]! } : undefined;
-};
 
 /** Reads the script's facts into a sample; a fact that is missing or garbled leaves its field undefined. */
 export function parseSample(facts: Facts, cursor: MonitorCursor, at = Date.now()): MonitorSample {
   const next: MonitorCursor = { ...cursor };
   const sample: MonitorSample = { at, cursor: next };
-  const health = numbers(facts.health);
+  const health = parseNumbers(facts.health);
   if (health?.length === 2)
     [sample.healthCode, sample.responseMs] = [health[0]!, Math.round(health[1]! * 1000)];
-  const access = numbers(facts.access);
+  const access = parseNumbers(facts.access);
   if (access?.length === 3)
     [next.accessOffset, sample.requests, sample.serverErrors] = access as [number, number, number];
-  const errorLog = numbers(facts.errorLog);
+  const errorLog = parseNumbers(facts.errorLog);
   if (errorLog?.length === 3)
     [next.errorOffset, , sample.dbLocks] = errorLog as [number, number, number];
-  const before = cursor.cpu ?? counters(facts.cpuStart);
-  const now = counters(facts.cpu);
+  const before = cursor.cpu ?? parseCpuCounters(facts.cpuStart);
+  const now = parseCpuCounters(facts.cpu);
   if (now) next.cpu = now;
-  if (before && now && now.total > before.total)
-    sample.cpuPercent = Math.round(
-      100 * (1 - (now.idle - before.idle) / (now.total - before.total)),
-    );
-  const memory = numbers(facts.memoryUsedPercent);
-  if (memory?.length === 1) sample.memoryUsedPercent = memory[0];
+  if (before && now) sample.cpuPercent = cpuBusyPercent(before, now);
+  sample.memoryUsedPercent = parseMemory(facts.memoryUsedPercent);
   if (facts.cert !== undefined) {
     sample.certOk = /^0 \(ok\)/.test(facts.cert);
     sample.certDetail =

@@ -9,7 +9,7 @@
 import type { TargetConfig } from '../config/types.js';
 import { endpoint } from '../steps/urls.js';
 import { healthStatus } from '../steps/verify.js';
-import { sh } from '../transport/quote.js';
+import { sh } from '../shell/quote.js';
 import type { Transport } from '../transport/types.js';
 import { HEALTH_ENDPOINTS, type HealthReading } from './health-endpoints.js';
 

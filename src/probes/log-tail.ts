@@ -1,6 +1,6 @@
 import type { TargetConfig } from '../config/types.js';
 import { asApp } from '../steps/privilege.js';
-import { sh } from '../transport/quote.js';
+import { sh } from '../shell/quote.js';
 import type { Transport } from '../transport/types.js';
 
 /** The first line of every poll's answer: `CVD-TAIL <offset after this read>` or `CVD-TAIL missing`. */

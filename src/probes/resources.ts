@@ -1,5 +1,16 @@
 import type { TargetConfig, Thresholds } from '../config/types.js';
-import { sh } from '../transport/quote.js';
+import {
+  cpuBusyPercent,
+  cpuFunction,
+  df,
+  diskUsedPercent,
+  loadAverages,
+  memoryUsedPercent,
+  parseCpuCounters,
+  parseDisk,
+  parseLoad,
+  parseMemory,
+} from '../shell/measure.js';
 import type { Transport } from '../transport/types.js';
 
 /** One reading of the target's resources; a field is undefined when it could not be measured. */
@@ -20,39 +31,39 @@ export interface ResourceSample {
 }
 
 /**
- * One read-only round trip. CPU % needs two samples of /proc/stat; half a
- * second apart is long enough to be meaningful and short enough that a poll
- * every few seconds stays cheap. /proc/meminfo is read instead of `free`,
- * which minimal servers may lack.
+ * One read-only round trip, as `name value…` lines. CPU % needs two samples
+ * of /proc/stat; half a second apart is long enough to be meaningful and
+ * short enough that a poll every few seconds stays cheap.
  */
 export function resourcesCommand(appPath: string): string {
   return [
-    `df -P -- / ${sh`${appPath}`} 2>/dev/null | awk 'NR==2 {sub("%", "", $5); print "root", $5} NR==3 {sub("%", "", $5); print "app", $5}'`,
-    `awk '/^MemTotal:/ {t=$2} /^MemAvailable:/ {a=$2} END {if (t) printf "mem %d\\n", (t - a) * 100 / t}' /proc/meminfo`,
-    `echo "load $(cut -d ' ' -f 1-3 /proc/loadavg)"`,
-    `cpu() { awk '/^cpu / {print $2+$3+$4+$5+$6+$7+$8+$9, $5+$6}' /proc/stat; }`,
-    'a=$(cpu); sleep 0.5; echo "cpu $a $(cpu)"',
+    `echo "disk $(${diskUsedPercent(`${df('/', appPath)} 2>/dev/null`)})"`,
+    `echo "mem $(${memoryUsedPercent()})"`,
+    `echo "load $(${loadAverages()})"`,
+    cpuFunction(),
+    'echo "cpuStart $(cpu)"; sleep 0.5; echo "cpu $(cpu)"',
   ].join('\n');
 }
 
-/** Reads the command's `name value…` lines; a line that does not parse leaves its field undefined. */
+/** Reads the command's lines; a line that does not parse leaves its fields undefined. */
 export function parseResources(output: string, at = Date.now()): ResourceSample {
-  const sample: ResourceSample = { at };
-  for (const line of output.split('\n')) {
-    const [name, ...rest] = line.trim().split(/\s+/);
-    const n = rest.map(Number);
-    if (!n.length || n.some((v) => !Number.isFinite(v))) continue;
-    if (name === 'root') sample.rootDiskPercent = n[0];
-    if (name === 'app') sample.appDiskPercent = n[0];
-    if (name === 'mem') sample.memoryPercent = n[0];
-    if (name === 'load' && n.length === 3) sample.load = [n[0]!, n[1]!, n[2]!];
-    if (name === 'cpu' && n.length === 4) {
-      const [total1, idle1, total2, idle2] = n as [number, number, number, number];
-      const total = total2 - total1;
-      if (total > 0) sample.cpuPercent = Math.round(100 * (1 - (idle2 - idle1) / total));
-    }
-  }
-  return sample;
+  const lines = new Map(
+    output.split('\n').map((line) => {
+      const [name = '', ...rest] = line.trim().split(/\s+/);
+      return [name, rest.join(' ')] as const;
+    }),
+  );
+  const [rootDiskPercent, appDiskPercent] = parseDisk(lines.get('disk'));
+  const before = parseCpuCounters(lines.get('cpuStart'));
+  const after = parseCpuCounters(lines.get('cpu'));
+  return {
+    at,
+    rootDiskPercent,
+    appDiskPercent,
+    memoryPercent: parseMemory(lines.get('mem')),
+    load: parseLoad(lines.get('load')),
+    cpuPercent: before && after ? cpuBusyPercent(before, after) : undefined,
+  };
 }
 
 export type Level = 'ok' | 'over' | 'unknown';

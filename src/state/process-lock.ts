@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
-import { processAlive } from '../engine/lock.js';
+import { processAlive } from '../util/process.js';
 
 export class StateBusy extends Error {}
 

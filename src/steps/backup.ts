@@ -1,4 +1,4 @@
-import { sh, shq } from '../transport/quote.js';
+import { sh, shq } from '../shell/quote.js';
 
 /**
  * Backups, proven before anything depends on them. The runbook checked its

@@ -1,5 +1,6 @@
 import type { TargetConfig } from '../config/types.js';
-import { sh } from '../transport/quote.js';
+import { df, diskUsedPercent, parseDisk } from '../shell/measure.js';
+import { sh } from '../shell/quote.js';
 import { newestVerifiedBackupScript } from './backup.js';
 import { targetShell } from './shell.js';
 import type { Facts } from './types.js';
@@ -76,13 +77,13 @@ export const CHECKLIST: readonly ChecklistItem[] = [
     group: 'Technical Prerequisites',
     label: 'Disk space >20% available on target servers',
     evaluate: (facts, target) => {
-      const free = 100 - Number(facts.diskUsedPercent);
-      return Number.isFinite(free)
-        ? {
-            ok: free > target.thresholds.minDiskFreePercent,
-            text: `${free}% free on ${target.paths.app}`,
-          }
-        : { ok: false, text: 'could not measure free disk' };
+      const [used] = parseDisk(facts.diskUsedPercent);
+      if (used === undefined) return { ok: false, text: 'could not measure free disk' };
+      const free = 100 - used;
+      return {
+        ok: free > target.thresholds.minDiskFreePercent,
+        text: `${free}% free on ${target.paths.app}`,
+      };
     },
   },
   {
@@ -114,7 +115,7 @@ export function checklistScript(target: TargetConfig, version: string): string {
     `fact invalidBackup "$(printf '%s\\n' "$backups" | sed -n 's/^bad //p' | head -n 1)"`,
     `fact tagFound "$(${t.inApp(sh`git rev-parse -q --verify ${ref + '^{commit}'} || timeout 30 git ls-remote --tags origin ${ref} | cut -f1`)} 2>/dev/null | head -n 1 | cut -c1-12)"`,
     sh`fact certNotAfter "$(timeout 10 openssl s_client -connect ${`${host}:${port}`} -servername ${host} </dev/null 2>/dev/null | openssl x509 -noout -enddate 2>/dev/null | cut -d= -f2)"`,
-    `fact diskUsedPercent "$(${t.asApp(sh`df -P -- ${target.paths.app}`)} | awk 'NR==2 {sub("%", "", $5); print $5}')"`,
+    `fact diskUsedPercent "$(${diskUsedPercent(t.asApp(df(target.paths.app)))})"`,
   );
 }
 

@@ -1,4 +1,4 @@
-import { notify } from '../probes/notify.js';
+import { notify } from './notify.js';
 import {
   backupCurrentSystem,
   createDeploymentDirectory,

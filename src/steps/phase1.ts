@@ -1,4 +1,5 @@
-import { sh, shq } from '../transport/quote.js';
+import { df, diskUsedPercent, loadAverages, memoryUsedPercent } from '../shell/measure.js';
+import { sh, shq } from '../shell/quote.js';
 import { backupAppScript, backupDatabaseScript } from './backup.js';
 import { targetShell, type TargetShell } from './shell.js';
 import type { StepDef } from './types.js';
@@ -12,9 +13,9 @@ export const deploymentDir = (deployments: string, id: string) => `${deployments
  * cannot enter.
  */
 export const resourceFacts = (t: TargetShell, appPath: string) => [
-  `fact diskUsedPercent "$(${t.asApp(sh`df -P -- ${appPath}`)} | awk 'NR==2 {sub("%", "", $5); print $5}')"`,
-  `fact memoryUsedPercent "$(free | awk '/^Mem:/ {printf "%d", ($2 - $7) * 100 / $2}')"`,
-  `fact load "$(cut -d ' ' -f 1-3 /proc/loadavg)"`,
+  `fact diskUsedPercent "$(${diskUsedPercent(t.asApp(df(appPath)))})"`,
+  `fact memoryUsedPercent "$(${memoryUsedPercent()})"`,
+  `fact load "$(${loadAverages()})"`,
 ];
 
 export const environmentVerification: StepDef = {

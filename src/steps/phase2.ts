@@ -1,4 +1,4 @@
-import { sh, shq } from '../transport/quote.js';
+import { sh, shq } from '../shell/quote.js';
 import { unitStagingPath } from './privilege.js';
 import { ROOT_SECONDS, serviceStep } from './service.js';
 import { targetShell } from './shell.js';

@@ -1,4 +1,4 @@
-import { sh } from '../transport/quote.js';
+import { sh } from '../shell/quote.js';
 import { serviceStep } from './service.js';
 import { targetShell } from './shell.js';
 import type { StepDef } from './types.js';

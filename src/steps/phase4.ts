@@ -1,4 +1,4 @@
-import { sh, shq } from '../transport/quote.js';
+import { sh, shq } from '../shell/quote.js';
 import { resourceFacts } from './phase1.js';
 import { targetShell } from './shell.js';
 import type { StepDef } from './types.js';

@@ -1,4 +1,4 @@
-import { sh, shq } from '../transport/quote.js';
+import { sh, shq } from '../shell/quote.js';
 import { pruneBackupsScript } from './backup.js';
 import { targetShell, WAIT_FOR } from './shell.js';
 import type { LocalAction, StepDef } from './types.js';

@@ -1,5 +1,5 @@
 import type { TargetConfig } from '../config/types.js';
-import { shq } from '../transport/quote.js';
+import { shq } from '../shell/quote.js';
 
 /**
  * The only things cvd-tui ever does as root, each one fixed command line.

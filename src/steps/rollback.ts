@@ -1,4 +1,4 @@
-import { sh, shq } from '../transport/quote.js';
+import { sh, shq } from '../shell/quote.js';
 import { VERIFY_BACKUPS } from './backup.js';
 import { pollHealth } from './phase3.js';
 import { unitStagingPath } from './privilege.js';

@@ -1,4 +1,4 @@
-import { shq } from '../transport/quote.js';
+import { shq } from '../shell/quote.js';
 import { targetShell } from './shell.js';
 import type { StepDef } from './types.js';
 import { factIs, verdict } from './verify.js';

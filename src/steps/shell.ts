@@ -1,5 +1,5 @@
 import type { TargetConfig } from '../config/types.js';
-import { sh, shq } from '../transport/quote.js';
+import { sh, shq } from '../shell/quote.js';
 import { FACT_FUNCTION } from './facts.js';
 import { asApp, asRoot, rootArgv, type RootAction } from './privilege.js';
 

@@ -70,7 +70,9 @@ export const answers200 = (key: string, url: string): Check =>
 export const below =
   (key: string, limit: number, what: string): Check =>
   ({ facts }) => {
-    const value = Number(facts[key]);
+    // Number('') is 0: an empty fact (the measurement printed nothing) must not pass as zero.
+    const text = facts[key]?.trim();
+    const value = text ? Number(text) : NaN;
     if (!Number.isFinite(value)) return `${what}: no measurement`;
     return value < limit ? undefined : `${what} is ${value}, the runbook's limit is < ${limit}`;
   };

@@ -6,7 +6,7 @@
  */
 import type { TargetConfig } from '../config/types.js';
 import type { Facts } from '../steps/types.js';
-import { sh } from '../transport/quote.js';
+import { sh } from '../shell/quote.js';
 import { ROOT_ACTIONS, rootArgv } from '../steps/privilege.js';
 
 /** Where an absolute command path came from, said in the fragment's comments. */

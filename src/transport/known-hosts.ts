@@ -8,7 +8,7 @@
  * `?` and `!` negation) or one hashed name `|1|base64(salt)|base64(hmac-sha1)`.
  */
 import { createHash, createHmac } from 'node:crypto';
-import { shq } from './quote.js';
+import { shq } from '../shell/quote.js';
 
 export type HostKeyVerdict =
   | { kind: 'match' }

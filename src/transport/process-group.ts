@@ -6,7 +6,7 @@
  * giving up kills that group through a second exec.
  */
 import { randomBytes } from 'node:crypto';
-import { sh } from './quote.js';
+import { sh } from '../shell/quote.js';
 
 /** Between TERM (which sudo relays to the command it runs) and KILL. */
 export const GIVE_UP_GRACE_MS = 2000;

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadTarget } from '../../src/config/load.js';
 import { stopDemoService } from '../../src/demo/build.js';
-import { shq } from '../../src/transport/quote.js';
+import { shq } from '../../src/shell/quote.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const SOCKET = `cvd-tui-e2e-${process.pid}-${Date.now()}`;

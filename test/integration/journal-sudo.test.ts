@@ -16,7 +16,7 @@ import { acquireLock, lockDir, releaseLock } from '../../src/engine/lock.js';
 import { targetShell } from '../../src/steps/shell.js';
 import { withDefaults } from '../../src/config/defaults.js';
 import { LocalTransport } from '../../src/transport/local.js';
-import { shq } from '../../src/transport/quote.js';
+import { shq } from '../../src/shell/quote.js';
 import type { Transport } from '../../src/transport/types.js';
 import { processes } from '../helpers/sshd.js';
 import { waitFor } from '../helpers/wait.js';

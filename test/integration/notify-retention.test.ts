@@ -4,7 +4,7 @@ import { writeFileSync, readdirSync, utimesSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { notificationText, postWebhook } from '../../src/probes/notify.js';
+import { notificationText, postWebhook } from '../../src/steps/notify.js';
 import { runCli, headlessDeploy } from '../helpers/cli.js';
 import { freshDemo, type DemoHandle } from '../helpers/demo.js';
 

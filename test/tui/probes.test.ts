@@ -31,7 +31,7 @@ describe('probes', () => {
 
   it('resources: parses disk, memory, load and CPU, and colors against the runbook limits', async () => {
     const s = parseResources(
-      'root 12\napp 85\nmem 40\nload 0.50 0.25 0.10\ncpu 1000 800 1100 850\n',
+      'disk 12 85\nmem 40\nload 0.50 0.25 0.10\ncpuStart 1000 800\ncpu 1100 850\n',
       1,
     );
     expect(s).toEqual({
@@ -52,6 +52,8 @@ describe('probes', () => {
     expect(samples[0]).toMatchObject({
       rootDiskPercent: expect.any(Number),
       appDiskPercent: expect.any(Number),
+      memoryPercent: expect.any(Number),
+      load: [expect.any(Number), expect.any(Number), expect.any(Number)],
       cpuPercent: expect.any(Number),
     });
   });

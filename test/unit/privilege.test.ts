@@ -9,7 +9,7 @@ import { FIRST_CURSOR, sampleScript } from '../../src/monitor/sample.js';
 import { checklistScript } from '../../src/steps/checklist.js';
 import { DEPLOY_STEPS, ROLLBACK_STEPS } from '../../src/steps/index.js';
 import { ROOT_ACTIONS, rootArgv } from '../../src/steps/privilege.js';
-import { shq } from '../../src/transport/quote.js';
+import { shq } from '../../src/shell/quote.js';
 
 const target = withDefaults({ transport: 'ssh', host: 'prod', username: 'cvdops' });
 const id = '20261127_101500_ab12';

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { sh, shq } from '../../src/transport/quote.js';
+import { sh, shq } from '../../src/shell/quote.js';
 
 const HOSTILE = [
   '',

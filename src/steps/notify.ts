@@ -1,4 +1,4 @@
-import type { LocalAction } from '../steps/types.js';
+import type { LocalAction } from './types.js';
 import { errorMessage, isErrorNamed } from '../util/error.js';
 
 const TIMEOUT_MS = 5_000;
