@@ -1,8 +1,8 @@
 import { LockHeld, takeDeployLock, type LockToken } from '../engine/lock.js';
 import { lockStateFile, StateBusy } from '../state/process-lock.js';
 import type { Transport } from '../transport/types.js';
-import { InputError } from './exit.js';
-import type { Session } from './session.js';
+import { InputError } from '../util/exit.js';
+import type { Session } from '../session/open.js';
 
 /** This machine's state database, one process at a time: refused (exit 2) while another cvd-tui has it. */
 export function lockState(session: Session): void {

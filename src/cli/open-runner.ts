@@ -3,12 +3,12 @@ import type { DeploymentRecord } from '../state/types.js';
 import { openTransport } from '../transport/open.js';
 import type { Transport } from '../transport/types.js';
 import type { ParsedArgs } from './args.js';
-import { InputError } from './exit.js';
+import { InputError } from '../util/exit.js';
 import { printSteps } from './headless.js';
 import { takeLocks } from './locks.js';
 import { recordTakeover } from '../engine/lock.js';
-import { secretsFromEnv } from './secrets.js';
-import { openSession, type Session } from './session.js';
+import { secretsFromEnv } from '../session/secrets.js';
+import { openSession, type Session } from '../session/open.js';
 
 /** Finds the deployment a command names (or picks), refusing with what exists instead. */
 export function pickDeployment(

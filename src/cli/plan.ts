@@ -10,10 +10,10 @@ import { splitScript } from '../steps/shell.js';
 import type { StepContext, StepDef } from '../steps/types.js';
 import { versionProblem } from '../steps/version.js';
 import type { ParsedArgs } from './args.js';
-import { EXIT, InputError } from './exit.js';
+import { EXIT, InputError } from '../util/exit.js';
 import { pickDeployment } from './open-runner.js';
-import { secretsFromEnv } from './secrets.js';
-import { openSession } from './session.js';
+import { secretsFromEnv } from '../session/secrets.js';
+import { openSession } from '../session/open.js';
 import type { TextOut } from '../util/text.js';
 import { out as stdout } from '../util/out.js';
 

@@ -6,9 +6,9 @@ import { sign, SigningError, type SigningKey } from '../../export/signature.js';
 import type { TargetConfig } from '../../config/types.js';
 import { expandHome } from '../../transport/open.js';
 import type { ParsedArgs } from '../args.js';
-import { EXIT, InputError } from '../exit.js';
+import { EXIT, InputError } from '../../util/exit.js';
 import { pickDeployment } from '../open-runner.js';
-import { openSession } from '../session.js';
+import { openSession } from '../../session/open.js';
 import { err } from '../../util/out.js';
 import { inertJson, printable } from '../../util/text.js';
 

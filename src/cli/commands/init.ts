@@ -9,7 +9,7 @@ import { inquirerAsker } from '../../init/prompts.js';
 import { runWizard } from '../../init/wizard.js';
 import { fetchSudoersFragment } from '../../sudoers/fetch.js';
 import type { ParsedArgs } from '../args.js';
-import { EXIT, InputError } from '../exit.js';
+import { EXIT, InputError } from '../../util/exit.js';
 import { doctorTarget } from './doctor.js';
 import { err, out } from '../../util/out.js';
 

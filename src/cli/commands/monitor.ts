@@ -11,9 +11,9 @@ import type { DeploymentRecord } from '../../state/types.js';
 import { openTransport } from '../../transport/open.js';
 import type { Transport } from '../../transport/types.js';
 import type { ParsedArgs } from '../args.js';
-import { EXIT, InputError } from '../exit.js';
+import { EXIT, InputError } from '../../util/exit.js';
 import { pickDeployment } from '../open-runner.js';
-import { openSession, type Session } from '../session.js';
+import { openSession, type Session } from '../../session/open.js';
 import { out as stdout } from '../../util/out.js';
 
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;

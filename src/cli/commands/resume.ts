@@ -1,7 +1,7 @@
 import { completeChecks } from '../../engine/begin.js';
 import { UNFINISHED } from '../../state/types.js';
 import type { ParsedArgs } from '../args.js';
-import { EXIT, InputError } from '../exit.js';
+import { EXIT, InputError } from '../../util/exit.js';
 import { finish } from '../headless.js';
 import { withHeadlessRunner } from '../open-runner.js';
 import { out } from '../../util/out.js';

@@ -1,6 +1,6 @@
 import { NothingToRollBack } from '../../engine/runner.js';
 import type { ParsedArgs } from '../args.js';
-import { InputError } from '../exit.js';
+import { InputError } from '../../util/exit.js';
 import { finish } from '../headless.js';
 import { withHeadlessRunner } from '../open-runner.js';
 import { out } from '../../util/out.js';

@@ -1,4 +1,4 @@
-import { InputError } from '../../cli/exit.js';
+import { InputError } from '../../util/exit.js';
 import { preflight } from '../../engine/preflight.js';
 import type { DeploymentRecord } from '../../state/types.js';
 import { UNFINISHED } from '../../state/types.js';
