@@ -28,9 +28,9 @@ export async function chooseVersion(core: TuiCore, version: string): Promise<voi
  * Reopens the deployment (engine/workflows/resume.ts): takes the target's
  * lock back, re-checks the target against what the state expects, and
  * settles what an interruption left running, its output streaming into the
- * Logs pane. Drift stops it before settling, as headless: it is shown and
- * recorded, and nothing is settled or run; rolling back (R) is the
- * operator's call. `announce`: record it as resumed (not when the operator
+ * Logs pane. Drift stops it before settling, as headless: it is listed in
+ * the Logs pane and recorded, and nothing is settled or run; rolling back
+ * (R) is the operator's call. `announce`: record it as resumed (not when the operator
  * only looks before rolling back).
  */
 export async function settle(
@@ -48,11 +48,14 @@ export async function settle(
       'Could not re-check the target (no answer): nothing was settled or run; check it before running anything',
       'error',
     );
-  if (outcome.kind === 'drift')
+  if (outcome.kind === 'drift') {
+    // The Logs pane lists what differs, one line each as headless prints it: a notice is one line.
+    for (const line of outcome.drift) core.lines.push(`drift: ${line}`, 'note');
     return core.notify(
-      `The target is not as ${deployment.id} left it: ${outcome.drift.join('; ')}. Nothing was settled or run: put it back and resume (${core.resumeCommand(deployment.id)}), or roll back (R)`,
+      `Nothing was settled or run: the target is not as ${deployment.id} left it (Logs). Put it back and resume, or roll back (R)`,
       'error',
     );
+  }
   const { reports } = outcome;
   core.notify(
     reports.length
