@@ -49,7 +49,7 @@ export interface PtyResult {
 /**
  * 3.3's login password comes from the environment, as an operator who does
  * not want to be asked sets it: otherwise the TUI asks for it before its
- * first frame (src/cli/secrets.ts).
+ * first frame (src/session/secrets.ts).
  */
 const PASSWORD = { CVD_TUI_TEST_PASSWORD: 'bench-only-password' };
 

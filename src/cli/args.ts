@@ -3,7 +3,7 @@ import { rules } from '../config/rules.js';
 import { DEPLOYMENT_ID } from '../engine/deployment.js';
 import { FINGERPRINT_PATTERN } from '../transport/trust.js';
 import { printable } from '../util/text.js';
-import { InputError } from './exit.js';
+import { InputError } from '../util/exit.js';
 import { errorMessage } from '../util/error.js';
 
 export const COMMANDS = [

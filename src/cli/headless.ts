@@ -1,6 +1,6 @@
 import type { Runner, StepReport } from '../engine/runner.js';
 import { DEPLOY_STEPS, ROLLBACK_STEPS } from '../steps/index.js';
-import { EXIT } from './exit.js';
+import { EXIT } from '../util/exit.js';
 import { err as stderr, out as stdout } from '../util/out.js';
 
 const TITLES = new Map([...DEPLOY_STEPS, ...ROLLBACK_STEPS].map((s) => [s.id, s.title]));

@@ -17,7 +17,7 @@ import { resumeHeadless } from './commands/resume.js';
 import { rollbackHeadless } from './commands/rollback.js';
 import { verify } from './commands/verify.js';
 import { sudoers } from './commands/sudoers.js';
-import { EXIT, InputError } from './exit.js';
+import { EXIT, InputError } from '../util/exit.js';
 import { printPlan } from './plan.js';
 import { err, out } from '../util/out.js';
 import { recover } from './commands/recover.js';

@@ -1,35 +1,15 @@
 import { Runner } from '../engine/runner.js';
+import type { WorkflowContext } from '../engine/workflows/context.js';
+import { pickDeployment, type PickPurpose } from '../engine/workflows/pick.js';
 import type { DeploymentRecord } from '../state/types.js';
 import { openTransport } from '../transport/open.js';
 import type { Transport } from '../transport/types.js';
 import type { ParsedArgs } from './args.js';
-import { InputError } from './exit.js';
+import { headlessContext } from './headless-context.js';
 import { printSteps } from './headless.js';
-import { takeLocks } from './locks.js';
-import { recordTakeover } from '../engine/lock.js';
-import { secretsFromEnv } from './secrets.js';
-import { openSession, type Session } from './session.js';
-
-/** Finds the deployment a command names (or picks), refusing with what exists instead. */
-export function pickDeployment(
-  session: Session,
-  id: string | undefined,
-  pick: (s: Session) => DeploymentRecord | undefined,
-  what: string,
-): DeploymentRecord {
-  const deployment = id ? session.store.deployment(id) : pick(session);
-  if (!deployment)
-    throw new InputError(
-      id
-        ? `no deployment ${id} in ${session.store.db.name}`
-        : `no ${what} deployment of ${session.name}`,
-    );
-  if (deployment.target !== session.name)
-    throw new InputError(
-      `deployment ${deployment.id} belongs to target ${deployment.target}: pass --target ${deployment.target}`,
-    );
-  return deployment;
-}
+import { lockState, refusingHeld } from './locks.js';
+import { secretsFromEnv } from '../session/secrets.js';
+import { openSession, type Session } from '../session/open.js';
 
 /** A runner for one deployment whose steps are printed one line each. */
 export function headlessRunner(
@@ -50,35 +30,31 @@ export function headlessRunner(
   return runner;
 }
 
-/** Opens the session, the transport and a headless runner for one deployment, and closes them after `work`. */
+/**
+ * Picks the deployment the command names (for `purpose`), opens the
+ * transport and a headless runner for it, holds this machine's state
+ * database, and runs `work` (a workflow: a held target lock is exit 2 with
+ * the holder named); then closes them.
+ */
 export async function withHeadlessRunner(
   args: ParsedArgs,
-  pick: (s: Session) => DeploymentRecord | undefined,
-  what: string,
+  purpose: PickPurpose,
   work: (
     runner: Runner,
+    ctx: WorkflowContext,
     session: Session,
     deployment: DeploymentRecord,
-    transport: Transport,
   ) => Promise<number>,
 ): Promise<number> {
   const session = openSession(args.options);
   let transport: Transport | undefined;
   try {
-    const deployment = pickDeployment(session, args.id, pick, what);
+    const deployment = pickDeployment(session.store, session.name, args.id, purpose);
     transport = await openTransport(session.target);
-    recordTakeover(
-      session.store,
-      deployment.id,
-      session.operator,
-      await takeLocks(session, transport, deployment.id, args.options.takeOverLock),
-    );
-    return await work(
-      headlessRunner(session, transport, deployment.id),
-      session,
-      deployment,
-      transport,
-    );
+    lockState(session);
+    const ctx = headlessContext(session, transport, args.options.takeOverLock);
+    const runner = headlessRunner(session, transport, deployment.id);
+    return await refusingHeld(session, () => work(runner, ctx, session, deployment));
   } finally {
     await transport?.close();
     session.store.close();

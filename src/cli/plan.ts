@@ -10,10 +10,10 @@ import { splitScript } from '../steps/shell.js';
 import type { StepContext, StepDef } from '../steps/types.js';
 import { versionProblem } from '../steps/version.js';
 import type { ParsedArgs } from './args.js';
-import { EXIT, InputError } from './exit.js';
-import { pickDeployment } from './open-runner.js';
-import { secretsFromEnv } from './secrets.js';
-import { openSession } from './session.js';
+import { EXIT, InputError } from '../util/exit.js';
+import { pickDeployment } from '../engine/workflows/pick.js';
+import { secretsFromEnv } from '../session/secrets.js';
+import { openSession } from '../session/open.js';
 import type { TextOut } from '../util/text.js';
 import { out as stdout } from '../util/out.js';
 
@@ -86,7 +86,7 @@ export function printPlan(args: ParsedArgs, out = stdout): number {
         `The previous commit is recorded by 1.3 when it runs (shown as ${PENDING_COMMIT}); whether the tag exists is checked then too.`,
       );
     } else {
-      const d = pickDeployment(session, args.id, (s) => s.store.latest(s.name), 'recorded');
+      const d = pickDeployment(session.store, session.name, args.id, 'read');
       const facts = session.store.facts(d.id);
       ctx = { ...base, deploymentId: d.id, version: d.versionTo, facts, startedAt: d.startedAt };
       steps = ROLLBACK_STEPS;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { InputError } from '../../src/cli/exit.js';
+import { InputError } from '../../src/util/exit.js';
 import { KEY } from '../helpers/ink.js';
 import { demoHarness, tickAll, type Opened, type TuiHarness } from './harness.js';
 

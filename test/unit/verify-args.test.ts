@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseCli } from '../../src/cli/args.js';
-import { InputError } from '../../src/cli/exit.js';
+import { InputError } from '../../src/util/exit.js';
 
 const ID = '20261127_220000_ab12';
 

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { buildDemoTarget } from '../../demo/build.js';
 import type { ParsedArgs } from '../args.js';
-import { EXIT, InputError } from '../exit.js';
+import { EXIT, InputError } from '../../util/exit.js';
 import { isInteractive, NOT_A_TERMINAL } from '../../screens/app/terminal.js';
 import { deployHeadless } from './deploy.js';
 import { err, out } from '../../util/out.js';

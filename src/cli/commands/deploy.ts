@@ -1,14 +1,13 @@
-import { beginDeployment, type BeginRequest } from '../../engine/begin.js';
-import { preflight, type Preflight } from '../../engine/preflight.js';
-import type { Transport } from '../../transport/types.js';
+import { beginDeployment } from '../../engine/workflows/begin.js';
 import { CHECKLIST } from '../../steps/checklist.js';
 import { versionProblem } from '../../steps/version.js';
 import { openTransport } from '../../transport/open.js';
 import type { ParsedArgs } from '../args.js';
-import { InputError } from '../exit.js';
+import { InputError } from '../../util/exit.js';
 import { finish } from '../headless.js';
 import { headlessRunner } from '../open-runner.js';
-import { engineContext, openSession, type Session } from '../session.js';
+import { openSession, type Session } from '../../session/open.js';
+import { headlessContext } from '../headless-context.js';
 import { checklistComplete, tickItem } from '../../engine/deployment.js';
 import { lockState, refusingHeld } from '../locks.js';
 import { out } from '../../util/out.js';
@@ -21,41 +20,6 @@ export function refuseIfUnfinished(session: Session): void {
       `deployment ${open.id} of ${open.versionTo} on ${session.name} is unfinished (${open.status}).\n` +
         `  Resume it:   cvd-tui resume ${open.id}\n  Roll it back: cvd-tui rollback ${open.id}`,
     );
-}
-
-/** Preflight that refuses (exit 2) an unknown tag or any failed check: headless has no one to give a reason. */
-async function checkedPreflight(
-  session: Session,
-  transport: Transport,
-  version: string,
-): Promise<Preflight> {
-  const checks = await preflight(transport, session.target, version);
-  if (!checks.evidence.get('tech.3')?.ok)
-    throw new InputError(
-      `version ${version} is not a tag of the app repository on ${session.name} or its origin`,
-    );
-  const failed = [...checks.evidence].filter(([, e]) => !e.ok);
-  if (failed.length)
-    throw new InputError(
-      `pre-deployment checks failed; fix them or deploy from the TUI, which records a reason:\n` +
-        failed
-          .map(([id, e]) => `  ${id} ${CHECKLIST.find((i) => i.id === id)?.label}: ${e.text}`)
-          .join('\n'),
-    );
-  return checks;
-}
-
-/** The begin workflow's requirements for a headless run: its checks refuse rather than ask. */
-export function headlessBegin(
-  session: Session,
-  transport: Transport,
-  takeOver: boolean,
-): BeginRequest {
-  return {
-    ...engineContext(session, transport),
-    takeOver,
-    check: (version) => checkedPreflight(session, transport, version),
-  };
 }
 
 /**
@@ -103,7 +67,7 @@ export async function deployHeadless(args: ParsedArgs): Promise<number> {
   try {
     lockState(session);
     const deployment = await refusingHeld(session, () =>
-      beginDeployment(headlessBegin(session, transport, args.options.takeOverLock), version),
+      beginDeployment(headlessContext(session, transport, args.options.takeOverLock), version),
     );
     confirmChecklist(session, deployment.id, true);
     out.write(

@@ -4,7 +4,7 @@ import { ConfigError } from '../../config/validate.js';
 import { allPassed, runDoctor } from '../../doctor/run.js';
 import { formatDoctorTable } from '../../doctor/table.js';
 import type { ParsedArgs } from '../args.js';
-import { EXIT, InputError } from '../exit.js';
+import { EXIT, InputError } from '../../util/exit.js';
 import { out as stdout } from '../../util/out.js';
 
 /**

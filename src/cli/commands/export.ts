@@ -6,9 +6,9 @@ import { sign, SigningError, type SigningKey } from '../../export/signature.js';
 import type { TargetConfig } from '../../config/types.js';
 import { expandHome } from '../../transport/open.js';
 import type { ParsedArgs } from '../args.js';
-import { EXIT, InputError } from '../exit.js';
-import { pickDeployment } from '../open-runner.js';
-import { openSession } from '../session.js';
+import { EXIT, InputError } from '../../util/exit.js';
+import { pickDeployment } from '../../engine/workflows/pick.js';
+import { openSession } from '../../session/open.js';
 import { err } from '../../util/out.js';
 import { inertJson, printable } from '../../util/text.js';
 
@@ -25,7 +25,7 @@ export function exportLog(args: ParsedArgs): number {
     throw new InputError(`--format must be md or json, not "${printable(format)}"`);
   const session = openSession(args.options, { readOnlyOk: true });
   try {
-    const deployment = pickDeployment(session, args.id, (s) => s.store.latest(s.name), 'recorded');
+    const deployment = pickDeployment(session.store, session.name, args.id, 'read');
     const log = buildExecutionLog(
       session.store,
       deployment.id,

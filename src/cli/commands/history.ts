@@ -1,8 +1,8 @@
 import type { DeploymentRecord } from '../../state/types.js';
 import { inert } from '../../util/text.js';
 import type { ParsedArgs } from '../args.js';
-import { EXIT } from '../exit.js';
-import { openSession } from '../session.js';
+import { EXIT } from '../../util/exit.js';
+import { openSession } from '../../session/open.js';
 import { out } from '../../util/out.js';
 
 const duration = (d: DeploymentRecord) => {

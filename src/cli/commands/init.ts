@@ -10,7 +10,7 @@ import { fetchSudoersFragment } from '../../sudoers/fetch.js';
 import { loadSshConfig } from '../../transport/ssh-config-file.js';
 import type { SshConfig } from '../../transport/ssh-config.js';
 import type { ParsedArgs } from '../args.js';
-import { EXIT, InputError } from '../exit.js';
+import { EXIT, InputError } from '../../util/exit.js';
 import { doctorTarget } from './doctor.js';
 import { err, out } from '../../util/out.js';
 import { errorMessage, isErrorNamed } from '../../util/error.js';

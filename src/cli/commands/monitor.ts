@@ -11,9 +11,9 @@ import type { DeploymentRecord } from '../../state/types.js';
 import { openTransport } from '../../transport/open.js';
 import type { Transport } from '../../transport/types.js';
 import type { ParsedArgs } from '../args.js';
-import { EXIT, InputError } from '../exit.js';
-import { pickDeployment } from '../open-runner.js';
-import { openSession, type Session } from '../session.js';
+import { EXIT, InputError } from '../../util/exit.js';
+import { pickDeployment } from '../../engine/workflows/pick.js';
+import { openSession, type Session } from '../../session/open.js';
 import { out as stdout } from '../../util/out.js';
 
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
@@ -33,7 +33,7 @@ export function positiveNumber(
 
 /** Only a succeeded deployment is watched: the breach advice is to roll it back. */
 function pickMonitored(session: Session, id: string | undefined): DeploymentRecord {
-  const deployment = pickDeployment(session, id, (s) => s.store.latest(s.name), 'recorded');
+  const deployment = pickDeployment(session.store, session.name, id, 'read');
   if (deployment.status !== 'succeeded')
     throw new InputError(
       `deployment ${deployment.id} is ${deployment.status.replace('_', ' ')}: monitor watches a succeeded deployment`,

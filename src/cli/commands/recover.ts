@@ -3,10 +3,10 @@ import { DEPLOY_STEPS, ROLLBACK_STEPS } from '../../steps/index.js';
 import { openTransport } from '../../transport/open.js';
 import { out } from '../../util/out.js';
 import type { ParsedArgs } from '../args.js';
-import { EXIT, InputError } from '../exit.js';
+import { EXIT, InputError } from '../../util/exit.js';
 import { lockState } from '../locks.js';
 import { headlessRunner } from '../open-runner.js';
-import { engineContext, openSession } from '../session.js';
+import { engineContext, openSession } from '../../session/open.js';
 
 const TITLES = new Map([...DEPLOY_STEPS, ...ROLLBACK_STEPS].map((s) => [s.id, s.title]));
 

@@ -4,7 +4,7 @@ import { fetchSudoersFragment } from '../../sudoers/fetch.js';
 import { TransportRefused } from '../../transport/types.js';
 import { err, out } from '../../util/out.js';
 import type { ParsedArgs } from '../args.js';
-import { EXIT, InputError } from '../exit.js';
+import { EXIT, InputError } from '../../util/exit.js';
 import { errorMessage } from '../../util/error.js';
 
 /**

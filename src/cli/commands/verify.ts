@@ -9,7 +9,7 @@ import { StateStore } from '../../state/store.js';
 import { out } from '../../util/out.js';
 import { printable } from '../../util/text.js';
 import type { ParsedArgs } from '../args.js';
-import { EXIT, InputError } from '../exit.js';
+import { EXIT, InputError } from '../../util/exit.js';
 
 /**
  * `verify FILE [--allowed-signers F] [--state [DB]]` and `verify --state [id]`.

@@ -1,7 +1,6 @@
-import { InputError } from '../../cli/exit.js';
+import { InputError } from '../../util/exit.js';
 import { preflight } from '../../engine/preflight.js';
-import type { DeploymentRecord } from '../../state/types.js';
-import { UNFINISHED } from '../../state/types.js';
+import { pickDeployment } from '../../engine/workflows/pick.js';
 import { versionProblem } from '../../steps/version.js';
 import { TuiCore } from './core.js';
 import type { TuiDeps, TuiRequest } from './deps.js';
@@ -14,34 +13,6 @@ export interface PreparedTui {
   core: TuiCore;
   initial: UiState;
   begin?: (core: TuiCore) => void | Promise<void>;
-}
-
-/** The deployment `resume [id]` or `rollback [id]` names, refused (exit 2) when there is nothing to do. */
-function pickDeployment(deps: TuiDeps, request: TuiRequest): DeploymentRecord {
-  const { store, targetName } = deps;
-  const resuming = request.command === 'resume';
-  const d = request.id
-    ? store.deployment(request.id)
-    : resuming
-      ? store.latestUnfinished(targetName)
-      : store.latest(targetName);
-  if (!d)
-    throw new InputError(
-      request.id
-        ? `no deployment ${request.id} in ${store.db.name}`
-        : `no ${resuming ? 'unfinished' : 'recorded'} deployment of ${targetName}`,
-    );
-  if (d.target !== targetName)
-    throw new InputError(
-      `deployment ${d.id} belongs to target ${d.target}: pass --target ${d.target}`,
-    );
-  if (resuming && !UNFINISHED.includes(d.status))
-    throw new InputError(`deployment ${d.id} is ${d.status}: nothing to resume`);
-  if (!resuming && (d.status === 'rolled_back' || d.status === 'abandoned'))
-    throw new InputError(
-      `deployment ${d.id} is ${d.status.replace('_', ' ')}: nothing to roll back`,
-    );
-  return d;
 }
 
 /**
@@ -57,14 +28,14 @@ export async function prepareTui(deps: TuiDeps, request: TuiRequest): Promise<Pr
     if (problem) throw new InputError(problem);
   }
   if (request.command === 'resume' || request.command === 'rollback') {
-    const d = pickDeployment(deps, request);
+    const d = pickDeployment(deps.store, deps.targetName, request.id, request.command);
     core.attach(d.id);
     const initial = initialState(
       { runningVersion: d.versionFrom ?? 'unknown', runningCommit: '', tags: [] },
       'phase',
     );
     if (request.command === 'resume') return { core, initial, begin: (c) => resume(c, d) };
-    return { core, initial, begin: async (c) => (await settle(c, d), requestRollback(c)) };
+    return { core, initial, begin: async (c) => (await settle(c, d, false), requestRollback(c)) };
   }
   const version = request.version ?? request.suggestedVersion ?? '';
   const checks = await preflight(deps.transport, deps.target, version);

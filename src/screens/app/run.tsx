@@ -1,8 +1,7 @@
 import { render } from 'ink';
-import type { ParsedArgs } from '../../cli/args.js';
-import { EXIT, InputError } from '../../cli/exit.js';
-import { secretsInteractive } from '../../cli/secrets.js';
-import { engineContext, openSession } from '../../cli/session.js';
+import { EXIT, InputError } from '../../util/exit.js';
+import { secretsInteractive } from '../../session/secrets.js';
+import { engineContext, openSession, type SessionOptions } from '../../session/open.js';
 import { interruptAll } from '../../engine/interrupt.js';
 import { lockStateFile, StateBusy } from '../../state/process-lock.js';
 import { openTransport } from '../../transport/open.js';
@@ -48,8 +47,15 @@ function mount(prepared: PreparedTui, deps: TuiDeps): Promise<TuiExit> {
   });
 }
 
+/** What the command line asks of the TUI: the command, its deployment id and the options it reads. */
+export interface TuiLaunch {
+  command: string | undefined;
+  id: string | undefined;
+  options: SessionOptions & { version?: string; takeOverLock: boolean };
+}
+
 /** `--config`, `--state` and `--target` as given, for the resume hint. */
-function resumeFlags(options: ParsedArgs['options']): string[] {
+function resumeFlags(options: TuiLaunch['options']): string[] {
   const flags: string[] = [];
   for (const name of ['config', 'state', 'target'] as const) {
     const value = options[name];
@@ -64,7 +70,7 @@ function resumeFlags(options: ParsedArgs['options']): string[] {
  * interrupted. `suggestedVersion` preselects a tag in the picker (the demo).
  */
 export async function runTui(
-  args: ParsedArgs,
+  args: TuiLaunch,
   extra: { suggestedVersion?: string } = {},
 ): Promise<number> {
   if (!isInteractive()) {

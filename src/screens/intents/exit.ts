@@ -1,4 +1,4 @@
-import { EXIT } from '../../cli/exit.js';
+import { EXIT } from '../../util/exit.js';
 import type { DeploymentRecord } from '../../state/types.js';
 import type { TuiCore } from '../app/core.js';
 import { askIssues } from './issues.js';

@@ -5,9 +5,9 @@ import { buildExecutionLog } from '../../export/build.js';
 import { toMarkdown } from '../../export/markdown.js';
 import type { TuiCore } from '../app/core.js';
 import { keyLabel } from '../app/keys.js';
-import { recordTakeover } from '../../engine/lock.js';
+import { rollBack } from '../../engine/workflows/rollback.js';
 import { reachSummary } from './issues.js';
-import { takeDeployLock } from './lock.js';
+import { workflowContext } from './workflow.js';
 import { errorMessage } from '../../util/error.js';
 
 const DONE = ['succeeded', 'rolled_back'];
@@ -131,22 +131,12 @@ export function requestRollback(core: TuiCore): void {
 export async function rollback(core: TuiCore): Promise<void> {
   const runner = runnerOf(core);
   if (!runner) return;
-  const report = await core.work('rolling back', async () => {
-    recordTakeover(
-      core.deps.store,
-      runner.deployment.id,
-      core.deps.operator,
-      await takeDeployLock(core, runner.deployment.id),
-    );
-    for (const settled of await runner.settleInterrupted())
-      if (settled.status === 'unsettled') return settled;
-    if (runner.deployment.mode !== 'rollback') {
-      runner.startRollback();
-      core.lines.push(`── Emergency Rollback of ${runner.deployment.id} ──`, 'note');
-    }
-    core.sync();
-    return runner.runMany('all');
-  });
+  const report = await core.work('rolling back', () =>
+    rollBack(workflowContext(core), runner, (switched) => {
+      if (switched) core.lines.push(`── Emergency Rollback of ${runner.deployment.id} ──`, 'note');
+      core.sync();
+    }),
+  );
   conclude(core, report);
 }
 

@@ -1,34 +1,13 @@
-import { beginDeployment, completeChecks, type BeginRequest } from '../../engine/begin.js';
 import { checklistComplete } from '../../engine/deployment.js';
-import { preflight } from '../../engine/preflight.js';
+import { abandonDeployment } from '../../engine/workflows/abandon.js';
+import { beginDeployment } from '../../engine/workflows/begin.js';
+import { resumeDeployment } from '../../engine/workflows/resume.js';
 import type { DeploymentRecord } from '../../state/types.js';
 import { versionProblem } from '../../steps/version.js';
 import type { TuiCore } from '../app/core.js';
 import type { StartInfo } from '../app/state.js';
-import { recordTakeover } from '../../engine/lock.js';
-import { takeDeployLock } from './lock.js';
 import { rollback } from './phase.js';
-
-/**
- * The begin workflow as the TUI runs it: the checks reuse the evidence on
- * hand when it is for the same version, and only an unknown tag refuses
- * (a failed check is the operator's call, with a reason, on the checklist).
- */
-function tuiBegin(core: TuiCore): BeginRequest {
-  const { deps } = core;
-  return {
-    ...deps,
-    takeOver: deps.takeOverLock,
-    check: async (version) => {
-      const cached = core.preflight?.version === version ? core.preflight.result : undefined;
-      const checks = cached ?? (await preflight(deps.transport, deps.target, version));
-      core.preflight = { version, result: checks };
-      if (!checks.evidence.get('tech.3')?.ok)
-        throw new Error(`${version} is not a tag of the app repository on ${deps.targetName}`);
-      return checks;
-    },
-  };
-}
+import { workflowContext } from './workflow.js';
 
 /**
  * The operator confirmed the version to deploy: check it (its own preflight
@@ -39,56 +18,45 @@ export async function chooseVersion(core: TuiCore, version: string): Promise<voi
   const problem = versionProblem(version);
   if (problem) return core.notify(problem, 'error');
   await core.work(`checking ${version} on ${core.deps.targetName}`, async () => {
-    const deployment = await beginDeployment(tuiBegin(core), version);
+    const deployment = await beginDeployment(workflowContext(core), version);
     core.attach(deployment.id);
     core.dispatch({ type: 'navigate', stage: 'checklist' });
   });
 }
 
 /**
- * Takes the deploy lock, re-checks the target against what the state expects
- * (drift: someone restarted the service or checked out other code while the
- * deployment was paused), and settles what an interruption left running
- * (finished on the target: its real outcome; still running: followed to its
- * end, its output streaming into the Logs pane). Drift is the operator's
- * call here, unlike headless: it is shown and recorded, nothing more is run.
+ * Reopens the deployment (engine/workflows/resume.ts): takes the target's
+ * lock back, re-checks the target against what the state expects, and
+ * settles what an interruption left running, its output streaming into the
+ * Logs pane. Drift stops it before settling, as headless: it is listed in
+ * the Logs pane and recorded, and nothing is settled or run; rolling back
+ * (R) is the operator's call. `announce`: record it as resumed (not when the operator
+ * only looks before rolling back).
  */
 export async function settle(
   core: TuiCore,
   deployment: DeploymentRecord,
-  event?: string,
+  announce: boolean,
 ): Promise<void> {
-  const { store, operator, jumpHost } = core.deps;
   const runner = core.runner!;
-  const result = await core.work(
-    're-checking the target and settling interrupted steps',
-    async () => {
-      recordTakeover(
-        core.deps.store,
-        deployment.id,
-        core.deps.operator,
-        await takeDeployLock(core, deployment.id),
-      );
-      // A run killed between taking the lock and recording its checks left none.
-      await completeChecks(tuiBegin(core), deployment);
-      if (event) store.event(deployment.id, event, operator, `from ${jumpHost}`);
-      const drift = await runner.checkDrift();
-      if (drift?.length) store.event(deployment.id, 'drift', operator, drift.join('; '));
-      return { drift, reports: await runner.settleInterrupted() };
-    },
+  const outcome = await core.work('re-checking the target and settling interrupted steps', () =>
+    resumeDeployment(workflowContext(core), runner, { announce }),
   );
-  if (!result) return;
-  const { drift, reports } = result;
-  if (!drift)
+  if (!outcome) return;
+  if (outcome.kind === 'unreachable')
     return core.notify(
-      'Could not re-check the target (no answer): check it before running anything',
+      'Could not re-check the target (no answer): nothing was settled or run; check it before running anything',
       'error',
     );
-  if (drift.length)
+  if (outcome.kind === 'drift') {
+    // The Logs pane lists what differs, one line each as headless prints it: a notice is one line.
+    for (const line of outcome.drift) core.lines.push(`drift: ${line}`, 'note');
     return core.notify(
-      `The target is not as ${deployment.id} left it: ${drift.join('; ')}. Put it back, or roll back (R)`,
+      `Nothing was settled or run: the target is not as ${deployment.id} left it (Logs). Put it back and resume, or roll back (R)`,
       'error',
     );
+  }
+  const { reports } = outcome;
   core.notify(
     reports.length
       ? `Settled: ${reports.map((r) => `${r.stepId} ${r.status} (${r.summary})`).join('; ')}`
@@ -104,7 +72,7 @@ export async function resume(core: TuiCore, deployment: DeploymentRecord): Promi
     type: 'navigate',
     stage: checklistComplete(core.deps.store, deployment.id) ? 'phase' : 'checklist',
   });
-  await settle(core, deployment, 'resumed');
+  await settle(core, deployment, true);
 }
 
 /** Roll back the unfinished deployment the start screen offered (after `y`). */
@@ -126,8 +94,7 @@ export async function abandon(
 ): Promise<void> {
   const runner = core.attach(deployment.id);
   const done = await core.work(`abandoning ${deployment.id}`, async () => {
-    await runner.abandon(reason);
-    core.deps.store.setResolution(deployment.id, `Abandoned by ${core.deps.operator}: ${reason}`);
+    await abandonDeployment(core.deps, runner, reason);
     return true;
   });
   if (!done) return;

@@ -4,9 +4,16 @@ import { ConfigError } from '../config/validate.js';
 import { defaultStatePath, StateUnusable, type OpenOptions } from '../state/open.js';
 import { StateStore } from '../state/store.js';
 import { hasControlCharacters, printable } from '../util/text.js';
-import { InputError } from './exit.js';
+import { InputError } from '../util/exit.js';
 import type { Transport } from '../transport/types.js';
-import type { ParsedArgs } from './args.js';
+
+/** The command-line options a session is opened from (`--config`, `--target`, `--operator`, `--state`). */
+export interface SessionOptions {
+  config?: string;
+  target?: string;
+  operator?: string;
+  state?: string;
+}
 
 /** What every command that touches a target needs: its config, the state store, who is operating. */
 export interface Session extends LoadedTarget {
@@ -25,7 +32,7 @@ function operatorName(given: string | undefined): string {
   return name;
 }
 
-export function openSession(options: ParsedArgs['options'], open: OpenOptions = {}): Session {
+export function openSession(options: SessionOptions, open: OpenOptions = {}): Session {
   let loaded: LoadedTarget;
   try {
     loaded = loadTarget(options.config, options.target);

@@ -1,24 +1,8 @@
-import type { TargetConfig } from '../config/types.js';
-import type { StateStore } from '../state/store.js';
-import type { DeploymentRecord } from '../state/types.js';
-import type { Transport } from '../transport/types.js';
-import { checksRecorded, createDeployment, newDeploymentId, recordChecks } from './deployment.js';
-import { writeMeta } from './deployment-meta.js';
-import { LockHeld, recordTakeover, releaseLock, takeDeployLock } from './lock.js';
-import type { Preflight } from './preflight.js';
-
-/** What beginning (or completing the start of) a deployment needs. */
-export interface BeginRequest {
-  store: StateStore;
-  transport: Transport;
-  target: TargetConfig;
-  targetName: string;
-  operator: string;
-  jumpHost: string;
-  takeOver: boolean;
-  /** The pre-deployment checks of the version; throws to refuse it (unknown tag, failed checks). */
-  check: (version: string) => Promise<Preflight>;
-}
+import type { DeploymentRecord } from '../../state/types.js';
+import { checksRecorded, createDeployment, newDeploymentId, recordChecks } from '../deployment.js';
+import { writeMeta } from '../deployment-meta.js';
+import { LockHeld, recordTakeover, releaseLock, takeDeployLock } from '../lock.js';
+import type { WorkflowContext } from './context.js';
 
 /**
  * Begins a deployment of `version`, in an order that leaves nothing behind
@@ -30,7 +14,10 @@ export interface BeginRequest {
  * target its checks say nothing about ours). A deployment the lock or its
  * checks refused never ran anything and is forgotten.
  */
-export async function beginDeployment(r: BeginRequest, version: string): Promise<DeploymentRecord> {
+export async function beginDeployment(
+  r: WorkflowContext,
+  version: string,
+): Promise<DeploymentRecord> {
   const { store } = r;
   const id = newDeploymentId();
   createDeployment(store, { ...r, id, version });
@@ -57,7 +44,10 @@ export async function beginDeployment(r: BeginRequest, version: string): Promise
  * killed between taking the lock and recording them left none), and writes
  * the deployment's metadata on the target for `recover`, before the state.
  */
-export async function completeChecks(r: BeginRequest, deployment: DeploymentRecord): Promise<void> {
+export async function completeChecks(
+  r: WorkflowContext,
+  deployment: DeploymentRecord,
+): Promise<void> {
   if (checksRecorded(deployment)) return;
   const checks = await r.check(deployment.versionTo);
   await writeMeta(r.transport, r.target, {
