@@ -3,7 +3,6 @@
  * Ink mounts (init, doctor, connecting): two readers of stdin lose keys (STYLE).
  */
 import { userInfo } from 'node:os';
-import type { ParsedArgs } from '../cli/args.js';
 import type { HostTrustPolicy } from '../transport/trust.js';
 import type { Asker } from './asker.js';
 import { err } from '../util/out.js';
@@ -46,7 +45,7 @@ export const askTrust: NonNullable<HostTrustPolicy['ask']> = ({
  * refuse unknown hosts.
  */
 export function cliTrustPolicy(
-  args: Pick<ParsedArgs, 'options'>,
+  args: { options: { trustHostKey?: string; headless?: boolean; operator?: string } },
   isTty = Boolean(process.stdin.isTTY && process.stdout.isTTY),
 ): HostTrustPolicy {
   const { trustHostKey, headless, operator } = args.options;
