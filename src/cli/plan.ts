@@ -21,36 +21,6 @@ import { out as stdout } from '../util/out.js';
 const PENDING_ID = 'YYYYMMDD_HHMMSS_xxxx';
 const PENDING_COMMIT = '<previous-commit>';
 
-/** What each step's verify() checks, in words (the code is in src/steps). */
-const VERIFIES: Record<string, string> = {
-  '1.1': 'service (and proxy) active; disk and memory use below the limits',
-  '1.2': 'the deployment directory exists and is writable',
-  '1.3': 'database backup passes integrity_check; app tarball written; running commit recorded',
-  '2.1': 'the service is no longer active',
-  '2.2': 'HEAD is the commit of the version tag',
-  '2.3': 'migrations between the running and the new version applied once; integrity_check ok',
-  '2.4': '.env and the unit file backed up before being replaced',
-  '3.1': 'the service becomes active within timeouts.serviceSeconds',
-  '3.2': '/health and /health/database answer 200 within timeouts.healthSeconds',
-  '3.3': 'login (password on stdin, if set), /api/devices and /api/planograms answer 200',
-  '3.4':
-    'publicUrl /health answers 200 over HTTPS; certificate not expired (warns under certMinDays)',
-  '4.1': 'error lines in the last 100 log entries counted; the log window starts',
-  '4.2':
-    'responses under maxResponseMs; no regression beyond maxRegressionPercent vs the previous deployment',
-  '4.3': 'main page, manifest.json and service-worker.js answer 200',
-  '5.1': 'the deployment is recorded in logs/deployments.log; the webhook is told (non-critical)',
-  '5.2': 'backups beyond keepBackups deleted, newest kept',
-  '5.3': 'final /health/detailed healthy; no error lines during the log window',
-  'R.1': 'the service is no longer active',
-  'R.2': 'HEAD is the recorded previous commit',
-  'R.3': 'database restored only if a migration ran (or asked); integrity_check ok',
-  'R.4': '.env restored from its backup if 2.4 changed it',
-  'R.5': 'unit file restored from its backup if 2.4 changed it',
-  'R.6': 'the service becomes active',
-  'R.7': '/health and /health/database answer 200',
-};
-
 /** `--plan` on deploy or rollback. */
 export function printPlan(args: ParsedArgs, out = stdout): number {
   if (args.command === 'deploy') {
@@ -132,7 +102,7 @@ function writeSteps(
       `\n${step.id}  ${step.title}\n` +
         `    mutates: ${step.mutates.join(', ') || 'nothing'} (${journal})\n` +
         `    safe to re-run: ${step.rerunSafe ? 'yes' : 'no (asks before re-running after an interruption)'}\n` +
-        `    verifies: ${VERIFIES[step.id] ?? 'its exit status'}\n` +
+        `    verifies: ${step.verifies}\n` +
         (stdin === undefined ? '' : `    stdin: ${mask(stdin)}\n`) +
         (step.local
           ? '    then, on this machine: posts the notification to notifyWebhookUrl (a secret: ***)\n'

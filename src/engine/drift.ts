@@ -1,7 +1,7 @@
 import type { TargetConfig } from '../config/types.js';
 import type { AttemptRecord, Mode } from '../state/types.js';
 import { targetShell } from '../steps/shell.js';
-import type { Facts, StepDef } from '../steps/types.js';
+import type { Facts, ServiceState, StepDef } from '../steps/types.js';
 import { sh } from '../shell/quote.js';
 import type { Transport } from '../transport/types.js';
 import { execWithFacts } from './execute.js';
@@ -13,21 +13,6 @@ import { execWithFacts } from './execute.js';
  * deployment was paused. (The deploy lock's holder is checked when the lock
  * is re-taken: another deployment's lock refuses the resume.)
  */
-
-type Service = 'active' | 'stopped';
-
-/** What the steps resume re-checks change; `commit` reads the facts of the deployment. */
-const EFFECTS: Record<
-  string,
-  { service?: Service; commit?: (facts: Facts, tagCommit: string) => string | undefined }
-> = {
-  '2.1': { service: 'stopped' },
-  '2.2': { commit: (facts, tagCommit) => facts.deployedCommit ?? tagCommit },
-  '3.1': { service: 'active' },
-  'R.1': { service: 'stopped' },
-  'R.2': { commit: (facts) => facts.previousCommit },
-  'R.6': { service: 'active' },
-};
 
 /** Backups the rollback restores from, by the fact that names them. */
 const BACKUPS = ['dbBackup', 'appBackup', 'envBackup', 'unitBackup'] as const;
@@ -43,7 +28,7 @@ export interface Observed {
 
 /** Expected state; an absent field is not known (skipped, failed or interrupted steps) and is not checked. */
 export interface Expected {
-  service?: Service;
+  service?: ServiceState;
   /** Any of these commits. */
   commits?: string[];
 }
@@ -88,21 +73,21 @@ export function expected(
   tagCommit: string,
 ): Expected {
   // A rollback starts from wherever the deployment stopped: nothing is known until its own steps run.
-  let service: Service | undefined = mode === 'deploy' ? 'active' : undefined;
+  let service: ServiceState | undefined = mode === 'deploy' ? 'active' : undefined;
   let commits: string[] | undefined =
     mode === 'deploy' && facts.previousCommit ? [facts.previousCommit] : undefined;
   for (const step of steps) {
     const status = latest.get(step.id)?.status ?? 'pending';
     if (status === 'pending') break;
-    const effect = EFFECTS[step.id];
-    const after = effect?.commit?.(facts, tagCommit);
+    const effect = step.effect;
+    const after = effect.commit?.(facts, tagCommit);
     if (status === 'succeeded') {
-      if (effect?.service) service = effect.service;
-      if (effect?.commit) commits = after ? [after] : undefined;
+      if (effect.service) service = effect.service;
+      if (effect.commit) commits = after ? [after] : undefined;
       continue;
     }
-    if (effect?.service) service = undefined;
-    if (effect?.commit)
+    if (effect.service) service = undefined;
+    if (effect.commit)
       commits = status === 'skipped' || !commits || !after ? undefined : [...commits, after];
     if (status !== 'skipped') break;
   }
@@ -111,7 +96,7 @@ export function expected(
 
 const short = (sha: string) => sha.slice(0, 12) || 'unreadable';
 /** systemd's states as the two resume expects; `activating`/`deactivating` are on their way there, not drift. */
-const SERVICE_STATES: Record<string, Service> = {
+const SERVICE_STATES: Record<string, ServiceState> = {
   active: 'active',
   activating: 'active',
   inactive: 'stopped',

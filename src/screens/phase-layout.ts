@@ -1,4 +1,5 @@
 import { FOOTER_ROWS } from './components/Footer.js';
+import { DEPLOY_PHASES, DEPLOY_STEPS } from '../steps/index.js';
 
 /** Sizes of the phase screen's parts, in columns and rows (borders included). */
 export interface PhaseLayout {
@@ -14,10 +15,11 @@ export interface PhaseLayout {
   logsHeight: number;
 }
 
-/** Every phase and step listed: 5 phase lines and 17 steps, plus the pane's borders. */
-const ALL_STEPS_HEIGHT = 24;
-/** The step list when only the current phase is expanded (5 phases + at most 4 steps, borders). */
-const COMPACT_HEIGHT = 11;
+/** Every phase and step listed: a line each, plus the pane's borders. */
+const ALL_STEPS_HEIGHT = DEPLOY_PHASES.length + DEPLOY_STEPS.length + 2;
+/** The step list when only the current phase is expanded (every phase + the largest one's steps, borders). */
+const COMPACT_HEIGHT =
+  DEPLOY_PHASES.length + Math.max(...DEPLOY_PHASES.map((p) => p.steps.length)) + 2;
 
 /**
  * Fits the phase screen to the terminal. At 80×24 the Logs pane keeps five

@@ -46,3 +46,8 @@ export const DEPLOY_STEPS: readonly StepDef[] = [
   cleanUp,
   finalVerification,
 ];
+
+/** The deploy's phases (1 … 5) with their steps: the screens' counts (17 steps, steps a phase) derive from these. */
+export const DEPLOY_PHASES: readonly (PhaseDef & { steps: readonly StepDef[] })[] = PHASES.map(
+  (phase) => ({ ...phase, steps: DEPLOY_STEPS.filter((step) => step.phase === phase.id) }),
+).filter((phase) => phase.steps.length > 0);

@@ -24,6 +24,9 @@ export const environmentVerification: StepDef = {
   title: 'Environment Verification',
   mutates: [],
   rerunSafe: true,
+  verifies: 'service (and proxy) active; disk and memory use below the limits',
+  effect: {},
+  verification: [],
   script: ({ target }) => {
     const t = targetShell(target);
     return t.script(
@@ -61,6 +64,9 @@ export const createDeploymentDirectory: StepDef = {
   title: 'Create Deployment Directory',
   mutates: ['files'],
   rerunSafe: true,
+  verifies: 'the deployment directory exists and is writable',
+  effect: {},
+  verification: [],
   script: ({ target, deploymentId }) => {
     const dir = deploymentDir(target.paths.deployments, deploymentId);
     const t = targetShell(target);
@@ -91,6 +97,9 @@ export const backupCurrentSystem: StepDef = {
   title: 'Backup Current System',
   mutates: ['files'],
   rerunSafe: true,
+  verifies: 'database backup passes integrity_check; app tarball written; running commit recorded',
+  effect: {},
+  verification: [],
   script: ({ target, deploymentId }) => {
     const t = targetShell(target);
     const { database, backups, app } = target.paths;

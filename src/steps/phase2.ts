@@ -3,12 +3,15 @@ import { unitStagingPath } from './privilege.js';
 import { ROOT_SECONDS, serviceStep } from './service.js';
 import { targetShell } from './shell.js';
 import type { StepDef } from './types.js';
+import { factRow } from './verification-rows.js';
 import { factIs, SHA, verdict } from './verify.js';
 
 export const stopApplication = serviceStep('stop', {
   id: '2.1',
   phase: '2',
   title: 'Stop Application Services',
+  verifies: 'the service is no longer active',
+  verification: [],
 });
 
 /** How long 2.2 waits for `git fetch` from the origin. */
@@ -25,6 +28,9 @@ export const updateApplicationCode: StepDef = {
   title: 'Update Application Code',
   mutates: ['code'],
   rerunSafe: true,
+  verifies: 'HEAD is the commit of the version tag',
+  effect: { commit: (facts, tagCommit) => facts.deployedCommit ?? tagCommit },
+  verification: [],
   script: ({ target, version }) => {
     const t = targetShell(target);
     const ref = `refs/tags/${version}`;
@@ -70,6 +76,17 @@ export const migrateDatabase: StepDef = {
   title: 'Database Migration',
   mutates: ['database'],
   rerunSafe: false,
+  verifies: 'migrations between the running and the new version applied once; integrity_check ok',
+  effect: {},
+  verification: [
+    factRow(
+      3,
+      'Database integrity verified',
+      'integrity',
+      (v) => v === 'ok',
+      (v) => `integrity_check: ${v}`,
+    ),
+  ],
   script: ({ target, version, facts }) => {
     const t = targetShell(target);
     const db = target.paths.database;
@@ -145,6 +162,9 @@ export const updateConfiguration: StepDef = {
   title: 'Update Configuration Files',
   mutates: ['config', 'service'],
   rerunSafe: true,
+  verifies: '.env and the unit file backed up before being replaced',
+  effect: {},
+  verification: [],
   script: ({ target, deploymentId }) => {
     const t = targetShell(target);
     const { config, backups } = target.paths;

@@ -2,6 +2,7 @@ import { sh } from '../shell/quote.js';
 import { serviceStep } from './service.js';
 import { targetShell } from './shell.js';
 import type { StepDef } from './types.js';
+import { factRow, outcomeRow } from './verification-rows.js';
 import { answers200, factIs, verdict } from './verify.js';
 import { daysUntil, endpoint, tlsAddress } from './urls.js';
 
@@ -9,6 +10,16 @@ export const startApplication = serviceStep('start', {
   id: '3.1',
   phase: '3',
   title: 'Start Application Services',
+  verifies: 'the service becomes active within timeouts.serviceSeconds',
+  verification: [
+    factRow(
+      1,
+      'Application service running (`systemctl status cvd`)',
+      'serviceState',
+      (v) => v === 'active',
+      (v) => `service ${v}`,
+    ),
+  ],
 });
 
 /** Shell lines that poll `url` until it answers 200 (or the deadline passes), recording the code as `key`. */
@@ -30,6 +41,9 @@ export const healthCheck: StepDef = {
   title: 'Health Check Verification',
   mutates: [],
   rerunSafe: true,
+  verifies: '/health and /health/database answer 200 within timeouts.healthSeconds',
+  effect: {},
+  verification: [outcomeRow(2, 'Health endpoints responding (200 status)')],
   timeoutSeconds: (target) => target.timeouts.healthSeconds + 60,
   script: ({ target }) => {
     const t = targetShell(target);
@@ -59,6 +73,19 @@ export const functionalTests: StepDef = {
   title: 'Functional Testing',
   mutates: [],
   rerunSafe: true,
+  verifies: 'login (password on stdin, if set), /api/devices and /api/planograms answer 200',
+  effect: {},
+  verification: [
+    outcomeRow(5, 'All API endpoints responding'),
+    factRow(
+      9,
+      'User login/authentication working',
+      'loginCode',
+      // Without CVD_TUI_TEST_PASSWORD the login is not tested: neither verified nor failed.
+      (v) => (v === 'skipped' ? null : v === '200'),
+      (v) => (v === 'skipped' ? 'not tested (no CVD_TUI_TEST_PASSWORD)' : `login HTTP ${v}`),
+    ),
+  ],
   stdin: ({ target, secrets }) =>
     secrets.testPassword === undefined
       ? undefined
@@ -103,6 +130,10 @@ export const sslVerification: StepDef = {
   title: 'SSL/HTTPS Verification',
   mutates: [],
   rerunSafe: true,
+  verifies:
+    'publicUrl /health answers 200 over HTTPS; certificate not expired (warns under certMinDays)',
+  effect: {},
+  verification: [outcomeRow(4, 'SSL certificate valid and working')],
   script: ({ target }) => {
     const t = targetShell(target);
     const { host, port } = tlsAddress(target.publicUrl);

@@ -2,6 +2,7 @@ import { sh, shq } from '../shell/quote.js';
 import { resourceFacts } from './phase1.js';
 import { targetShell } from './shell.js';
 import type { StepDef } from './types.js';
+import { factRow, outcomeRow } from './verification-rows.js';
 import { answers200, present, verdict } from './verify.js';
 import { endpoint } from './urls.js';
 import { baselineOf, compareBaselines, describeDelta } from './baseline.js';
@@ -23,6 +24,17 @@ export const monitorLogs: StepDef = {
   title: 'Monitor Application Logs',
   mutates: [],
   rerunSafe: true,
+  verifies: 'error lines in the last 100 log entries counted; the log window starts',
+  effect: {},
+  verification: [
+    factRow(
+      6,
+      'No critical errors in logs',
+      'errorCount',
+      (v) => v === '0',
+      (v) => `${v} error lines in the last 100 log entries`,
+    ),
+  ],
   script: ({ target, deploymentId }) => {
     const t = targetShell(target);
     const log = `${target.paths.logs}/error.log`;
@@ -69,6 +81,10 @@ export const performanceBaseline: StepDef = {
   title: 'Performance Baseline Check',
   mutates: [],
   rerunSafe: true,
+  verifies:
+    'responses under maxResponseMs; no regression beyond maxRegressionPercent vs the previous deployment',
+  effect: {},
+  verification: [outcomeRow(7, 'Performance within acceptable limits')],
   script: ({ target }) => {
     const t = targetShell(target);
     const health = endpoint(target.appUrl, '/health');
@@ -127,6 +143,9 @@ export const userAcceptance: StepDef = {
   title: 'User Acceptance Testing',
   mutates: [],
   rerunSafe: true,
+  verifies: 'main page, manifest.json and service-worker.js answer 200',
+  effect: {},
+  verification: [outcomeRow(8, 'PWA functionality working')],
   script: ({ target }) => {
     const t = targetShell(target);
     return t.script(

@@ -12,6 +12,10 @@ export const updateMonitoring = (notify: LocalAction): StepDef => ({
   title: 'Update Monitoring',
   mutates: ['files'],
   rerunSafe: true,
+  verifies:
+    'the deployment is recorded in logs/deployments.log; the webhook is told (non-critical)',
+  effect: {},
+  verification: [],
   script: ({ target, version, deploymentId }) => {
     const t = targetShell(target);
     const deploymentsLog = `${target.paths.logs}/deployments.log`;
@@ -44,6 +48,9 @@ export const cleanUp: StepDef = {
   title: 'Clean Up Deployment Artifacts',
   mutates: ['files'],
   rerunSafe: true,
+  verifies: 'backups beyond keepBackups deleted, newest kept',
+  effect: {},
+  verification: [],
   script: ({ target }) => {
     const t = targetShell(target);
     return t.script(
@@ -69,6 +76,9 @@ export const finalVerification: StepDef = {
   title: 'Final Verification',
   mutates: [],
   rerunSafe: true,
+  verifies: 'final /health/detailed healthy; no error lines during the log window',
+  effect: {},
+  verification: [],
   timeoutSeconds: (target) => target.logWindowSeconds + 60,
   script: ({ target, deploymentId }) => {
     const t = targetShell(target);

@@ -5,6 +5,7 @@ import { unitStagingPath } from './privilege.js';
 import { ROOT_SECONDS, serviceStep } from './service.js';
 import { targetShell } from './shell.js';
 import type { Facts, StepDef } from './types.js';
+import { answeredRow, outcomeRow } from './verification-rows.js';
 import { answers200, factIs, verdict } from './verify.js';
 import { endpoint } from './urls.js';
 
@@ -32,6 +33,9 @@ const restoreCode: StepDef = {
   title: 'Restore previous code version',
   mutates: ['code'],
   rerunSafe: true,
+  verifies: 'HEAD is the recorded previous commit',
+  effect: { commit: (facts) => facts.previousCommit },
+  verification: [outcomeRow(1, 'Previous code version restored')],
   script: ({ target, facts }) => {
     const t = targetShell(target);
     if (!facts.previousCommit)
@@ -67,6 +71,9 @@ const restoreDatabase: StepDef = {
   title: 'Restore database if migration was performed',
   mutates: ['database'],
   rerunSafe: true,
+  verifies: 'database restored only if a migration ran (or asked); integrity_check ok',
+  effect: {},
+  verification: [outcomeRow(2, 'Database restored if a migration ran (integrity verified)')],
   script: ({ target, facts, deploymentId }) => {
     const t = targetShell(target);
     if (!databaseNeedsRestore(facts))
@@ -109,6 +116,9 @@ const restoreEnv: StepDef = {
   title: 'Restore configuration if changed',
   mutates: ['config'],
   rerunSafe: true,
+  verifies: '.env restored from its backup if 2.4 changed it',
+  effect: {},
+  verification: [outcomeRow(3, 'Configuration restored if changed')],
   script: ({ target, facts }) => {
     const t = targetShell(target);
     if (!facts.envBackup) return t.script(nothingToDo('.env was not changed'));
@@ -127,6 +137,9 @@ const restoreUnit: StepDef = {
   title: 'Restore systemd service if changed',
   mutates: ['service'],
   rerunSafe: true,
+  verifies: 'unit file restored from its backup if 2.4 changed it',
+  effect: {},
+  verification: [outcomeRow(4, 'Service unit restored if changed')],
   script: ({ target, facts }) => {
     const t = targetShell(target);
     if (!facts.unitBackup) return t.script(nothingToDo('The service unit was not changed'));
@@ -149,6 +162,18 @@ const verifyRollback: StepDef = {
   title: 'Verify rollback',
   mutates: [],
   rerunSafe: true,
+  verifies: '/health and /health/database answer 200',
+  effect: {},
+  // What the target is after the rollback; the deployment's own rows describe a version no longer running.
+  verification: [
+    answeredRow(6, 'Health endpoint responding (200 status)', 'healthCode', '/health'),
+    answeredRow(
+      7,
+      'Database health endpoint responding (200 status)',
+      'databaseHealthCode',
+      '/health/database',
+    ),
+  ],
   timeoutSeconds: (target) => target.timeouts.healthSeconds + 60,
   script: ({ target }) => {
     const t = targetShell(target);
@@ -170,11 +195,23 @@ const verifyRollback: StepDef = {
 };
 
 export const ROLLBACK_STEPS: readonly StepDef[] = [
-  serviceStep('stop', { id: 'R.1', phase: 'R', title: 'Stop current application' }),
+  serviceStep('stop', {
+    id: 'R.1',
+    phase: 'R',
+    title: 'Stop current application',
+    verifies: 'the service is no longer active',
+    verification: [],
+  }),
   restoreCode,
   restoreDatabase,
   restoreEnv,
   restoreUnit,
-  serviceStep('start', { id: 'R.6', phase: 'R', title: 'Start application' }),
+  serviceStep('start', {
+    id: 'R.6',
+    phase: 'R',
+    title: 'Start application',
+    verifies: 'the service becomes active',
+    verification: [outcomeRow(5, 'Application service running')],
+  }),
   verifyRollback,
 ];

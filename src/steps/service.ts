@@ -20,13 +20,14 @@ const STOPPED = ['inactive', 'failed'];
  */
 export function serviceStep(
   action: 'stop' | 'start',
-  step: Pick<StepDef, 'id' | 'phase' | 'title'>,
+  step: Pick<StepDef, 'id' | 'phase' | 'title' | 'verifies' | 'verification'>,
 ): StepDef {
   const stopping = action === 'stop';
   return {
     ...step,
     mutates: ['service'],
     rerunSafe: true,
+    effect: { service: stopping ? 'stopped' : 'active' },
     timeoutSeconds: (target) => target.timeouts.serviceSeconds + 30,
     script: ({ target }) => {
       const t = targetShell(target);

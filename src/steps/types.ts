@@ -1,4 +1,5 @@
 import type { TargetConfig } from '../config/types.js';
+import type { AttemptRecord } from '../state/types.js';
 
 /** What a step changes on the target, so a rollback restores exactly that. */
 export type Mutation = 'code' | 'database' | 'config' | 'service' | 'files';
@@ -42,6 +43,35 @@ export interface LocalAction {
   (ctx: StepContext, log: (line: string) => void): Promise<Record<string, string>>;
 }
 
+/** The service's state as a resume's drift check compares it. */
+export type ServiceState = 'active' | 'stopped';
+
+/** What a succeeded step leaves on the target that a resume's drift check observes. */
+export interface StepEffect {
+  service?: ServiceState;
+  /** The commit checked out afterwards; `tagCommit` is the version tag's commit as the target has it. */
+  commit?: (facts: Facts, tagCommit: string) => string | undefined;
+}
+
+/** What a Verification Checklist row is filled in from. */
+export interface RowInput {
+  stepId: string;
+  /** The step's latest attempt; absent: not run. */
+  attempt?: Pick<AttemptRecord, 'status' | 'summary'>;
+  /** Every fact the deployment recorded, the latest value of each. */
+  facts: Facts;
+}
+
+/** One row of the runbook's Verification Checklist, filled in (verification-rows.ts). */
+export interface VerificationRow {
+  /** The row as the runbook words it. */
+  label: string;
+  /** Its place in the checklist (1 = first): the runbook lists the rows in another order than the steps run. */
+  position: number;
+  /** `verified` null: not verified by this deployment (not run, skipped, not measured). */
+  check(input: RowInput): { verified: boolean | null; evidence: string };
+}
+
 export interface StepDef {
   /** The runbook's section number (`1.1` … `5.3`) or `R.n` for rollback steps. */
   id: string;
@@ -52,6 +82,12 @@ export interface StepDef {
   mutates: Mutation[];
   /** Re-running after an interruption leaves the target as one run would. */
   rerunSafe: boolean;
+  /** What verify() checks, in words, for `--plan`. */
+  verifies: string;
+  /** What a resume's drift check expects once this step succeeded; `{}`: nothing it observes. */
+  effect: StepEffect;
+  /** The step's rows of the runbook's Verification Checklist (of the deployment, or of the rollback for `R.n`). */
+  verification: readonly VerificationRow[];
   /** The bash script run on the target. */
   script(ctx: StepContext): string;
   /** Standard input for the script (secrets travel here, never in the script text). */
