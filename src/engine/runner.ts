@@ -323,10 +323,11 @@ export class Runner {
           );
         }
       }
-      const journal =
-        settled.kind === 'exited'
-          ? await journalAttempt(this.o.transport, this.o.target, dir)
-          : undefined;
+      // Re-read unless the store already holds the whole output: it streamed, marker to marker.
+      const reread = settled.kind === 'exited' && !(settled.streamedWhole && stored !== undefined);
+      const journal = reread
+        ? await journalAttempt(this.o.transport, this.o.target, dir)
+        : undefined;
       if (settled.kind === 'exited' && journal) {
         // The journal's rc and its nonce-checked facts are the truth; the stream may have lost lines.
         const output = this.mask(journal.output);
