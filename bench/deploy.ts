@@ -24,7 +24,7 @@ async function expectDeployed(demo: Sandbox, who: string): Promise<void> {
 }
 
 /** `1.3  Backup Current System   succeeded   0.3s  …` → {'1.3': 0.3} */
-function stepSeconds(stdout: string): Record<string, number> {
+export function stepSeconds(stdout: string): Record<string, number> {
   const steps: Record<string, number> = {};
   for (const match of stdout.matchAll(/^(\d\.\d)\s.*?\s(\d+\.\d)s\s/gm))
     steps[match[1]!] = Number(match[2]);

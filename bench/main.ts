@@ -3,7 +3,7 @@
  * written to bench/results.json. Every comparison is a ratio of two medians
  * measured in the same run, alternating, so both sides see the same load.
  *
- *   npm run bench                      all five parts
+ *   npm run bench                      all six parts
  *   npm run bench -- --only 2,4        some parts (results.json keeps the others' last results)
  *   npm run bench -- --runs 3          runs per measurement (default 5; the runbook baseline: 3)
  */
@@ -11,6 +11,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { benchDeploy } from './deploy.js';
+import { benchDeployCost } from './deploy-cost.js';
 import { benchFlood } from './flood.js';
 import { RESULTS } from './paths.js';
 import { machine, table, type Part, type Results } from './report.js';
@@ -19,7 +20,7 @@ import { benchFirstFrame, benchResume } from './tui-launch.js';
 
 const { values } = parseArgs({ options: { only: { type: 'string' }, runs: { type: 'string' } } });
 const runs = Number(values.runs ?? 5);
-const only = new Set((values.only ?? '1,2,3,4,5').split(',').map((s) => s.trim()));
+const only = new Set((values.only ?? '1,2,3,4,5,6').split(',').map((s) => s.trim()));
 if (!Number.isInteger(runs) || runs < 1) throw new Error('--runs needs a whole number ≥ 1');
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -61,6 +62,12 @@ save();
 if (only.has('5'))
   results.parts.resume = await part('5. Launch to Resume with 10,000 past deployments', () =>
     benchResume(runs, 10_000, log),
+  );
+save();
+if (only.has('6'))
+  results.parts.deployCost = await part(
+    '6. Deployment cost: the floor vs. deploy --headless, local and over SSH',
+    () => benchDeployCost(runs, log),
   );
 save();
 

@@ -23,6 +23,7 @@ export const ROOT = findRoot();
 export const BIN = process.env.CVD_BENCH_BIN ?? join(ROOT, 'bin', 'cvd-tui.js');
 export const RESULTS = join(ROOT, 'bench', 'results.json');
 export const RUNBOOK_BY_HAND = join(ROOT, 'bench', 'runbook-by-hand.sh');
+export const FLOOR = join(ROOT, 'bench', 'floor.sh');
 export const PTY_DRIVER = join(ROOT, 'bench', 'pty-driver.py');
 
 /**

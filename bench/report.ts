@@ -1,10 +1,11 @@
 import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 import type { DeployResult } from './deploy.js';
+import type { DeployCostResult } from './deploy-cost.js';
 import type { FloodResult } from './flood.js';
 import type { SshResult } from './ssh-overhead.js';
 import type { FirstFrameResult, ResumeResult } from './tui-launch.js';
-import type { Sample } from './stats.js';
+import { median, type Sample } from './stats.js';
 
 /** What bench/results.json holds: each part with when it ran and the load around it. */
 export interface Results {
@@ -15,6 +16,7 @@ export interface Results {
     firstFrame: Part<FirstFrameResult>;
     flood: Part<FloodResult>;
     resume: Part<ResumeResult>;
+    deployCost: Part<DeployCostResult>;
   }>;
 }
 
@@ -52,74 +54,142 @@ export function machine(): Machine {
 const load = (l: number[]) => l.map((v) => v.toFixed(1)).join(' / ');
 const runsOf = (s: Sample) => s.runs.length;
 
+/** What the results say of one row; undefined: its part is not in results.json yet. */
+interface Reading {
+  result: string;
+  /** The row's ratio of two medians taken alternately, when it is one. */
+  ratio?: number;
+  /** Undefined: nothing to judge yet (the baseline is not measured). */
+  met?: boolean;
+}
+
+/** One row of the table: its own entry, so rows are added and changed one at a time. */
+interface Row {
+  id: string;
+  measure: string;
+  goal: string;
+  read: (parts: Results['parts']) => Reading | undefined;
+}
+
+/** Issue 15's six goals, in its order, then the measurements earlier issues set goals for. */
+export const ROWS: Row[] = [
+  {
+    id: '15.1',
+    measure: 'Headless v1.0.1 deploy, local transport ÷ the floor (bench/floor.sh)',
+    goal: '≤ 1.3',
+    read: ({ deployCost: c }) =>
+      c && {
+        result: `${c.local.median} s vs. ${c.floor.median} s (n=${runsOf(c.local)})`,
+        ratio: c.localOverFloor,
+        met: c.localOverFloor <= 1.3,
+      },
+  },
+  {
+    id: '15.2',
+    measure: 'The same deploy over a loopback sshd ÷ over the local transport',
+    goal: '≤ 1.25',
+    read: ({ deployCost: c }) =>
+      c && {
+        result: `${c.ssh.median} s vs. ${c.local.median} s (n=${runsOf(c.ssh)}; ${median(c.sshCommands)} commands over SSH)`,
+        ratio: c.sshOverLocal,
+        met: c.sshOverLocal <= 1.25,
+      },
+  },
+  {
+    id: '15.3',
+    measure: "`cvd-tui --help` to exit ÷ `node -e 'console.log(1)'`",
+    goal: '≤ 2×',
+    read: () => undefined,
+  },
+  {
+    id: '15.4',
+    measure: 'Launch to first drawn frame (start screen, pty)',
+    goal: '≤ 3× `node` printing a line',
+    read: ({ firstFrame: f }) =>
+      f && {
+        result: `${f.ms.median} ms (n=${runsOf(f.ms)}, ${f.ms.min}–${f.ms.max}; CPU ${f.cpuMs.median} ms)`,
+      },
+  },
+  {
+    id: '15.5',
+    measure: 'Launch to the Resume prompt with 10,000 past deployments',
+    goal: 'as 15.4',
+    read: ({ resume: r }) =>
+      r && {
+        result: `${r.ms.median} ms (n=${runsOf(r.ms)}, ${r.ms.min}–${r.ms.max}; CPU ${r.cpuMs.median} ms; ${r.finishedDeployments.toLocaleString('en')} deployments, ${r.stateDbMb} MB state DB)`,
+      },
+  },
+  {
+    id: '15.6',
+    measure: 'Peak RSS (VmHWM) during the 200,000-line flood',
+    goal: '< 150 MB',
+    read: ({ flood: f }) =>
+      f && {
+        result: `${f.peakRssMb.median} MB (max ${f.peakRssMb.max}; ${f.rssBeforeMb.median} MB before the flood)`,
+        met: f.peakRssMb.max < 150,
+      },
+  },
+  {
+    id: '1',
+    measure: 'Whole deployment, `deploy --headless` v1.0.1 ÷ the runbook by hand',
+    goal: '≤ 0.25',
+    read: ({ deploy: d }) =>
+      d && {
+        result: `${d.cvdTui.median} s (n=${runsOf(d.cvdTui)}) vs. ${d.runbook.median} s (n=${runsOf(d.runbook)})`,
+        ratio: d.ratio,
+        met: d.ratio <= 0.25,
+      },
+  },
+  {
+    id: '2',
+    measure: '200 trivial commands over SSH, cvd-tui transport ÷ OpenSSH ControlMaster',
+    goal: '≤ 1.5',
+    read: ({ ssh }) =>
+      ssh && {
+        result: `${(ssh.cvdTui.median / ssh.commands).toFixed(2)} vs. ${(ssh.openSsh.median / ssh.commands).toFixed(2)} ms/command (n=${runsOf(ssh.cvdTui)})`,
+        ratio: ssh.ratio,
+        met: ssh.ratio <= 1.5,
+      },
+  },
+  {
+    id: '4a',
+    measure: 'Log flood: keypress-to-frame while it streams',
+    goal: 'p95 < 100 ms',
+    read: ({ flood: f }) =>
+      f && {
+        result: `p95 ${f.latency.p95} ms, median ${f.latency.median} ms, max ${f.latency.max} ms (${f.latency.keys} keys, ${f.latencyMedianPerRun.length} runs)`,
+        met: f.latency.p95 < 100,
+      },
+  },
+  {
+    id: '4c',
+    measure: 'Log flood: every line in the state store',
+    goal: 'all',
+    read: ({ flood: f }) =>
+      f && {
+        result: `${f.everyLineStored ? 'yes' : '**NO**'}: ${f.linesStored.map((n) => n.toLocaleString('en')).join(', ')} (2.2 took ${f.stepSeconds.median} s)`,
+        met: f.everyLineStored,
+      },
+  },
+];
+
+const verdict = (met: boolean | undefined) =>
+  met === undefined ? '–' : met ? 'met' : '**missed**';
+
 /** The table: Markdown, so the same text goes to the terminal and the README. */
 export function table(results: Results): string {
-  const rows: string[][] = [];
-  const { deploy, ssh, firstFrame, flood, resume } = results.parts;
-  const met = (ok: boolean) => (ok ? 'met' : '**missed**');
-  if (deploy)
-    rows.push([
-      '1',
-      'Whole deployment, `deploy --headless` v1.0.1 vs. the runbook by hand',
-      `${deploy.cvdTui.median} s (n=${runsOf(deploy.cvdTui)}) vs. ${deploy.runbook.median} s (n=${runsOf(deploy.runbook)})`,
-      `**${deploy.ratio.toFixed(2)}**`,
-      '≤ 0.25',
-      met(deploy.ratio <= 0.25),
-    ]);
-  if (ssh)
-    rows.push([
-      '2',
-      `${ssh.commands} trivial commands over SSH, cvd-tui transport vs. OpenSSH ControlMaster`,
-      `${ssh.cvdTui.median} ms (${(ssh.cvdTui.median / ssh.commands).toFixed(2)} ms/cmd) vs. ${ssh.openSsh.median} ms (${(ssh.openSsh.median / ssh.commands).toFixed(2)} ms/cmd), n=${runsOf(ssh.cvdTui)}`,
-      `**${ssh.ratio.toFixed(2)}×**`,
-      '≤ 1.5×',
-      met(ssh.ratio <= 1.5),
-    ]);
-  if (firstFrame)
-    rows.push([
-      '3',
-      'Time to first frame (start screen, pty)',
-      `**${firstFrame.ms.median} ms** (n=${runsOf(firstFrame.ms)}, ${firstFrame.ms.min}–${firstFrame.ms.max}; CPU ${firstFrame.cpuMs.median} ms)`,
-      '',
-      '< 300 ms',
-      met(firstFrame.ms.median < 300),
-    ]);
-  if (flood) {
-    rows.push([
-      '4a',
-      `Log flood (${flood.lines.toLocaleString('en')} lines in 2.2): keypress-to-frame while it streams`,
-      `p95 **${flood.latency.p95} ms**, median ${flood.latency.median} ms, max ${flood.latency.max} ms (${flood.latency.keys} keys, ${flood.latencyMedianPerRun.length} runs)`,
-      '',
-      '< 100 ms',
-      met(flood.latency.p95 < 100),
-    ]);
-    rows.push([
-      '4b',
-      'Log flood: peak RSS (VmHWM) of cvd-tui',
-      `**${flood.peakRssMb.median} MB** (max ${flood.peakRssMb.max}; ${flood.rssBeforeMb.median} MB before the flood)`,
-      '',
-      '< 150 MB',
-      met(flood.peakRssMb.max < 150),
-    ]);
-    rows.push([
-      '4c',
-      'Log flood: every line in the state store',
-      `${flood.everyLineStored ? 'yes' : '**NO**'}: ${flood.linesStored.map((n) => n.toLocaleString('en')).join(', ')} (2.2 took ${flood.stepSeconds.median} s)`,
-      '',
-      'all',
-      met(flood.everyLineStored),
-    ]);
-  }
-  if (resume)
-    rows.push([
-      '5',
-      `Launch to the Resume prompt, ${resume.finishedDeployments.toLocaleString('en')} past deployments (${resume.stateDbMb} MB state DB)`,
-      `**${resume.ms.median} ms** (n=${runsOf(resume.ms)}, ${resume.ms.min}–${resume.ms.max}; CPU ${resume.cpuMs.median} ms)`,
-      '',
-      '< 500 ms',
-      met(resume.ms.median < 500),
-    ]);
-  const header = ['#', 'Measure', 'Result (median)', 'Ratio', 'Goal', 'Goal met'];
+  const rows = ROWS.map((row) => {
+    const reading = row.read(results.parts);
+    return [
+      row.id,
+      row.measure,
+      reading?.result ?? 'not measured',
+      reading?.ratio === undefined ? '' : `**${reading.ratio.toFixed(2)}**`,
+      row.goal,
+      verdict(reading?.met),
+    ];
+  });
+  const header = ['#', 'Measure', 'Result (medians)', 'Ratio', 'Goal', 'Goal met'];
   const lines = [header, header.map(() => '---'), ...rows].map((r) => `| ${r.join(' | ')} |`);
   const loads = Object.entries(results.parts).map(
     ([name, p]) => `${name} ${load(p.loadBefore)} → ${load(p.loadAfter)}`,

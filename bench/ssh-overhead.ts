@@ -6,11 +6,9 @@
  * (and warmed by one command) before the clock starts. Runs alternate.
  */
 import { execFile } from 'node:child_process';
-import { appendFileSync } from 'node:fs';
-import { connect } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { startSshd, waitFor, type SshdHandle } from '../test/helpers/sshd.js';
+import { leanSshd } from './lean-sshd.js';
 import { connectSsh } from './product.js';
 import type { Transport } from '../src/transport/types.js';
 import { median, sample, type Sample } from './stats.js';
@@ -44,28 +42,6 @@ async function viaOpenSsh(sshArgs: string[]): Promise<number> {
   const { stdout } = await run('bash', ['-c', loop, 'loop', ...sshArgs]);
   const [start, end] = stdout.trim().split(' ').map(Number) as [number, number];
   return (end - start) * 1000;
-}
-
-/**
- * The test harness's sshd, told to start sessions with SHLVL=1: the login
- * shell (bash) then counts as nested and does not source ~/.bashrc, which on
- * a developer's machine (pyenv init here: ~0.1 s) would swamp what is
- * measured, the client's cost per command. sshd re-reads its config on SIGHUP.
- */
-async function leanSshd(): Promise<SshdHandle> {
-  const sshd = await startSshd();
-  appendFileSync(join(sshd.dir, 'sshd_config'), 'SetEnv SHLVL=1\n');
-  process.kill(sshd.pid, 'SIGHUP');
-  await waitFor(() => accepts(sshd.port), 10_000, 'sshd to listen again after SIGHUP');
-  return sshd;
-}
-
-function accepts(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1');
-    socket.once('connect', () => (socket.destroy(), resolve(true)));
-    socket.once('error', () => resolve(false));
-  });
 }
 
 export async function benchSsh(runs: number, log: (line: string) => void): Promise<SshResult> {

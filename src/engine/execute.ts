@@ -22,7 +22,18 @@ import {
 
 /** How one run of a step's command ended, as far as the jump host can tell. */
 export type Execution =
-  | { kind: 'exited'; code: number; output: string; facts: Facts }
+  | {
+      kind: 'exited';
+      code: number;
+      output: string;
+      facts: Facts;
+      /**
+       * A journaled attempt's whole output came in this stream: from the
+       * journal's first line to the runner's exit marker, both vouched for by
+       * nonces. What the journal holds then adds nothing a re-read would find.
+       */
+      streamedWhole?: boolean;
+    }
   /** No exit status: connection lost, timed out, or the journal cannot say. The step may still be running. */
   | { kind: 'unsettled'; reason: string; output: string; facts: Facts };
 
@@ -141,7 +152,7 @@ async function run(
   if (outcome.kind === 'exited') {
     if (!journaled) return { kind: 'exited', code: outcome.code, output, facts };
     if (reader.exitCode !== undefined)
-      return { kind: 'exited', code: reader.exitCode, output, facts };
+      return { kind: 'exited', code: reader.exitCode, output, facts, streamedWhole: true };
     if (outcome.code === JOURNAL_UNWRITABLE)
       return { kind: 'exited', code: JOURNAL_UNWRITABLE, output, facts };
     return {

@@ -27,8 +27,20 @@ export const journalDir = (
   attempt: number,
 ) => `${deployments}/${deploymentId}/journal/${stepId}-${attempt}`;
 
-/** How long the runner waits for the last output to reach `out` before it records the end. */
-const DRAIN_TENTHS = 50;
+/**
+ * How long the runner waits for the last output to reach `out` before it
+ * records the end (5 s), in polls of 10 ms: the writer usually ends within
+ * a few ms, and every step waited for the first poll (0.1 s each, once).
+ */
+const DRAIN_POLLS = 500;
+
+/**
+ * How often the follower's `tail` asks whether the runner is gone. GNU tail
+ * notices the exit marker at once (inotify) but the runner's end only at a
+ * poll, and each journaled step waited for it: 0.2 s cost up to 0.2 s a step,
+ * 10 ms costs no measurable CPU (a `kill -0` and a `select` a poll).
+ */
+const FOLLOW_POLL_SECONDS = 0.01;
 
 /**
  * The detached runner (`$1`: the attempt directory; the attempt's nonce in
@@ -47,7 +59,7 @@ const DRAIN_TENTHS = 50;
  * `out` through a process substitution the runner does not wait for
  * indefinitely: a daemon the step starts may keep the pipe open forever.
  * Then the exit marker, which a follower sees at once (tail notices the
- * runner's end only at its next poll), and `rc`.
+ * runner's end only at its next poll, FOLLOW_POLL_SECONDS), and `rc`.
  */
 const runner = (target: AppUserTarget) =>
   [
@@ -60,7 +72,7 @@ const runner = (target: AppUserTarget) =>
     // runner would wait out the drain on each service start.
     'bash -c "$s" "$1/script.sh" </dev/null >&4 2>&4 4>&-; rc=$?',
     'exec 4>&-',
-    `for _ in $(seq ${DRAIN_TENTHS}); do kill -0 "$w" 2>/dev/null || break; sleep 0.1; done`,
+    `for _ in $(seq ${DRAIN_POLLS}); do kill -0 "$w" 2>/dev/null || break; sleep 0.01; done`,
     `printf 'CVD-EXIT:%s %s\\n' "$CVD_NONCE" "$rc" | app tee -a "$1/out" >/dev/null`,
     'echo "$rc" | app tee "$1/rc.tmp" >/dev/null && app mv -f "$1/rc.tmp" "$1/rc"',
   ].join('\n');
@@ -80,7 +92,7 @@ const follow = (target: AppUserTarget, dir: string) =>
     // shell with TERM), tail must go too: left behind, it held the local transport's pipe open and
     // cvd-tui could not exit until the step ended (test/integration/crash-resume, "outlives its
     // timeout"). Hence & + wait + trap.
-    'app tail -n +1 -s 0.2 --pid="$(app cat "$d/pid" 2>/dev/null)" -f "$d/out" 2>/dev/null & t=$!',
+    `app tail -n +1 -s ${FOLLOW_POLL_SECONDS} --pid="$(app cat "$d/pid" 2>/dev/null)" -f "$d/out" 2>/dev/null & t=$!`,
     `trap 'kill "$t" 2>/dev/null; exit 143' TERM HUP`,
     'wait "$t"; trap - TERM HUP',
   ].join('\n');

@@ -350,7 +350,11 @@ export class Runner {
         ? execution
         : await this.askJournal(step, attempt, dir, execution.reason);
     if (ended.kind !== 'exited') return ended;
-    const journal = await journalAttempt(this.options.transport, this.options.target, dir);
+    // Re-read unless the store already holds the whole output: it streamed, marker to marker.
+    const streamedWhole = ended.streamedWhole === true && stored !== undefined;
+    const journal = streamedWhole
+      ? undefined
+      : await journalAttempt(this.options.transport, this.options.target, dir);
     if (journal) {
       // The journal's rc and its nonce-checked facts are the truth; the stream may have lost lines.
       const output = this.keepJournalOutput(step, attempt, journal, stored);

@@ -65,6 +65,7 @@ describe('remote step journal', () => {
       code: 7,
       output: 'one\ntwo\nCVD-FACT answer=42',
       facts: { answer: '42' },
+      streamedWhole: true,
     });
     expect(lines).toEqual([
       ['one', false],
@@ -73,7 +74,7 @@ describe('remote step journal', () => {
     ]);
     expect(readFileSync(join(dir, 'rc'), 'utf8').trim()).toBe('7');
     expect(parseStatus(bash(statusCommand(plain, dir)))).toEqual({ kind: 'finished', code: 7 });
-    // What `recover` reads back from the target: the same facts, code and output.
+    // What `recover` (and a runner whose stream was cut) reads back: the same facts, code and output.
     expect(await journalAttempt(new LocalTransport(), plain, dir)).toEqual({
       facts: { answer: '42' },
       exitCode: 7,
