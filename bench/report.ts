@@ -3,6 +3,7 @@ import os from 'node:os';
 import type { DeployResult } from './deploy.js';
 import type { FloodResult } from './flood.js';
 import type { SshResult } from './ssh-overhead.js';
+import type { Versus } from './process.js';
 import type { FirstFrameResult, ResumeResult } from './tui-launch.js';
 import type { Sample } from './stats.js';
 
@@ -12,6 +13,7 @@ export interface Results {
   parts: Partial<{
     deploy: Part<DeployResult>;
     ssh: Part<SshResult>;
+    help: Part<Versus>;
     firstFrame: Part<FirstFrameResult>;
     flood: Part<FloodResult>;
     resume: Part<ResumeResult>;
@@ -52,10 +54,22 @@ export function machine(): Machine {
 const load = (l: number[]) => l.map((v) => v.toFixed(1)).join(' / ');
 const runsOf = (s: Sample) => s.runs.length;
 
+/** A start-up row: cvd-tui's median beside its baseline's, measured alternately, and their ratio against `goal`. */
+function startUpRow(id: string, measure: string, v: Versus, goal: number): string[] {
+  return [
+    id,
+    measure,
+    `${v.cvdTui.median} ms vs. ${v.baseline.median} ms (n=${runsOf(v.cvdTui)}; ${v.cvdTui.min}–${v.cvdTui.max} vs. ${v.baseline.min}–${v.baseline.max})`,
+    `**${v.ratio.toFixed(2)}×**`,
+    `≤ ${goal}×`,
+    v.ratio <= goal ? 'met' : '**missed**',
+  ];
+}
+
 /** The table: Markdown, so the same text goes to the terminal and the README. */
 export function table(results: Results): string {
   const rows: string[][] = [];
-  const { deploy, ssh, firstFrame, flood, resume } = results.parts;
+  const { deploy, ssh, help, firstFrame, flood, resume } = results.parts;
   const met = (ok: boolean) => (ok ? 'met' : '**missed**');
   if (deploy)
     rows.push([
@@ -75,15 +89,17 @@ export function table(results: Results): string {
       '≤ 1.5×',
       met(ssh.ratio <= 1.5),
     ]);
+  if (help)
+    rows.push(startUpRow('3a', "`cvd-tui --help` to exit vs. `node -e 'console.log(1)'`", help, 2));
   if (firstFrame)
-    rows.push([
-      '3',
-      'Time to first frame (start screen, pty)',
-      `**${firstFrame.ms.median} ms** (n=${runsOf(firstFrame.ms)}, ${firstFrame.ms.min}–${firstFrame.ms.max}; CPU ${firstFrame.cpuMs.median} ms)`,
-      '',
-      '< 300 ms',
-      met(firstFrame.ms.median < 300),
-    ]);
+    rows.push(
+      startUpRow(
+        '3b',
+        'Launch to first frame (start screen, pty) vs. Node printing a line there',
+        firstFrame,
+        3,
+      ),
+    );
   if (flood) {
     rows.push([
       '4a',
@@ -111,14 +127,14 @@ export function table(results: Results): string {
     ]);
   }
   if (resume)
-    rows.push([
-      '5',
-      `Launch to the Resume prompt, ${resume.finishedDeployments.toLocaleString('en')} past deployments (${resume.stateDbMb} MB state DB)`,
-      `**${resume.ms.median} ms** (n=${runsOf(resume.ms)}, ${resume.ms.min}–${resume.ms.max}; CPU ${resume.cpuMs.median} ms)`,
-      '',
-      '< 500 ms',
-      met(resume.ms.median < 500),
-    ]);
+    rows.push(
+      startUpRow(
+        '5',
+        `Launch to the Resume prompt, ${resume.finishedDeployments.toLocaleString('en')} past deployments (${resume.stateDbMb} MB state DB), vs. Node printing a line`,
+        resume,
+        3,
+      ),
+    );
   const header = ['#', 'Measure', 'Result (median)', 'Ratio', 'Goal', 'Goal met'];
   const lines = [header, header.map(() => '---'), ...rows].map((r) => `| ${r.join(' | ')} |`);
   const loads = Object.entries(results.parts).map(
