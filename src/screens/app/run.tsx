@@ -1,4 +1,3 @@
-import { render } from 'ink';
 import type { ParsedArgs } from '../../cli/args.js';
 import { EXIT, InputError } from '../../cli/exit.js';
 import { secretsInteractive } from '../../cli/secrets.js';
@@ -6,13 +5,26 @@ import { engineContext, openSession } from '../../cli/session.js';
 import { interruptAll } from '../../engine/interrupt.js';
 import { lockStateFile, StateBusy } from '../../state/process-lock.js';
 import { openTransport } from '../../transport/open.js';
-import { App } from './App.js';
-import { TuiProvider } from './context.js';
 import type { TuiDeps, TuiExit, TuiRequest } from './deps.js';
 import { shellWord } from '../components/format.js';
 import { prepareTui, type PreparedTui } from './prepare.js';
 import { enterAlternateScreen, isInteractive, NOT_A_TERMINAL } from './terminal.js';
 import { err, out } from '../../util/out.js';
+
+/**
+ * Ink, React and the screens, imported while the target is being looked at
+ * (connection, preflight) instead of before: that wait is for processes, not
+ * for this one, so loading them then shortens the time to the first frame.
+ */
+const loadScreens = async () => {
+  const [{ render }, { App }, { TuiProvider }] = await Promise.all([
+    import('ink'),
+    import('./App.js'),
+    import('./context.js'),
+  ]);
+  return { render, App, TuiProvider };
+};
+type Screens = Awaited<ReturnType<typeof loadScreens>>;
 
 /** Probe intervals in production: every few seconds, over the deployment's own connection. */
 const PROBES = { resourcesMs: 3000, healthMs: 3000, logMs: 1000 };
@@ -24,7 +36,11 @@ const PROBES = { resourcesMs: 3000, healthMs: 3000, logMs: 1000 };
  * `incrementalRendering`: in 6.8 it lands one row low when the frame ends
  * with a newline, leaving stale lines on screen.
  */
-function mount(prepared: PreparedTui, deps: TuiDeps): Promise<TuiExit> {
+function mount(
+  { render, App, TuiProvider }: Screens,
+  prepared: PreparedTui,
+  deps: TuiDeps,
+): Promise<TuiExit> {
   return new Promise((resolve) => {
     const leaveScreen = enterAlternateScreen();
     const instance = render(
@@ -81,6 +97,9 @@ export async function runTui(
     version: args.options.version,
     suggestedVersion: extra.suggestedVersion,
   };
+  const screens = loadScreens();
+  // Awaited at mount; an error before then is reported on its own, not twice.
+  screens.catch(() => undefined);
   const session = openSession(args.options);
   let releaseState: (() => void) | undefined;
   let transport;
@@ -108,7 +127,8 @@ export async function runTui(
       probes: PROBES,
       onExit: () => undefined,
     };
-    exit = await mount(await prepareTui(deps, request), deps);
+    const prepared = await prepareTui(deps, request);
+    exit = await mount(await screens, prepared, deps);
     if (exit.message) out.write(`${exit.message}\n`);
     return exit.code;
   } finally {
