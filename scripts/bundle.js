@@ -2,10 +2,11 @@
  * Bundles the CLI into dist/bundle/ (esbuild), after `tsc` has type-checked
  * and emitted dist/: Node resolving and reading ~1,000 modules one file at a
  * time was most of cvd-tui's start-up. Each command is its own chunk, loaded
- * on demand (src/cli/main.ts), so `--help` reads one small file. Native
+ * on demand (src/cli/main.ts), so `--help` reads a few small files (~40 KB). Native
  * addons and packages that load files beside their own sources stay external:
  * Node loads them from node_modules as before. The output is deterministic:
- * the same sources and lockfile give the same bytes.
+ * the same sources, lockfile and checkout path give the same bytes (only
+ * comments name the bundled files' paths).
  */
 import { rmSync, writeFileSync } from 'node:fs';
 import process from 'node:process';
@@ -42,7 +43,6 @@ const result = await build({
   external: EXTERNAL,
   banner: { js: REQUIRE_SHIM },
   metafile: true,
-  legalComments: 'none',
   logLevel: 'warning',
 });
 // What each chunk holds, to see what a command loads: CVD_BUNDLE_META=meta.json npm run build.
