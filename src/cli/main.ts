@@ -59,6 +59,9 @@ async function dispatch(args: ParsedArgs): Promise<number> {
     import('../transport/trust.js'),
     import('../init/prompts.js'),
   ]);
+  // After the command's modules have loaded: conf's when-exit hooks the same signals when it
+  // loads and re-raises them, which kills the process unless this handler is still listening.
+  exitOnSignals(RESUMABLE.has(args.command) ? ' Continue with: cvd-tui resume' : '');
   // Every connection this run opens trusts unknown hosts only as its flags allow.
   setHostTrustPolicy(cliTrustPolicy(args));
   return run(args);
@@ -105,7 +108,6 @@ export async function main(argv: string[]): Promise<number> {
   try {
     const args = parseCli(argv);
     changesDeployments = RESUMABLE.has(args.command) && !args.options.plan;
-    exitOnSignals(RESUMABLE.has(args.command) ? ' Continue with: cvd-tui resume' : '');
     return await dispatch(args);
   } catch (error) {
     if (error instanceof InputError || error instanceof TransportRefused) {
