@@ -13,6 +13,7 @@ import { parseArgs } from 'node:util';
 import { benchDeploy } from './deploy.js';
 import { benchDeployCost } from './deploy-cost.js';
 import { benchFlood } from './flood.js';
+import { benchHelp } from './help.js';
 import { RESULTS } from './paths.js';
 import { machine, table, type Part, type Results } from './report.js';
 import { benchSsh } from './ssh-overhead.js';
@@ -51,8 +52,14 @@ if (only.has('2'))
     () => benchSsh(runs, log),
   );
 save();
-if (only.has('3'))
-  results.parts.firstFrame = await part('3. Time to first frame', () => benchFirstFrame(runs, log));
+if (only.has('3')) {
+  results.parts.help = await part('3. Start-up: cvd-tui --help vs. node -e', () =>
+    benchHelp(runs, log),
+  );
+  results.parts.firstFrame = await part('3. Start-up: first frame vs. node printing a line', () =>
+    benchFirstFrame(runs, log),
+  );
+}
 save();
 if (only.has('4'))
   results.parts.flood = await part('4. Log flood: 200,000 lines in 2.2', () =>

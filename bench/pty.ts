@@ -62,13 +62,16 @@ export function runCvdTuiInPty(
   steps: PtyStep[],
   size = { cols: 100, rows: 30 },
 ): Promise<PtyResult> {
-  const scenario = {
-    argv: [process.execPath, ...NODE_ARGS, BIN, ...args],
-    env: cleanEnv(PASSWORD),
-    cwd: ROOT,
-    ...size,
-    steps,
-  };
+  return runInPty([process.execPath, ...NODE_ARGS, BIN, ...args], steps, size);
+}
+
+/** Runs any program in a 100×30 pty through the scenario, as cvd-tui is run: a baseline beside it. */
+export function runInPty(
+  argv: string[],
+  steps: PtyStep[],
+  size = { cols: 100, rows: 30 },
+): Promise<PtyResult> {
+  const scenario = { argv, env: cleanEnv(PASSWORD), cwd: ROOT, ...size, steps };
   return new Promise((resolve, reject) => {
     const driver = spawn('python3', [PTY_DRIVER], { stdio: ['pipe', 'pipe', 'inherit'] });
     let out = '';

@@ -4,6 +4,7 @@ import type { DeployResult } from './deploy.js';
 import type { DeployCostResult } from './deploy-cost.js';
 import type { FloodResult } from './flood.js';
 import type { SshResult } from './ssh-overhead.js';
+import type { Versus } from './process.js';
 import type { FirstFrameResult, ResumeResult } from './tui-launch.js';
 import { median, type Sample } from './stats.js';
 
@@ -13,6 +14,7 @@ export interface Results {
   parts: Partial<{
     deploy: Part<DeployResult>;
     ssh: Part<SshResult>;
+    help: Part<Versus>;
     firstFrame: Part<FirstFrameResult>;
     flood: Part<FloodResult>;
     resume: Part<ResumeResult>;
@@ -71,6 +73,13 @@ interface Row {
   read: (parts: Results['parts']) => Reading | undefined;
 }
 
+/** cvd-tui's median beside its baseline's, measured alternately, and their ratio against `goal`. */
+const versus = (v: Versus, goal: number): Reading => ({
+  result: `${v.cvdTui.median} ms vs. ${v.baseline.median} ms (n=${runsOf(v.cvdTui)}; ${v.cvdTui.min}–${v.cvdTui.max} vs. ${v.baseline.min}–${v.baseline.max})`,
+  ratio: v.ratio,
+  met: v.ratio <= goal,
+});
+
 /** Issue 15's six goals, in its order, then the measurements earlier issues set goals for. */
 export const ROWS: Row[] = [
   {
@@ -99,25 +108,25 @@ export const ROWS: Row[] = [
     id: '15.3',
     measure: "`cvd-tui --help` to exit ÷ `node -e 'console.log(1)'`",
     goal: '≤ 2×',
-    read: () => undefined,
+    read: ({ help }) => help && versus(help, 2),
   },
   {
     id: '15.4',
-    measure: 'Launch to first drawn frame (start screen, pty)',
-    goal: '≤ 3× `node` printing a line',
-    read: ({ firstFrame: f }) =>
-      f && {
-        result: `${f.ms.median} ms (n=${runsOf(f.ms)}, ${f.ms.min}–${f.ms.max}; CPU ${f.cpuMs.median} ms)`,
-      },
+    measure: 'Launch to first drawn frame (start screen, pty) ÷ Node printing a line there',
+    goal: '≤ 3×',
+    // A results.json from before the start-up rows were ratios holds absolute times only.
+    read: ({ firstFrame: f }) => (f?.cvdTui ? versus(f, 3) : undefined),
   },
   {
     id: '15.5',
-    measure: 'Launch to the Resume prompt with 10,000 past deployments',
-    goal: 'as 15.4',
-    read: ({ resume: r }) =>
-      r && {
-        result: `${r.ms.median} ms (n=${runsOf(r.ms)}, ${r.ms.min}–${r.ms.max}; CPU ${r.cpuMs.median} ms; ${r.finishedDeployments.toLocaleString('en')} deployments, ${r.stateDbMb} MB state DB)`,
-      },
+    measure: 'Launch to the Resume prompt with 10,000 past deployments ÷ Node printing a line',
+    goal: '≤ 3×',
+    read: ({ resume: r }) => {
+      if (!r?.cvdTui) return undefined;
+      const reading = versus(r, 3);
+      const history = `${r.finishedDeployments.toLocaleString('en')} deployments, ${r.stateDbMb} MB state DB`;
+      return { ...reading, result: `${reading.result}; ${history}` };
+    },
   },
   {
     id: '15.6',

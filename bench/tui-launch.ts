@@ -1,47 +1,50 @@
 /**
  * 3. Time to first frame, and 5. time to the Resume prompt with a long
  * history: cvd-tui launched in a pty (bench/pty-driver.py), timed from the
- * fork to the first output bytes that show the screen's text. A first,
- * uncounted run warms the disk cache, as any launch after the first has it.
+ * fork to the first output bytes that show the screen's text, beside Node
+ * printing that text in the same pty.
  */
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { sandbox } from './sandbox.js';
-import { runCvdTuiInPty } from './pty.js';
+import { alternately, type Versus } from './process.js';
+import { runCvdTuiInPty, runInPty, type PtyStep } from './pty.js';
 import { seedHistory } from './seed.js';
-import { sample, type Sample } from './stats.js';
 
-/** Per run (after one warm-up): ms from launch until `text` is on screen, and the CPU ms cvd-tui had used by then. */
-async function timeToScreen(
+const shows = (text: string): PtyStep => ({ expect: text, label: 'shown', timeoutMs: 60_000 });
+
+/** ms from launching cvd-tui until `text` is on the pty's screen; then q quits it. */
+async function cvdTuiShows(args: string[], text: string): Promise<number> {
+  const steps: PtyStep[] = [shows(text), { send: 'q' }, { exit: 'quit' }];
+  return (await runCvdTuiInPty(args, steps)).marks.shown!;
+}
+
+/** ms from launching Node until the line it prints, `text`, is on the pty's screen. */
+async function nodeShows(text: string): Promise<number> {
+  const argv = [process.execPath, '-e', `console.log(${JSON.stringify(text)})`];
+  return (await runInPty(argv, [shows(text), { exit: 'done' }])).marks.shown!;
+}
+
+/**
+ * cvd-tui until `text` is on screen, beside Node itself printing the same
+ * text in the same pty (alternately): the part of the wait that is cvd-tui's.
+ */
+function launchVersusNode(
   args: string[],
   text: string,
   runs: number,
   log: (line: string) => void,
-): Promise<{ ms: number[]; cpuMs: number[] }> {
-  const ms: number[] = [];
-  const cpuMs: number[] = [];
-  for (let i = 0; i <= runs; i++) {
-    const result = await runCvdTuiInPty(args, [
-      { expect: text, label: 'shown', timeoutMs: 60_000 },
-      { send: 'q' },
-      { exit: 'quit' },
-    ]);
-    if (i === 0) continue;
-    ms.push(result.marks.shown!);
-    cpuMs.push(result.cpu.shown!);
-    log(
-      `  run ${i}: ${result.marks.shown!.toFixed(0)} ms (cvd-tui's own CPU time by then: ${result.cpu.shown!.toFixed(0)} ms)`,
-    );
-  }
-  return { ms, cpuMs };
+): Promise<Versus> {
+  return alternately(
+    runs,
+    () => cvdTuiShows(args, text),
+    () => nodeShows(text),
+    log,
+  );
 }
 
-export interface FirstFrameResult {
-  /** ms from launch to the start screen (version picker) on screen. */
-  ms: Sample;
-  /** CPU time (user + system, all threads) cvd-tui had used by then: what load does not inflate much. */
-  cpuMs: Sample;
-}
+/** ms from launch to the start screen (version picker) on screen, beside Node printing that line. */
+export type FirstFrameResult = Versus;
 
 export async function benchFirstFrame(
   runs: number,
@@ -49,17 +52,14 @@ export async function benchFirstFrame(
 ): Promise<FirstFrameResult> {
   const demo = await sandbox();
   try {
-    const { ms, cpuMs } = await timeToScreen(demo.flags, 'Version to deploy', runs, log);
-    return { ms: sample(ms, 0), cpuMs: sample(cpuMs, 0) };
+    return await launchVersusNode(demo.flags, 'Version to deploy', runs, log);
   } finally {
     await demo.cleanup();
   }
 }
 
-export interface ResumeResult {
-  /** ms from launch to the start screen's Resume choice on screen. */
-  ms: Sample;
-  cpuMs: Sample;
+/** ms from launch to the start screen's Resume choice on screen, beside Node printing that line. */
+export interface ResumeResult extends Versus {
   finishedDeployments: number;
   stateDbMb: number;
 }
@@ -78,13 +78,13 @@ export async function benchResume(
     log(
       `  seeded ${history} finished deployments + ${unfinishedId} (unfinished), ${stateDbMb} MB, in ${((performance.now() - seeding) / 1000).toFixed(1)} s`,
     );
-    const { ms, cpuMs } = await timeToScreen(
+    const launch = await launchVersusNode(
       ['--config', demo.configPath, '--state', state],
       '▸ Resume',
       runs,
       log,
     );
-    return { ms: sample(ms, 0), cpuMs: sample(cpuMs, 0), finishedDeployments: history, stateDbMb };
+    return { ...launch, finishedDeployments: history, stateDbMb };
   } finally {
     await demo.cleanup();
   }

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { rules } from '../config/rules.js';
 import { DEPLOYMENT_ID } from '../engine/deployment.js';
-import { FINGERPRINT_PATTERN } from '../transport/trust.js';
+import { FINGERPRINT_PATTERN } from '../transport/fingerprint.js';
 import { printable } from '../util/text.js';
 import { InputError } from '../util/exit.js';
 import { errorMessage } from '../util/error.js';

@@ -1,67 +1,71 @@
 import { createRequire } from 'node:module';
-import { deploymentInHand } from '../engine/deployment.js';
 import { interruptAll } from '../engine/interrupt.js';
-import { cliTrustPolicy } from '../init/prompts.js';
-import { setHostTrustPolicy } from '../transport/trust.js';
-import { StateLost } from '../state/store.js';
 import { TransportRefused } from '../transport/types.js';
-import { parseCli, USAGE, type ParsedArgs } from './args.js';
-import { deployHeadless } from './commands/deploy.js';
-import { demo } from './commands/demo.js';
-import { doctor } from './commands/doctor.js';
-import { exportLog } from './commands/export.js';
-import { history } from './commands/history.js';
-import { init } from './commands/init.js';
-import { monitor } from './commands/monitor.js';
-import { resumeHeadless } from './commands/resume.js';
-import { rollbackHeadless } from './commands/rollback.js';
-import { verify } from './commands/verify.js';
-import { sudoers } from './commands/sudoers.js';
+import { parseCli, USAGE, type Command, type ParsedArgs } from './args.js';
 import { EXIT, InputError } from '../util/exit.js';
-import { printPlan } from './plan.js';
-import { err, out } from '../util/out.js';
-import { recover } from './commands/recover.js';
 import { errorMessage } from '../util/error.js';
+import { err, out } from '../util/out.js';
 
-const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
+/** cvd-tui's version, read only for `--version`. */
+const version = (): string =>
+  (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
+
+type Run = (args: ParsedArgs) => number | Promise<number>;
+
+/**
+ * Each command's module, imported only when that command runs: `--help`,
+ * `--version` and a usage error load none of them, and the single-file
+ * build (scripts/bundle.js) makes each its own chunk.
+ */
+const COMMANDS: Record<Exclude<Command, 'deploy' | 'resume' | 'rollback'>, () => Promise<Run>> = {
+  export: async () => (await import('./commands/export.js')).exportLog,
+  history: async () => (await import('./commands/history.js')).history,
+  demo: async () => (await import('./commands/demo.js')).demo,
+  monitor: async () => (await import('./commands/monitor.js')).monitor,
+  doctor: async () => (await import('./commands/doctor.js')).doctor,
+  init: async () => (await import('./commands/init.js')).init,
+  verify: async () => (await import('./commands/verify.js')).verify,
+  sudoers: async () => (await import('./commands/sudoers.js')).sudoers,
+  recover: async () => (await import('./commands/recover.js')).recover,
+};
+
+/** deploy, resume, rollback and no command: the plan, the TUI, or a headless run. */
+async function deployment(args: ParsedArgs): Promise<Run> {
+  if (args.options.plan) return (await import('./plan.js')).printPlan;
+  // Ink and React cost most of an interactive start-up, and headless runs never need them.
+  if (!args.options.headless) return (await import('../screens/app/run.js')).runTui;
+  if (args.command === 'resume') return (await import('./commands/resume.js')).resumeHeadless;
+  if (args.command === 'rollback') return (await import('./commands/rollback.js')).rollbackHeadless;
+  return (await import('./commands/deploy.js')).deployHeadless;
+}
+
+/** The function that runs the command line's command, its module loaded. */
+function runnerOf(args: ParsedArgs): Promise<Run> {
+  const { command } = args;
+  if (
+    command === undefined ||
+    command === 'deploy' ||
+    command === 'resume' ||
+    command === 'rollback'
+  )
+    return deployment(args);
+  return COMMANDS[command]();
+}
 
 async function dispatch(args: ParsedArgs): Promise<number> {
-  if (args.options.showVersion) return (void out.write(`${version}\n`), EXIT.ok);
+  if (args.options.showVersion) return (void out.write(`${version()}\n`), EXIT.ok);
   if (args.options.help) return (void out.write(`${USAGE}\n`), EXIT.ok);
+  const [run, { setHostTrustPolicy }, { cliTrustPolicy }] = await Promise.all([
+    runnerOf(args),
+    import('../transport/trust.js'),
+    import('../init/prompts.js'),
+  ]);
+  // After the command's modules have loaded: conf's when-exit hooks the same signals when it
+  // loads and re-raises them, which kills the process unless this handler is still listening.
+  exitOnSignals(RESUMABLE.has(args.command) ? ' Continue with: cvd-tui resume' : '');
   // Every connection this run opens trusts unknown hosts only as its flags allow.
   setHostTrustPolicy(cliTrustPolicy(args));
-  switch (args.command) {
-    case 'export':
-      return exportLog(args);
-    case 'history':
-      return history(args);
-    case 'demo':
-      return demo(args);
-    case 'monitor':
-      return monitor(args);
-    case 'doctor':
-      return doctor(args);
-    case 'init':
-      return init(args);
-    case 'verify':
-      return verify(args);
-    case 'sudoers':
-      return sudoers(args);
-    case 'recover':
-      return recover(args);
-    case 'deploy':
-    case 'resume':
-    case 'rollback':
-    case undefined:
-      if (args.options.plan) return printPlan(args);
-      // Loaded on demand: Ink and React cost ~0.4 s of start-up that headless runs never need.
-      if (!args.options.headless) return (await import('../screens/app/run.js')).runTui(args);
-      if (args.command === 'resume') return resumeHeadless(args);
-      if (args.command === 'rollback') return rollbackHeadless(args);
-      return deployHeadless(args);
-    default:
-      throw new InputError(`${args.command} is not available yet`);
-  }
+  return run(args);
 }
 
 /**
@@ -105,13 +109,14 @@ export async function main(argv: string[]): Promise<number> {
   try {
     const args = parseCli(argv);
     changesDeployments = RESUMABLE.has(args.command) && !args.options.plan;
-    exitOnSignals(RESUMABLE.has(args.command) ? ' Continue with: cvd-tui resume' : '');
     return await dispatch(args);
   } catch (error) {
     if (error instanceof InputError || error instanceof TransportRefused) {
       err.write(`cvd-tui: ${error.message}\n`);
       return EXIT.badInput;
     }
+    // Loaded already whenever a state database was open; an error before that costs the import.
+    const { StateLost } = await import('../state/store.js');
     if (error instanceof StateLost) {
       err.write(`cvd-tui: ${error.message}\n`);
       return EXIT.stepFailed;
@@ -120,7 +125,7 @@ export async function main(argv: string[]): Promise<number> {
     const detail = process.env.CVD_TUI_DEBUG
       ? ((error instanceof Error ? error.stack : undefined) ?? String(error))
       : errorMessage(error);
-    const id = deploymentInHand();
+    const id = (await import('../engine/deployment.js')).deploymentInHand();
     const next = id
       ? `State is saved; \`cvd-tui resume ${id}\` continues deployment ${id}`
       : 'No deployment was started';

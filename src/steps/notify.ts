@@ -23,8 +23,10 @@ export async function postWebhook(
   text: string,
   timeoutMs = TIMEOUT_MS,
 ): Promise<{ ok: boolean; detail: string }> {
-  // Loaded here, not at start-up: every command imports the steps, few ever notify.
-  const { request } = await import('undici');
+  // Loaded here, not at start-up: every command imports the steps, few ever notify. Through
+  // `default` (module.exports of this CommonJS package): the bundle's (scripts/bundle.js)
+  // dynamic import of it has no named exports.
+  const { request } = (await import('undici')).default;
   let detail = '';
   for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
     try {

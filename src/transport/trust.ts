@@ -38,9 +38,6 @@ export interface HostTrustPolicy {
   log: (line: string) => void;
 }
 
-/** What `SHA256:` fingerprints look like (ssh-keygen -lf): 43 unpadded base64 characters. */
-export const FINGERPRINT_PATTERN = /^SHA256:[A-Za-z0-9+/]{43}$/;
-
 /**
  * The CLI makes one trust decision per process (its flags), and every
  * connection a command opens honours it; set once by main() so the flag

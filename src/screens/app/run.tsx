@@ -1,17 +1,29 @@
-import { render } from 'ink';
 import { EXIT, InputError } from '../../util/exit.js';
 import { secretsInteractive } from '../../session/secrets.js';
 import { engineContext, openSession, type SessionOptions } from '../../session/open.js';
 import { interruptAll } from '../../engine/interrupt.js';
 import { lockStateFile, StateBusy } from '../../state/process-lock.js';
 import { openTransport } from '../../transport/open.js';
-import { App } from './App.js';
-import { TuiProvider } from './context.js';
 import type { TuiDeps, TuiExit, TuiRequest } from './deps.js';
 import { shellWord } from '../components/format.js';
 import { prepareTui, type PreparedTui } from './prepare.js';
 import { enterAlternateScreen, isInteractive, NOT_A_TERMINAL } from './terminal.js';
 import { err, out } from '../../util/out.js';
+
+/**
+ * Ink, React and the screens, imported while the target is being looked at
+ * (connection, preflight) instead of before: that wait is for processes, not
+ * for this one, so loading them then shortens the time to the first frame.
+ */
+const loadScreens = async () => {
+  const [{ render }, { App }, { TuiProvider }] = await Promise.all([
+    import('ink'),
+    import('./App.js'),
+    import('./context.js'),
+  ]);
+  return { render, App, TuiProvider };
+};
+type Screens = Awaited<ReturnType<typeof loadScreens>>;
 
 /** Probe intervals in production: every few seconds, over the deployment's own connection. */
 const PROBES = { resourcesMs: 3000, healthMs: 3000, logMs: 1000 };
@@ -23,7 +35,11 @@ const PROBES = { resourcesMs: 3000, healthMs: 3000, logMs: 1000 };
  * `incrementalRendering`: in 6.8 it lands one row low when the frame ends
  * with a newline, leaving stale lines on screen.
  */
-function mount(prepared: PreparedTui, deps: TuiDeps): Promise<TuiExit> {
+function mount(
+  { render, App, TuiProvider }: Screens,
+  prepared: PreparedTui,
+  deps: TuiDeps,
+): Promise<TuiExit> {
   return new Promise((resolve) => {
     const leaveScreen = enterAlternateScreen();
     const instance = render(
@@ -87,6 +103,9 @@ export async function runTui(
     version: args.options.version,
     suggestedVersion: extra.suggestedVersion,
   };
+  const screens = loadScreens();
+  // Awaited at mount; an error before then is reported on its own, not twice.
+  screens.catch(() => undefined);
   const session = openSession(args.options);
   let releaseState: (() => void) | undefined;
   let transport;
@@ -114,7 +133,8 @@ export async function runTui(
       probes: PROBES,
       onExit: () => undefined,
     };
-    exit = await mount(await prepareTui(deps, request), deps);
+    const prepared = await prepareTui(deps, request);
+    exit = await mount(await screens, prepared, deps);
     if (exit.message) out.write(`${exit.message}\n`);
     return exit.code;
   } finally {
