@@ -1,9 +1,8 @@
 import type { Runner, StepReport } from '../engine/runner.js';
-import { DEPLOY_STEPS, ROLLBACK_STEPS } from '../steps/index.js';
+import { stepTitle } from '../steps/index.js';
 import { EXIT } from '../util/exit.js';
 import { err as stderr, out as stdout } from '../util/out.js';
 
-const TITLES = new Map([...DEPLOY_STEPS, ...ROLLBACK_STEPS].map((s) => [s.id, s.title]));
 const TAIL_LINES = 15;
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)}s`;
@@ -57,7 +56,7 @@ export function printSteps(
     if (event.type === 'warning') return void err.write(`warning: ${event.message}\n`);
     if (event.type !== 'step-end') return;
     stopTicking();
-    const title = TITLES.get(event.stepId) ?? '';
+    const title = stepTitle(event.stepId);
     if (event.status === 'failed' && recent.length)
       err.write(recent.map((l) => `     | ${l}\n`).join(''));
     recent.length = 0;

@@ -104,9 +104,7 @@ function writeSteps(
         `    safe to re-run: ${step.rerunSafe ? 'yes' : 'no (asks before re-running after an interruption)'}\n` +
         `    verifies: ${step.verifies}\n` +
         (stdin === undefined ? '' : `    stdin: ${mask(stdin)}\n`) +
-        (step.local
-          ? '    then, on this machine: posts the notification to notifyWebhookUrl (a secret: ***)\n'
-          : '') +
+        (step.local ? `    then, on this machine: ${step.local.describes}\n` : '') +
         `    runs:\n${indent(scripts[i]!.body)}\n`,
     );
   });

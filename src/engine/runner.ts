@@ -433,7 +433,7 @@ export class Runner {
       store.appendOutput(deploymentId, step.id, attempt, [this.mask(line)]);
       this.emit({ type: 'line', stepId: step.id, line: this.mask(line) });
     };
-    store.recordFacts(deploymentId, step.id, await local(ctx, log));
+    store.recordFacts(deploymentId, step.id, await local.run(ctx, log));
   }
 
   /**

@@ -13,6 +13,7 @@ import {
 import { functionalTests, healthCheck, sslVerification, startApplication } from './phase3.js';
 import { monitorLogs, performanceBaseline, userAcceptance } from './phase4.js';
 import { cleanUp, finalVerification, updateMonitoring } from './phase5.js';
+import { ROLLBACK_STEPS } from './rollback.js';
 import type { PhaseDef, StepDef } from './types.js';
 
 export { ROLLBACK_STEPS, canRollBack, databaseNeedsRestore } from './rollback.js';
@@ -51,3 +52,8 @@ export const DEPLOY_STEPS: readonly StepDef[] = [
 export const DEPLOY_PHASES: readonly (PhaseDef & { steps: readonly StepDef[] })[] = PHASES.map(
   (phase) => ({ ...phase, steps: DEPLOY_STEPS.filter((step) => step.phase === phase.id) }),
 ).filter((phase) => phase.steps.length > 0);
+
+const TITLES = new Map([...DEPLOY_STEPS, ...ROLLBACK_STEPS].map((s) => [s.id, s.title]));
+
+/** A deploy or rollback step's title by its id ('' for an id no step has). */
+export const stepTitle = (id: string): string => TITLES.get(id) ?? '';

@@ -52,24 +52,27 @@ export async function postWebhook(
 }
 
 /** 5.1's local part. A failed notification is logged and is not a failed step (runbook: non-critical). */
-export const notify: LocalAction = async (ctx, log) => {
-  if (!ctx.target.notifyWebhookUrl) {
-    log('No notification webhook configured (notifyWebhookUrl): notification skipped');
-    return { notification: 'not configured' };
-  }
-  const text = notificationText({
-    target: ctx.targetName,
-    version: ctx.version,
-    commit: ctx.facts.deployedShort ?? '?',
-    operator: ctx.operator,
-    durationMs: Date.now() - ctx.startedAt,
-    status: 'completed',
-  });
-  const result = await postWebhook(ctx.target.notifyWebhookUrl, text);
-  log(
-    result.ok
-      ? `Notification sent (${result.detail})`
-      : `Notification failed (non-critical): ${result.detail}`,
-  );
-  return { notification: result.ok ? 'sent' : `failed: ${result.detail}` };
+export const notify: LocalAction = {
+  describes: 'posts the notification to notifyWebhookUrl (a secret: ***)',
+  run: async (ctx, log) => {
+    if (!ctx.target.notifyWebhookUrl) {
+      log('No notification webhook configured (notifyWebhookUrl): notification skipped');
+      return { notification: 'not configured' };
+    }
+    const text = notificationText({
+      target: ctx.targetName,
+      version: ctx.version,
+      commit: ctx.facts.deployedShort ?? '?',
+      operator: ctx.operator,
+      durationMs: Date.now() - ctx.startedAt,
+      status: 'completed',
+    });
+    const result = await postWebhook(ctx.target.notifyWebhookUrl, text);
+    log(
+      result.ok
+        ? `Notification sent (${result.detail})`
+        : `Notification failed (non-critical): ${result.detail}`,
+    );
+    return { notification: result.ok ? 'sent' : `failed: ${result.detail}` };
+  },
 };

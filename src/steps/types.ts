@@ -40,7 +40,9 @@ export interface Verdict {
 
 /** Work a step does on the jump host after its remote part succeeded (5.1's notification). */
 export interface LocalAction {
-  (ctx: StepContext, log: (line: string) => void): Promise<Record<string, string>>;
+  /** What it does on this machine, as `--plan` shows it (secrets named, never shown). */
+  describes: string;
+  run(ctx: StepContext, log: (line: string) => void): Promise<Record<string, string>>;
 }
 
 /** The service's state as a resume's drift check compares it. */

@@ -1,5 +1,5 @@
 import { NothingToRecover, recoverDeployment } from '../../engine/recover.js';
-import { DEPLOY_STEPS, ROLLBACK_STEPS } from '../../steps/index.js';
+import { stepTitle } from '../../steps/index.js';
 import { openTransport } from '../../transport/open.js';
 import { out } from '../../util/out.js';
 import type { ParsedArgs } from '../args.js';
@@ -7,8 +7,6 @@ import { EXIT, InputError } from '../../util/exit.js';
 import { lockState } from '../locks.js';
 import { headlessRunner } from '../open-runner.js';
 import { engineContext, openSession } from '../../session/open.js';
-
-const TITLES = new Map([...DEPLOY_STEPS, ...ROLLBACK_STEPS].map((s) => [s.id, s.title]));
 
 /**
  * `recover [--target NAME]`: rebuilds the target's unfinished deployment
@@ -32,9 +30,7 @@ export async function recover(args: ParsedArgs): Promise<number> {
     });
     const d = recovered.deployment;
     for (const a of recovered.attempts.filter((a) => a.status === 'running'))
-      out.write(
-        `${a.stepId.padEnd(4)} ${(TITLES.get(a.stepId) ?? '').padEnd(44)} running   ${a.summary}\n`,
-      );
+      out.write(`${a.stepId.padEnd(4)} ${stepTitle(a.stepId).padEnd(44)} running   ${a.summary}\n`);
     out.write(
       `Recovered deployment ${d.id} of ${session.name} from the target's journal: ` +
         `${d.versionFrom} -> ${d.versionTo}, started ${new Date(d.startedAt).toISOString()} ` +

@@ -1,11 +1,10 @@
 import type { Dispatch } from 'react';
 import type { EngineEvent } from '../../engine/events.js';
 import type { Runner } from '../../engine/runner.js';
-import { DEPLOY_STEPS, ROLLBACK_STEPS } from '../../steps/index.js';
+import { stepTitle } from '../../steps/index.js';
 import type { LineStore } from '../stores/line-store.js';
 import type { Action } from './state.js';
 
-const TITLES = new Map([...DEPLOY_STEPS, ...ROLLBACK_STEPS].map((s) => [s.id, s.title]));
 const END_ICON: Record<string, string> = {
   succeeded: '✓',
   failed: '✗',
@@ -31,7 +30,7 @@ export function bridgeEngine(
         return lines.push(event.line, event.fact ? 'fact' : 'step');
       case 'step-start':
         lines.push(
-          `── ${event.stepId} ${TITLES.get(event.stepId) ?? ''} (attempt ${event.attempt}) ──`,
+          `── ${event.stepId} ${stepTitle(event.stepId)} (attempt ${event.attempt}) ──`,
           'note',
         );
         dispatch({
