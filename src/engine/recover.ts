@@ -1,5 +1,5 @@
+import type { EngineContext } from './context.js';
 import type { TargetConfig } from '../config/types.js';
-import type { StateStore } from '../state/store.js';
 import type { DeploymentRecord } from '../state/types.js';
 import { CHECKLIST } from '../steps/checklist.js';
 import { DEPLOY_STEPS, ROLLBACK_STEPS } from '../steps/index.js';
@@ -99,13 +99,7 @@ async function journaledAttempts(
     .sort((a, b) => ORDER.indexOf(a.stepId) - ORDER.indexOf(b.stepId) || a.attempt - b.attempt);
 }
 
-export interface RecoverRequest {
-  store: StateStore;
-  transport: Transport;
-  target: TargetConfig;
-  targetName: string;
-  operator: string;
-  jumpHost: string;
+export interface RecoverRequest extends EngineContext {
   /** A runner of the recovered deployment: it settles each attempt from the journal exactly as resume does. */
   runner: (deploymentId: string) => Runner;
 }

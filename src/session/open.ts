@@ -1,11 +1,12 @@
 import { hostname, userInfo } from 'node:os';
-import { loadTarget, type LoadedTarget } from '../config/load.js';
-import { ConfigError } from '../config/validate.js';
+import type { LoadedTarget } from '../config/load.js';
 import { defaultStatePath, StateUnusable, type OpenOptions } from '../state/open.js';
 import { StateStore } from '../state/store.js';
 import { hasControlCharacters, printable } from '../util/text.js';
 import { InputError } from '../util/exit.js';
 import type { Transport } from '../transport/types.js';
+import type { EngineContext } from '../engine/context.js';
+import { targetOf } from './target.js';
 
 /** The command-line options a session is opened from (`--config`, `--target`, `--operator`, `--state`). */
 export interface SessionOptions {
@@ -33,13 +34,7 @@ function operatorName(given: string | undefined): string {
 }
 
 export function openSession(options: SessionOptions, open: OpenOptions = {}): Session {
-  let loaded: LoadedTarget;
-  try {
-    loaded = loadTarget(options.config, options.target);
-  } catch (error) {
-    if (error instanceof ConfigError) throw new InputError(error.message);
-    throw error;
-  }
+  const loaded = targetOf(options);
   const operator = operatorName(options.operator);
   let store: StateStore;
   try {
@@ -52,7 +47,7 @@ export function openSession(options: SessionOptions, open: OpenOptions = {}): Se
 }
 
 /** The session as the engine's workflows and the TUI take it: who, where, with which store and connection. */
-export const engineContext = (session: Session, transport: Transport) => ({
+export const engineContext = (session: Session, transport: Transport): EngineContext => ({
   store: session.store,
   transport,
   target: session.target,

@@ -1,10 +1,9 @@
-import { loadTarget } from '../../config/load.js';
 import type { TargetConfig } from '../../config/types.js';
-import { ConfigError } from '../../config/validate.js';
 import { allPassed, runDoctor } from '../../doctor/run.js';
 import { formatDoctorTable } from '../../doctor/table.js';
+import { targetOf } from '../../session/target.js';
 import type { ParsedArgs } from '../args.js';
-import { EXIT, InputError } from '../../util/exit.js';
+import { EXIT } from '../../util/exit.js';
 import { out as stdout } from '../../util/out.js';
 
 /**
@@ -26,12 +25,6 @@ export async function doctorTarget(
 
 /** `doctor [--config F] [--target T] [--trust-host-key FP]`: read-only; needs no state database. */
 export function doctor(args: ParsedArgs): Promise<number> {
-  let loaded;
-  try {
-    loaded = loadTarget(args.options.config, args.options.target);
-  } catch (error) {
-    if (error instanceof ConfigError) throw new InputError(error.message);
-    throw error;
-  }
+  const loaded = targetOf(args.options);
   return doctorTarget(loaded.name, loaded.target);
 }

@@ -1,8 +1,7 @@
-import { loadTarget } from '../../config/load.js';
-import { ConfigError } from '../../config/validate.js';
 import { fetchSudoersFragment } from '../../sudoers/fetch.js';
 import { TransportRefused } from '../../transport/types.js';
 import { err, out } from '../../util/out.js';
+import { targetOf } from '../../session/target.js';
 import type { ParsedArgs } from '../args.js';
 import { EXIT, InputError } from '../../util/exit.js';
 import { errorMessage } from '../../util/error.js';
@@ -12,13 +11,7 @@ import { errorMessage } from '../../util/error.js';
  * (for /etc/sudoers.d). Read-only on the target; needs no state database.
  */
 export async function sudoers(args: ParsedArgs): Promise<number> {
-  let loaded;
-  try {
-    loaded = loadTarget(args.options.config, args.options.target);
-  } catch (error) {
-    if (error instanceof ConfigError) throw new InputError(error.message);
-    throw error;
-  }
+  const loaded = targetOf(args.options);
   if (!loaded.target.useSudo)
     throw new InputError(
       `target ${loaded.name} has useSudo: false: every command runs as the login user, so it needs no sudoers rules`,

@@ -1,6 +1,4 @@
-import type { TargetConfig } from '../../config/types.js';
-import type { StateStore } from '../../state/store.js';
-import type { Transport } from '../../transport/types.js';
+import type { EngineContext } from '../context.js';
 import { recordTakeover, takeDeployLock } from '../lock.js';
 import type { Preflight } from '../preflight.js';
 
@@ -9,13 +7,7 @@ import type { Preflight } from '../preflight.js';
  * end builds it once; where the CLI and the TUI must behave differently it
  * says so here, explicitly, instead of writing the workflow again.
  */
-export interface WorkflowContext {
-  store: StateStore;
-  transport: Transport;
-  target: TargetConfig;
-  targetName: string;
-  operator: string;
-  jumpHost: string;
+export interface WorkflowContext extends EngineContext {
   /** `--take-over-lock`: take the target's lock from a holder whose process is gone. */
   takeOver: boolean;
   /**

@@ -1,7 +1,5 @@
-import type { TargetConfig } from '../../config/types.js';
-import type { StateStore } from '../../state/store.js';
+import type { EngineContext } from '../../engine/context.js';
 import type { StepContext } from '../../steps/types.js';
-import type { Transport } from '../../transport/types.js';
 import type { MonitorWindow } from './monitor-session.js';
 
 /** How the TUI ended, for runTui to print and return. */
@@ -25,13 +23,7 @@ export interface ProbeIntervals {
 }
 
 /** Everything the TUI works with, opened by runTui (or a test) before the first render. */
-export interface TuiDeps {
-  store: StateStore;
-  transport: Transport;
-  target: TargetConfig;
-  targetName: string;
-  operator: string;
-  jumpHost: string;
+export interface TuiDeps extends EngineContext {
   secrets: StepContext['secrets'];
   /** `--config`/`--state`/`--target` as given, repeated in the resume hint. */
   resumeFlags: string[];
