@@ -1,0 +1,63 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { windowOf } from '../../src/screens/components/LogsPane.js';
+import { KEY } from '../helpers/ink.js';
+import { firstRow, paneRows } from '../helpers/panes.js';
+import { demoHarness, FAST_PROBES, type Opened, type TuiHarness } from './harness.js';
+
+/** Steps take seconds each, many more when the machine is loaded. */
+const STEP_WAIT_MS = 90_000;
+
+/**
+ * Issue 13: after the first Tab, every pane lost its first line for the rest
+ * of the session (Ink 6.8 gave the box its hidden top border back when only
+ * `borderStyle` changed). Tab goes round twice; after each press every
+ * pane's first line must still be drawn: Resources' disk row, Health's
+ * /health row, and the first line of the Logs window.
+ */
+describe('TUI: Tab keeps every pane whole', () => {
+  let h: TuiHarness;
+  let ui: Opened | undefined;
+  beforeEach(async () => {
+    h = await demoHarness(FAST_PROBES);
+  });
+  afterEach(async () => {
+    if (ui) await h.close(ui);
+    ui = undefined;
+    await h.cleanup();
+  });
+
+  it("keeps each pane's first line after every Tab", async () => {
+    await h.prepare({ until: '1.1' });
+    ui = await h.open({ command: 'resume' });
+    const { screen, core } = ui;
+    await screen.waitFor('nothing was left running on the target', STEP_WAIT_MS);
+    // 1.1's output fills the Logs window, so its first row is a line of output, not a blank.
+    await screen.press(KEY.enter);
+    await screen.waitFor('1.2 Create Deployment Directory — next', STEP_WAIT_MS);
+    /** The Logs window's first line as the pane would draw it, from the line store itself. */
+    const firstLogLine = (frame: string) => {
+      const rows = paneRows(frame, 'Logs')?.length ?? 0;
+      const line = windowOf(core.lines.getSnapshot().lines, rows, null).shown[0];
+      return line ? `${line.source === 'log' ? 'error.log│ ' : ''}${line.text}` : '';
+    };
+    const whole = (focused: string) => (frame: string) =>
+      frame.includes(`┏━ ${focused} `) &&
+      firstRow(frame, 'Resources').startsWith('disk /') &&
+      /^\/health\s/.test(firstRow(frame, 'Health')) &&
+      firstRow(frame, 'Logs') !== '' &&
+      firstLogLine(frame).startsWith(firstRow(frame, 'Logs').replace(/…$/, ''));
+    const wait = async (focused: string) => {
+      try {
+        await screen.waitFor(whole(focused), 20_000);
+      } catch {
+        throw new Error(`with ${focused} focused, a pane lost its first line:\n${screen.frame()}`);
+      }
+    };
+    await wait('Logs');
+    for (const focused of ['Resources', 'Health', 'Logs', 'Resources', 'Health', 'Logs']) {
+      await screen.press(KEY.tab);
+      await wait(focused);
+    }
+    expect(firstRow(screen.frame(), 'Resources')).toMatch(/^disk \//);
+  }, 300_000);
+});
