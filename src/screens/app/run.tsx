@@ -7,7 +7,7 @@ import { openTransport } from '../../transport/open.js';
 import type { TuiDeps, TuiExit, TuiRequest } from './deps.js';
 import { shellWord } from '../components/format.js';
 import { prepareTui, type PreparedTui } from './prepare.js';
-import { enterAlternateScreen, isInteractive, NOT_A_TERMINAL } from './terminal.js';
+import { enterAlternateScreen, isInteractive, NOT_A_TERMINAL, stdinReleased } from './terminal.js';
 import { err, out } from '../../util/out.js';
 
 /**
@@ -134,6 +134,7 @@ export async function runTui(
       onExit: () => undefined,
     };
     const prepared = await prepareTui(deps, request);
+    await stdinReleased();
     exit = await mount(await screens, prepared, deps);
     if (exit.message) out.write(`${exit.message}\n`);
     return exit.code;

@@ -25,3 +25,14 @@ export function enterAlternateScreen(stdout: NodeJS.WriteStream = process.stdout
   process.once('exit', leave);
   return leave;
 }
+
+/**
+ * Resolves once a prompt that ran before Ink has let go of stdin. Closing
+ * inquirer's readline pauses stdin, and Node stops the terminal's reads one
+ * tick later (process.stdin's own 'pause' handler) unless the stream is
+ * flowing by then. Ink's 'readable' listener does not make it flowing: were
+ * Ink to attach it within that tick, the reads would stop under it, for
+ * good, with the terminal already raw — every key lost, Ctrl-C too. One
+ * turn of the event loop runs every pending tick first.
+ */
+export const stdinReleased = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
