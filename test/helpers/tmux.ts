@@ -1,0 +1,100 @@
+/**
+ * The built cvd-tui in a real terminal: tmux on its own server socket, one
+ * key per send-keys, the screen read with capture-pane and polled (no fixed
+ * sleeps). test/e2e/tui-tmux.test.ts keeps its own copy of these.
+ */
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { shq } from '../../src/shell/quote.js';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+export interface Tmux {
+  /**
+   * Starts `cvd-tui args…` in a new detached session; the pane stays after it
+   * exits, showing `EXIT=<code>`. `password`: CVD_TUI_TEST_PASSWORD, or
+   * undefined to leave it unset (cvd-tui then asks for it).
+   */
+  launch(session: string, size: [number, number], args: string[], password?: string): void;
+  /** Polls the screen until it shows `expected` (every pattern, for a list); returns the screen. */
+  screen(
+    session: string,
+    expected: string | RegExp | RegExp[],
+    timeoutMs?: number,
+  ): Promise<string>;
+  /** One key per send-keys, as an operator types. */
+  press(session: string, ...keys: string[]): void;
+  /** Waits until the terminal is out of line mode (Ink or a prompt reads keys one by one). */
+  readingKeys(session: string): Promise<void>;
+  kill(): void;
+}
+
+export function tmuxServer(name: string): Tmux {
+  const socket = `cvd-tui-${name}-${process.pid}-${Date.now()}`;
+  const tmux = (...args: string[]) =>
+    execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
+  const capture = (session: string) => tmux('capture-pane', '-p', '-t', session);
+  /** Polls `probe` every 50 ms until it gives a value; past the deadline, throws `failure()`. */
+  const until = async <T>(probe: () => T | undefined, failure: () => string, timeoutMs: number) => {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const value = probe();
+      if (value !== undefined) return value;
+      if (Date.now() > deadline) throw new Error(failure());
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  };
+  return {
+    launch(session, size, args, password) {
+      // CI would make Ink print only the last frame; FORCE_COLOR would put escapes in the captures.
+      const secret =
+        password === undefined
+          ? '-u CVD_TUI_TEST_PASSWORD'
+          : `CVD_TUI_TEST_PASSWORD=${shq(password)}`;
+      const command = `cd ${shq(ROOT)} && env -u CI -u FORCE_COLOR ${secret} node bin/cvd-tui.js ${args.map(shq).join(' ')}; echo "EXIT=$?"; sleep 600`;
+      tmux(
+        'new-session',
+        '-d',
+        '-s',
+        session,
+        '-x',
+        String(size[0]),
+        '-y',
+        String(size[1]),
+        command,
+      );
+    },
+    screen(session, expected, timeoutMs = 20_000) {
+      const shows = (text: string) =>
+        typeof expected === 'string'
+          ? text.includes(expected)
+          : (Array.isArray(expected) ? expected : [expected]).every((p) => p.test(text));
+      let text = '';
+      return until(
+        () => ((text = capture(session)), shows(text) ? text : undefined),
+        () => `screen did not show ${String(expected)} within ${timeoutMs} ms:\n${text}`,
+        timeoutMs,
+      );
+    },
+    press(session, ...keys) {
+      keys.forEach((key) => tmux('send-keys', '-t', session, key));
+    },
+    async readingKeys(session) {
+      const tty = tmux('display-message', '-p', '-t', session, '#{pane_tty}').trim();
+      const raw = () =>
+        / -icanon /.test(` ${execFileSync('stty', ['-a', '-F', tty], { encoding: 'utf8' })} `);
+      await until(
+        () => (raw() ? true : undefined),
+        () => `${session}: the terminal never left line mode`,
+        20_000,
+      );
+    },
+    kill() {
+      try {
+        tmux('kill-server');
+      } catch {
+        // The server is already gone.
+      }
+    },
+  };
+}
