@@ -49,6 +49,9 @@ async function pausedDemo(session: string, at: 'checklist' | 'phase') {
 async function afterPrompt(session: string, args: string[]): Promise<void> {
   t.launch(session, SIZE, args);
   await t.screen(session, 'Password of test_user');
+  // As an operator who takes a moment to answer: the screens have loaded by
+  // then, and Ink mounts in the same tick the prompt lets go of stdin.
+  await t.idle(session);
   t.press(session, 'Enter');
 }
 

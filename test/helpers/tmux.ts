@@ -4,6 +4,7 @@
  * sleeps). test/e2e/tui-tmux.test.ts keeps its own copy of these.
  */
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { shq } from '../../src/shell/quote.js';
 
@@ -26,6 +27,12 @@ export interface Tmux {
   press(session: string, ...keys: string[]): void;
   /** Waits until the terminal is out of line mode (Ink or a prompt reads keys one by one). */
   readingKeys(session: string): Promise<void>;
+  /**
+   * Waits until cvd-tui sits waiting on the operator: its CPU time unchanged
+   * over 10 polls (its lazy imports done, as when an operator takes a moment
+   * to answer a prompt).
+   */
+  idle(session: string): Promise<void>;
   kill(): void;
 }
 
@@ -86,6 +93,28 @@ export function tmuxServer(name: string): Tmux {
       await until(
         () => (raw() ? true : undefined),
         () => `${session}: the terminal never left line mode`,
+        20_000,
+      );
+    },
+    async idle(session) {
+      const shell = tmux('display-message', '-p', '-t', session, '#{pane_pid}').trim();
+      const pid = execFileSync('pgrep', ['-P', shell, '-x', 'node'], { encoding: 'utf8' }).trim();
+      // utime and stime: fields 14 and 15, counted after the command name's closing parenthesis.
+      const cpu = () => {
+        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        return `${fields[11]}/${fields[12]}`;
+      };
+      let last = '';
+      let still = 0;
+      await until(
+        () => {
+          const now = cpu();
+          still = now === last ? still + 1 : 0;
+          last = now;
+          return still >= 10 ? true : undefined;
+        },
+        () => `${session}: cvd-tui (pid ${pid}) never went idle`,
         20_000,
       );
     },
