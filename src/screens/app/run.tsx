@@ -9,6 +9,7 @@ import { shellWord } from '../components/format.js';
 import { prepareTui, type PreparedTui } from './prepare.js';
 import { enterAlternateScreen, isInteractive, NOT_A_TERMINAL, stdinReleased } from './terminal.js';
 import { err, out } from '../../util/out.js';
+import { stalled } from '../intents/exit.js';
 
 /**
  * Ink, React and the screens, imported while the target is being looked at
@@ -55,7 +56,10 @@ function mount(
     };
     for (const signal of ['SIGTERM', 'SIGHUP', 'SIGINT'] as const)
       process.prependOnceListener(signal, restore);
+    const stall = () => stalled(prepared.core);
+    process.once('beforeExit', stall);
     deps.onExit = (exit) => {
+      process.off('beforeExit', stall);
       for (const signal of ['SIGTERM', 'SIGHUP', 'SIGINT'] as const) process.off(signal, restore);
       restore();
       resolve(exit);

@@ -56,3 +56,19 @@ export function interrupt(core: TuiCore, confirmed = false): void {
   core.monitor?.stop('interrupted (Ctrl-C)');
   core.deps.onExit({ ...ending(core, core.runner?.deployment, true), stepRunning: core.busy });
 }
+
+/**
+ * Node is about to end with the TUI still mounted: nothing reads the
+ * terminal and nothing else is pending (stdin went deaf). Left alone it
+ * would exit 0 without a word; leave as `q` would, saying what happened.
+ */
+export function stalled(core: TuiCore): void {
+  const end = ending(core, core.runner?.deployment, false);
+  core.deps.onExit({
+    code: Math.max(end.code, EXIT.stepFailed),
+    message: ['cvd-tui stopped hearing the terminal and left.', end.message]
+      .filter(Boolean)
+      .join('\n'),
+    stepRunning: false,
+  });
+}
