@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterEach, beforeEach } from 'vitest';
 import { loadTarget } from '../../src/config/load.js';
 import type { TargetConfig } from '../../src/config/types.js';
 import { buildDemoTarget, stopDemoService, type DemoTarget } from '../../src/demo/build.js';
@@ -77,8 +78,14 @@ export interface TuiHarness {
    * Returns its id.
    */
   prepare(options?: Preparation): Promise<string>;
+  /**
+   * `prepare`s a deployment, then opens `cvd-tui resume` on it and waits for
+   * its phase screen, the next step `preparation.until`. `slowMs` as in `open`.
+   */
+  resumeAt(preparation?: Preparation, slowMs?: number): Promise<Opened & { id: string }>;
   /** Unmounts the screen, waiting for running work first (it writes to the store). */
   close(opened: Opened): Promise<void>;
+  /** Closes every screen still open, stops the demo and removes its files. */
   cleanup(): Promise<void>;
 }
 
@@ -96,6 +103,9 @@ export async function demoHarness(probes: ProbeIntervals | false = false): Promi
   const store = StateStore.open(join(dir, 'state.db'));
   const local = new LocalTransport();
   const exits: TuiExit[] = [];
+  /** Screens not closed yet: cleanup closes them, so a failed case leaves nothing running. */
+  const opened = new Map<TestScreen, TuiCore>();
+  const track = (ui: Opened) => (opened.set(ui.screen, ui.core), ui);
   const deps = (slowMs = 0): TuiDeps => ({
     store,
     transport: slowMs ? slowed(local, slowMs) : local,
@@ -111,7 +121,7 @@ export async function demoHarness(probes: ProbeIntervals | false = false): Promi
     monitor: FAST_MONITOR,
     onExit: (exit) => void exits.push(exit),
   });
-  return {
+  const harness: TuiHarness = {
     demo,
     dir,
     target,
@@ -126,7 +136,7 @@ export async function demoHarness(probes: ProbeIntervals | false = false): Promi
         </TuiProvider>,
         size,
       );
-      return { screen, core: prepared.core };
+      return track({ screen, core: prepared.core });
     },
     async openAt(deploymentId, stage, size) {
       const core = new TuiCore(deps());
@@ -142,7 +152,7 @@ export async function demoHarness(probes: ProbeIntervals | false = false): Promi
         </TuiProvider>,
         size,
       );
-      return { screen, core };
+      return track({ screen, core });
     },
     async prepare({ until, failFirst = false, skips = {} } = {}) {
       const prepared = await prepareTui(deps(), { command: 'deploy', version: 'v1.0.1' });
@@ -165,15 +175,54 @@ export async function demoHarness(probes: ProbeIntervals | false = false): Promi
       prepared.core.dispose();
       return id;
     },
+    async resumeAt(preparation, slowMs) {
+      const id = await harness.prepare(preparation);
+      const ui = await harness.open({ command: 'resume' }, undefined, slowMs);
+      await ui.screen.waitFor('nothing was left running on the target', 90_000);
+      return { ...ui, id };
+    },
     async close({ screen, core }) {
+      // Closed by the case or by cleanup, once.
+      if (!opened.delete(screen)) return;
       await waitFor(() => !core.busy, 30_000);
       await screen.unmount();
     },
     async cleanup() {
-      await stopDemoService(demo.dir);
-      store.close();
-      rmSync(dir, { recursive: true, force: true });
+      try {
+        for (const [screen, core] of [...opened]) await harness.close({ screen, core });
+      } finally {
+        await stopDemoService(demo.dir);
+        store.close();
+        rmSync(dir, { recursive: true, force: true });
+      }
     },
+  };
+  return harness;
+}
+
+/**
+ * A new harness for every case (its own demo target and state file),
+ * cleaned up after it with any screen it left open: cases share nothing, so
+ * each runs alone or in any order. Call the result inside a case for its
+ * harness; `tune` adjusts each before the case runs.
+ */
+export function harnessPerCase(
+  probes: ProbeIntervals | false = false,
+  tune?: (h: TuiHarness) => void,
+): () => TuiHarness {
+  let current: TuiHarness | undefined;
+  beforeEach(async () => {
+    current = await demoHarness(probes);
+    tune?.(current);
+  });
+  afterEach(async () => {
+    const h = current;
+    current = undefined;
+    await h?.cleanup();
+  });
+  return () => {
+    if (!current) throw new Error('harnessPerCase: no harness outside a case');
+    return current;
   };
 }
 
