@@ -1,11 +1,13 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { loadTarget } from '../../src/config/load.js';
 import type { TargetConfig } from '../../src/config/types.js';
 import { buildDemoTarget, stopDemoService, type DemoTarget } from '../../src/demo/build.js';
+import { demoLayout } from '../../src/demo/layout.js';
+import { startDemoService } from '../../src/demo/service.js';
 import { StateStore } from '../../src/state/store.js';
 import { LocalTransport } from '../../src/transport/local.js';
 import type { Transport } from '../../src/transport/types.js';
@@ -78,6 +80,8 @@ export interface TuiHarness {
    * Returns its id.
    */
   prepare(options?: Preparation): Promise<string>;
+  /** Opens `cvd-tui resume` on the unfinished deployment and waits for its phase screen. */
+  resume(slowMs?: number): Promise<Opened>;
   /**
    * `prepare`s a deployment, then opens `cvd-tui resume` on it and waits for
    * its phase screen, the next step `preparation.until`. `slowMs` as in `open`.
@@ -85,6 +89,8 @@ export interface TuiHarness {
   resumeAt(preparation?: Preparation, slowMs?: number): Promise<Opened & { id: string }>;
   /** Unmounts the screen, waiting for running work first (it writes to the store). */
   close(opened: Opened): Promise<void>;
+  /** Closes every screen still open. */
+  closeAll(): Promise<void>;
   /** Closes every screen still open, stops the demo and removes its files. */
   cleanup(): Promise<void>;
 }
@@ -98,7 +104,11 @@ export interface Preparation {
 
 export async function demoHarness(probes: ProbeIntervals | false = false): Promise<TuiHarness> {
   const dir = mkdtempSync(join(tmpdir(), 'cvd-tui-'));
-  const demo = await buildDemoTarget(join(dir, 'demo'));
+  return harnessOn(dir, await buildDemoTarget(join(dir, 'demo')), probes);
+}
+
+/** The harness over a running demo in `dir` (`demo` under it) and the state file `dir/state.db`. */
+function harnessOn(dir: string, demo: DemoTarget, probes: ProbeIntervals | false): TuiHarness {
   const { target, name } = loadTarget(demo.configPath);
   const store = StateStore.open(join(dir, 'state.db'));
   const local = new LocalTransport();
@@ -175,11 +185,14 @@ export async function demoHarness(probes: ProbeIntervals | false = false): Promi
       prepared.core.dispose();
       return id;
     },
-    async resumeAt(preparation, slowMs) {
-      const id = await harness.prepare(preparation);
+    async resume(slowMs) {
       const ui = await harness.open({ command: 'resume' }, undefined, slowMs);
       await ui.screen.waitFor('nothing was left running on the target', 90_000);
-      return { ...ui, id };
+      return ui;
+    },
+    async resumeAt(preparation, slowMs) {
+      const id = await harness.prepare(preparation);
+      return { ...(await harness.resume(slowMs)), id };
     },
     async close({ screen, core }) {
       // Closed by the case or by cleanup, once.
@@ -187,9 +200,12 @@ export async function demoHarness(probes: ProbeIntervals | false = false): Promi
       await waitFor(() => !core.busy, 30_000);
       await screen.unmount();
     },
+    async closeAll() {
+      for (const [screen, core] of [...opened]) await harness.close({ screen, core });
+    },
     async cleanup() {
       try {
-        for (const [screen, core] of [...opened]) await harness.close({ screen, core });
+        await harness.closeAll();
       } finally {
         await stopDemoService(demo.dir);
         store.close();
@@ -210,11 +226,61 @@ export function harnessPerCase(
   probes: ProbeIntervals | false = false,
   tune?: (h: TuiHarness) => void,
 ): () => TuiHarness {
+  return perCase(() => demoHarness(probes), tune);
+}
+
+/**
+ * Like `harnessPerCase`, but every case starts from a copy of one recorded
+ * state: `record` runs once on a harness of its own (a demo built and a
+ * deployment recorded take seconds), which is then saved with its demo
+ * stopped; each case gets that directory restored, the demo restarted, and a
+ * new harness on it. The copy is all the cases share, and none writes to it.
+ * Call the result inside a case for its harness and what `record` returned.
+ */
+export function snapshotPerCase<T>(
+  record: (h: TuiHarness) => Promise<T>,
+  probes: ProbeIntervals | false = false,
+  tune?: (h: TuiHarness) => void,
+): () => TuiHarness & { recorded: T } {
+  let saved: { dir: string; demo: DemoTarget; archive: string; recorded: T } | undefined;
+  beforeAll(async () => {
+    const h = await demoHarness(probes);
+    try {
+      const recorded = await record(h);
+      await h.closeAll();
+      await stopDemoService(h.demo.dir);
+      h.store.close();
+      const archive = `${h.dir}.tar`;
+      execFileSync('tar', ['-cf', archive, '-C', h.dir, '.']);
+      saved = { dir: h.dir, demo: h.demo, archive, recorded };
+    } finally {
+      if (!saved) await h.cleanup();
+    }
+  }, 300_000);
+  afterAll(() => {
+    if (saved) rmSync(saved.archive, { force: true });
+  });
+  const restore = async () => {
+    if (!saved) throw new Error('snapshotPerCase: nothing was recorded');
+    const { dir, demo, archive } = saved;
+    mkdirSync(dir, { recursive: true });
+    execFileSync('tar', ['-xf', archive, '-C', dir]);
+    await startDemoService(demoLayout(demo.dir), demo.appPort);
+    return harnessOn(dir, demo, probes);
+  };
+  const get = perCase(restore, tune);
+  return () => Object.assign(get(), { recorded: saved!.recorded });
+}
+
+function perCase(
+  open: () => Promise<TuiHarness>,
+  tune?: (h: TuiHarness) => void,
+): () => TuiHarness {
   let current: TuiHarness | undefined;
   beforeEach(async () => {
-    current = await demoHarness(probes);
+    current = await open();
     tune?.(current);
-  });
+  }, 120_000);
   afterEach(async () => {
     const h = current;
     current = undefined;

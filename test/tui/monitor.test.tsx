@@ -1,17 +1,16 @@
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { logWindowDir } from '../../src/steps/phase4.js';
+import { waitFor } from '../helpers/wait.js';
 import type { Opened } from './harness.js';
 
 // chalk decides its color level when it is first imported: force color before Ink loads.
 process.env.FORCE_COLOR = '1';
 const { KEY } = await import('../helpers/ink.js');
-const { harnessPerCase, exportedJson } = await import('./harness.js');
+const { snapshotPerCase, exportedJson } = await import('./harness.js');
 
-/**
- * Steps take seconds each, many more when the machine is loaded: the cases
- * that run a whole deployment first get room for that.
- */
+/** Steps take seconds each, many more when the machine is loaded: phase 5 gets room for that. */
 const RUNS_STEPS_MS = 300_000;
 
 /** A sample row as the Monitor screen lists it: time, response, then the other columns. */
@@ -32,16 +31,29 @@ describe('TUI: post-deployment monitoring', () => {
   // The demo's "server" is the machine running the tests, whose CPU and
   // memory parallel workers load: 100 % turns those checks off (as in the
   // headless monitor's test); the breach here comes from the access log.
-  const harness = harnessPerCase(false, (h) =>
-    Object.assign(h.target.thresholds, { maxCpuPercent: 100, maxMemoryUsedPercent: 100 }),
+  // Phases 1 to 4 are recorded once; each case resumes a copy of them.
+  const harness = snapshotPerCase(
+    async (h) => {
+      const id = await h.prepare({ until: '5.1' });
+      // 4.1's detached log watcher writes `done` when its window closes; saved
+      // before that, no copy would ever get it and 5.3 would wait it out.
+      const done = join(logWindowDir(h.target.paths.deployments, id), 'done');
+      await waitFor(() => existsSync(done), 60_000);
+      return id;
+    },
+    false,
+    (h) => Object.assign(h.target.thresholds, { maxCpuPercent: 100, maxMemoryUsedPercent: 100 }),
   );
-  /** A clean deployment recorded without the screens, opened at its summary. */
+  /**
+   * The summary of a clean deployment, reached as the operator reaches it: A
+   * on the last phase, which asks for the issues when something went wrong.
+   */
   const succeeded = async () => {
     const h = harness();
-    const id = await h.prepare();
-    const ui = await h.openAt(id, 'summary');
-    await ui.screen.waitFor('Deployment succeeded in');
-    return { h, ui, id };
+    const ui = await h.resume();
+    await ui.screen.press('A');
+    await ui.screen.waitFor('Deployment succeeded in', RUNS_STEPS_MS);
+    return { h, ui, id: h.recorded };
   };
   const openMonitor = async (ui: Opened) => {
     for (let i = 0; i < 9; i++) await ui.screen.press('j');
@@ -77,10 +89,8 @@ describe('TUI: post-deployment monitoring', () => {
   it(
     'a clean run asks nothing; the summary offers the monitoring as its last row',
     async () => {
-      // Reached as the operator reaches it: A on the last phase, which asks when something went wrong.
-      const { screen } = await harness().resumeAt({ until: '5.1' });
-      await screen.press('A');
-      const frame = await screen.waitFor('Deployment succeeded in', RUNS_STEPS_MS);
+      const { ui } = await succeeded();
+      const frame = ui.screen.frame();
       expect(frame).not.toContain('Issues encountered');
       expect(frame).toContain('Post-Deployment Monitoring');
       expect(frame).toContain('Enter start monitoring');
