@@ -233,8 +233,9 @@ export function harnessPerCase(
  * Like `harnessPerCase`, but every case starts from a copy of one recorded
  * state: `record` runs once on a harness of its own (a demo built and a
  * deployment recorded take seconds), which is then saved with its demo
- * stopped; each case gets that directory restored, the demo restarted, and a
- * new harness on it. The copy is all the cases share, and none writes to it.
+ * stopped; each case gets that directory restored, the demo's app restarted
+ * if it was running, and a new harness on it. `record` must leave nothing
+ * running that writes into the directory later. The copy is all the cases share, and none writes to it.
  * Call the result inside a case for its harness and what `record` returned.
  */
 export function snapshotPerCase<T>(
@@ -242,17 +243,23 @@ export function snapshotPerCase<T>(
   probes: ProbeIntervals | false = false,
   tune?: (h: TuiHarness) => void,
 ): () => TuiHarness & { recorded: T } {
-  let saved: { dir: string; demo: DemoTarget; archive: string; recorded: T } | undefined;
+  let saved:
+    { dir: string; demo: DemoTarget; archive: string; recorded: T; running: boolean } | undefined;
   beforeAll(async () => {
     const h = await demoHarness(probes);
     try {
       const recorded = await record(h);
       await h.closeAll();
+      // The copies' app runs only if it ran when recorded (phase 2 stops it).
+      const running = await fetch(`http://127.0.0.1:${h.demo.appPort}/health`).then(
+        (r) => r.ok,
+        () => false,
+      );
       await stopDemoService(h.demo.dir);
       h.store.close();
       const archive = `${h.dir}.tar`;
       execFileSync('tar', ['-cf', archive, '-C', h.dir, '.']);
-      saved = { dir: h.dir, demo: h.demo, archive, recorded };
+      saved = { dir: h.dir, demo: h.demo, archive, recorded, running };
     } finally {
       if (!saved) await h.cleanup();
     }
@@ -262,10 +269,10 @@ export function snapshotPerCase<T>(
   });
   const restore = async () => {
     if (!saved) throw new Error('snapshotPerCase: nothing was recorded');
-    const { dir, demo, archive } = saved;
+    const { dir, demo, archive, running } = saved;
     mkdirSync(dir, { recursive: true });
     execFileSync('tar', ['-xf', archive, '-C', dir]);
-    await startDemoService(demoLayout(demo.dir), demo.appPort);
+    if (running) await startDemoService(demoLayout(demo.dir), demo.appPort);
     return harnessOn(dir, demo, probes);
   };
   const get = perCase(restore, tune);

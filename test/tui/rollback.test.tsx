@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/util/exit.js';
 import { KEY } from '../helpers/ink.js';
-import { harnessPerCase } from './harness.js';
+import { snapshotPerCase } from './harness.js';
 
 /**
  * Steps take seconds each, many more when the machine is loaded: the cases
@@ -11,14 +11,15 @@ const RUNS_STEPS_MS = 300_000;
 
 /**
  * `R` asks `y` first: `n` leaves the deployment alone, `y` runs the Emergency
- * Rollback on the Rollback screen. Every case starts from its own demo target
- * and state file; those that roll back record a deployment through phase 2
- * (cvd stopped, database migrated: 3.1 next) without the screens and resume it.
+ * Rollback on the Rollback screen. Every case starts from its own copy of a
+ * demo target and state file holding a deployment recorded through phase 2
+ * (cvd stopped, database migrated: 3.1 next), and resumes it.
  */
 describe('TUI: roll back', () => {
-  const harness = harnessPerCase();
+  // Phases 1 and 2 are recorded once; each case resumes a copy of them.
+  const harness = snapshotPerCase((h) => h.prepare({ until: '3.1' }));
   /** The phase screen of a deployment whose phases 1 and 2 are done. */
-  const afterPhase2 = () => harness().resumeAt({ until: '3.1' });
+  const afterPhase2 = async () => ({ ...(await harness().resume()), id: harness().recorded });
 
   it('a version that is not a tag, or not a plain tag, is refused (exit 2) before any command runs', async () => {
     const h = harness();
