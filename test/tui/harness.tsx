@@ -265,7 +265,9 @@ export function snapshotPerCase<T>(
     }
   }, 300_000);
   afterAll(() => {
-    if (saved) rmSync(saved.archive, { force: true });
+    // Each case's cleanup stops its copy and removes it; the directory stays only if no case ran.
+    if (saved)
+      for (const path of [saved.archive, saved.dir]) rmSync(path, { recursive: true, force: true });
   });
   const restore = async () => {
     if (!saved) throw new Error('snapshotPerCase: nothing was recorded');
