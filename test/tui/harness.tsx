@@ -1,10 +1,13 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { loadTarget } from '../../src/config/load.js';
 import type { TargetConfig } from '../../src/config/types.js';
 import { buildDemoTarget, stopDemoService, type DemoTarget } from '../../src/demo/build.js';
+import { demoLayout } from '../../src/demo/layout.js';
+import { startDemoService } from '../../src/demo/service.js';
 import { StateStore } from '../../src/state/store.js';
 import { LocalTransport } from '../../src/transport/local.js';
 import type { Transport } from '../../src/transport/types.js';
@@ -77,8 +80,18 @@ export interface TuiHarness {
    * Returns its id.
    */
   prepare(options?: Preparation): Promise<string>;
+  /** Opens `cvd-tui resume` on the unfinished deployment and waits for its phase screen. */
+  resume(slowMs?: number): Promise<Opened>;
+  /**
+   * `prepare`s a deployment, then opens `cvd-tui resume` on it and waits for
+   * its phase screen, the next step `preparation.until`. `slowMs` as in `open`.
+   */
+  resumeAt(preparation?: Preparation, slowMs?: number): Promise<Opened & { id: string }>;
   /** Unmounts the screen, waiting for running work first (it writes to the store). */
   close(opened: Opened): Promise<void>;
+  /** Closes every screen still open. */
+  closeAll(): Promise<void>;
+  /** Closes every screen still open, stops the demo and removes its files. */
   cleanup(): Promise<void>;
 }
 
@@ -91,11 +104,18 @@ export interface Preparation {
 
 export async function demoHarness(probes: ProbeIntervals | false = false): Promise<TuiHarness> {
   const dir = mkdtempSync(join(tmpdir(), 'cvd-tui-'));
-  const demo = await buildDemoTarget(join(dir, 'demo'));
+  return harnessOn(dir, await buildDemoTarget(join(dir, 'demo')), probes);
+}
+
+/** The harness over a running demo in `dir` (`demo` under it) and the state file `dir/state.db`. */
+function harnessOn(dir: string, demo: DemoTarget, probes: ProbeIntervals | false): TuiHarness {
   const { target, name } = loadTarget(demo.configPath);
   const store = StateStore.open(join(dir, 'state.db'));
   const local = new LocalTransport();
   const exits: TuiExit[] = [];
+  /** Screens not closed yet: cleanup closes them, so a failed case leaves nothing running. */
+  const opened = new Map<TestScreen, TuiCore>();
+  const track = (ui: Opened) => (opened.set(ui.screen, ui.core), ui);
   const deps = (slowMs = 0): TuiDeps => ({
     store,
     transport: slowMs ? slowed(local, slowMs) : local,
@@ -111,7 +131,7 @@ export async function demoHarness(probes: ProbeIntervals | false = false): Promi
     monitor: FAST_MONITOR,
     onExit: (exit) => void exits.push(exit),
   });
-  return {
+  const harness: TuiHarness = {
     demo,
     dir,
     target,
@@ -126,7 +146,7 @@ export async function demoHarness(probes: ProbeIntervals | false = false): Promi
         </TuiProvider>,
         size,
       );
-      return { screen, core: prepared.core };
+      return track({ screen, core: prepared.core });
     },
     async openAt(deploymentId, stage, size) {
       const core = new TuiCore(deps());
@@ -142,7 +162,7 @@ export async function demoHarness(probes: ProbeIntervals | false = false): Promi
         </TuiProvider>,
         size,
       );
-      return { screen, core };
+      return track({ screen, core });
     },
     async prepare({ until, failFirst = false, skips = {} } = {}) {
       const prepared = await prepareTui(deps(), { command: 'deploy', version: 'v1.0.1' });
@@ -165,15 +185,119 @@ export async function demoHarness(probes: ProbeIntervals | false = false): Promi
       prepared.core.dispose();
       return id;
     },
+    async resume(slowMs) {
+      const ui = await harness.open({ command: 'resume' }, undefined, slowMs);
+      await ui.screen.waitFor('nothing was left running on the target', 90_000);
+      return ui;
+    },
+    async resumeAt(preparation, slowMs) {
+      const id = await harness.prepare(preparation);
+      return { ...(await harness.resume(slowMs)), id };
+    },
     async close({ screen, core }) {
+      // Closed by the case or by cleanup, once.
+      if (!opened.delete(screen)) return;
       await waitFor(() => !core.busy, 30_000);
       await screen.unmount();
     },
-    async cleanup() {
-      await stopDemoService(demo.dir);
-      store.close();
-      rmSync(dir, { recursive: true, force: true });
+    async closeAll() {
+      for (const [screen, core] of [...opened]) await harness.close({ screen, core });
     },
+    async cleanup() {
+      try {
+        await harness.closeAll();
+      } finally {
+        await stopDemoService(demo.dir);
+        store.close();
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  };
+  return harness;
+}
+
+/**
+ * A new harness for every case (its own demo target and state file),
+ * cleaned up after it with any screen it left open: cases share nothing, so
+ * each runs alone or in any order. Call the result inside a case for its
+ * harness; `tune` adjusts each before the case runs.
+ */
+export function harnessPerCase(
+  probes: ProbeIntervals | false = false,
+  tune?: (h: TuiHarness) => void,
+): () => TuiHarness {
+  return perCase(() => demoHarness(probes), tune);
+}
+
+/**
+ * Like `harnessPerCase`, but every case starts from a copy of one recorded
+ * state: `record` runs once on a harness of its own (a demo built and a
+ * deployment recorded take seconds), which is then saved with its demo
+ * stopped; each case gets that directory restored, the demo's app restarted
+ * if it was running, and a new harness on it. `record` must leave nothing
+ * running that writes into the directory later. The copy is all the cases share, and none writes to it.
+ * Call the result inside a case for its harness and what `record` returned.
+ */
+export function snapshotPerCase<T>(
+  record: (h: TuiHarness) => Promise<T>,
+  probes: ProbeIntervals | false = false,
+  tune?: (h: TuiHarness) => void,
+): () => TuiHarness & { recorded: T } {
+  let saved:
+    { dir: string; demo: DemoTarget; archive: string; recorded: T; running: boolean } | undefined;
+  beforeAll(async () => {
+    const h = await demoHarness(probes);
+    try {
+      const recorded = await record(h);
+      await h.closeAll();
+      // The copies' app runs only if it ran when recorded (phase 2 stops it).
+      const running = await fetch(`http://127.0.0.1:${h.demo.appPort}/health`).then(
+        (r) => r.ok,
+        () => false,
+      );
+      await stopDemoService(h.demo.dir);
+      h.store.close();
+      const archive = `${h.dir}.tar`;
+      execFileSync('tar', ['-cf', archive, '-C', h.dir, '.']);
+      saved = { dir: h.dir, demo: h.demo, archive, recorded, running };
+    } finally {
+      if (!saved) await h.cleanup();
+    }
+  }, 300_000);
+  afterAll(() => {
+    // Each case's cleanup stops its copy and removes it; the directory stays only if no case ran.
+    if (saved)
+      for (const path of [saved.archive, saved.dir]) rmSync(path, { recursive: true, force: true });
+  });
+  const restore = async () => {
+    if (!saved) throw new Error('snapshotPerCase: nothing was recorded');
+    const { dir, demo, archive, running } = saved;
+    mkdirSync(dir, { recursive: true });
+    execFileSync('tar', ['-xf', archive, '-C', dir]);
+    if (running) await startDemoService(demoLayout(demo.dir), demo.appPort);
+    return harnessOn(dir, demo, probes);
+  };
+  const get = perCase(restore, tune);
+  return () => Object.assign(get(), { recorded: saved!.recorded });
+}
+
+function perCase(
+  open: () => Promise<TuiHarness>,
+  tune?: (h: TuiHarness) => void,
+): () => TuiHarness {
+  let current: TuiHarness | undefined;
+  beforeEach(async () => {
+    current = await open();
+    tune?.(current);
+  }, 120_000);
+  afterEach(async () => {
+    const h = current;
+    current = undefined;
+    await h?.cleanup();
+  });
+  return () => {
+    if (!current) throw new Error('harnessPerCase: no harness outside a case');
+    return current;
   };
 }
 

@@ -1,23 +1,21 @@
-import { execFileSync } from 'node:child_process';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { KEY } from '../helpers/ink.js';
 import { waitFor } from '../helpers/wait.js';
-import { demoHarness, tickAll, type TuiHarness } from './harness.js';
+import { cvdctl, harnessPerCase, tickAll } from './harness.js';
 
-/** q leaves a paused deployment resumable; cvd-tui with no command then offers Resume (selected), Roll back, Abandon. */
+/**
+ * q leaves a paused deployment resumable; cvd-tui with no command then
+ * offers Resume (selected), Roll back, Abandon. Every case starts from its
+ * own demo target and state file; those that need a paused deployment record
+ * one (1.1 done, 1.2 next) without the screens, so any case runs alone.
+ */
 describe('TUI: quit, resume, abandon, Ctrl-C', () => {
-  let h: TuiHarness;
-  let id = '';
-
-  beforeAll(async () => {
-    h = await demoHarness();
-  });
-  afterAll(async () => {
-    await h.cleanup();
-  });
+  const harness = harnessPerCase();
+  /** The paused deployment the first case leaves behind: 1.1 succeeded, 1.2 next. */
+  const paused = () => harness().prepare({ until: '1.2' });
 
   it('q mid-phase leaves with exit 1 and the command to resume', async () => {
+    const h = harness();
     const ui = await h.open({ command: 'deploy', version: 'v1.0.1' });
     await ui.screen.waitFor('Pre-Deployment Checklist');
     await tickAll(ui);
@@ -25,7 +23,7 @@ describe('TUI: quit, resume, abandon, Ctrl-C', () => {
     await ui.screen.waitFor('1.1 Environment Verification — next');
     await ui.screen.press(KEY.enter);
     await ui.screen.waitFor('1.2 Create Deployment Directory — next');
-    id = ui.core.runner!.deployment.id;
+    const id = ui.core.runner!.deployment.id;
     await ui.screen.press('q');
     expect(h.exits.pop()).toEqual({
       code: 1,
@@ -39,6 +37,8 @@ describe('TUI: quit, resume, abandon, Ctrl-C', () => {
   });
 
   it('no command: the start screen offers Resume (selected), Roll back, Abandon, in that order', async () => {
+    const h = harness();
+    const id = await paused();
     const ui = await h.open({ command: undefined });
     const frame = await ui.screen.waitFor(`Unfinished deployment ${id}`);
     expect(frame).toMatch(/▸ Resume\n\s+Roll back\n\s+Abandon/);
@@ -61,8 +61,9 @@ describe('TUI: quit, resume, abandon, Ctrl-C', () => {
   });
 
   it('Ctrl-C while a step runs asks first: n keeps waiting; y leaves with 130, the step still running', async () => {
-    const ui = await h.open({ command: 'resume' }, undefined, 400);
-    await ui.screen.waitFor('nothing was left running on the target');
+    const h = harness();
+    const { id, ...ui } = await h.resumeAt({ until: '1.2' }, 400);
+    await ui.screen.waitFor('1.2 Create Deployment Directory — next');
     await ui.screen.press(KEY.enter);
     await ui.screen.waitFor('1.2 Create Deployment Directory — running');
     await ui.screen.press(KEY.ctrlC);
@@ -86,6 +87,8 @@ describe('TUI: quit, resume, abandon, Ctrl-C', () => {
   });
 
   it('Abandon asks a reason, records it, and the start screen then offers a new deployment', async () => {
+    const h = harness();
+    const id = await paused();
     const ui = await h.open({ command: undefined });
     await ui.screen.waitFor('▸ Resume');
     await ui.screen.press('j', 'j', KEY.enter);
@@ -106,15 +109,12 @@ describe('TUI: quit, resume, abandon, Ctrl-C', () => {
   });
 
   it('q on a failed deployment asks for the issues and resolution first; Esc stays, answered it leaves', async () => {
-    const ui = await h.open({ command: 'deploy', version: 'v1.0.1' });
-    await ui.screen.waitFor('Pre-Deployment Checklist');
-    await tickAll(ui);
-    await ui.screen.press(KEY.enter);
+    const h = harness();
+    const { id: failed, ...ui } = await h.resumeAt({ until: '1.1' });
     await ui.screen.waitFor('1.1 Environment Verification — next');
-    execFileSync(join(h.demo.dir, 'bin', 'cvdctl'), ['stop']);
+    cvdctl(h.demo, 'stop');
     await ui.screen.press(KEY.enter);
     await ui.screen.waitFor('1.1 failed: cvd is not running');
-    const failed = ui.core.runner!.deployment.id;
     await ui.screen.press('q');
     await ui.screen.waitFor('Issues encountered: (Enter to save; empty to skip)');
     await ui.screen.press(KEY.escape);
