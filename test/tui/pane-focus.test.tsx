@@ -1,8 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { windowOf } from '../../src/screens/components/LogsPane.js';
 import { KEY } from '../helpers/ink.js';
 import { firstRow, paneRows } from '../helpers/panes.js';
-import { demoHarness, FAST_PROBES, type Opened, type TuiHarness } from './harness.js';
+import { FAST_PROBES, harnessPerCase } from './harness.js';
 
 /** Steps take seconds each, many more when the machine is loaded. */
 const STEP_WAIT_MS = 90_000;
@@ -15,21 +15,12 @@ const STEP_WAIT_MS = 90_000;
  * /health row, and the first line of the Logs window.
  */
 describe('TUI: Tab keeps every pane whole', () => {
-  let h: TuiHarness;
-  let ui: Opened | undefined;
-  beforeEach(async () => {
-    h = await demoHarness(FAST_PROBES);
-  });
-  afterEach(async () => {
-    if (ui) await h.close(ui);
-    ui = undefined;
-    await h.cleanup();
-  });
+  const harness = harnessPerCase(FAST_PROBES);
 
   it("keeps each pane's first line after every Tab", async () => {
+    const h = harness();
     await h.prepare({ until: '1.1' });
-    ui = await h.open({ command: 'resume' });
-    const { screen, core } = ui;
+    const { screen, core } = await h.open({ command: 'resume' });
     await screen.waitFor('nothing was left running on the target', STEP_WAIT_MS);
     // 1.1's output fills the Logs window, so its first row is a line of output, not a blank.
     await screen.press(KEY.enter);
