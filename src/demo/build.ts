@@ -3,6 +3,7 @@ import { userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import { writeConfig } from '../config/load.js';
 import { isSafePath } from '../config/rules.js';
+import { errorMessage } from '../util/error.js';
 import type { ConfigFile, TargetConfig, TargetInput } from '../config/types.js';
 import { createDatabase } from './database.js';
 import { freePortPair, installCvdctl, writeCertificate, writeEnv, writeUnitFile } from './files.js';
@@ -40,19 +41,43 @@ export async function buildDemoTarget(dir: string): Promise<DemoTarget> {
     const { data, backups, logs, tls, etc, run, deployments, bin } = layout;
     for (const d of [data, backups, logs, tls, etc, run, deployments, bin])
       await mkdir(d, { recursive: true });
-    const [appPort, httpsPort] = await freePortPair();
     await buildRepository(layout);
     await createDatabase(layout);
     await writeCertificate(layout);
-    await writeEnv(layout, appPort, httpsPort);
     await writeUnitFile(layout);
     await installCvdctl(layout);
-    await startDemoService(layout, appPort);
+    const [appPort, httpsPort] = await startOnFreePorts(layout);
     const configPath = writeConfig(layout.configFile, demoConfig(layout, appPort, httpsPort));
     return { dir: root, configPath, appPort, httpsPort };
   } catch (error) {
     await stopDemoService(root).catch(() => undefined);
     throw error;
+  }
+}
+
+/** How often the app may find a port taken before the build gives up. */
+const PORT_ATTEMPTS = 3;
+
+/**
+ * Starts the app on two ports that were free when picked. One may be taken
+ * before the app binds it (any outgoing connection's local port comes from
+ * the same range): the app then logs EADDRINUSE and exits, and new ports are
+ * picked. Any other failure ends the build, quoting the app's log.
+ */
+async function startOnFreePorts(layout: DemoLayout): Promise<[number, number]> {
+  const errorLog = join(layout.logs, 'error.log');
+  for (let attempt = 1; ; attempt++) {
+    const [appPort, httpsPort] = await freePortPair();
+    await writeEnv(layout, appPort, httpsPort);
+    try {
+      await startDemoService(layout, appPort);
+      return [appPort, httpsPort];
+    } catch (error) {
+      if (attempt === PORT_ATTEMPTS || !errorMessage(error).includes('EADDRINUSE')) throw error;
+      await stopDemoService(layout.root);
+      // The next attempt's failure must be read from its own lines only.
+      await writeFile(errorLog, '');
+    }
   }
 }
 

@@ -8,8 +8,8 @@ import { ASSETS, type DemoLayout } from './layout.js';
 
 /**
  * Two free loopback ports, held open together so they differ. Another process
- * may still take one before the app binds it; the build then fails at the
- * health check, quoting the app's error log.
+ * may still take one before the app binds it: the build then picks again
+ * (build.ts, startOnFreePorts).
  */
 export async function freePortPair(): Promise<[number, number]> {
   const servers: Server[] = [];
