@@ -5,8 +5,9 @@
  * --headless` over the local transport, and the same over a loopback sshd.
  * The ratios are of the medians of the alternated runs.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
-import type { SshdHandle } from '../test/helpers/sshd.js';
+import { readFileSync } from 'node:fs';
+import { sshTargetConfig } from '../test/helpers/demo.js';
+import { sshLogin, type SshdHandle } from '../test/helpers/sshd.js';
 import { stepSeconds } from './deploy.js';
 import { leanSshd } from './lean-sshd.js';
 import { FLOOR } from './paths.js';
@@ -70,20 +71,6 @@ function logWindowSeconds(demo: Sandbox): number {
   return config.targets.demo.logWindowSeconds as number;
 }
 
-/** Points the sandbox's target at the sshd (same machine, same files: only the transport differs). */
-function overSsh(demo: Sandbox, sshd: SshdHandle): void {
-  const config = JSON.parse(readFileSync(demo.configPath, 'utf8'));
-  Object.assign(config.targets.demo, {
-    transport: 'ssh',
-    host: sshd.host,
-    port: sshd.port,
-    username: sshd.username,
-    privateKeyPath: sshd.privateKeyPath,
-    knownHostsPath: sshd.knownHostsPath,
-  });
-  writeFileSync(demo.configPath, JSON.stringify(config, null, 2));
-}
-
 /** sshd (LogLevel VERBOSE) logs one "Starting session: command" per exec. */
 const sessions = (sshd: SshdHandle) => sshd.log().match(/Starting session: command/g)?.length ?? 0;
 
@@ -104,7 +91,7 @@ export async function benchDeployCost(
       const before = sessions(sshd);
       result.ssh.push(
         await withSandbox('ssh deploy', (demo) => {
-          overSsh(demo, sshd);
+          sshTargetConfig(demo, sshLogin(sshd));
           return deploy(demo);
         }),
       );

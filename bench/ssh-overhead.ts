@@ -8,6 +8,7 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { sshLogin } from '../test/helpers/sshd.js';
 import { leanSshd } from './lean-sshd.js';
 import { connectSsh } from './product.js';
 import type { Transport } from '../src/transport/types.js';
@@ -73,13 +74,7 @@ export async function benchSsh(runs: number, log: (line: string) => void): Promi
   let transport: Transport | undefined;
   try {
     const { stderr: version } = await run('ssh', ['-V']);
-    transport = await connectSsh({
-      host: sshd.host,
-      port: sshd.port,
-      username: sshd.username,
-      privateKeyPath: sshd.privateKeyPath,
-      knownHostsPath: sshd.knownHostsPath,
-    });
+    transport = await connectSsh(sshLogin(sshd));
     const shell = await transport.exec('echo "$SHLVL"');
     if (!(Number(shell.output.trim()) >= 2))
       log(

@@ -45,7 +45,7 @@ export async function freshDemo(): Promise<DemoHandle> {
 
 /** Rewrites the demo's config so its target is reached through a real sshd instead of locally. */
 export function sshTargetConfig(
-  demo: DemoHandle,
+  demo: Pick<DemoHandle, 'configPath'>,
   ssh: {
     host: string;
     port: number;

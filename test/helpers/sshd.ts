@@ -204,6 +204,15 @@ async function keygen(
   ]);
 }
 
+/** How a client logs in to the loopback sshd: what a target's or a transport's ssh fields take. */
+export const sshLogin = (sshd: SshdHandle) => ({
+  host: sshd.host,
+  port: sshd.port,
+  username: sshd.username,
+  privateKeyPath: sshd.privateKeyPath,
+  knownHostsPath: sshd.knownHostsPath,
+});
+
 /** A loopback port free right now (another process may still take it: bind and retry). */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

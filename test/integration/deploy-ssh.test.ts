@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, headlessDeploy } from '../helpers/cli.js';
 import { freshDemo, sshTargetConfig, type DemoHandle } from '../helpers/demo.js';
-import { startSshd, type SshdHandle } from '../helpers/sshd.js';
+import { sshLogin, startSshd, type SshdHandle } from '../helpers/sshd.js';
 
 let sshd: SshdHandle;
 let demo: DemoHandle;
@@ -17,13 +17,7 @@ afterAll(async () => {
   await sshd?.stop();
 });
 
-const target = () => ({
-  host: sshd.host,
-  port: sshd.port,
-  username: sshd.username,
-  privateKeyPath: sshd.privateKeyPath,
-  knownHostsPath: sshd.knownHostsPath,
-});
+const target = () => sshLogin(sshd);
 
 describe('headless deploy over a real OpenSSH sshd', () => {
   it('refuses a changed host key with exit 2 and its fingerprint, running nothing', async () => {

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { freshDemo, type DemoHandle } from '../helpers/demo.js';
-import { startSshd, type SshdHandle } from '../helpers/sshd.js';
+import { sshLogin, startSshd, type SshdHandle } from '../helpers/sshd.js';
 import { doctorRows, failures } from '../helpers/doctor.js';
 
 let demo: DemoHandle;
@@ -164,11 +164,7 @@ describe('doctor over ssh', () => {
   const overSsh = (t: Record<string, unknown>) =>
     Object.assign(t, {
       transport: 'ssh',
-      host: sshd.host,
-      port: sshd.port,
-      username: sshd.username,
-      privateKeyPath: sshd.privateKeyPath,
-      knownHostsPath: sshd.knownHostsPath,
+      ...sshLogin(sshd),
       sshConfigPath: '',
     });
 

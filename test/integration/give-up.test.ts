@@ -11,7 +11,7 @@ import type { ExecResult, Transport } from '../../src/transport/types.js';
 import { startCli, headlessDeploy } from '../helpers/cli.js';
 import { attempts, crashHook, forceBashEnvOverSsh, type CrashHook } from '../helpers/crash.js';
 import { freshDemo, sshTargetConfig, type DemoHandle } from '../helpers/demo.js';
-import { processes, signal, startSshd, type SshdHandle } from '../helpers/sshd.js';
+import { processes, signal, sshLogin, startSshd, type SshdHandle } from '../helpers/sshd.js';
 
 let sshd: SshdHandle;
 let ssh: Transport;
@@ -19,13 +19,7 @@ const started: number[] = [];
 
 beforeAll(async () => {
   sshd = await startSshd();
-  ssh = await connectSsh({
-    host: sshd.host,
-    port: sshd.port,
-    username: sshd.username,
-    privateKeyPath: sshd.privateKeyPath,
-    knownHostsPath: sshd.knownHostsPath,
-  });
+  ssh = await connectSsh(sshLogin(sshd));
 });
 afterAll(async () => {
   for (const pid of started) signal(pid, 'SIGKILL');
@@ -114,13 +108,7 @@ describe('Ctrl-C during a read-only step of a headless deploy over ssh', () => {
     demo = await freshDemo();
     hook = crashHook(demo.dir);
     forceBashEnvOverSsh(join(sshd.dir, 'authorized_keys'), hook.file);
-    sshTargetConfig(demo, {
-      host: sshd.host,
-      port: sshd.port,
-      username: sshd.username,
-      privateKeyPath: sshd.privateKeyPath,
-      knownHostsPath: sshd.knownHostsPath,
-    });
+    sshTargetConfig(demo, sshLogin(sshd));
   });
   afterAll(async () => {
     hook?.cleanup();

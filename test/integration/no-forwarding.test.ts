@@ -16,7 +16,7 @@ import { LocalTransport } from '../../src/transport/local.js';
 import { openTransport } from '../../src/transport/open.js';
 import { runCli } from '../helpers/cli.js';
 import { freshDemo, sshTargetConfig, type DemoHandle } from '../helpers/demo.js';
-import { startSshd, type SshdHandle } from '../helpers/sshd.js';
+import { sshLogin, startSshd, type SshdHandle } from '../helpers/sshd.js';
 import { waitFor } from '../helpers/wait.js';
 
 let demo: DemoHandle;
@@ -33,14 +33,7 @@ afterAll(async () => {
   await Promise.all([demo?.cleanup(), hardened?.stop(), open?.stop()]);
 });
 
-const reach = (sshd: SshdHandle) =>
-  sshTargetConfig(demo, {
-    host: sshd.host,
-    port: sshd.port,
-    username: sshd.username,
-    privateKeyPath: sshd.privateKeyPath,
-    knownHostsPath: sshd.knownHostsPath,
-  });
+const reach = (sshd: SshdHandle) => sshTargetConfig(demo, sshLogin(sshd));
 
 /** The first sample of the Health pane's probe, through a real sshd. */
 async function firstSample(sshd: SshdHandle): Promise<HealthSample> {

@@ -23,7 +23,7 @@ import {
   type Paused,
 } from '../helpers/crash.js';
 import { freshDemo, sshTargetConfig, type DemoHandle } from '../helpers/demo.js';
-import { signal, startSshd, type SshdHandle } from '../helpers/sshd.js';
+import { signal, sshLogin, startSshd, type SshdHandle } from '../helpers/sshd.js';
 import { waitFor } from '../helpers/wait.js';
 
 /** A demo target reached through its own real sshd, whose key's forced command exports the crash hook. */
@@ -39,13 +39,7 @@ async function withSshTarget(work: (t: SshTarget) => Promise<void>): Promise<voi
   const [sshd, demo] = await Promise.all([startSshd(), freshDemo()]);
   const t: SshTarget = { sshd, demo, hook: crashHook(demo.dir), frozen: [] };
   try {
-    sshTargetConfig(demo, {
-      host: sshd.host,
-      port: sshd.port,
-      username: sshd.username,
-      privateKeyPath: sshd.privateKeyPath,
-      knownHostsPath: sshd.knownHostsPath,
-    });
+    sshTargetConfig(demo, sshLogin(sshd));
     shortLogWindow(demo.configPath);
     // sshd passes no environment: the key's forced command exports the crash hook, then runs what was asked.
     forceBashEnvOverSsh(join(sshd.dir, 'authorized_keys'), t.hook.file);

@@ -14,7 +14,14 @@ import { withDefaults } from '../../src/config/defaults.js';
 import { openTransport } from '../../src/transport/open.js';
 import { connectSsh, type SshOptions } from '../../src/transport/ssh.js';
 import { TransportRefused, type Transport } from '../../src/transport/types.js';
-import { processes, signal, startSshd, waitFor, type SshdHandle } from '../helpers/sshd.js';
+import {
+  processes,
+  signal,
+  sshLogin,
+  startSshd,
+  waitFor,
+  type SshdHandle,
+} from '../helpers/sshd.js';
 import { startSshAgent } from '../helpers/ssh-agent.js';
 
 const run = promisify(execFile);
@@ -51,11 +58,7 @@ afterAll(async () => {
 
 function options(overrides: Partial<SshOptions> = {}): SshOptions {
   return {
-    host: sshd.host,
-    port: sshd.port,
-    username: sshd.username,
-    privateKeyPath: sshd.privateKeyPath,
-    knownHostsPath: sshd.knownHostsPath,
+    ...sshLogin(sshd),
     ...overrides,
   };
 }
@@ -237,11 +240,7 @@ describe('exec over a verified connection', () => {
     const transport = await openTransport(
       withDefaults({
         transport: 'ssh',
-        host: sshd.host,
-        port: sshd.port,
-        username: sshd.username,
-        privateKeyPath: sshd.privateKeyPath,
-        knownHostsPath: sshd.knownHostsPath,
+        ...sshLogin(sshd),
       }),
     );
     opened.push(transport);
