@@ -75,7 +75,7 @@ export function printSteps(
 export function finish(runner: Runner, report: StepReport | undefined, out = stdout): number {
   const d = runner.deployment;
   if (d.status === 'succeeded' || d.status === 'rolled_back') {
-    out.write(`Deployment ${d.id}: ${d.status.replace('_', ' ')}\n`);
+    out.write(`Deployment ${d.id}: ${runner.outcome().summary}\n`);
     return EXIT.ok;
   }
   const what = report ? `${report.stepId}: ${report.summary}` : 'paused';

@@ -127,19 +127,35 @@ export function launchAndFollow(target: AppUserTarget, dir: string, script: stri
 export const reattach = (target: AppUserTarget, dir: string): string =>
   [READ_NONCE, follow(target, dir)].join('\n');
 
+/**
+ * `ranMs`: how long a finished step ran on the target, from its script's
+ * write to its status's (both the target's clock); absent when the target's
+ * `date` cannot say.
+ */
 export type JournalState =
-  { kind: 'finished'; code: number } | { kind: 'running' } | { kind: 'died' } | { kind: 'absent' };
+  | { kind: 'finished'; code: number; ranMs?: number }
+  | { kind: 'running' }
+  | { kind: 'died' }
+  | { kind: 'absent' };
 
 /**
  * The files are read as the app user; whether the runner lives is asked as
  * the operator, who started it (`kill -0` on another user's process fails;
  * `ps` sees it unless /proc hides it). A runner gone between the two reads
  * has written rc first: read it again before calling the step dead.
+ *
+ * A finished step also says how long it ran: a step that ended while
+ * cvd-tui was dead (kill -9) must not be timed until the resume that found
+ * it. `script.sh` is written once, as the attempt starts; `rc` as it ends.
  */
 export function statusCommand(target: AppUserTarget, dir: string): string {
   const read = [
     'd=$1',
-    'if [ -f "$d/rc" ]; then echo "finished $(cat -- "$d/rc")"',
+    // Milliseconds, or nothing (a date without -r or %N; a clock set back): never a word parseStatus refuses.
+    'ran() { s=$(date -r "$d/script.sh" +%s%3N 2>/dev/null) && e=$(date -r "$d/rc" +%s%3N 2>/dev/null) || return 0',
+    '  case "$s$e" in "" | *[!0-9]*) return 0 ;; esac',
+    '  [ -n "$s" ] && [ -n "$e" ] && [ "$e" -ge "$s" ] && echo " $((e - s))"; return 0; }',
+    'if [ -f "$d/rc" ]; then echo "finished $(cat -- "$d/rc")$(ran)"',
     'elif [ -f "$d/pid" ]; then echo "pid $(cat -- "$d/pid")"',
     'else echo absent; fi',
   ].join('\n');
@@ -159,8 +175,11 @@ export function statusCommand(target: AppUserTarget, dir: string): string {
 
 export function parseStatus(output: string): JournalState | undefined {
   const line = output.trim().split('\n').pop() ?? '';
-  const finished = /^finished (\d+)$/.exec(line);
-  if (finished) return { kind: 'finished', code: Number(finished[1]) };
+  const finished = /^finished (\d+)(?: (\d+))?$/.exec(line);
+  if (finished)
+    return finished[2] === undefined
+      ? { kind: 'finished', code: Number(finished[1]) }
+      : { kind: 'finished', code: Number(finished[1]), ranMs: Number(finished[2]) };
   if (line === 'running' || line === 'died' || line === 'absent') return { kind: line };
   return undefined;
 }

@@ -28,6 +28,7 @@ import { makeMasker } from './mask.js';
 import { OutputSink } from './output-sink.js';
 import { writeServerCopy } from './server-copy.js';
 import { errorMessage } from '../util/error.js';
+import { deploymentOutcome, type Outcome } from '../export/outcome.js';
 
 export interface RunnerOptions {
   store: StateStore;
@@ -61,12 +62,17 @@ type Ending =
   | { kind: 'unsettled'; reason: string }
   | { kind: 'failed'; summary: string; outcomeUnknown: boolean };
 
-/** What a step-end event says; `started` absent: the attempt is not timed (0 ms). */
+/**
+ * What a step-end event says; `started` absent: the attempt is not timed (0 ms).
+ * `ranMs`: how long it ran, as the target's journal measured it (a step that
+ * ended while cvd-tui was dead); absent: until now.
+ */
 interface StepEnd {
   status: StepStatus;
   summary: string;
   warnings?: string[];
   started?: number;
+  ranMs?: number;
   outcomeUnknown?: boolean;
 }
 
@@ -109,6 +115,12 @@ export class Runner {
     return new Map(
       this.options.store.attempts(this.options.deploymentId).map((a) => [a.stepId, a]),
     );
+  }
+
+  /** How the deployment ended (or stands), in the words every front end and the export use. */
+  outcome(): Outcome {
+    const d = this.deployment;
+    return deploymentOutcome(d, this.options.store.facts(d.id), this.latestAttempts());
   }
 
   stepStatus(stepId: string, latest = this.latestAttempts()): StepStatus {
@@ -224,7 +236,8 @@ export class Runner {
     if (!step) return;
     const { store, deploymentId, operator } = this.options;
     store.skip(deploymentId, step.id, reason, operator);
-    this.emitStepEnd(step, { status: 'skipped', summary: `skipped: ${reason}` });
+    // The status says "skipped"; the summary is the reason (store.skip records the same).
+    this.emitStepEnd(step, { status: 'skipped', summary: reason });
     if (this.deployment.status === 'failed') await this.setStatus('in_progress');
     await this.finishIfDone();
   }
@@ -308,7 +321,9 @@ export class Runner {
               this.emit({ type: 'line', stepId: step.id, line: this.mask(line), fact }),
           })
         : ({ kind: 'exited', code: state.code, output: '', facts: {} } as Execution);
-    return this.conclude(step, attempt.attempt, execution, attempt.startedAt);
+    // Ended while cvd-tui was away: timed as it ran on the target, not until this resume.
+    const ranMs = state.kind === 'finished' ? state.ranMs : undefined;
+    return this.conclude(step, attempt.attempt, execution, attempt.startedAt, undefined, ranMs);
   }
 
   /**
@@ -322,11 +337,12 @@ export class Runner {
     execution: Execution,
     started: number,
     stored?: string,
+    ranMs?: number,
   ): Promise<StepReport> {
     const ending = await this.settle(step, attempt, execution, stored);
     if (ending.kind === 'failed') return this.fail(step, attempt, ending);
     if (ending.kind === 'unsettled') return this.leaveUnsettled(step, ending.reason, started);
-    return this.judge(step, attempt, ending, started);
+    return this.judge(step, attempt, ending, started, ranMs);
   }
 
   /**
@@ -405,6 +421,7 @@ export class Runner {
     attempt: number,
     exited: Exited,
     started: number,
+    ranMs?: number,
   ): Promise<StepReport> {
     const { store, deploymentId } = this.options;
     const facts = this.maskFacts(exited.facts);
@@ -418,6 +435,7 @@ export class Runner {
       summary: verdict.summary,
       warnings: verdict.warnings,
       started,
+      ranMs,
     });
   }
 
@@ -482,12 +500,13 @@ export class Runner {
 
   /** Records how an attempt ended, tells the listeners, and moves the deployment on (failed, or done). */
   private async endAttempt(step: StepDef, attempt: number, end: AttemptEnd): Promise<StepReport> {
-    const { status, exitCode, summary, outcomeUnknown } = end;
+    const { status, exitCode, summary, outcomeUnknown, started, ranMs } = end;
     this.options.store.finishAttempt(this.options.deploymentId, step.id, attempt, {
       status,
       exitCode,
       summary,
       outcomeUnknown,
+      finishedAt: started !== undefined && ranMs !== undefined ? started + ranMs : undefined,
     });
     this.emitStepEnd(step, end);
     if (status === 'failed') await this.setStatus('failed', `${step.id} ${summary}`);
@@ -503,7 +522,7 @@ export class Runner {
       status: end.status,
       summary: end.summary,
       warnings: end.warnings ?? [],
-      durationMs: end.started === undefined ? 0 : Date.now() - end.started,
+      durationMs: end.started === undefined ? 0 : (end.ranMs ?? Date.now() - end.started),
       outcomeUnknown: end.outcomeUnknown ?? false,
     });
   }

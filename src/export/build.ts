@@ -12,6 +12,8 @@ import type {
 import { RUNBOOK_DEFAULTS } from '../config/defaults.js';
 import { baselineOf, compareBaselines, type BaselineDelta } from '../steps/baseline.js';
 import { stepRuns, type RunLog } from './runs.js';
+import { issueText } from './issues.js';
+import { deploymentOutcome, type Outcome } from './outcome.js';
 import { verificationOf, type VerificationItem } from './verification.js';
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
@@ -75,6 +77,8 @@ export interface ExecutionLog {
     by: string | null;
     at: string | null;
   }[];
+  /** How it ended, in the words the TUI and the headless run use; `serving`: what R.7 verified after a rollback. */
+  outcome: Outcome;
   /** After a rollback (mode rollback), what the rollback verified: the deployed version no longer runs. */
   verification: { of: Mode; status: string; items: VerificationItem[] };
   /** 4.2's measurements against the previous successful deployment of the target. */
@@ -163,7 +167,8 @@ export function buildExecutionLog(
     ],
     resolution: d.resolution,
     postDeployment: POST_ITEMS.map((item) => ticked(item, postTicks.get(item.id))),
-    verification: verificationOf(d.mode, facts, latest),
+    verification: verificationOf(d.mode, facts, latest, d.status),
+    outcome: deploymentOutcome(d, facts, latest),
     baseline: current
       ? {
           previousDeploymentId: previous?.id ?? null,
@@ -183,11 +188,7 @@ export function buildExecutionLog(
 
 /** A failed attempt or a skip, as the Issues Encountered it was. */
 function issueOf(a: AttemptRecord): ExecutionLog['issues'][number] {
-  const what =
-    a.status === 'skipped'
-      ? `${a.stepId} skipped: ${a.reason}`
-      : `${a.stepId} attempt ${a.attempt} failed: ${a.summary}`;
-  return { at: iso(a.finishedAt ?? a.startedAt)!, by: a.by ?? 'cvd-tui', text: what };
+  return { at: iso(a.finishedAt ?? a.startedAt)!, by: a.by ?? 'cvd-tui', text: issueText(a) };
 }
 
 function chainOf(store: StateStore, id: string): ExecutionLog['chain'] {

@@ -56,6 +56,7 @@ export function toMarkdown(log: ExecutionLog): string {
     `- Issues Encountered: ${issues}`,
     `- Resolution: ${md(log.resolution) || (log.status === 'rolled_back' ? 'Rolled back to the previous version' : 'None')}`,
     `- Verification Status: ${log.verification.status} (deployment ${log.status}${log.verification.of === 'rollback' ? ', as the rollback verified it' : ''})`,
+    ...(log.status === 'rolled_back' ? [`- Outcome: ${md(log.outcome.summary)}`] : []),
     '',
     '## Pre-Deployment Checklist',
     '',
@@ -111,11 +112,15 @@ export function toMarkdown(log: ExecutionLog): string {
   return inert(lines.join('\n'), { lines: true });
 }
 
-/** After an Emergency Rollback the deployed version is the one rolled back to. */
+/**
+ * The version this deployment put on the target, and, once it was rolled
+ * back, what serves instead as the rollback verified it (never assumed).
+ */
 function versionDeployed(log: ExecutionLog): string {
   const from = md(log.versionFrom ?? 'the previous version');
   const to = md(log.versionTo);
-  if (log.status === 'rolled_back') return `${from} (${to} rolled back)`;
+  if (log.status === 'rolled_back')
+    return `${to} (rolled back; ${log.outcome.serving ? `serving ${md(log.outcome.serving)}` : 'what serves was not verified'})`;
   if (log.verification.of === 'rollback') return `${to} (rollback to ${from} not finished)`;
   return `${to} (previous: ${md(log.versionFrom ?? 'unknown')})`;
 }

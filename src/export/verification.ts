@@ -1,4 +1,4 @@
-import type { AttemptRecord, Mode } from '../state/types.js';
+import type { AttemptRecord, DeploymentStatus, Mode } from '../state/types.js';
 import { DEPLOY_STEPS, ROLLBACK_STEPS } from '../steps/index.js';
 import type { Facts, StepDef } from '../steps/types.js';
 
@@ -29,19 +29,25 @@ function checklistOf(
     }));
 }
 
-/** One word for the Execution Log's "Verification Status". */
-function verificationStatus(items: VerificationItem[]): string {
+/**
+ * One word for the Execution Log's "Verification Status". A finished rollback
+ * says so: its own checks passing must not read as the deployment verified,
+ * nor a skipped restore (nothing to restore) as PARTIAL.
+ */
+function verificationStatus(items: VerificationItem[], status?: DeploymentStatus): string {
   if (items.some((i) => i.verified === false)) return 'FAILED';
+  if (status === 'rolled_back') return 'ROLLED BACK';
   if (items.every((i) => i.verified === true)) return 'VERIFIED';
   return items.some((i) => i.verified === true) ? 'PARTIAL' : 'NOT VERIFIED';
 }
 
-/** The Verification Checklist a deployment ends with: its own, or after a rollback the rollback's. */
+/** The Verification Checklist a deployment ends with: its own, or after a rollback the rollback's (`status`: the deployment's). */
 export function verificationOf(
   mode: Mode,
   facts: Facts,
   attempts: Map<string, AttemptRecord>,
+  status?: DeploymentStatus,
 ): { of: Mode; status: string; items: VerificationItem[] } {
   const items = checklistOf(mode === 'rollback' ? ROLLBACK_STEPS : DEPLOY_STEPS, facts, attempts);
-  return { of: mode, status: verificationStatus(items), items };
+  return { of: mode, status: verificationStatus(items, status), items };
 }

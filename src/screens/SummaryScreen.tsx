@@ -16,6 +16,8 @@ import { ScreenLayout } from './components/ScreenLayout.js';
 import { commonBindings, type Binding } from './app/bindings.js';
 import { useTerminalSize } from './hooks/use-terminal-size.js';
 
+const capitalized = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
+
 /** The selectable row that opens the Monitor screen (a succeeded deployment only). */
 const MONITOR = 'monitor';
 type Choice = PostItem | typeof MONITOR;
@@ -46,6 +48,7 @@ export function SummaryScreen() {
   const cursor = useCursor(choices.length);
   // Re-read when the deployment record changes (every sync), not on every render.
   const verification = useMemo(() => (d ? core.verification() : undefined), [core, d]);
+  const outcome = useMemo(() => (d ? core.outcome() : undefined), [core, d]);
   const onMonitor = choices[cursor.index] === MONITOR;
   const bindings: Binding[] = [
     {
@@ -79,7 +82,9 @@ export function SummaryScreen() {
     ...commonBindings(core, state),
   ];
   if (!d || !verification) return null;
-  const ok = d.status === 'succeeded' || d.status === 'rolled_back';
+  const ok = d.status === 'succeeded';
+  // Rolled back: the rollback worked, the deployment did not; neither a success nor a failure.
+  const rolledBack = d.status === 'rolled_back';
   const note = { issues: state.issues, resolution: d.resolution };
   const allRows = monitorOffered ? [...POST_ROWS, ...MONITOR_ROWS] : POST_ROWS;
   const selected = choices[cursor.index];
@@ -94,12 +99,11 @@ export function SummaryScreen() {
   return (
     <ScreenLayout bindings={bindings} width={columns}>
       <Header title="cvd-tui Summary" width={columns} />
-      <Text bold color={color(ok ? 'ok' : 'error')} wrap="truncate-end">
-        {ok ? '✓' : '✗'}{' '}
-        {d.status === 'rolled_back'
-          ? `Rolled back to ${d.versionFrom ?? 'the previous version'}`
-          : `Deployment ${d.status.replace('_', ' ')}`}
-        {d.finishedAt === null ? '' : ` in ${duration(d.finishedAt - d.startedAt)}`}
+      <Text bold color={color(ok ? 'ok' : rolledBack ? 'warn' : 'error')} wrap="truncate-end">
+        {ok ? '✓' : rolledBack ? '↺' : '✗'}{' '}
+        {d.status === 'rolled_back' && outcome
+          ? `${capitalized(outcome.summary)}${d.finishedAt === null ? '' : ` · ${duration(d.finishedAt - d.startedAt)} in all`}`
+          : `Deployment ${d.status.replace('_', ' ')}${d.finishedAt === null ? '' : ` in ${duration(d.finishedAt - d.startedAt)}`}`}
       </Text>
       <Text bold>
         Verification Checklist —{' '}

@@ -247,6 +247,8 @@ export class StateStore {
       exitCode: number | null;
       summary: string;
       outcomeUnknown?: boolean;
+      /** When it ended, if not now: a step that ended on the target while cvd-tui was dead. */
+      finishedAt?: number;
     },
   ): void {
     this.checkFile();
@@ -256,7 +258,7 @@ export class StateStore {
         .finishAttempt()
         .run(
           result.status,
-          now,
+          result.finishedAt ?? now,
           result.exitCode,
           result.summary,
           result.outcomeUnknown ? 1 : 0,
@@ -282,7 +284,8 @@ export class StateStore {
       const now = Date.now();
       this.sql
         .insertSkippedAttempt()
-        .run(id, stepId, next, now, now, `skipped: ${reason}`, reason, actor);
+        // Its summary is the reason alone: every view puts the status before it ("skipped: skipped: …").
+        .run(id, stepId, next, now, now, reason, reason, actor);
       this.insertEvent(
         id,
         'skipped',

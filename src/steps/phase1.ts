@@ -5,6 +5,10 @@ import { targetShell, type TargetShell } from './shell.js';
 import type { StepDef } from './types.js';
 import { below, factIs, present, SHA, verdict } from './verify.js';
 
+/** The checked-out version as a tag, or its short commit when HEAD is not a tag (run in the app tree). */
+export const DESCRIBE_HEAD =
+  'git describe --tags --exact-match HEAD 2>/dev/null || git rev-parse --short HEAD';
+
 export const deploymentDir = (deployments: string, id: string) => `${deployments}/${id}`;
 
 /**
@@ -117,7 +121,7 @@ export const backupCurrentSystem: StepDef = {
       sh`echo "Application backup verified: "${appBackup}" lists $entries entries"`,
       `current=$(${t.inApp('git rev-parse HEAD')}) || fail "could not read the running commit"`,
       'fact previousCommit "$current"',
-      `fact previousVersion "$(${t.inApp('git describe --tags --exact-match HEAD 2>/dev/null || git rev-parse --short HEAD')})"`,
+      `fact previousVersion "$(${t.inApp(DESCRIBE_HEAD)})"`,
       'echo "Current version: $current"',
       'echo "Backups completed successfully"',
     );

@@ -1,5 +1,6 @@
 import { sh, shq } from '../shell/quote.js';
 import { VERIFY_BACKUPS } from './backup.js';
+import { DESCRIBE_HEAD } from './phase1.js';
 import { pollHealth } from './phase3.js';
 import { unitStagingPath } from './privilege.js';
 import { ROOT_SECONDS, serviceStep } from './service.js';
@@ -185,6 +186,8 @@ const verifyRollback: StepDef = {
       ),
       sh`fact databaseHealthCode "$(http_code ${endpoint(target.appUrl, '/health/database')})"`,
       `fact runningCommit "$(${t.inApp('git rev-parse HEAD')})"`,
+      // What the summary and the export name as serving now (export/outcome.ts).
+      `fact runningVersion "$(${t.inApp(DESCRIBE_HEAD)})"`,
     );
   },
   verify: (result, { target }) =>

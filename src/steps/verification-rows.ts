@@ -15,7 +15,12 @@ export const outcomeRow = (position: number, label: string): VerificationRow => 
       !attempt || attempt.status === 'skipped' || attempt.status === 'running'
         ? null
         : attempt.status === 'succeeded',
-    evidence: attempt ? `${stepId}: ${attempt.summary ?? attempt.status}` : `${stepId} not run`,
+    // A skip's summary is its reason: said after the word "skipped", once.
+    evidence: !attempt
+      ? `${stepId} not run`
+      : attempt.status === 'skipped' && attempt.summary
+        ? `${stepId} skipped: ${attempt.summary}`
+        : `${stepId}: ${attempt.summary ?? attempt.status}`,
   }),
 });
 

@@ -21,6 +21,8 @@ export const KEY = {
   pageUp: '\u001b[5~',
   backspace: '\u007f',
   ctrlC: '\u0003',
+  /** Clears a text input (a pre-filled draft). */
+  ctrlU: '\u0015',
 } as const;
 
 // eslint-disable-next-line no-control-regex -- ANSI escape sequences start with a control character

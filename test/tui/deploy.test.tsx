@@ -303,6 +303,9 @@ describe('TUI: deploy with the keys', () => {
         STEP_WAIT_MS,
       );
       expect(frame).toContain('Deployment succeeded in');
+      // The prompt starts as the failures on record; the operator writes their own words instead.
+      await screen.press(KEY.ctrlU);
+      await screen.waitFor(/^›\s*$/m);
       await screen.type(ISSUE);
       await screen.press(KEY.enter);
       // The next prompt starts empty: the issue typed is not carried into it.

@@ -131,7 +131,7 @@ describe('TUI: post-deployment monitoring', () => {
 
       const { rollback, asked } = await rollBack(ui);
       expect(rollback).toContain('Emergency Rollback');
-      expect(asked).toContain('Rolled back to v1.0.0 in');
+      expect(asked).toContain('Rolled back: serving v1.0.0 (v1.0.1 rolled back by the operator)');
     },
     RUNS_STEPS_MS,
   );

@@ -121,7 +121,11 @@ describe('TUI: quit, resume, abandon, Ctrl-C', () => {
     await ui.screen.waitFor((f) => !f.includes('Issues encountered'));
     expect(h.exits).toHaveLength(0);
     await ui.screen.press('q');
+    // Pre-filled with 1.1's failure; the operator writes their own instead.
     await ui.screen.waitFor('Issues encountered:');
+    await ui.screen.waitFor('› 1.1 attempt 1 failed: cvd is not running');
+    await ui.screen.press(KEY.ctrlU);
+    await ui.screen.waitFor(/^›\s*$/m);
     await ui.screen.type('cvd was down before we began');
     await ui.screen.press(KEY.enter);
     await ui.screen.waitFor('Resolution: (Enter to save; empty to skip)');

@@ -77,8 +77,10 @@ describe('TUI: roll back', () => {
       let frame = await ui.screen.waitFor('cvd-tui Rollback');
       for (const title of ['Emergency Rollback', 'Logs', 'Resources', 'Health'])
         expect(frame).toContain(title);
-      frame = await ui.screen.waitFor('Rolled back to v1.0.0 in');
-      expect(frame).toContain('[rolled back]');
+      frame = await ui.screen.waitFor(
+        'Rolled back: serving v1.0.0 (v1.0.1 rolled back by the operator)',
+      );
+      expect(frame).toContain('[rolled back: serving v1.0.0');
       const id = ui.core.runner!.deployment.id;
       // Rolled back: the summary asks for the issues and resolution; Esc skips both.
       await ui.screen.waitFor('Issues encountered: (Enter to save; empty to skip)');

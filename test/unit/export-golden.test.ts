@@ -99,7 +99,12 @@ function recordDeployment(store: StateStore): void {
   store.setMode(id, 'rollback', 'alice');
   for (const step of ROLLBACK_STEPS)
     run(step.id, 'succeeded', [`${step.title}: done`], `${step.title} done`);
-  store.recordFacts(id, 'R.7', { healthCode: '200', databaseHealthCode: '200' });
+  store.recordFacts(id, 'R.7', {
+    healthCode: '200',
+    databaseHealthCode: '200',
+    runningCommit: 'c0ffee'.repeat(6) + 'c0ff',
+    runningVersion: 'v1.0.0',
+  });
   store.setResolution(
     id,
     'Rolled back to v1.0.0; database restored from pre_deploy_20261127_220000_ab12.db',
@@ -137,8 +142,10 @@ describe('Markdown execution log', () => {
     expect(pwa).toContain('manifest: HTTP 504 (second try)');
     expect(pwa).toContain('Why: retry after attempt 1 failed: manifest.json did not answer 200');
     expect(pwa).toContain('- Attempt 3: skipped by alice — PWA checked by hand on a phone');
-    expect(markdown).toContain('- Version Deployed: v1.0.0 (v1.0.2 rolled back) on prod');
-    expect(markdown).toContain('- Verification Status: VERIFIED (deployment rolled_back');
+    // Rolled back: the version deployed is not claimed as serving; what R.7 verified is.
+    expect(markdown).toContain('- Version Deployed: v1.0.2 (rolled back; serving v1.0.0) on prod');
+    expect(markdown).toContain('- Verification Status: ROLLED BACK (deployment rolled_back');
+    expect(markdown).toContain('- Outcome: rolled back: serving v1.0.0 (v1.0.2 failed at 5.3)');
     expect(markdown).toContain('4.3 attempt 2 failed: manifest.json did not answer 200');
     expect(markdown).toMatch(/^Chain head: event #\d+ sha256:[0-9a-f]{64}$/m);
     expect(markdown).toContain('- Resolution: Rolled back to v1.0.0');
@@ -179,10 +186,99 @@ describe('JSON execution log', () => {
     const log = recordedLog();
     expect(log.status).toBe('rolled_back');
     expect(log.verification.of).toBe('rollback');
-    expect(log.verification.status).toBe('VERIFIED');
+    expect(log.verification.status).toBe('ROLLED BACK');
+    expect(log.outcome).toEqual({
+      summary: 'rolled back: serving v1.0.0 (v1.0.2 failed at 5.3)',
+      serving: 'v1.0.0',
+      failedAt: '5.3',
+    });
     expect(log.steps.find((s) => s.id === 'R.7')!.runs).toHaveLength(1);
     expect(log.issues.map((i) => i.text)).toContain(
       '5.3 attempt 1 failed: final health check: status is degraded, not healthy',
+    );
+  });
+});
+
+describe('a v1.0.2 that failed at 3.2 and was rolled back (issue 13)', () => {
+  /** 1.1 … 3.1 succeeded, 3.2 failed (/health/database 500), then the Emergency Rollback, as recorded. */
+  function rolledBackAt32() {
+    const dir = mkdtempSync(join(tmpdir(), 'cvd-golden-rb-'));
+    const store = StateStore.open(join(dir, 'state.db'));
+    const id = '20261127_230000_cd34';
+    try {
+      store.createDeployment({
+        id,
+        target: 'demo',
+        operator: 'alice',
+        jumpHost: 'jump-1',
+        versionFrom: 'v1.0.0',
+        versionTo: 'v1.0.2',
+        startedAt: Date.now(),
+      });
+      const run = (stepId: string, status: 'succeeded' | 'failed', summary: string) => {
+        tick();
+        const n = store.beginAttempt(id, stepId, `echo ${stepId}`, 'alice', 'step started');
+        tick();
+        store.finishAttempt(id, stepId, n, {
+          status,
+          exitCode: status === 'succeeded' ? 0 : 1,
+          summary,
+        });
+      };
+      for (const step of DEPLOY_STEPS.slice(
+        0,
+        DEPLOY_STEPS.findIndex((s) => s.id === '3.2'),
+      ))
+        run(step.id, 'succeeded', `${step.title} done`);
+      store.recordFacts(id, '1.3', { previousCommit: 'a'.repeat(40), previousVersion: 'v1.0.0' });
+      store.recordFacts(id, '3.2', { healthCode: '200', databaseHealthCode: '500' });
+      run('3.2', 'failed', '/health/database did not answer 200: expected 200, got 500');
+      store.setMode(id, 'rollback', 'alice');
+      for (const step of ROLLBACK_STEPS) run(step.id, 'succeeded', `${step.title} done`);
+      // What R.7 read once /health answered: the running tag and commit, and both endpoints' codes.
+      store.recordFacts(id, 'R.7', {
+        healthCode: '200',
+        databaseHealthCode: '200',
+        runningCommit: 'a'.repeat(40),
+        runningVersion: 'v1.0.0',
+      });
+      tick();
+      store.setStatus(id, 'rolled_back', 'alice');
+      return buildExecutionLog(store, id);
+    } finally {
+      store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  it("reads rolled back everywhere: version, status, outcome, and R.7's health check as its evidence", () => {
+    const log = rolledBackAt32();
+    // The JSON keeps its shape; `outcome` is the one field added.
+    expect(log).toMatchObject({
+      status: 'rolled_back',
+      versionFrom: 'v1.0.0',
+      versionTo: 'v1.0.2',
+    });
+    expect(log.outcome).toEqual({
+      summary: 'rolled back: serving v1.0.0 (v1.0.2 failed at 3.2)',
+      serving: 'v1.0.0',
+      failedAt: '3.2',
+    });
+    expect(log.verification.status).toBe('ROLLED BACK');
+    const markdown = toMarkdown(log);
+    expect(markdown).toContain('- Version Deployed: v1.0.2 (rolled back; serving v1.0.0) on demo');
+    expect(markdown).not.toMatch(/Version Deployed: v1\.0\.2 \(previous/);
+    expect(markdown).toContain('- Verification Status: ROLLED BACK (deployment rolled_back');
+    expect(markdown).not.toContain('PARTIAL');
+    expect(markdown).toContain('- Outcome: rolled back: serving v1.0.0 (v1.0.2 failed at 3.2)');
+    expect(markdown).toContain(
+      '- Issues Encountered: 3.2 attempt 1 failed: /health/database did not answer 200: expected 200, got 500',
+    );
+    expect(markdown).toContain(
+      '- [x] Health endpoint responding (200 status) — R.7: /health answered HTTP 200',
+    );
+    expect(markdown).toContain(
+      '- [x] Database health endpoint responding (200 status) — R.7: /health/database answered HTTP 200',
     );
   });
 });

@@ -73,7 +73,11 @@ describe('remote step journal', () => {
       ['CVD-FACT answer=42', true],
     ]);
     expect(readFileSync(join(dir, 'rc'), 'utf8').trim()).toBe('7');
-    expect(parseStatus(bash(statusCommand(plain, dir)))).toEqual({ kind: 'finished', code: 7 });
+    expect(parseStatus(bash(statusCommand(plain, dir)))).toEqual({
+      kind: 'finished',
+      code: 7,
+      ranMs: expect.any(Number),
+    });
     // What `recover` (and a runner whose stream was cut) reads back: the same facts, code and output.
     expect(await journalAttempt(new LocalTransport(), plain, dir)).toEqual({
       facts: { answer: '42' },

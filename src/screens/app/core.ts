@@ -5,6 +5,8 @@ import { startHealthProbe, type HealthSample } from '../../probes/health.js';
 import { startLogTail } from '../../probes/log-tail.js';
 import { startResourceProbe, type ResourceSample } from '../../probes/resources.js';
 import { postTicksFrom } from '../../steps/post-checklist.js';
+import { recordedIssues } from '../../export/issues.js';
+import type { Outcome } from '../../export/outcome.js';
 import { verificationOf, type VerificationItem } from '../../export/verification.js';
 import { bridgeEngine } from './bridge.js';
 import type { TuiDeps } from './deps.js';
@@ -14,6 +16,16 @@ import { stepRows } from './rows.js';
 import type { Action, Notice } from './state.js';
 import { ValueStore } from '../stores/value-store.js';
 import { errorMessage } from '../../util/error.js';
+
+/**
+ * The Execution Log's "Issues Encountered" as the summary shows it: the
+ * operator's notes once there are any (they were written from the failures,
+ * pre-filled), else the failures and skips on record.
+ */
+function issuesOnRecord(store: TuiDeps['store'], id: string): string[] {
+  const notes = store.issues(id).map((i) => i.text);
+  return notes.length ? notes : recordedIssues(store.attempts(id));
+}
 
 /**
  * The TUI's link to the engine, the store and the probes: plain TypeScript
@@ -86,7 +98,7 @@ export class TuiCore {
         checklist: store.checklist(deployment.id),
         steps: stepRows(runner),
         postTicks: postTicksFrom(store.events(deployment.id)),
-        issues: store.issues(deployment.id).map((i) => i.text),
+        issues: issuesOnRecord(store, deployment.id),
       },
     });
   }
@@ -151,7 +163,12 @@ export class TuiCore {
     const runner = this.runner;
     if (!runner) return undefined;
     const d = runner.deployment;
-    return verificationOf(d.mode, this.deps.store.facts(d.id), runner.latestAttempts());
+    return verificationOf(d.mode, this.deps.store.facts(d.id), runner.latestAttempts(), d.status);
+  }
+
+  /** How the deployment on screen ended, as the exit line and the export say it. */
+  outcome(): Outcome | undefined {
+    return this.runner?.outcome();
   }
 
   /** `cvd-tui resume <id>` with the flags this session was started with. */

@@ -48,6 +48,8 @@ export type Overlay =
       optional?: boolean;
       /** Asked on the way out (`q` on a failed deployment): leave once answered. @default false */
       andQuit?: boolean;
+      /** What the answer starts as, for the operator to edit (issues: the recorded step failures). */
+      draft?: string;
     };
 
 export interface Notice {

@@ -1,4 +1,5 @@
 import { Box } from 'ink';
+import { useMemo } from 'react';
 import { Text } from './Text.js';
 import { useTui } from '../app/context.js';
 import { color } from './theme.js';
@@ -14,13 +15,20 @@ export function Header({ title, width }: { title: string; width: number }) {
   const to = d?.versionTo ?? state.start.fixedVersion;
   const rollingBack = d?.mode === 'rollback';
   const versions = to ? (rollingBack ? `${to} → ${from}` : `${from} → ${to}`) : from;
-  const status = d ? `[${d.status.replace('_', ' ')}]` : '';
+  // Re-read when the deployment record changes (every sync): a rolled-back one says what serves.
+  const ended = useMemo(
+    () => (d?.status === 'rolled_back' ? core.outcome() : undefined),
+    [core, d],
+  );
+  const status = d ? `[${ended?.summary ?? d.status.replace('_', ' ')}]` : '';
   const tone =
     d?.status === 'failed'
       ? 'error'
-      : d?.status === 'succeeded' || d?.status === 'rolled_back'
+      : d?.status === 'succeeded'
         ? 'ok'
-        : 'info';
+        : d?.status === 'rolled_back'
+          ? 'warn'
+          : 'info';
   const { targetName, operator, transport } = core.deps;
   const room = width - title.length - status.length - 1;
   const forms = [

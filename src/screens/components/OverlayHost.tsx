@@ -36,6 +36,7 @@ export function OverlayHost({ width }: { width: number }) {
             key={overlay.intent}
             prompt={overlay.prompt}
             optional={overlay.optional}
+            draft={overlay.draft}
             onSubmit={(reason) => reasonGiven(core, state, overlay, reason)}
             onCancel={() => core.dispatch({ type: 'close-overlay' })}
           />

@@ -14,6 +14,8 @@ export interface TextInputProps {
   maxLength?: number;
   /** @default true */
   isActive?: boolean;
+  /** What the input starts with, to be edited (Backspace) or taken as it is. @default '' */
+  initial?: string;
 }
 
 // eslint-disable-next-line no-control-regex -- matching escape sequences is the point
@@ -25,7 +27,7 @@ const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
 const printable = (input: string) => input.replace(ESCAPE_SEQUENCE, '').replace(CONTROL, '');
 
 /**
- * A one-line text input for reasons: type, Backspace, Enter, Esc. Small on
+ * A one-line text input for reasons: type, Backspace, Ctrl-U, Enter, Esc. Small on
  * purpose (no cursor movement): a reason is a sentence, typed once.
  */
 export function TextInput({
@@ -34,8 +36,9 @@ export function TextInput({
   onCancel,
   maxLength = 200,
   isActive = true,
+  initial = '',
 }: TextInputProps) {
-  const [value, setValue] = useState('');
+  const [value, setValue] = useState(initial);
   useInput(
     (input, key) => {
       if (key.escape) return onCancel();
@@ -44,6 +47,8 @@ export function TextInput({
         return;
       }
       if (key.backspace || key.delete) return setValue((v) => v.slice(0, -1));
+      // Ctrl-U, as in a shell: clears the line (a draft the operator would rather write anew).
+      if (key.ctrl && input === 'u') return setValue('');
       if (
         key.ctrl ||
         key.meta ||
@@ -59,8 +64,9 @@ export function TextInput({
     },
     { isActive },
   );
+  // One row: a long value (a pre-filled draft) shows its end, where the typing happens.
   return (
-    <Text>
+    <Text wrap="truncate-start">
       <Text color={color('accent')}>› </Text>
       {value}
       <Text inverse> </Text>

@@ -15,7 +15,8 @@ function ending(
     const done = !d || d.status === 'succeeded' || d.status === 'rolled_back';
     return {
       code: interrupted ? EXIT.interrupted : done ? EXIT.ok : EXIT.stepFailed,
-      message: d && `Deployment ${d.id}: ${d.status.replace('_', ' ')}`,
+      message:
+        d && `Deployment ${d.id}: ${core.runner?.outcome().summary ?? d.status.replace('_', ' ')}`,
     };
   }
   return {

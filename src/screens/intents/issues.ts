@@ -1,3 +1,4 @@
+import { failureDraft } from '../../export/issues.js';
 import type { TuiCore } from '../app/core.js';
 
 /**
@@ -15,8 +16,14 @@ export function somethingWentWrong(core: TuiCore): boolean {
     .some((a) => a.status === 'failed' || a.status === 'skipped');
 }
 
-/** Asks for "Issues encountered" (then "Resolution"); an empty answer skips. `andQuit`: asked by `q`, which leaves once answered. */
+/**
+ * Asks for "Issues encountered" (then "Resolution"); an empty answer skips.
+ * The answer starts as the step failures on record, for the operator to
+ * edit. `andQuit`: asked by `q`, which leaves once answered.
+ */
 export function askIssues(core: TuiCore, andQuit = false): void {
+  const runner = core.runner;
+  const draft = runner ? failureDraft(core.deps.store.attempts(runner.deployment.id)) : '';
   core.dispatch({
     type: 'overlay',
     overlay: {
@@ -25,6 +32,7 @@ export function askIssues(core: TuiCore, andQuit = false): void {
       prompt: 'Issues encountered:',
       optional: true,
       andQuit,
+      draft,
     },
   });
 }
@@ -38,10 +46,15 @@ function typed(core: TuiCore, text: string): string | undefined {
   return runner && text.trim() ? runner.mask(text.trim()) : undefined;
 }
 
-export function issuesGiven(core: TuiCore, text: string, andQuit = false): void {
+/**
+ * The draft taken as it was adds nothing: those failures are on record
+ * already, as the tool saw them. Anything else is the operator's note.
+ */
+export function issuesGiven(core: TuiCore, text: string, andQuit = false, draft = ''): void {
   const runner = core.runner;
   const issue = typed(core, text);
-  if (runner && issue) core.deps.store.addIssue(runner.deployment.id, core.deps.operator, issue);
+  if (runner && issue && issue !== draft.trim())
+    core.deps.store.addIssue(runner.deployment.id, core.deps.operator, issue);
   core.sync();
   core.dispatch({
     type: 'overlay',

@@ -48,7 +48,7 @@ export function reasonGiven(core: TuiCore, state: UiState, overlay: Reason, reas
       if (state.start.unfinished) void abandon(core, state.start.unfinished, reason, state.start);
       return;
     case 'issues':
-      return issuesGiven(core, reason, overlay.andQuit);
+      return issuesGiven(core, reason, overlay.andQuit, overlay.draft);
     case 'resolution':
       resolutionGiven(core, reason);
       if (overlay.andQuit) quit(core, true);
