@@ -16,6 +16,12 @@ import { ScreenLayout } from './components/ScreenLayout.js';
 import { commonBindings, type Binding } from './app/bindings.js';
 import { useTerminalSize } from './hooks/use-terminal-size.js';
 
+/** A Verification Checklist row: `[x] ` and its label, then its evidence. */
+const BOX_WIDTH = 4;
+const LABEL_MAX = 56;
+const LABEL_MIN = 24;
+const EVIDENCE_ROOM = 40;
+
 const capitalized = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 
 /** The selectable row that opens the Monitor screen (a succeeded deployment only). */
@@ -94,7 +100,9 @@ export function SummaryScreen() {
     rows - 1 - 1 - 2 - verification.items.length - issuesNoteRows(note) - FOOTER_ROWS,
   );
   const start = windowStart(cursorRow, allRows.length, listRows);
-  const evidenceWidth = Math.max(10, columns - 62);
+  // The evidence keeps room for R.7's "R.7: /health/database answered HTTP 200" at 80 columns; the label gives way.
+  const labelWidth = Math.min(LABEL_MAX, Math.max(LABEL_MIN, columns - BOX_WIDTH - EVIDENCE_ROOM));
+  const evidenceWidth = Math.max(10, columns - BOX_WIDTH - labelWidth - 1);
   const minutes = core.deps.monitor?.durationMinutes ?? MONITOR_DEFAULTS.durationMinutes;
   return (
     <ScreenLayout bindings={bindings} width={columns}>
@@ -126,7 +134,7 @@ export function SummaryScreen() {
           >
             {v.verified === true ? '[x]' : v.verified === false ? '[✗]' : '[ ]'}
           </Text>{' '}
-          {fit(v.label, 56).padEnd(56)}{' '}
+          {fit(v.label, labelWidth).padEnd(labelWidth)}{' '}
           <Text color={color('muted')}>{fit(v.evidence, evidenceWidth)}</Text>
         </Text>
       ))}

@@ -73,10 +73,12 @@ export interface TuiHarness {
     size?: { columns: number; rows: number },
   ): Promise<Opened>;
   /**
-   * Records a deployment of v1.0.1 as the screens would, without them: begun,
-   * every checklist item ticked by alice, then run until `until` is the next
-   * step (all of it when absent). `failFirst`: 1.1 first runs with cvd
-   * stopped, fails, and is retried. `skips`: steps skipped, with their reason.
+   * Records a deployment of v1.0.1 (or `version`) as the screens would,
+   * without them: begun, every checklist item ticked by alice, then run until
+   * `until` is the next step (all of it when absent). `failFirst`: 1.1 first
+   * runs with cvd stopped, fails, and is retried. `skips`: steps skipped,
+   * with their reason. `rollBack`: stops at the first step that fails
+   * instead of throwing, then runs the Emergency Rollback to its end.
    * Returns its id.
    */
   prepare(options?: Preparation): Promise<string>;
@@ -100,6 +102,9 @@ export interface Preparation {
   until?: string;
   failFirst?: boolean;
   skips?: Record<string, string>;
+  /** @default 'v1.0.1' */
+  version?: string;
+  rollBack?: boolean;
 }
 
 export async function demoHarness(probes: ProbeIntervals | false = false): Promise<TuiHarness> {
@@ -164,8 +169,8 @@ function harnessOn(dir: string, demo: DemoTarget, probes: ProbeIntervals | false
       );
       return track({ screen, core });
     },
-    async prepare({ until, failFirst = false, skips = {} } = {}) {
-      const prepared = await prepareTui(deps(), { command: 'deploy', version: 'v1.0.1' });
+    async prepare({ until, failFirst = false, skips = {}, version = 'v1.0.1', rollBack } = {}) {
+      const prepared = await prepareTui(deps(), { command: 'deploy', version });
       await prepared.begin?.(prepared.core);
       const runner = prepared.core.runner;
       if (!runner) throw new Error('the deployment could not begin');
@@ -179,8 +184,16 @@ function harnessOn(dir: string, demo: DemoTarget, probes: ProbeIntervals | false
       for (let next = runner.nextStep(); next && next.id !== until; next = runner.nextStep()) {
         const reason = skips[next.id];
         if (reason) await runner.skip(reason);
-        else if ((await runner.runNext())?.status !== 'succeeded')
+        else if ((await runner.runNext())?.status !== 'succeeded') {
+          if (rollBack) break;
           throw new Error(`${next.id} did not succeed while preparing ${id}`);
+        }
+      }
+      if (rollBack) {
+        runner.startRollback();
+        await runner.runMany('all');
+        if (runner.deployment.status !== 'rolled_back')
+          throw new Error(`the rollback of ${id} did not finish while preparing it`);
       }
       prepared.core.dispose();
       return id;
