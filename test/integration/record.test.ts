@@ -76,9 +76,14 @@ describe('the record of a deployment', () => {
     const id = await deploy('v1.0.2', 1);
     const rolled = await cli(['rollback', '--headless']);
     expect(rolled.code, rolled.stdout + rolled.stderr).toBe(0);
+    // headless finish(): the words the TUI's exit line and the export use.
+    expect(rolled.stdout).toContain(
+      `Deployment ${id}: rolled back: serving v1.0.1 (v1.0.2 failed at 3.2)\n`,
+    );
     const log = await exportJson();
     expect(log.status).toBe('rolled_back');
-    expect(log.verification).toMatchObject({ of: 'rollback', status: 'VERIFIED' });
+    expect(log.verification).toMatchObject({ of: 'rollback', status: 'ROLLED BACK' });
+    expect(log.outcome.summary).toBe('rolled back: serving v1.0.1 (v1.0.2 failed at 3.2)');
     expect(log.verification.items.map((i) => i.evidence)).toEqual(
       expect.arrayContaining([
         'R.7: /health answered HTTP 200',
@@ -90,8 +95,8 @@ describe('the record of a deployment', () => {
       expect.stringMatching(/^3\.2 attempt 1 failed: .*health\/database did not answer 200/),
     );
     const markdown = (await cli(['export'])).stdout;
-    expect(markdown).toContain('- Version Deployed: v1.0.1 (v1.0.2 rolled back) on demo');
-    expect(markdown).toContain('- Verification Status: VERIFIED (deployment rolled_back');
+    expect(markdown).toContain('- Version Deployed: v1.0.2 (rolled back; serving v1.0.1) on demo');
+    expect(markdown).toContain('- Verification Status: ROLLED BACK (deployment rolled_back');
     const copy = JSON.parse(readFileSync(serverCopy(id, 'json'), 'utf8')) as ExecutionLog;
     expect(copy).toMatchObject({ status: 'rolled_back', verification: { of: 'rollback' } });
   }, 90_000);
