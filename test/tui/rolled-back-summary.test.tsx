@@ -69,7 +69,7 @@ describe('TUI: the summary of a rolled-back deployment', () => {
       await ui.screen.waitFor('Verification Checklist');
       await act(async () => reachSummary(ui.core));
       let frame = await ui.screen.waitFor('Issues encountered: (Enter to save; empty to skip)');
-      expect(frame).toContain('a draft from the record: edit it, Ctrl-U clears');
+      expect(frame).toContain('(Enter to save; empty to skip) · Ctrl-U clears the draft');
       const draft = failureDraft(h.store.attempts(h.recorded));
       expect(draft).toMatch(
         /^3\.2 attempt 1 failed: http:\/\/127\.0\.0\.1:\d+\/health\/database did not answer 200: expected 200, got 500$/,

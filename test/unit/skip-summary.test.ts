@@ -3,14 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { printSteps } from '../../src/cli/headless.js';
-import { withDefaults } from '../../src/config/defaults.js';
-import { Runner } from '../../src/engine/runner.js';
 import type { EngineEvent } from '../../src/engine/events.js';
 import { buildExecutionLog } from '../../src/export/build.js';
 import { toMarkdown } from '../../src/export/markdown.js';
 import { verificationOf } from '../../src/export/verification.js';
 import { StateStore } from '../../src/state/store.js';
-import { LocalTransport } from '../../src/transport/local.js';
+import { localRunner } from '../helpers/local-runner.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -23,24 +21,7 @@ async function skipped(reason: string) {
   dirs.push(dir);
   const store = StateStore.open(join(dir, 'state.db'));
   const id = '20261201_031500_5c1p';
-  store.createDeployment({
-    id,
-    target: 'demo',
-    operator: 'alice',
-    jumpHost: 'jump',
-    versionFrom: 'v1.0.0',
-    versionTo: 'v1.0.1',
-    startedAt: Date.now(),
-  });
-  const runner = new Runner({
-    store,
-    transport: new LocalTransport(),
-    target: withDefaults({ transport: 'local', useSudo: false }),
-    targetName: 'demo',
-    deploymentId: id,
-    operator: 'alice',
-    secrets: {},
-  });
+  const runner = localRunner(store, id);
   const events: EngineEvent[] = [];
   runner.on((e) => void events.push(e));
   let printed = '';

@@ -6,11 +6,11 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { withDefaults } from '../../src/config/defaults.js';
 import { execute } from '../../src/engine/execute.js';
 import { journalDir, parseStatus, statusCommand } from '../../src/engine/journal.js';
-import { Runner } from '../../src/engine/runner.js';
 import type { EngineEvent } from '../../src/engine/events.js';
 import { StateStore } from '../../src/state/store.js';
 import { DEPLOY_STEPS } from '../../src/steps/index.js';
 import { LocalTransport } from '../../src/transport/local.js';
+import { localRunner } from '../helpers/local-runner.js';
 
 const bash = (script: string) => execFileSync('bash', ['-c', script], { encoding: 'utf8' });
 const dirs: string[] = [];
@@ -59,29 +59,12 @@ describe("a step's duration is the time it ran on the target (issue 13: kill -9)
     const store = StateStore.open(join(root, 'state.db'));
     const id = '20261201_030000_d1ed';
     const step = DEPLOY_STEPS.find((s) => s.id === '1.2')!;
-    const runner = new Runner({
-      store,
-      transport: new LocalTransport(),
-      target,
-      targetName: 'demo',
-      deploymentId: id,
-      operator: 'alice',
-      secrets: {},
-    });
     try {
       // Ten minutes ago cvd-tui recorded 1.2 as started, launched it, and was killed (kill -9).
       const tenMinutesAgo = Date.now() - 600_000;
       vi.useFakeTimers({ toFake: ['Date'] });
       vi.setSystemTime(tenMinutesAgo);
-      store.createDeployment({
-        id,
-        target: 'demo',
-        operator: 'alice',
-        jumpHost: 'jump',
-        versionFrom: 'v1.0.0',
-        versionTo: 'v1.0.1',
-        startedAt: tenMinutesAgo,
-      });
+      const runner = localRunner(store, id, { startedAt: tenMinutesAgo, target });
       const script = step.script(runner.context());
       const attempt = store.beginAttempt(id, '1.2', script, 'alice', 'step started');
       vi.useRealTimers();

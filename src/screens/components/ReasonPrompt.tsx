@@ -30,7 +30,7 @@ export function ReasonPrompt({
         {prompt}{' '}
         <Text color={color('muted')}>
           {optional ? '(Enter to save; empty to skip)' : '(Enter to confirm, Esc to cancel)'}
-          {draft ? ' — a draft from the record: edit it, Ctrl-U clears' : ''}
+          {draft ? ' · Ctrl-U clears the draft' : ''}
         </Text>
       </Text>
       <TextInput
