@@ -32,8 +32,8 @@ export function roughDuration(ms: number): string {
 }
 
 const CONFIG_TEXT: Record<ConfigChange, string> = {
-  changed: 'changed, 2.4 installs it',
-  same: 'identical, no change',
+  changed: 'changed (2.4 installs it)',
+  same: 'no change (identical)',
   none: 'no change',
   unknown: 'could not be read',
 };
@@ -59,8 +59,12 @@ export function changePreviewLines(
     p.commitCount === undefined
       ? `commits unknown (${v} is not on the target yet; 2.2 fetches it)`
       : plural(p.commitCount, 'commit');
+  const downtime = p.downtime ? `~${roughDuration(p.downtime.ms)}` : 'unknown';
   const lines: PreviewLine[] = [
-    { text: `Change preview: ${running} → ${v}, ${count}`, tone: 'plain' },
+    {
+      text: `Change preview: ${running} → ${v} · ${count} · expected downtime ${downtime}`,
+      tone: 'plain',
+    },
   ];
   const add = (text: string, tone: PreviewTone = 'plain') => lines.push({ text, tone });
   if (p.direction === 'same')
@@ -80,24 +84,24 @@ export function changePreviewLines(
     );
   const migrations =
     p.commitCount === undefined ? 'unknown' : p.migrations.map(migration).join(', ') || 'none';
-  add(`  migrations 2.3 will run: ${migrations}`);
   const keys =
     p.env === 'changed' && p.envKeys.length
       ? ` (keys: ${p.envKeys.map((k) => safe(k, 64)).join(', ')})`
       : '';
   add(
-    `  .env.new: ${CONFIG_TEXT[p.env]}${keys} · cvd.service.new: ${CONFIG_TEXT[p.unit]}`,
+    `  2.3 migrations: ${migrations} · .env.new: ${CONFIG_TEXT[p.env]}${keys} · unit file: ${CONFIG_TEXT[p.unit]}`,
     p.env === 'changed' || p.unit === 'changed' ? 'warn' : 'plain',
   );
+  const shown = p.commits.slice(0, options.commits ?? p.commits.length);
+  // `git log --oneline running..target`, each line marked as one the deployment adds.
+  for (const c of shown) add(`  + ${safe(c, Math.max(20, width - 4))}`, 'muted');
+  const more = (p.commitCount ?? 0) - shown.length;
+  if (more > 0) add(`  + … and ${more} more`, 'muted');
   add(
     p.downtime
-      ? `  expected downtime: ~${roughDuration(p.downtime.ms)} (2.1→3.1 of ${p.downtime.deploymentId}, ${safe(p.downtime.version, 64)})`
-      : '  expected downtime: unknown (no successful deployment of this target recorded)',
+      ? `  downtime: 2.1→3.1 of the last successful deployment, ${p.downtime.deploymentId} (${safe(p.downtime.version, 64)})`
+      : '  downtime: unknown, no successful deployment of this target recorded',
+    'muted',
   );
-  const shown = p.commits.slice(0, options.commits ?? p.commits.length);
-  if (shown.length) add(`  commits (git log --oneline ${running}..${v}):`);
-  for (const c of shown) add(`    ${safe(c, Math.max(20, width - 4))}`, 'muted');
-  const more = (p.commitCount ?? 0) - shown.length;
-  if (more > 0) add(`    … and ${more} more`, 'muted');
   return lines;
 }
