@@ -202,7 +202,10 @@ describe('change preview: the command on a real repository', () => {
     execFileSync('git', ['-C', join(dir, 'app'), ...args], {
       encoding: 'utf8',
       env: {
-        ...process.env,
+        // GIT_DIR and friends are set when tests run from a git hook: keep them away from this repository.
+        ...Object.fromEntries(
+          Object.entries(process.env).filter(([key]) => !key.startsWith('GIT_')),
+        ),
         GIT_AUTHOR_NAME: 't',
         GIT_AUTHOR_EMAIL: 't@t',
         GIT_COMMITTER_NAME: 't',
