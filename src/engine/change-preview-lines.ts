@@ -72,16 +72,15 @@ export function changePreviewLines(
       `⚠ same version: ${v} is already running; no code or migration changes, yet 2.1 stops the service`,
       'warn',
     );
-  if (p.direction === 'downgrade' || p.direction === 'sideways')
-    add(
-      `⚠ ${p.direction === 'downgrade' ? 'downgrade' : 'not a descendant'}: ${v} lacks ${plural(p.commitsBack ?? 0, 'commit')} of the running ${running}`,
-      'warn',
-    );
+  const behind = `${v} lacks ${plural(p.commitsBack ?? 0, 'commit')} of ${running}`;
+  // One line for a downgrade that needs the operator's word: on a small screen it must show whole.
   if (needsDowngradeConfirmation(p))
     add(
-      `✗ the database keeps ${p.migrationsLost.map(migration).join(', ')}, which ${v} lacks: deploying needs your confirmation (headless: ${ALLOW_DOWNGRADE_FLAG})`,
+      `✗ downgrade: ${behind}; the database keeps ${p.migrationsLost.map(migration).join(', ')}: confirm to deploy (headless: ${ALLOW_DOWNGRADE_FLAG})`,
       'error',
     );
+  else if (p.direction === 'downgrade' || p.direction === 'sideways')
+    add(`⚠ ${p.direction === 'downgrade' ? 'downgrade' : 'not a descendant'}: ${behind}`, 'warn');
   const migrations =
     p.commitCount === undefined ? 'unknown' : p.migrations.map(migration).join(', ') || 'none';
   const keys =
@@ -99,8 +98,8 @@ export function changePreviewLines(
   if (more > 0) add(`  + … and ${more} more`, 'muted');
   add(
     p.downtime
-      ? `  downtime: 2.1→3.1 of the last successful deployment, ${p.downtime.deploymentId} (${safe(p.downtime.version, 64)})`
-      : '  downtime: unknown, no successful deployment of this target recorded',
+      ? `  downtime: 2.1→3.1 of the last successful deploy, ${p.downtime.deploymentId} (${safe(p.downtime.version, 64)})`
+      : '  downtime: unknown (no successful deploy of this target on record)',
     'muted',
   );
   return lines;

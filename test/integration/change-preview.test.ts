@@ -44,9 +44,8 @@ describe('change preview (demo target)', () => {
     const planned = await plan('v1.0.0');
     expect(planned.code).toBe(0);
     expect(planned.stdout).toMatch(
-      /^⚠ downgrade: v1\.0\.0 lacks 1 commit of the running v1\.0\.1$/m,
+      /^✗ downgrade: v1\.0\.0 lacks 1 commit of v1\.0\.1; the database keeps migration_v1\.0\.1\.sql: confirm to deploy \(headless: --allow-downgrade\)$/m,
     );
-    expect(planned.stdout).toMatch(/^✗ the database keeps migration_v1\.0\.1\.sql/m);
     const refused = await runCli(headlessDeploy('v1.0.0', ...demo.flags));
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain('pass --allow-downgrade to deploy it anyway');

@@ -92,7 +92,7 @@ describe('change preview: the lines --plan, headless and the TUI show', () => {
     expect(lines).toContain('  + 09f1dc9 Release v1.0.1');
     expect(lines.at(-1)).toContain('20250101_120000_ab12 (v1.0.0)');
     expect(text(preview()).at(-1)).toBe(
-      '  downtime: unknown, no successful deployment of this target recorded',
+      '  downtime: unknown (no successful deploy of this target on record)',
     );
   });
 
@@ -111,12 +111,12 @@ describe('change preview: the lines --plan, headless and the TUI show', () => {
       'v1.0.0',
     );
     const lines = changePreviewLines(down);
-    expect(lines.slice(1, 3).map((l) => [l.tone, l.text.slice(0, 12)])).toEqual([
-      ['warn', '⚠ downgrade:'],
-      ['error', '✗ the databa'],
+    expect([lines[1]!.tone, lines[1]!.text]).toEqual([
+      'error',
+      '✗ downgrade: v1.0.0 lacks 1 commit of v1.0.1; the database keeps migration_v1.0.1.sql: confirm to deploy (headless: --allow-downgrade)',
     ]);
-    expect(lines[2]!.text).toContain('migration_v1.0.1.sql');
-    expect(lines[2]!.text).toContain('--allow-downgrade');
+    const behind = preview({ commitCount: '0', commitsBack: '2', commit1: '' });
+    expect(text(behind)[1]).toBe('⚠ downgrade: v1.0.1 lacks 2 commits of v1.0.0');
   });
 
   it('shows hostile commit subjects inert, cut, and as commits, never as our own lines', () => {
