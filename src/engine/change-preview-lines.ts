@@ -87,8 +87,12 @@ export function changePreviewLines(
     p.env === 'changed' && p.envKeys.length
       ? ` (keys: ${p.envKeys.map((k) => safe(k, 64)).join(', ')})`
       : '';
+  const config =
+    p.env === 'none' && p.unit === 'none'
+      ? 'no new .env or unit file'
+      : `.env.new: ${CONFIG_TEXT[p.env]}${keys} · unit file: ${CONFIG_TEXT[p.unit]}`;
   add(
-    `  2.3 migrations: ${migrations} · .env.new: ${CONFIG_TEXT[p.env]}${keys} · unit file: ${CONFIG_TEXT[p.unit]}`,
+    `  2.3 migrations: ${migrations} · ${config}`,
     p.env === 'changed' || p.unit === 'changed' ? 'warn' : 'plain',
   );
   const shown = p.commits.slice(0, options.commits ?? p.commits.length);
