@@ -57,8 +57,8 @@ Options:
   --headless          no TUI: one line per step on stdout
   --confirm-all       headless only: tick every checklist item ("confirmed by flag")
   --take-over-lock    take the target's deploy lock from a deployment whose process is gone (recorded)
-  --allow-downgrade   headless deploy: deploy a version older than the running one although the
-                      running one has migrations it lacks (refused with exit 2 otherwise)
+  --allow-downgrade   headless deploy: go back to an older version although the database keeps
+                      migrations it lacks (without this flag: refused, exit 2; the TUI asks y)
   --plan              deploy, rollback: print every step's commands, checks and re-run safety; run nothing
                       (a deploy plan starts with the change preview: commits, migrations, config
                       changes and expected downtime, read from the target)

@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseCli, USAGE } from '../../src/cli/args.js';
 import { confirmChanges } from '../../src/cli/change-preview.js';
 import { RUNBOOK_DEFAULTS } from '../../src/config/defaults.js';
 import type { TargetConfig } from '../../src/config/types.js';
@@ -43,6 +44,19 @@ const facts = (more: Record<string, string> = {}) => ({
 
 const preview = (more: Record<string, string> = {}, version = 'v1.0.1'): ChangePreview =>
   readChangePreview(facts(more), version);
+
+/** v1.0.0 over a running v1.0.1 whose migration the database keeps. */
+const downgrade = () =>
+  preview(
+    {
+      commitCount: '0',
+      commitsBack: '1',
+      commit1: '',
+      migrationsLost: 'v1.0.1',
+      runningVersion: 'v1.0.1',
+    },
+    'v1.0.0',
+  );
 
 const text = (p: ChangePreview, width?: number) =>
   changePreviewLines(p, { width }).map((l) => l.text);
@@ -100,16 +114,7 @@ describe('change preview: the lines --plan, headless and the TUI show', () => {
     expect(text(preview({ targetCommit: A }))[1]).toMatch(
       /^⚠ same version: v1\.0\.1 is already running/,
     );
-    const down = preview(
-      {
-        commitCount: '0',
-        commitsBack: '1',
-        commit1: '',
-        migrationsLost: 'v1.0.1',
-        runningVersion: 'v1.0.1',
-      },
-      'v1.0.0',
-    );
+    const down = downgrade();
     const lines = changePreviewLines(down);
     expect([lines[1]!.tone, lines[1]!.text]).toEqual([
       'error',
@@ -170,21 +175,23 @@ describe('change preview: a headless deploy', () => {
   });
 
   it('refuses a downgrade across a migration unless --allow-downgrade is given', () => {
-    const down = preview(
-      {
-        commitCount: '0',
-        commitsBack: '1',
-        commit1: '',
-        migrationsLost: 'v1.0.1',
-        runningVersion: 'v1.0.1',
-      },
-      'v1.0.0',
-    );
+    const down = downgrade();
     const [out, err] = [sink(), sink()];
     expect(() => confirmChanges(down, false, out, err)).toThrow(InputError);
     expect(() => confirmChanges(down, false, out, err)).toThrow(/pass --allow-downgrade/);
     expect(() => confirmChanges(down, true, out, err)).not.toThrow();
     expect(err.written.at(-1)).toContain('confirmed by --allow-downgrade');
+  });
+});
+
+describe('--allow-downgrade', () => {
+  it('is in --help, goes with deploy, and is refused elsewhere (exit 2)', () => {
+    expect(USAGE).toMatch(/^ {2}--allow-downgrade {3}headless deploy: /m);
+    expect(
+      parseCli(['deploy', '--version', 'v1.0.0', '--allow-downgrade']).options.allowDowngrade,
+    ).toBe(true);
+    expect(parseCli(['deploy', '--version', 'v1.0.0']).options.allowDowngrade).toBe(false);
+    expect(() => parseCli(['rollback', '--allow-downgrade'])).toThrow(InputError);
   });
 });
 
