@@ -57,7 +57,11 @@ Options:
   --headless          no TUI: one line per step on stdout
   --confirm-all       headless only: tick every checklist item ("confirmed by flag")
   --take-over-lock    take the target's deploy lock from a deployment whose process is gone (recorded)
+  --allow-downgrade   headless deploy: go back to an older version although the database keeps
+                      migrations it lacks (without this flag: refused, exit 2; the TUI asks y)
   --plan              deploy, rollback: print every step's commands, checks and re-run safety; run nothing
+                      (a deploy plan starts with the change preview: commits, migrations, config
+                      changes and expected downtime, read from the target)
   --trust-host-key <SHA256:…>
                       trust a host seen for the first time if it presents exactly this key
                       (added to known_hosts); a changed key is refused whatever is passed
@@ -81,6 +85,7 @@ const OPTIONS = {
   headless: { type: 'boolean' },
   'confirm-all': { type: 'boolean' },
   'take-over-lock': { type: 'boolean' },
+  'allow-downgrade': { type: 'boolean' },
   plan: { type: 'boolean' },
   'trust-host-key': { type: 'string' },
   sign: { type: 'boolean' },
@@ -111,6 +116,8 @@ export interface ParsedArgs {
     headless: boolean;
     confirmAll: boolean;
     takeOverLock: boolean;
+    /** `--allow-downgrade`: a headless deploy may go back across a migration. */
+    allowDowngrade: boolean;
     /** `--plan`: print what deploy or rollback would run, run nothing. */
     plan: boolean;
     /** `--trust-host-key`: a `SHA256:` fingerprint (checked here). */
@@ -174,6 +181,7 @@ export function parseCli(argv: string[]): ParsedArgs {
       headless: v.headless ?? false,
       confirmAll: v['confirm-all'] ?? false,
       takeOverLock: v['take-over-lock'] ?? false,
+      allowDowngrade: v['allow-downgrade'] ?? false,
       plan: v.plan ?? false,
       trustHostKey: v['trust-host-key'],
       sign: v.sign ?? false,
@@ -204,7 +212,14 @@ function bareVerifyState(argv: string[]): { argv: string[]; bare: boolean } {
 function refuseBadValues(
   command: string | undefined,
   id: string | undefined,
-  v: { target?: string; plan?: boolean; 'trust-host-key'?: string; sign?: boolean; out?: string },
+  v: {
+    target?: string;
+    plan?: boolean;
+    'trust-host-key'?: string;
+    sign?: boolean;
+    out?: string;
+    'allow-downgrade'?: boolean;
+  },
 ): void {
   if (id !== undefined && !DEPLOYMENT_ID.test(id))
     throw new InputError(
@@ -219,6 +234,8 @@ function refuseBadValues(
     );
   if (v.plan && command !== 'deploy' && command !== 'rollback')
     throw new InputError('--plan goes with deploy or rollback');
+  if (v['allow-downgrade'] && command !== 'deploy')
+    throw new InputError('--allow-downgrade goes with deploy --headless (the TUI asks instead)');
   if (v.sign && (command !== 'export' || !v.out))
     throw new InputError(
       '--sign goes with export --out <file>: the signature is written to <file>.sig',

@@ -1,7 +1,8 @@
 /**
  * `deploy --plan` and `rollback --plan`: every step with the script it would
  * run (values resolved, secrets masked), what it verifies and whether it is
- * safe to re-run. Nothing is run and no connection is opened.
+ * safe to re-run. Nothing is changed: a deploy plan opens the target only to
+ * head the plan with its change preview (one read-only command).
  */
 import { journalDir } from '../engine/journal.js';
 import { makeMasker } from '../engine/mask.js';
@@ -13,7 +14,11 @@ import type { ParsedArgs } from './args.js';
 import { EXIT, InputError } from '../util/exit.js';
 import { pickDeployment } from '../engine/workflows/pick.js';
 import { secretsFromEnv } from '../session/secrets.js';
-import { openSession } from '../session/open.js';
+import { openSession, type Session } from '../session/open.js';
+import { openTransport } from '../transport/open.js';
+import type { Transport } from '../transport/types.js';
+import { errorMessage } from '../util/error.js';
+import { sessionPreview, writeChangePreview } from './change-preview.js';
 import type { TextOut } from '../util/text.js';
 import { out as stdout } from '../util/out.js';
 
@@ -22,7 +27,7 @@ const PENDING_ID = 'YYYYMMDD_HHMMSS_xxxx';
 const PENDING_COMMIT = '<previous-commit>';
 
 /** `--plan` on deploy or rollback. */
-export function printPlan(args: ParsedArgs, out = stdout): number {
+export async function printPlan(args: ParsedArgs, out = stdout): Promise<number> {
   if (args.command === 'deploy') {
     const version = args.options.version;
     if (!version) throw new InputError('deploy --plan needs --version <git tag>');
@@ -50,7 +55,8 @@ export function printPlan(args: ParsedArgs, out = stdout): number {
         facts: { previousCommit: PENDING_COMMIT },
       };
       steps = DEPLOY_STEPS;
-      out.write(`Plan: deploy ${ctx.version} to ${session.name} as ${session.operator}\n`);
+      out.write(`Plan: deploy ${ctx.version} to ${session.name} as ${session.operator}\n\n`);
+      await planPreview(out, session, ctx.version);
       notes.push(
         `The deployment id is assigned when it runs (shown as ${PENDING_ID}).`,
         `The previous commit is recorded by 1.3 when it runs (shown as ${PENDING_COMMIT}); whether the tag exists is checked then too.`,
@@ -81,6 +87,19 @@ export function printPlan(args: ParsedArgs, out = stdout): number {
     return EXIT.ok;
   } finally {
     session.store.close();
+  }
+}
+
+/** The change preview heads a deploy plan; a target that cannot be reached leaves the plan standing. */
+async function planPreview(out: TextOut, session: Session, version: string): Promise<void> {
+  let transport: Transport | undefined;
+  try {
+    transport = await openTransport(session.target);
+    writeChangePreview(out, await sessionPreview(session, transport, version));
+  } catch (error) {
+    out.write(`Change preview: unavailable (${errorMessage(error)})\n\n`);
+  } finally {
+    await transport?.close();
   }
 }
 

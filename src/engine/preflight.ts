@@ -1,6 +1,6 @@
 import type { TargetConfig } from '../config/types.js';
 import { checklistScript, evaluateChecklist, type Evidence } from '../steps/checklist.js';
-import { targetShell } from '../steps/shell.js';
+import { targetShell, type TargetShell } from '../steps/shell.js';
 import type { Transport } from '../transport/types.js';
 import { execWithFacts } from './execute.js';
 
@@ -14,6 +14,12 @@ export interface Preflight {
   evidence: Map<string, Evidence>;
 }
 
+/** Script lines printing the facts `runningCommit` and `runningVersion` (a tag, else a short commit). */
+export const runningFacts = (t: TargetShell): string[] => [
+  `fact runningCommit "$(${t.inApp('git rev-parse HEAD')} 2>/dev/null)"`,
+  `fact runningVersion "$(${t.inApp('git describe --tags --exact-match HEAD 2>/dev/null || git rev-parse --short HEAD')} 2>/dev/null)"`,
+];
+
 /** Read-only look at the target before a deployment: what runs there, and the checklist's evidence. */
 export async function preflight(
   transport: Transport,
@@ -23,8 +29,7 @@ export async function preflight(
   const t = targetShell(target);
   const script = [
     checklistScript(target, version),
-    `fact runningCommit "$(${t.inApp('git rev-parse HEAD')} 2>/dev/null)"`,
-    `fact runningVersion "$(${t.inApp('git describe --tags --exact-match HEAD 2>/dev/null || git rev-parse --short HEAD')} 2>/dev/null)"`,
+    ...runningFacts(t),
     `fact tags "$(${t.inApp('git tag --sort=-version:refname')} 2>/dev/null | head -n 50 | tr '\\n' ' ')"`,
   ].join('\n');
   const result = await execWithFacts(transport, script, { timeoutMs: 60_000 });

@@ -11,6 +11,12 @@ import { color } from './components/theme.js';
 import { ScreenLayout } from './components/ScreenLayout.js';
 import { commonBindings, type Binding } from './app/bindings.js';
 import { useTerminalSize } from './hooks/use-terminal-size.js';
+import { useEffect } from 'react';
+import { ChangePreviewPanel } from './components/ChangePreviewPanel.js';
+import { readPreview } from './intents/preview.js';
+
+/** Rows the checklist takes besides the change preview: frame, header, title, 3 groups, 12 items, detail, footer. */
+const CHECKLIST_ROWS = 21;
 
 const GROUPS = [...new Set(CHECKLIST.map((i) => i.group))];
 /** Labels of the items with evidence are padded to one column; the others need no room beside them. */
@@ -73,7 +79,11 @@ function Detail({ item, record }: { item: ChecklistItem; record?: ChecklistRecor
  */
 export function ChecklistScreen() {
   const { state, core } = useTui();
-  const { columns } = useTerminalSize();
+  const { columns, rows } = useTerminalSize();
+  const version = state.deployment?.versionTo;
+  useEffect(() => {
+    if (version) void readPreview(core, version);
+  }, [core, version]);
   const cursor = useCursor(CHECKLIST.length);
   const records = new Map(state.checklist.map((c) => [c.itemId, c]));
   const item = CHECKLIST[cursor.index]!;
@@ -108,6 +118,11 @@ export function ChecklistScreen() {
   return (
     <ScreenLayout bindings={bindings} width={columns}>
       <Header title="cvd-tui Checklist" width={columns} />
+      <ChangePreviewPanel
+        preview={state.preview?.version === version ? state.preview : undefined}
+        rows={Math.max(3, rows - CHECKLIST_ROWS)}
+        width={columns}
+      />
       <Text bold>
         Pre-Deployment Checklist{' '}
         <Text color={color(ticked === CHECKLIST.length ? 'ok' : 'muted')}>

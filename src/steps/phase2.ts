@@ -1,3 +1,4 @@
+import type { TargetConfig } from '../config/types.js';
 import { sh, shq } from '../shell/quote.js';
 import { unitStagingPath } from './privilege.js';
 import { ROOT_SECONDS, serviceStep } from './service.js';
@@ -91,7 +92,7 @@ export const migrateDatabase: StepDef = {
     const t = targetShell(target);
     const db = target.paths.database;
     const between = facts.previousCommit
-      ? sh`git tag --merged ${'refs/tags/' + version} --no-merged ${facts.previousCommit} | sort -V`
+      ? tagsBetween(facts.previousCommit, `refs/tags/${version}`)
       : sh`echo ${version}`;
     // Run as the app user, `$1` the tag: its migration file (in the app's 0750 tree) inside one transaction.
     const migrate = [
@@ -100,16 +101,9 @@ export const migrateDatabase: StepDef = {
       String.raw`{ printf '.bail on\nBEGIN;\n'; cat -- "$file"; printf '\nCOMMIT;\n'; } | ` +
         sh`sqlite3 ${db}`,
     ].join('\n');
-    // The tags whose migration file exists, oldest first, as the app user (the operator cannot look).
-    const pending = [
-      'set -o pipefail',
-      `${between} | while IFS= read -r tag; do`,
-      sh`  if [ -n "$tag" ] && [ -f ${target.paths.app}/migrations/migration_"$tag".sql ]; then printf '%s\\n' "$tag"; fi`,
-      'done',
-    ].join('\n');
     return t.script(
       'echo "=== Running Database Migrations ==="',
-      `tags=$(${t.inApp(pending)}) || fail "could not list the migrations to apply"`,
+      `tags=$(${t.inApp(withMigration(target, between))}) || fail "could not list the migrations to apply"`,
       'applied=""',
       'while IFS= read -r tag; do',
       '  [ -n "$tag" ] || continue',
@@ -144,6 +138,32 @@ export const migrateDatabase: StepDef = {
 };
 
 /**
+ * The tags 2.3 migrates for: those reachable from `to` and not from `from`
+ * (two revisions), oldest first. Run as the app user in the app directory.
+ */
+export const tagsBetween = (from: string, to: string): string =>
+  sh`git tag --merged ${to} --no-merged ${from} | sort -V`;
+
+/**
+ * Of the tags `between` prints, those that have a migration file, one a line:
+ * in the checked-out tree (2.3, after 2.2's checkout), or in `tree`, a
+ * revision (the change preview, before anything is checked out). As the app
+ * user in the app directory: the operator cannot look into its 0750 tree.
+ */
+export function withMigration(target: TargetConfig, between: string, tree?: string): string {
+  const exists =
+    tree === undefined
+      ? sh`[ -f ${target.paths.app}/migrations/migration_"$tag".sql ]`
+      : `git cat-file -e ${shq(`${tree}:migrations/migration_`)}"$tag".sql 2>/dev/null`;
+  return [
+    'set -o pipefail',
+    `${between} | while IFS= read -r tag; do`,
+    `  if [ -n "$tag" ] && ${exists}; then printf '%s\\n' "$tag"; fi`,
+    'done',
+  ].join('\n');
+}
+
+/**
  * 2.4 backs up `.env` and the unit file only when no backup of this
  * deployment exists yet: the runbook's unconditional copy, re-run after an
  * interruption, would overwrite the backup with the new file and make the
@@ -168,12 +188,12 @@ export const updateConfiguration: StepDef = {
   script: ({ target, deploymentId }) => {
     const t = targetShell(target);
     const { config, backups } = target.paths;
-    const env = `${config}/.env`;
+    const [env, unit] = configInputs(target);
     const envBackup = `${config}/.env.backup_${deploymentId}`;
     const unitBackup = `${backups}/cvd.service.backup_${deploymentId}`;
     return t.script(
       'echo "=== Updating Configuration ==="',
-      `env=$(${t.asApp(replaceIfNew(`${env}.new`, env, envBackup, env))}) || fail "could not update .env: $env"`,
+      `env=$(${t.asApp(replaceIfNew(env.incoming, env.current, envBackup, env.current))}) || fail "could not update .env: $env"`,
       'case "$env" in',
       '  changed)',
       '    echo "New environment configuration found"',
@@ -183,7 +203,7 @@ export const updateConfiguration: StepDef = {
       '  same) echo ".env.new is identical to .env: no configuration changes required" ;;',
       '  *) echo "No configuration changes required" ;;',
       'esac',
-      `unit=$(${t.asApp(replaceIfNew(`${config}/cvd.service.new`, target.serviceUnitPath, unitBackup, unitStagingPath(target)))}) || fail "could not stage the service unit: $unit"`,
+      `unit=$(${t.asApp(replaceIfNew(unit.incoming, unit.current, unitBackup, unitStagingPath(target)))}) || fail "could not stage the service unit: $unit"`,
       'if [ "$unit" = changed ]; then',
       sh`  fact unitBackup ${unitBackup}`,
       `  ${t.root('install-unit', ROOT_SECONDS)} || fail ${shq(`could not install the service unit at ${target.serviceUnitPath}`)}`,
@@ -199,6 +219,29 @@ export const updateConfiguration: StepDef = {
         facts.envChanged && !facts.envBackup ? '.env replaced without a backup' : undefined,
     ]),
 };
+
+/** A file 2.4 replaces when a new one waits beside it and differs from it. */
+export interface ConfigInput {
+  /** How the operator knows it: `.env`, `unit file`. */
+  name: string;
+  /** The new file an operator stages on the target. */
+  incoming: string;
+  /** The file in place. */
+  current: string;
+}
+
+/** 2.4's inputs, in the order it installs them. */
+export function configInputs(target: TargetConfig): [ConfigInput, ConfigInput] {
+  const { config } = target.paths;
+  return [
+    { name: '.env', incoming: `${config}/.env.new`, current: `${config}/.env` },
+    {
+      name: 'unit file',
+      incoming: `${config}/cvd.service.new`,
+      current: target.serviceUnitPath,
+    },
+  ];
+}
 
 /**
  * As the app user: when `incoming` exists and differs from `current` (or this

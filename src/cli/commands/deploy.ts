@@ -11,6 +11,7 @@ import { headlessContext } from '../headless-context.js';
 import { checklistComplete, tickItem } from '../../engine/deployment.js';
 import { lockState, refusingHeld } from '../locks.js';
 import { out } from '../../util/out.js';
+import { confirmChanges, sessionPreview } from '../change-preview.js';
 
 /** Refuses a second deployment while one is unfinished on the same target. */
 export function refuseIfUnfinished(session: Session): void {
@@ -66,6 +67,7 @@ export async function deployHeadless(args: ParsedArgs): Promise<number> {
   const transport = await openTransport(session.target);
   try {
     lockState(session);
+    confirmChanges(await sessionPreview(session, transport, version), args.options.allowDowngrade);
     const deployment = await refusingHeld(session, () =>
       beginDeployment(headlessContext(session, transport, args.options.takeOverLock), version),
     );

@@ -1,3 +1,4 @@
+import type { ChangePreview } from '../../engine/change-preview.js';
 import type { ChecklistRecord, DeploymentRecord, StepStatus } from '../../state/types.js';
 
 /** The wizard's stages; App picks one screen per stage. `monitor`: post-deployment monitoring, opened from the summary. */
@@ -32,7 +33,15 @@ export interface StartInfo {
   unfinished?: DeploymentRecord;
 }
 
-export type ConfirmIntent = 'rollback' | 'rollback-unfinished' | 'interrupt' | 'rerun';
+export type ConfirmIntent =
+  'rollback' | 'rollback-unfinished' | 'interrupt' | 'rerun' | 'downgrade';
+
+/** The change preview of the version on the checklist: being read, read, or why it could not be. */
+export interface PreviewState {
+  version: string;
+  preview?: ChangePreview;
+  error?: string;
+}
 /** `issues` and `resolution`: the Execution Log's fields, asked after something went wrong. */
 export type ReasonIntent = 'skip' | 'tick' | 'abandon' | 'issues' | 'resolution';
 
@@ -83,6 +92,8 @@ export interface UiState {
   overlay?: Overlay;
   notice?: Notice;
   focus: PaneName;
+  /** Shown on the checklist screen, before phase 1. */
+  preview?: PreviewState;
 }
 
 export type Action =
@@ -97,7 +108,8 @@ export type Action =
   | { type: 'close-overlay' }
   | { type: 'notice'; notice: Notice }
   | { type: 'dismiss' }
-  | { type: 'focus-next' };
+  | { type: 'focus-next' }
+  | { type: 'preview'; preview: PreviewState };
 
 export function initialState(start: StartInfo, stage: Stage = 'start'): UiState {
   return { stage, start, checklist: [], steps: [], postTicks: {}, issues: [], focus: 'logs' };
@@ -142,5 +154,7 @@ export function reducer(state: UiState, action: Action): UiState {
       return state.notice ? { ...state, notice: undefined } : state;
     case 'focus-next':
       return { ...state, focus: PANES[(PANES.indexOf(state.focus) + 1) % PANES.length]! };
+    case 'preview':
+      return { ...state, preview: action.preview };
   }
 }

@@ -1,6 +1,7 @@
 import { checklistComplete, tickItem } from '../../engine/deployment.js';
 import { CHECKLIST } from '../../steps/checklist.js';
 import type { TuiCore } from '../app/core.js';
+import { toPhaseOne } from './preview.js';
 
 /**
  * `Space`: ticks or unticks an item for the operator, recording who and
@@ -38,13 +39,12 @@ export function tickWithReason(core: TuiCore, itemId: string, reason: string): v
   core.sync();
 }
 
-/** `Enter`: on to phase 1 only when every item is ticked. */
+/** `Enter`: on to phase 1 only when every item is ticked (and a downgrade across a migration is confirmed). */
 export function continueFromChecklist(core: TuiCore): void {
   const runner = core.runner;
   if (!runner) return;
   const { store } = core.deps;
-  if (checklistComplete(store, runner.deployment.id))
-    return core.dispatch({ type: 'navigate', stage: 'phase' });
+  if (checklistComplete(store, runner.deployment.id)) return void toPhaseOne(core);
   const ticked = new Set(
     store
       .checklist(runner.deployment.id)

@@ -5,6 +5,7 @@ import { interrupt, quit } from './exit.js';
 import { issuesGiven, resolutionGiven } from './issues.js';
 import { leaveMonitor } from './monitor.js';
 import { retry, rollback, skip } from './phase.js';
+import { downgradeConfirmed } from './preview.js';
 import { abandon, rollbackUnfinished } from './start.js';
 
 type Confirm = Extract<Overlay, { kind: 'confirm' }>;
@@ -25,6 +26,8 @@ export function confirmed(core: TuiCore, state: UiState, overlay: Confirm): void
       return interrupt(core, true);
     case 'rerun':
       return void retry(core, true);
+    case 'downgrade':
+      return downgradeConfirmed(core);
   }
 }
 
@@ -33,6 +36,8 @@ export function declined(core: TuiCore, overlay: Confirm): void {
   core.dispatch({ type: 'close-overlay' });
   if (overlay.intent === 'rollback' || overlay.intent === 'rollback-unfinished')
     core.notify('Roll back cancelled: nothing was changed', 'info');
+  if (overlay.intent === 'downgrade')
+    core.notify('Downgrade not confirmed: phase 1 not started (q quits)', 'info');
 }
 
 /** Enter on a reason prompt (an optional one may be answered with nothing). */
