@@ -1,7 +1,10 @@
 import { Box } from 'ink';
+import { useMemo } from 'react';
+import type { TargetState } from '../engine/target-state.js';
 import { Text } from './components/Text.js';
 import { Header } from './components/Header.js';
 import { Menu } from './components/Menu.js';
+import { StatusStrip } from './components/StatusStrip.js';
 import { useCursor } from './hooks/use-cursor.js';
 import type { DeploymentRecord } from '../state/types.js';
 import { useTui } from './app/context.js';
@@ -15,9 +18,14 @@ import type { TuiCore } from './app/core.js';
 import { useTerminalSize } from './hooks/use-terminal-size.js';
 
 const CHOICES = ['Resume', 'Roll back', 'Abandon'] as const;
+type Choice = (typeof CHOICES)[number];
+
+/** Roll back only once there is something to roll back (a deployment quit at the checklist changed nothing). */
+const choicesFor = (target: TargetState | undefined): readonly Choice[] =>
+  target?.rollback === 'none' ? CHOICES.filter((c) => c !== 'Roll back') : CHOICES;
 
 /** Enter on the unfinished deployment's choice: resume at once, or ask first (y to roll back, a reason to abandon). */
-function choose(core: TuiCore, unfinished: DeploymentRecord, choice: (typeof CHOICES)[number]) {
+function choose(core: TuiCore, unfinished: DeploymentRecord, choice: Choice) {
   if (choice === 'Resume') return void resume(core, unfinished);
   core.dispatch({
     type: 'overlay',
@@ -32,9 +40,30 @@ function choose(core: TuiCore, unfinished: DeploymentRecord, choice: (typeof CHO
   });
 }
 
-/** Resume (selected) / Roll back / Abandon, for the target's unfinished deployment. */
-function UnfinishedMenu({ unfinished, index }: { unfinished: DeploymentRecord; index: number }) {
+/** The service as the record knows it, in words: `DOWN since 12:03:04 (stopped by 2.1; 3.1 starts it)`. */
+function serviceLine(target: TargetState, name: string): string {
+  if (target.downSince !== undefined)
+    return `${name} DOWN since ${clock(target.downSince)} (stopped by ${target.stoppedBy}; ${target.startStep ?? 'no step'} starts it)`;
+  if (target.service === 'up') return `${name} up, serving ${target.serving ?? '?'}`;
+  if (target.service === 'unknown') return `${name}: unknown (a stop or start lost its outcome)`;
+  return `${name} not stopped by this deployment`;
+}
+
+/** Resume (selected) / Roll back / Abandon, for the target's unfinished deployment, with its service state and next step. */
+function UnfinishedMenu({
+  unfinished,
+  target,
+  choices,
+  index,
+}: {
+  unfinished: DeploymentRecord;
+  target: TargetState | undefined;
+  choices: readonly Choice[];
+  index: number;
+}) {
+  const { core } = useTui();
   const d = unfinished;
+  const down = target?.downSince !== undefined;
   return (
     <Box flexDirection="column" marginTop={1}>
       <Text color={color('warn')} bold wrap="truncate-end">
@@ -45,7 +74,25 @@ function UnfinishedMenu({ unfinished, index }: { unfinished: DeploymentRecord; i
         started {new Date(d.startedAt).toISOString().slice(0, 10)} {clock(d.startedAt)} by{' '}
         {d.operator} on {d.jumpHost}
       </Text>
-      <Menu items={CHOICES.map((c) => ({ key: c, label: c }))} index={index} rows={3} />
+      {target ? (
+        <>
+          <Text wrap="truncate-end">
+            <Text color={color('muted')}>{'Service'.padEnd(12)}</Text>
+            <Text color={color(down ? 'error' : 'info')} bold={down}>
+              {serviceLine(target, core.deps.target.serviceName)}
+            </Text>
+          </Text>
+          <Text wrap="truncate-end">
+            <Text color={color('muted')}>{'Next step'.padEnd(12)}</Text>
+            {target.next ? `${target.next.id} ${target.next.title}` : 'none: every step ran'}
+          </Text>
+        </>
+      ) : null}
+      <Menu
+        items={choices.map((c) => ({ key: c, label: c }))}
+        index={index}
+        rows={choices.length}
+      />
     </Box>
   );
 }
@@ -79,7 +126,10 @@ export function StartScreen() {
   const { columns, rows } = useTerminalSize();
   const { start } = state;
   const { unfinished } = start;
-  const menu = useCursor(CHOICES.length);
+  // The record of the unfinished deployment, read once it is offered (the strip's counter ticks on its own).
+  const target = useMemo(() => unfinished && core.targetState(unfinished.id), [core, unfinished]);
+  const choices = choicesFor(target);
+  const menu = useCursor(choices.length);
   const picker = useCursor(
     start.tags.length,
     Math.max(0, start.tags.indexOf(start.suggestedVersion ?? '')),
@@ -91,7 +141,7 @@ export function StartScreen() {
   const idle = !state.busy;
   const field = (name: string, value: string) => (
     <Text wrap="truncate-end">
-      <Text color={color('muted')}>{name.padEnd(10)}</Text>
+      <Text color={color('muted')}>{name.padEnd(12)}</Text>
       {value}
     </Text>
   );
@@ -110,7 +160,7 @@ export function StartScreen() {
       enabled: idle && canContinue,
       run: () =>
         unfinished
-          ? choose(core, unfinished, CHOICES[menu.current()]!)
+          ? choose(core, unfinished, choices[menu.current()]!)
           : void chooseVersion(core, start.fixedVersion ?? start.tags[picker.current()]!),
     },
     ...commonBindings(core, state),
@@ -119,18 +169,30 @@ export function StartScreen() {
   return (
     <ScreenLayout bindings={bindings} width={columns}>
       <Header title="cvd-tui" width={columns} />
+      <StatusStrip
+        state={target}
+        serviceName={core.deps.target.serviceName}
+        code={start.runningVersion}
+        width={columns}
+      />
       <Box flexDirection="column" marginTop={1} flexGrow={1}>
         {field('Target', `${core.deps.targetName} (${core.deps.transport.description})`)}
         {field(
-          'Running',
+          // With a deployment unfinished, what is checked out may not be what runs (or anything runs).
+          unfinished ? 'Checked out' : 'Running',
           `${start.runningVersion} (commit ${start.runningCommit.slice(0, 12) || 'unknown'})`,
         )}
         {field('Deploy', deploy)}
         {field('Operator', core.deps.operator)}
         {unfinished ? (
-          <UnfinishedMenu unfinished={unfinished} index={menu.index} />
+          <UnfinishedMenu
+            unfinished={unfinished}
+            target={target}
+            choices={choices}
+            index={menu.index}
+          />
         ) : (
-          <VersionPicker start={start} index={picker.index} rows={Math.max(3, rows - 13)} />
+          <VersionPicker start={start} index={picker.index} rows={Math.max(3, rows - 14)} />
         )}
       </Box>
     </ScreenLayout>

@@ -192,7 +192,7 @@ describe('cvd-tui in tmux', () => {
     expect(start).toMatch(/▸ Resume\n\s+Roll back\n\s+Abandon/);
     await readingKeys('again');
     press('again', 'Enter');
-    await screen('again', 'nothing was left running on the target');
+    await screen('again', 'no step is running on the target');
     for (const phase of [1, 2, 3, 4]) {
       press('again', 'A');
       await screen('again', `Phase ${phase} complete`);

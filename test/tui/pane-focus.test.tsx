@@ -21,7 +21,7 @@ describe('TUI: Tab keeps every pane whole', () => {
     const h = harness();
     await h.prepare({ until: '1.1' });
     const { screen, core } = await h.open({ command: 'resume' });
-    await screen.waitFor('nothing was left running on the target', STEP_WAIT_MS);
+    await screen.waitFor('no step is running on the target', STEP_WAIT_MS);
     // 1.1's output fills the Logs window, so its first row is a line of output, not a blank.
     await screen.press(KEY.enter);
     await screen.waitFor('1.2 Create Deployment Directory — next', STEP_WAIT_MS);

@@ -48,7 +48,7 @@ describe('TUI: quit, resume, abandon, Ctrl-C', () => {
     await ui.screen.press('k', 'k');
     await ui.screen.waitFor('▸ Resume');
     await ui.screen.press(KEY.enter);
-    await ui.screen.waitFor('nothing was left running on the target');
+    await ui.screen.waitFor('no step is running on the target');
     expect(ui.screen.frame()).toMatch(/✓ 1\.1 Environment Verification/);
     // Ctrl-C with nothing running: exit 130 at once, state saved.
     await ui.screen.press(KEY.ctrlC);

@@ -1,3 +1,4 @@
+import type { TargetState } from '../../engine/target-state.js';
 import type { ChecklistRecord, DeploymentRecord, StepStatus } from '../../state/types.js';
 
 /** The wizard's stages; App picks one screen per stage. `monitor`: post-deployment monitoring, opened from the summary. */
@@ -64,6 +65,8 @@ export interface Synced {
   postTicks: Record<string, boolean>;
   /** The Execution Log's "Issues Encountered", as recorded (typed by the operator, or a monitoring breach). */
   issues: string[];
+  /** The target as the deployment's record knows it: the status strip. */
+  target: TargetState;
 }
 
 export interface UiState {
@@ -74,6 +77,7 @@ export interface UiState {
   steps: StepRow[];
   postTicks: Record<string, boolean>;
   issues: string[];
+  target?: TargetState;
   /** The step running or last run: its masked command from the step-start event. */
   current?: { stepId: string; attempt: number; command: string };
   /** What cvd-tui is waiting on (a step, a check); keys that would start work are refused meanwhile. */
@@ -116,6 +120,7 @@ export function reducer(state: UiState, action: Action): UiState {
         steps: [],
         postTicks: {},
         issues: [],
+        target: undefined,
         current: undefined,
         stage: 'start',
       };
