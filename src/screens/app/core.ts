@@ -161,9 +161,9 @@ export class TuiCore {
     return verificationOf(d.mode, this.deps.store.facts(d.id), runner.latestAttempts());
   }
 
-  /** `cvd-tui resume <id>` with the flags this session was started with. */
-  resumeCommand(id: string): string {
-    return ['cvd-tui resume', id, ...this.deps.resumeFlags].join(' ');
+  /** `cvd-tui resume <id>` (or `rollback`) with the flags this session was started with. */
+  resumeCommand(id: string, command: 'resume' | 'rollback' = 'resume'): string {
+    return [`cvd-tui ${command}`, id, ...this.deps.resumeFlags].join(' ');
   }
 
   dispose(): void {

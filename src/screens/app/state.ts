@@ -39,6 +39,8 @@ export type ReasonIntent = 'skip' | 'tick' | 'abandon' | 'issues' | 'resolution'
 
 export type Overlay =
   | { kind: 'help' }
+  /** `q` or Ctrl-C (`via`) while the service is down (`target`: as the record said then): start it, roll back, or quit anyway. */
+  | { kind: 'down'; via: 'quit' | 'interrupt'; target: TargetState }
   | { kind: 'confirm'; intent: ConfirmIntent; question: string }
   | {
       kind: 'reason';
