@@ -72,7 +72,7 @@ export function stripParts(
   return [
     ...parts,
     s.migration === 'applied' && s.migrated
-      ? { ...migration, text: `migrated ${s.migrated}` }
+      ? { ...migration, text: `migrated ${s.migrated}`, short: 'migrated' }
       : migration,
     ROLLBACK[s.rollback],
     { text: s.lockHolder ? `lock ${s.lockHolder}` : 'lock free' },
