@@ -15,6 +15,15 @@ const COUNTER = /cvd DOWN (\d\d:\d\d)/;
  */
 describe('TUI: the service is down', () => {
   const harness = snapshotPerCase((h) => h.prepare({ until: '2.2' }));
+  /** The phase screen of the recorded deployment, cvd down, and `q` pressed: the question's frame. */
+  const askedOnQuit = async () => {
+    const h = harness();
+    const ui = await h.openAt(h.recorded, 'phase');
+    await ui.screen.waitFor(COUNTER);
+    await ui.screen.press('q');
+    const asked = await ui.screen.waitFor(/cvd is DOWN \d\d:\d\d \(since .*, stopped by 2\.1\)/);
+    return { h, ui, asked };
+  };
 
   it('the strip shows DOWN with a counter that keeps counting, the code, migration, rollback and lock, in 80 columns', async () => {
     const h = harness();
@@ -26,8 +35,8 @@ describe('TUI: the service is down', () => {
       /^cvd DOWN \d\d:\d\d · code v1\.0\.0 · .+ · (rollback|R) ready · lock alice$/,
     );
     // Live: a later frame shows a later count, with nothing run in between.
-    const counted = COUNTER.exec(first)![1];
-    await ui.screen.waitFor((f) => (COUNTER.exec(f)?.[1] ?? counted) > counted!, 10_000);
+    const counted = COUNTER.exec(first)![1]!;
+    await ui.screen.waitFor((f) => (COUNTER.exec(f)?.[1] ?? counted) > counted, 10_000);
     await h.close(ui);
   });
 
@@ -52,11 +61,7 @@ describe('TUI: the service is down', () => {
   it(
     'q asks; Esc stays; Enter starts cvd through 3.1 and no further, and q then quits at once',
     async () => {
-      const h = harness();
-      const ui = await h.openAt(h.recorded, 'phase');
-      await ui.screen.waitFor(COUNTER);
-      await ui.screen.press('q');
-      const asked = await ui.screen.waitFor(/cvd is DOWN \d\d:\d\d \(since .*, stopped by 2\.1\)/);
+      const { h, ui, asked } = await askedOnQuit();
       expect(asked).toContain(
         'Enter start cvd (run 2.2 … 3.1) · R roll back · q quit anyway · Esc stay',
       );
@@ -81,11 +86,8 @@ describe('TUI: the service is down', () => {
   it(
     'q then R is the rollback confirmation; y rolls back and cvd serves v1.0.0 again',
     async () => {
-      const h = harness();
-      const ui = await h.openAt(h.recorded, 'phase');
-      await ui.screen.waitFor(COUNTER);
-      await ui.screen.press('q');
-      await ui.screen.waitFor('R roll back');
+      const { h, ui, asked } = await askedOnQuit();
+      expect(asked).toContain('R roll back');
       await ui.screen.press('R');
       await ui.screen.waitFor('This runs the Emergency Rollback steps. (y/n)');
       await ui.screen.press('y');
@@ -102,12 +104,9 @@ describe('TUI: the service is down', () => {
   );
 
   it('q then q quits anyway (exit 1) saying cvd is DOWN and how to go on; Ctrl-C asks too, twice leaves with 130', async () => {
-    const h = harness();
+    const { h, ui, asked } = await askedOnQuit();
     const id = h.recorded;
-    const ui = await h.openAt(id, 'phase');
-    await ui.screen.waitFor(COUNTER);
-    await ui.screen.press('q');
-    await ui.screen.waitFor('q quit anyway');
+    expect(asked).toContain('q quit anyway');
     await ui.screen.press('q');
     const flags = `--config ${h.demo.configPath} --state ${h.dir}/state.db`;
     const quit = h.exits.pop()!;

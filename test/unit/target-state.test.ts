@@ -63,6 +63,13 @@ const PHASE1: [string, AttemptRecord['status']][] = [
   ['1.2', 'succeeded'],
   ['1.3', 'succeeded'],
 ];
+/** Phase 2 done: cvd stopped, code and database updated, 3.1 next. */
+const PHASE2: [string, AttemptRecord['status']][] = [
+  ['2.1', 'succeeded'],
+  ['2.2', 'succeeded'],
+  ['2.3', 'succeeded'],
+  ['2.4', 'succeeded'],
+];
 const BACKED_UP = { previousCommit: 'a'.repeat(40), dbBackup: '/opt/cvd/backups/db.bak' };
 
 const state = (over: Partial<DeploymentRecordSet>) =>
@@ -115,14 +122,7 @@ describe('the target as a deployment record knows it', () => {
   });
 
   it('a failed 3.1 keeps the clock running from 2.1; a retried 3.1 that verifies ends the downtime', () => {
-    const run = [
-      ...PHASE1,
-      ['2.1', 'succeeded'],
-      ['2.2', 'succeeded'],
-      ['2.3', 'succeeded'],
-      ['2.4', 'succeeded'],
-      ['3.1', 'failed'],
-    ] as [string, AttemptRecord['status']][];
+    const run = [...PHASE1, ...PHASE2, ['3.1', 'failed']] as [string, AttemptRecord['status']][];
     const failed = state({
       attempts: attempts(...run),
       facts: { ...BACKED_UP, migrationsApplied: 'v1.0.1' },
@@ -167,10 +167,7 @@ describe('the target as a deployment record knows it', () => {
   it('a rollback after 3.1: down from R.1 until R.6 verified, then up on the old code', () => {
     const deployed = [
       ...PHASE1,
-      ['2.1', 'succeeded'],
-      ['2.2', 'succeeded'],
-      ['2.3', 'succeeded'],
-      ['2.4', 'succeeded'],
+      ...PHASE2,
       ['3.1', 'succeeded'],
       ['3.2', 'failed'],
       ['R.1', 'succeeded'],
