@@ -109,7 +109,8 @@ function replay(d: DeploymentRecord, attempts: readonly AttemptRecord[]): Timeli
     if (a.status === 'running') t.service = wanted === 'active' ? 'starting' : 'stopping';
     else if (a.outcomeUnknown) t.service = 'unknown';
     else if (a.status === 'succeeded' && wanted === 'stopped') {
-      if (t.service !== 'down')
+      // Already down (R.1 after 2.1): the downtime still counts from the first stop.
+      if (t.downSince === undefined)
         Object.assign(t, { downSince: a.finishedAt ?? a.startedAt, stoppedBy: a.stepId });
       t.service = 'down';
       t.serving = undefined;
