@@ -27,6 +27,7 @@ import { releaseLock } from './lock.js';
 import { makeMasker } from './mask.js';
 import { OutputSink } from './output-sink.js';
 import { writeServerCopy } from './server-copy.js';
+import { nextStepOf } from './target-state.js';
 import { errorMessage } from '../util/error.js';
 import { deploymentOutcome, type Outcome } from '../export/outcome.js';
 
@@ -129,10 +130,7 @@ export class Runner {
 
   /** The first step not yet succeeded or skipped. */
   nextStep(): StepDef | undefined {
-    const latest = this.latestAttempts();
-    return this.steps().find(
-      (s) => !['succeeded', 'skipped'].includes(this.stepStatus(s.id, latest)),
-    );
+    return nextStepOf(this.steps(), this.latestAttempts());
   }
 
   context(): StepContext {
@@ -213,18 +211,26 @@ export class Runner {
     return this.conclude(step, attempt, execution, started, execution.output);
   }
 
-  /** Runs steps until one does not succeed, the phase ends (`phase`), or the deployment ends. */
-  async runMany(scope: 'phase' | 'all', rerun: RerunOptions = {}): Promise<StepReport | undefined> {
+  /**
+   * Runs steps until one does not succeed, the phase ends (`phase`), the
+   * step `through` has run, or the deployment ends.
+   */
+  async runMany(
+    scope: 'phase' | 'all' | { through: string },
+    rerun: RerunOptions = {},
+  ): Promise<StepReport | undefined> {
     // Every step done yet the deployment open: cvd-tui died between the last step's record and the
     // deployment's end (status, lock). Without this, resume reported it "paused" forever.
     if (!this.nextStep() && UNFINISHED.includes(this.deployment.status)) await this.finishIfDone();
     const phase = this.nextStep()?.phase;
+    const ids = this.steps().map((s) => s.id);
+    const within = (step: StepDef) =>
+      scope === 'all' ||
+      (scope === 'phase'
+        ? step.phase === phase
+        : ids.indexOf(step.id) <= ids.indexOf(scope.through));
     let report: StepReport | undefined;
-    for (
-      let step = this.nextStep();
-      step && (scope === 'all' || step.phase === phase);
-      step = this.nextStep()
-    ) {
+    for (let step = this.nextStep(); step && within(step); step = this.nextStep()) {
       report = await this.runNext(rerun);
       if (report?.status !== 'succeeded') break;
     }

@@ -5,6 +5,7 @@ import { HealthPane } from './components/HealthPane.js';
 import { LogsPane } from './components/LogsPane.js';
 import { Pane } from './components/Pane.js';
 import { ResourcesPane } from './components/ResourcesPane.js';
+import { StatusStrip } from './components/StatusStrip.js';
 import { StepList } from './components/StepList.js';
 import { useLogScroll } from './hooks/use-log-scroll.js';
 import { useTui } from './app/context.js';
@@ -89,6 +90,11 @@ export function PhaseScreen() {
   return (
     <ScreenLayout bindings={bindings} width={layout.width}>
       <Header title={rollingBack ? 'cvd-tui Rollback' : 'cvd-tui Deploy'} width={layout.width} />
+      <StatusStrip
+        state={state.target}
+        serviceName={core.deps.target.serviceName}
+        width={layout.width}
+      />
       <Box height={layout.topHeight}>
         <Pane
           title={rollingBack ? 'Emergency Rollback' : 'Steps'}

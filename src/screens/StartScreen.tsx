@@ -1,11 +1,14 @@
 import { Box } from 'ink';
+import { useMemo } from 'react';
+import type { TargetState } from '../engine/target-state.js';
 import { Text } from './components/Text.js';
 import { Header } from './components/Header.js';
 import { Menu } from './components/Menu.js';
+import { UnfinishedMenu } from './components/UnfinishedMenu.js';
+import { StatusStrip } from './components/StatusStrip.js';
 import { useCursor } from './hooks/use-cursor.js';
 import type { DeploymentRecord } from '../state/types.js';
 import { useTui } from './app/context.js';
-import { clock } from './components/format.js';
 import { chooseVersion, resume } from './intents/start.js';
 import type { StartInfo } from './app/state.js';
 import { color } from './components/theme.js';
@@ -15,9 +18,14 @@ import type { TuiCore } from './app/core.js';
 import { useTerminalSize } from './hooks/use-terminal-size.js';
 
 const CHOICES = ['Resume', 'Roll back', 'Abandon'] as const;
+type Choice = (typeof CHOICES)[number];
+
+/** Roll back only once there is something to roll back (a deployment quit at the checklist changed nothing). */
+const choicesFor = (target: TargetState | undefined): readonly Choice[] =>
+  target?.rollback === 'none' ? CHOICES.filter((c) => c !== 'Roll back') : CHOICES;
 
 /** Enter on the unfinished deployment's choice: resume at once, or ask first (y to roll back, a reason to abandon). */
-function choose(core: TuiCore, unfinished: DeploymentRecord, choice: (typeof CHOICES)[number]) {
+function choose(core: TuiCore, unfinished: DeploymentRecord, choice: Choice) {
   if (choice === 'Resume') return void resume(core, unfinished);
   core.dispatch({
     type: 'overlay',
@@ -30,24 +38,6 @@ function choose(core: TuiCore, unfinished: DeploymentRecord, choice: (typeof CHO
           }
         : { kind: 'reason', intent: 'abandon', prompt: `Abandon ${unfinished.id} — reason:` },
   });
-}
-
-/** Resume (selected) / Roll back / Abandon, for the target's unfinished deployment. */
-function UnfinishedMenu({ unfinished, index }: { unfinished: DeploymentRecord; index: number }) {
-  const d = unfinished;
-  return (
-    <Box flexDirection="column" marginTop={1}>
-      <Text color={color('warn')} bold wrap="truncate-end">
-        Unfinished {d.mode === 'rollback' ? 'rollback' : 'deployment'} {d.id}:{' '}
-        {d.versionFrom ?? '?'} → {d.versionTo}, {d.status.replace('_', ' ')}
-      </Text>
-      <Text color={color('muted')} wrap="truncate-end">
-        started {new Date(d.startedAt).toISOString().slice(0, 10)} {clock(d.startedAt)} by{' '}
-        {d.operator} on {d.jumpHost}
-      </Text>
-      <Menu items={CHOICES.map((c) => ({ key: c, label: c }))} index={index} rows={3} />
-    </Box>
-  );
 }
 
 /** The server's tags, newest first; the suggested (or newest) one preselected. */
@@ -79,7 +69,10 @@ export function StartScreen() {
   const { columns, rows } = useTerminalSize();
   const { start } = state;
   const { unfinished } = start;
-  const menu = useCursor(CHOICES.length);
+  // The record of the unfinished deployment, read once it is offered (the strip's counter ticks on its own).
+  const target = useMemo(() => unfinished && core.targetState(unfinished.id), [core, unfinished]);
+  const choices = choicesFor(target);
+  const menu = useCursor(choices.length);
   const picker = useCursor(
     start.tags.length,
     Math.max(0, start.tags.indexOf(start.suggestedVersion ?? '')),
@@ -91,7 +84,7 @@ export function StartScreen() {
   const idle = !state.busy;
   const field = (name: string, value: string) => (
     <Text wrap="truncate-end">
-      <Text color={color('muted')}>{name.padEnd(10)}</Text>
+      <Text color={color('muted')}>{name.padEnd(12)}</Text>
       {value}
     </Text>
   );
@@ -110,7 +103,7 @@ export function StartScreen() {
       enabled: idle && canContinue,
       run: () =>
         unfinished
-          ? choose(core, unfinished, CHOICES[menu.current()]!)
+          ? choose(core, unfinished, choices[menu.current()]!)
           : void chooseVersion(core, start.fixedVersion ?? start.tags[picker.current()]!),
     },
     ...commonBindings(core, state),
@@ -119,18 +112,30 @@ export function StartScreen() {
   return (
     <ScreenLayout bindings={bindings} width={columns}>
       <Header title="cvd-tui" width={columns} />
+      <StatusStrip
+        state={target}
+        serviceName={core.deps.target.serviceName}
+        code={start.runningVersion}
+        width={columns}
+      />
       <Box flexDirection="column" marginTop={1} flexGrow={1}>
         {field('Target', `${core.deps.targetName} (${core.deps.transport.description})`)}
         {field(
-          'Running',
+          // With a deployment unfinished, what is checked out may not be what runs (or anything runs).
+          unfinished ? 'Checked out' : 'Running',
           `${start.runningVersion} (commit ${start.runningCommit.slice(0, 12) || 'unknown'})`,
         )}
         {field('Deploy', deploy)}
         {field('Operator', core.deps.operator)}
         {unfinished ? (
-          <UnfinishedMenu unfinished={unfinished} index={menu.index} />
+          <UnfinishedMenu
+            unfinished={unfinished}
+            target={target}
+            choices={choices}
+            index={menu.index}
+          />
         ) : (
-          <VersionPicker start={start} index={picker.index} rows={Math.max(3, rows - 13)} />
+          <VersionPicker start={start} index={picker.index} rows={Math.max(3, rows - 14)} />
         )}
       </Box>
     </ScreenLayout>

@@ -69,7 +69,10 @@ describe('cvd-tui after the password prompt, in tmux', () => {
 
     await afterPrompt('resume', ['resume', ...flags]);
     // The settling notice comes from work started after every key handler is subscribed.
-    await t.screen('resume', [/1\.1 Environment Verification — next/, /nothing was left running/]);
+    await t.screen('resume', [
+      /1\.1 Environment Verification — next/,
+      /no step is running on the target/,
+    ]);
     t.press('resume', '?');
     await t.screen('resume', 'close this help');
     t.press('resume', 'q');
@@ -95,7 +98,7 @@ describe('cvd-tui after the password prompt, in tmux', () => {
     await afterPrompt('checklist', ['resume', ...flags]);
     await t.screen('checklist', [
       /Pre-Deployment Checklist \(0\/12 ticked\)/,
-      /nothing was left running/,
+      /no step is running on the target/,
     ]);
     t.press('checklist', '?');
     await t.screen('checklist', 'close this help');

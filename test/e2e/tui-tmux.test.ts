@@ -153,7 +153,8 @@ describe('cvd-tui in tmux', () => {
         (paneRows(text, 'Logs')?.at(-1) ?? '').includes('✓ 1.1 succeeded'),
     );
     const logs = paneRows(before, 'Logs')!;
-    expect(logs[0]!.trim()).not.toBe('');
+    // Its first row may be a blank line of 1.1's output; the window as a whole is output.
+    expect(logs.filter((row) => row.trim() !== '').length).toBeGreaterThan(logs.length / 2);
     // Nothing runs now: the Logs window stays as it is, so after every Tab it must show the same rows.
     const whole = (focused: string) => (text: string) =>
       text.includes(`┏━ ${focused} `) &&
@@ -189,10 +190,12 @@ describe('cvd-tui in tmux', () => {
       ['--config', join(dir, 'cvd-tui.json'), '--state', join(dir, 'state.db')],
     );
     const start = await screen('again', `Unfinished deployment ${id}`);
-    expect(start).toMatch(/▸ Resume\n\s+Roll back\n\s+Abandon/);
+    // Quit before 1.3 recorded what to go back to: nothing to roll back, so no Roll back.
+    expect(start).toMatch(/▸ Resume\n\s+Abandon/);
+    expect(start).toMatch(/Next step\s+1\.2 Create Deployment Directory/);
     await readingKeys('again');
     press('again', 'Enter');
-    await screen('again', 'nothing was left running on the target');
+    await screen('again', 'no step is running on the target');
     for (const phase of [1, 2, 3, 4]) {
       press('again', 'A');
       await screen('again', `Phase ${phase} complete`);

@@ -64,7 +64,7 @@ describe('TUI: deploy with the keys', () => {
   const phase = async (preparation: Preparation = {}) => {
     await h.prepare(preparation);
     const opened = await open({ command: 'resume' });
-    await opened.screen.waitFor('nothing was left running on the target', STEP_WAIT_MS);
+    await opened.screen.waitFor('no step is running on the target', STEP_WAIT_MS);
     return opened;
   };
   /** A finished deployment, opened at its summary, with the operator's issue and resolution recorded. */

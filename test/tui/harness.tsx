@@ -200,7 +200,7 @@ function harnessOn(dir: string, demo: DemoTarget, probes: ProbeIntervals | false
     },
     async resume(slowMs) {
       const ui = await harness.open({ command: 'resume' }, undefined, slowMs);
-      await ui.screen.waitFor('nothing was left running on the target', 90_000);
+      await ui.screen.waitFor('no step is running on the target', 90_000);
       return ui;
     },
     async resumeAt(preparation, slowMs) {

@@ -38,7 +38,8 @@ describe('TUI: quit, resume, abandon, Ctrl-C', () => {
 
   it('no command: the start screen offers Resume (selected), Roll back, Abandon, in that order', async () => {
     const h = harness();
-    const id = await paused();
+    // Past 1.3, which records what a rollback goes back to (before it, Roll back is not offered).
+    const id = await h.prepare({ until: '2.1' });
     const ui = await h.open({ command: undefined });
     const frame = await ui.screen.waitFor(`Unfinished deployment ${id}`);
     expect(frame).toMatch(/▸ Resume\n\s+Roll back\n\s+Abandon/);
@@ -48,8 +49,8 @@ describe('TUI: quit, resume, abandon, Ctrl-C', () => {
     await ui.screen.press('k', 'k');
     await ui.screen.waitFor('▸ Resume');
     await ui.screen.press(KEY.enter);
-    await ui.screen.waitFor('nothing was left running on the target');
-    expect(ui.screen.frame()).toMatch(/✓ 1\.1 Environment Verification/);
+    await ui.screen.waitFor('no step is running on the target');
+    expect(ui.screen.frame()).toMatch(/✓ 1 Pre-Deployment Preparation/);
     // Ctrl-C with nothing running: exit 130 at once, state saved.
     await ui.screen.press(KEY.ctrlC);
     expect(h.exits.pop()).toMatchObject({

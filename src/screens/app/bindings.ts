@@ -78,8 +78,13 @@ export function interruptBinding(core: TuiCore, state: UiState): Binding {
     label: 'interrupt',
     help: 'interrupt (asks first while a step runs)',
     show: 'help',
+    // A second Ctrl-C answers its own question: stop waiting, or leave the service down.
     run: () =>
-      interrupt(core, state.overlay?.kind === 'confirm' && state.overlay.intent === 'interrupt'),
+      interrupt(
+        core,
+        (state.overlay?.kind === 'confirm' && state.overlay.intent === 'interrupt') ||
+          state.overlay?.kind === 'down',
+      ),
   };
 }
 

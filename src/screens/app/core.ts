@@ -1,6 +1,7 @@
 import type { Dispatch } from 'react';
 import type { Preflight } from '../../engine/preflight.js';
 import { Runner } from '../../engine/runner.js';
+import { readTargetState, type TargetState } from '../../engine/target-state.js';
 import { startHealthProbe, type HealthSample } from '../../probes/health.js';
 import { startLogTail } from '../../probes/log-tail.js';
 import { startResourceProbe, type ResourceSample } from '../../probes/resources.js';
@@ -99,8 +100,14 @@ export class TuiCore {
         steps: stepRows(runner),
         postTicks: postTicksFrom(store.events(deployment.id)),
         issues: issuesOnRecord(store, deployment.id),
+        target: readTargetState(store, deployment.id)!,
       },
     });
+  }
+
+  /** The target as the record of deployment `id` (default: the one on screen) knows it, read now. */
+  targetState(id = this.runner?.deployment.id): TargetState | undefined {
+    return id === undefined ? undefined : readTargetState(this.deps.store, id);
   }
 
   get busy(): boolean {
@@ -171,9 +178,9 @@ export class TuiCore {
     return this.runner?.outcome();
   }
 
-  /** `cvd-tui resume <id>` with the flags this session was started with. */
-  resumeCommand(id: string): string {
-    return ['cvd-tui resume', id, ...this.deps.resumeFlags].join(' ');
+  /** `cvd-tui resume <id>` (or `rollback`) with the flags this session was started with. */
+  resumeCommand(id: string, command: 'resume' | 'rollback' = 'resume'): string {
+    return [`cvd-tui ${command}`, id, ...this.deps.resumeFlags].join(' ');
   }
 
   dispose(): void {

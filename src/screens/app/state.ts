@@ -1,4 +1,5 @@
 import type { ChangePreview } from '../../engine/change-preview.js';
+import type { TargetState } from '../../engine/target-state.js';
 import type { ChecklistRecord, DeploymentRecord, StepStatus } from '../../state/types.js';
 
 /** The wizard's stages; App picks one screen per stage. `monitor`: post-deployment monitoring, opened from the summary. */
@@ -47,6 +48,8 @@ export type ReasonIntent = 'skip' | 'tick' | 'abandon' | 'issues' | 'resolution'
 
 export type Overlay =
   | { kind: 'help' }
+  /** `q` or Ctrl-C (`via`) while the service is down (`target`: as the record said then): start it, roll back, or quit anyway. */
+  | { kind: 'down'; via: 'quit' | 'interrupt'; target: TargetState }
   | { kind: 'confirm'; intent: ConfirmIntent; question: string }
   | {
       kind: 'reason';
@@ -75,6 +78,8 @@ export interface Synced {
   postTicks: Record<string, boolean>;
   /** The Execution Log's "Issues Encountered", as recorded (typed by the operator, or a monitoring breach). */
   issues: string[];
+  /** The target as the deployment's record knows it: the status strip. */
+  target: TargetState;
 }
 
 export interface UiState {
@@ -85,6 +90,7 @@ export interface UiState {
   steps: StepRow[];
   postTicks: Record<string, boolean>;
   issues: string[];
+  target?: TargetState;
   /** The step running or last run: its masked command from the step-start event. */
   current?: { stepId: string; attempt: number; command: string };
   /** What cvd-tui is waiting on (a step, a check); keys that would start work are refused meanwhile. */
@@ -130,6 +136,7 @@ export function reducer(state: UiState, action: Action): UiState {
         steps: [],
         postTicks: {},
         issues: [],
+        target: undefined,
         current: undefined,
         stage: 'start',
       };

@@ -10,7 +10,8 @@ import { color } from './theme.js';
  */
 export function Header({ title, width }: { title: string; width: number }) {
   const { state, core } = useTui();
-  const d = state.deployment;
+  // On the start screen, the unfinished deployment: its versions, not the checked-out code as if it ran.
+  const d = state.deployment ?? state.start.unfinished;
   const from = d?.versionFrom ?? state.start.runningVersion;
   const to = d?.versionTo ?? state.start.fixedVersion;
   const rollingBack = d?.mode === 'rollback';

@@ -4,6 +4,7 @@ import { confirmed, declined, reasonGiven } from '../intents/overlay.js';
 import { ConfirmPrompt } from './ConfirmPrompt.js';
 import { FOOTER_ROWS } from './Footer.js';
 import { ReasonPrompt } from './ReasonPrompt.js';
+import { ServiceDownPrompt } from './ServiceDownPrompt.js';
 
 /**
  * The open prompt, in the footer's rows: a yes/no question or a reason to
@@ -17,6 +18,12 @@ export function OverlayHost({ width }: { width: number }) {
   switch (overlay.kind) {
     case 'help':
       return null;
+    case 'down':
+      return (
+        <Box flexDirection="column" height={FOOTER_ROWS}>
+          <ServiceDownPrompt target={overlay.target} via={overlay.via} width={width} />
+        </Box>
+      );
     case 'confirm':
       return (
         <Box flexDirection="column" height={FOOTER_ROWS}>

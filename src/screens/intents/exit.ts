@@ -2,6 +2,7 @@ import { EXIT } from '../../util/exit.js';
 import type { DeploymentRecord } from '../../state/types.js';
 import type { TuiCore } from '../app/core.js';
 import { askIssues } from './issues.js';
+import { askLeavingDown, downNote, downNow } from './service-down.js';
 
 const UNFINISHED = ['in_progress', 'failed'];
 
@@ -19,16 +20,25 @@ function ending(
         d && `Deployment ${d.id}: ${core.runner?.outcome().summary ?? d.status.replace('_', ' ')}`,
     };
   }
+  const down = downNote(core, d);
   return {
     code: interrupted ? EXIT.interrupted : EXIT.stepFailed,
-    message: `Deployment ${d.id} is paused (${d.mode}, ${d.status.replace('_', ' ')}); state saved.\nResume with: ${core.resumeCommand(d.id)}`,
+    message: [
+      `Deployment ${d.id} is paused (${d.mode}, ${d.status.replace('_', ' ')}); state saved.`,
+      down?.state,
+      `Resume with: ${core.resumeCommand(d.id)}`,
+      down?.rollback,
+    ]
+      .filter(Boolean)
+      .join('\n'),
   };
 }
 
 /**
  * `q`: leaves with the state saved. While a step runs it refuses: the step's
- * outcome is worth waiting for. A failed deployment first asks the operator
- * for its issues and resolution (`asked`: they have been asked).
+ * outcome is worth waiting for. With the service down it asks first (start
+ * it, roll back, or quit anyway); a failed deployment asks the operator for
+ * its issues and resolution (`asked`: they have been asked).
  */
 export function quit(core: TuiCore, asked = false): void {
   if (core.busy)
@@ -36,14 +46,27 @@ export function quit(core: TuiCore, asked = false): void {
       'A step is running: q once it has ended, or Ctrl-C to stop waiting',
       'error',
     );
+  const down = asked ? undefined : downNow(core);
+  if (down) return askLeavingDown(core, 'quit', down);
+  quitAnyway(core, asked);
+}
+
+/** `q` past the question about the stopped service: leaves it down (a failed deployment's issues are still asked). */
+export function quitAnyway(core: TuiCore, asked = false): void {
   const d = core.runner?.deployment;
   if (d?.status === 'failed' && !asked) return askIssues(core, true);
   core.monitor?.stop('the operator quit');
   core.deps.onExit({ ...ending(core, d, false), stepRunning: false });
 }
 
-/** Ctrl-C: asks first while a step runs (a journaled one goes on on the target; resume settles it). */
+/**
+ * Ctrl-C: asks first while a step runs (a journaled one goes on on the
+ * target; resume settles it), or while the service is down; a second Ctrl-C
+ * (`confirmed`) leaves.
+ */
 export function interrupt(core: TuiCore, confirmed = false): void {
+  const down = core.busy || confirmed ? undefined : downNow(core);
+  if (down) return askLeavingDown(core, 'interrupt', down);
   if (core.busy && !confirmed)
     return core.dispatch({
       type: 'overlay',

@@ -7,6 +7,7 @@ import type { TuiCore } from '../app/core.js';
 import { keyLabel } from '../app/keys.js';
 import { rollBack } from '../../engine/workflows/rollback.js';
 import { reachSummary } from './issues.js';
+import { stepRange } from './service-down.js';
 import { workflowContext } from './workflow.js';
 import { errorMessage } from '../../util/error.js';
 
@@ -76,6 +77,29 @@ export async function runPhase(core: TuiCore): Promise<void> {
   conclude(
     core,
     await core.work(`running the rest of phase ${phase}`, () => runner.runMany('phase')),
+  );
+}
+
+/**
+ * "Start the service" from the question `q` asks while it is down. The
+ * service starts only as a step: 3.1 (R.6 in a rollback), with its journal,
+ * its `sudo -n <serviceCtl> start` and its check that the service stays
+ * active. Started out of order, it would run a half-updated tree (2.2 done,
+ * 2.3 not) and leave the steps before it to run under a live service; so
+ * this runs the deployment's own steps from the next one through its start
+ * step, as Enter would one by one, and stops at the first that fails.
+ */
+export async function startService(core: TuiCore): Promise<void> {
+  const runner = runnerOf(core);
+  const target = core.targetState();
+  if (!runner || !target?.startStep || !target.startRuns) return;
+  const through = target.startStep;
+  conclude(
+    core,
+    await core.work(
+      `starting ${core.deps.target.serviceName}: running ${stepRange(target.startRuns)}`,
+      () => runner.runMany({ through }),
+    ),
   );
 }
 

@@ -60,7 +60,8 @@ export async function settle(
   core.notify(
     reports.length
       ? `Settled: ${reports.map((r) => `${r.stepId} ${r.status} (${r.summary})`).join('; ')}`
-      : `${deployment.id}: nothing was left running on the target`,
+      : // Says what is true of the steps; the status strip says whether the service runs.
+        `${deployment.id} reopened: no step is running on the target`,
     reports.some((r) => r.status !== 'succeeded') ? 'error' : 'ok',
   );
 }
