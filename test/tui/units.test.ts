@@ -2,7 +2,7 @@ import type { Key } from 'ink';
 import { describe, expect, it, vi } from 'vitest';
 import { keyBarText } from '../../src/screens/components/KeyBar.js';
 import { activeBindings, dispatchBinding, type Binding } from '../../src/screens/app/bindings.js';
-import { windowOf } from '../../src/screens/components/LogsPane.js';
+import { windowOf } from '../../src/screens/components/line-window.js';
 import { phaseLayout } from '../../src/screens/phase-layout.js';
 import { commandBody } from '../../src/screens/components/command-text.js';
 import { actionOf } from '../../src/screens/app/keys.js';
@@ -117,6 +117,7 @@ describe('bounded, batched log lines', () => {
       text: `l${i}`,
       source: 'step' as const,
       error: false,
+      repeats: 1,
     }));
     expect(windowOf(lines, 5, null).shown.map((l) => l.seq)).toEqual([146, 147, 148, 149, 150]);
     expect(windowOf(lines, 5, 120)).toMatchObject({ above: 30 });
