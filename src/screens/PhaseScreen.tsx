@@ -44,6 +44,7 @@ export function PhaseScreen() {
       label: next && !failed ? `run ${next.id}` : 'next',
       short: 'next',
       help: 'run the next step',
+      enabled: !stepsFocused,
       run: () => void runNext(core),
     },
     {

@@ -29,7 +29,7 @@ export function useLogsReader(core: TuiCore, rows: number): LogsReader {
   const appSearch = useLogSearch(core.appLog, appScroll, rows);
   const appTotal = useSyncExternalStore(
     core.appLog.subscribe,
-    () => core.appLog.getSnapshot().total,
+    () => core.appLog.getSnapshot().received,
   );
   return {
     store: appLog ? core.appLog : core.lines,
@@ -39,7 +39,7 @@ export function useLogsReader(core: TuiCore, rows: number): LogsReader {
     search: appLog ? appSearch : stepsSearch,
     wrap,
     toggleAppLog: () => {
-      setSeen(core.appLog.getSnapshot().total);
+      setSeen(core.appLog.getSnapshot().received);
       setAppLog((a) => !a);
     },
     toggleWrap: () => setWrap((w) => !w),

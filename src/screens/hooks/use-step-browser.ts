@@ -30,7 +30,7 @@ export interface StepBrowser {
   toggleWrap(): void;
 }
 
-const EMPTY: LinesSnapshot = { lines: [], total: 0 };
+const EMPTY: LinesSnapshot = { lines: [], total: 0, received: 0 };
 
 /** A recorded output as lines: facts the store recorded made readable, error lines marked. */
 function outputLines(run: RunLog | undefined, facts: Record<string, string>): LinesSnapshot {
@@ -42,7 +42,7 @@ function outputLines(run: RunLog | undefined, facts: Record<string, string>): Li
     error: l.source === 'step' && isErrorLine(l.text),
     repeats: 1,
   }));
-  return { lines, total: lines.length };
+  return { lines, total: lines.length, received: lines.length };
 }
 
 /**

@@ -22,6 +22,8 @@ export interface LinesSnapshot {
   lines: readonly LogLine[];
   /** Lines pushed so far, including those the ring has dropped. */
   total: number;
+  /** Pushes so far, a collapsed repeat counted too: how many lines came in. */
+  received: number;
 }
 
 /** Error lines the Logs pane highlights: app log levels and shell/tool errors, not every mention of the word. */
@@ -63,7 +65,7 @@ export class LineStore {
   /** Pushes so far, repeats included: a repeat changes the snapshot without adding a line. */
   private changes = 0;
   private published = 0;
-  private snapshot: LinesSnapshot = { lines: [], total: 0 };
+  private snapshot: LinesSnapshot = { lines: [], total: 0, received: 0 };
   /** How many times listeners were notified: the render work a flood can cause (tests read it). */
   flushes = 0;
 
@@ -96,7 +98,7 @@ export class LineStore {
     this.timer = undefined;
     if (this.changes === this.published) return;
     this.published = this.changes;
-    this.snapshot = { lines: this.ring.toArray(), total: this.seq };
+    this.snapshot = { lines: this.ring.toArray(), total: this.seq, received: this.changes };
     this.flushes++;
     for (const listener of this.listeners) listener();
   }
