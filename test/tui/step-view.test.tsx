@@ -61,6 +61,9 @@ describe('TUI: steps you can open', () => {
     await screen.press(KEY.tab);
     await screen.waitFor('┏━ Logs ');
     await screen.press(KEY.enter);
-    await screen.waitFor('1.3 Backup Current System — next', STEP_WAIT_MS);
+    const ran = await screen.waitFor('1.3 Backup Current System — next', STEP_WAIT_MS);
+    // 1.2's fact, live: a readable line.
+    await screen.waitFor('· deployment dir ');
+    expect(ran).not.toContain('CVD-FACT');
   }, 300_000);
 });

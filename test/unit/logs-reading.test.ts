@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { backoffDelay, BackoffSchedule } from '../../src/probes/backoff.js';
+import type { EngineEvent } from '../../src/engine/events.js';
+import type { Runner } from '../../src/engine/runner.js';
+import { bridgeEngine } from '../../src/screens/app/bridge.js';
 import { readableFact, readableOutput } from '../../src/screens/app/fact-text.js';
 import { windowRows, wrapText } from '../../src/screens/components/line-window.js';
 import { findMatch } from '../../src/screens/hooks/use-log-search.js';
@@ -34,6 +37,45 @@ describe('facts as the operator reads them (issue 13)', () => {
       { text: 'done', source: 'step' },
     ]);
     expect(readableOutput('', {})).toEqual([]);
+  });
+
+  it('live, shows the facts the engine checked as one line; a line that only looks like one stays text', () => {
+    let listener: (event: EngineEvent) => void = () => undefined;
+    const runner = {
+      on: (l: typeof listener) => ((listener = l), () => undefined),
+    } as unknown as Runner;
+    const store = new LineStore({ flushMs: 1 });
+    bridgeEngine(
+      runner,
+      store,
+      () => undefined,
+      () => undefined,
+    );
+    const line = (text: string, fact?: boolean) =>
+      listener({ type: 'line', stepId: '3.1', line: text, fact });
+    line('=== Running Health Checks ===');
+    line('CVD-FACT healthCode=200', true);
+    line('CVD-FACT databaseHealthCode=200', true);
+    line('CVD-FACT healthCode=999');
+    line('CVD-FACT detailedHealth={"status":"healthy"}', true);
+    listener({
+      type: 'step-end',
+      stepId: '3.1',
+      status: 'succeeded',
+      summary: 'ok',
+      warnings: [],
+      durationMs: 5,
+      outcomeUnknown: false,
+    });
+    store.flush();
+    expect(store.getSnapshot().lines.map((l) => [l.text, l.source])).toEqual([
+      ['=== Running Health Checks ===', 'step'],
+      ['· health 200, database 200', 'fact'],
+      ['CVD-FACT healthCode=999', 'step'],
+      ['· detailed healthy', 'fact'],
+      [expect.stringContaining('3.1 succeeded: ok'), 'note'],
+    ]);
+    store.dispose();
   });
 });
 

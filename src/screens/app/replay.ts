@@ -13,18 +13,22 @@ export function replayRecorded(store: StateStore, deploymentId: string, lines: L
   const attempts = store.attempts(deploymentId);
   if (!attempts.length) return;
   const recorded = store.facts(deploymentId);
-  lines.push('── earlier output, from the state record ──', 'note');
+  const shown: Parameters<LineStore['push']>[] = [
+    ['── earlier output, from the state record ──', 'note'],
+  ];
   for (const a of attempts) {
     if (a.status !== 'skipped') {
-      lines.push(startNote(a.stepId, a.attempt), 'note');
+      shown.push([startNote(a.stepId, a.attempt), 'note']);
       const output = store.output(deploymentId, a.stepId, a.attempt);
-      for (const line of readableOutput(output, recorded)) lines.push(line.text, line.source);
+      for (const line of readableOutput(output, recorded)) shown.push([line.text, line.source]);
     }
     if (a.status !== 'running')
-      lines.push(
+      shown.push([
         endNote(a.stepId, a.status, a.summary ?? a.reason ?? ''),
         'note',
         a.status === 'failed',
-      );
+      ]);
   }
+  // Only what the ring keeps is worth making inert: a step may have printed 200,000 lines.
+  for (const args of shown.slice(-lines.capacity)) lines.push(...args);
 }

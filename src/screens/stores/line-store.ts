@@ -74,6 +74,11 @@ export class LineStore {
     this.flushMs = options.flushMs ?? 75;
   }
 
+  /** How many lines the pane keeps. */
+  get capacity(): number {
+    return this.ring.capacity;
+  }
+
   /** `error` overrides the highlighting rule (a failed step's end note). */
   push(text: string, source: LogLine['source'] = 'step', error?: boolean): void {
     // Tabs would misalign the pane's columns; every other control character is shown, inert.
