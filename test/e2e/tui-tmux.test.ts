@@ -160,7 +160,16 @@ describe('cvd-tui in tmux', () => {
       /^disk \/\s+\d+%/.test(firstRow(text, 'Resources')) &&
       /^\/health\s+\S/.test(firstRow(text, 'Health')) &&
       JSON.stringify(paneRows(text, 'Logs')) === JSON.stringify(logs);
-    for (const focused of ['Resources', 'Health', 'Logs', 'Resources', 'Health', 'Logs']) {
+    for (const focused of [
+      'Resources',
+      'Health',
+      'Steps',
+      'Logs',
+      'Resources',
+      'Health',
+      'Steps',
+      'Logs',
+    ]) {
       press('tab', 'Tab');
       await screen('tab', whole(focused));
     }

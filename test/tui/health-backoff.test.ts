@@ -17,12 +17,16 @@ describe('health probe back-off', () => {
   const stops: (() => void)[] = [];
   afterEach(() => stops.splice(0).forEach((stop) => stop()));
 
-  it('asks a failing endpoint less often, says when it is asked next, and recovers', async () => {
-    let databaseUp = false;
+  /**
+   * A real app stand-in whose /health/database answers 500 while `databaseUp()`
+   * is false, polled every 40 ms with at most `maxIntervalMs` between two
+   * requests to a failing endpoint. Counts the requests per path.
+   */
+  async function probed(databaseUp: () => boolean, maxIntervalMs: number) {
     const asked: Record<string, number> = {};
     const server = createServer((req, res) => {
       asked[req.url!] = (asked[req.url!] ?? 0) + 1;
-      if (req.url === '/health/database' && !databaseUp)
+      if (req.url === '/health/database' && !databaseUp())
         res.writeHead(500).end('{"status":"error"}');
       else res.writeHead(200).end('{"status":"healthy"}');
     });
@@ -33,9 +37,15 @@ describe('health probe back-off', () => {
     const samples: HealthSample[] = [];
     const probe = startHealthProbe(new LocalTransport(), target, (s) => samples.push(s), {
       intervalMs: 40,
-      maxIntervalMs: 640,
+      maxIntervalMs,
     });
     stops.push(probe);
+    return { asked, samples, probe };
+  }
+
+  it('asks a failing endpoint less often, says when it is asked next, and recovers', async () => {
+    let databaseUp = false;
+    const { asked, samples } = await probed(() => databaseUp, 640);
     await waitFor(() => (asked['/health'] ?? 0) >= 40, 30_000);
     const database = asked['/health/database']!;
     // Every poll for /health; /health/database at 0, 40, 120, 280, 600, then every 640 ms.
@@ -56,21 +66,7 @@ describe('health probe back-off', () => {
   });
 
   it('checkNow asks a backing-off endpoint at once', async () => {
-    const asked: Record<string, number> = {};
-    const server = createServer((req, res) => {
-      asked[req.url!] = (asked[req.url!] ?? 0) + 1;
-      res.writeHead(req.url === '/health/database' ? 503 : 200).end('{"status":"healthy"}');
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    stops.push(() => server.close());
-    const port = (server.address() as AddressInfo).port;
-    const target = withDefaults({ transport: 'local', appUrl: `http://127.0.0.1:${port}` });
-    const samples: HealthSample[] = [];
-    const probe = startHealthProbe(new LocalTransport(), target, (s) => samples.push(s), {
-      intervalMs: 40,
-      maxIntervalMs: 60_000,
-    });
-    stops.push(probe);
+    const { asked, samples, probe } = await probed(() => false, 60_000);
     const waiting = () => samples.at(-1)?.readings[2]?.nextCheckAt ?? 0;
     await waitFor(() => waiting() - Date.now() > 2000, 30_000);
     const due = waiting();

@@ -1,4 +1,5 @@
 import { useCallback, useMemo, useState } from 'react';
+import type { Binding } from '../app/bindings.js';
 import type { LinesSnapshot } from '../stores/line-store.js';
 
 /** What a scroll reads lines from: a LineStore, or a fixed list (a step's recorded output). */
@@ -62,4 +63,42 @@ export function useLogScroll(source: LineSource): LogScroll {
       show: (seq, rows) => setBottom(at(seq + Math.floor(rows / 2))),
     };
   }, [bottom, up, down, source]);
+}
+
+/**
+ * The keys that scroll a window of `rows` lines over `what`: a line (↑↓ j k,
+ * only while `lineKeys`: elsewhere they move another cursor), a page, the top
+ * or the end.
+ */
+export function scrollBindings(
+  scroll: LogScroll,
+  rows: number,
+  what: string,
+  lineKeys: boolean,
+): Binding[] {
+  return [
+    {
+      keys: ['up', 'down'],
+      label: 'scroll',
+      help: `scroll ${what} a line`,
+      show: 'help',
+      enabled: lineKeys,
+      run: (action) => (action === 'up' ? scroll.up(1) : scroll.down(1)),
+    },
+    {
+      keys: ['pageUp', 'pageDown'],
+      label: 'page',
+      help: `scroll ${what} a page`,
+      show: 'help',
+      run: (action) => (action === 'pageUp' ? scroll.up(rows) : scroll.down(rows)),
+    },
+    {
+      keys: ['top', 'bottom'],
+      label: 'top/end',
+      help: `${what}: the first lines, or the end (followed)`,
+      show: 'help',
+      enabled: lineKeys,
+      run: (action) => (action === 'top' ? scroll.top(rows) : scroll.end()),
+    },
+  ];
 }

@@ -2,7 +2,7 @@ import { useState, useSyncExternalStore } from 'react';
 import type { Binding } from '../app/bindings.js';
 import type { TuiCore } from '../app/core.js';
 import type { LineStore } from '../stores/line-store.js';
-import { useLogScroll, type LogScroll } from './use-log-scroll.js';
+import { scrollBindings, useLogScroll, type LogScroll } from './use-log-scroll.js';
 import { useLogSearch, type LogSearch } from './use-log-search.js';
 
 /** How the Logs pane is read: which lines, where, wrapped or not, what was searched. */
@@ -50,29 +50,8 @@ export function useLogsReader(core: TuiCore, rows: number): LogsReader {
 export function logsBindings(reader: LogsReader, focused: boolean, rows: number): Binding[] {
   const { scroll, search } = reader;
   return [
-    {
-      keys: ['up', 'down'],
-      label: 'scroll',
-      help: 'scroll the Logs pane a line (when it has focus)',
-      show: 'help',
-      enabled: focused,
-      run: (action) => (action === 'up' ? scroll.up(1) : scroll.down(1)),
-    },
-    {
-      keys: ['pageUp', 'pageDown'],
-      label: 'page',
-      help: 'scroll the Logs pane a page',
-      show: 'help',
-      run: (action) => (action === 'pageUp' ? scroll.up(rows) : scroll.down(rows)),
-    },
-    {
-      keys: ['top', 'bottom'],
-      label: 'top/end',
-      help: 'Logs: the first lines, or the end (followed)',
-      show: 'help',
-      enabled: focused,
-      run: (action) => (action === 'top' ? scroll.top(rows) : scroll.end()),
-    },
+    // Page keys scroll the Logs pane wherever the focus is; line keys only while it has focus.
+    ...scrollBindings(scroll, rows, 'the Logs pane', focused),
     {
       keys: ['follow'],
       label: 'follow',
@@ -110,7 +89,8 @@ export function logsBindings(reader: LogsReader, focused: boolean, rows: number)
       keys: ['appLog'],
       label: reader.appLog ? 'step output' : 'error.log',
       help: "Logs: the target's error.log tail, or the step output",
-      show: focused ? 'optional' : 'help',
+      // The pane's title says `error.log +N (l)` when lines come in: the key bar keeps its room.
+      show: 'help',
       run: () => reader.toggleAppLog(),
     },
   ];

@@ -5,7 +5,7 @@ import type { TuiCore } from '../app/core.js';
 import { readableOutput } from '../app/fact-text.js';
 import type { StepRow } from '../app/state.js';
 import { isErrorLine, type LinesSnapshot, type LogLine } from '../stores/line-store.js';
-import { useLogScroll, type LineSource, type LogScroll } from './use-log-scroll.js';
+import { scrollBindings, useLogScroll, type LineSource, type LogScroll } from './use-log-scroll.js';
 
 /** The step that matters now: running, else the next to run, else the last. */
 export const stepInFocus = (steps: readonly StepRow[]): StepRow | undefined =>
@@ -138,27 +138,7 @@ export function stepViewBindings(browser: StepBrowser, rows: number): Binding[] 
       help: 'close the step view',
       run: () => browser.close(),
     },
-    {
-      keys: ['up', 'down'],
-      label: 'scroll',
-      help: 'scroll the output a line',
-      show: 'help',
-      run: (action) => (action === 'up' ? scroll.up(1) : scroll.down(1)),
-    },
-    {
-      keys: ['pageUp', 'pageDown'],
-      label: 'page',
-      help: 'scroll the output a page',
-      show: 'help',
-      run: (action) => (action === 'pageUp' ? scroll.up(rows) : scroll.down(rows)),
-    },
-    {
-      keys: ['top', 'bottom'],
-      label: 'top/end',
-      help: 'the first lines of the output, or its end',
-      show: 'help',
-      run: (action) => (action === 'top' ? scroll.top(rows) : scroll.end()),
-    },
+    ...scrollBindings(scroll, rows, 'the output', true),
     {
       keys: ['wrap'],
       label: 'wrap',
