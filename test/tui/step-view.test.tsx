@@ -18,7 +18,7 @@ describe('TUI: steps you can open', () => {
   it('after resume shows the recorded output; Enter on a retried step opens attempt 2, [ shows attempt 1', async () => {
     const h = harness();
     await h.prepare({ failFirst: true, until: '1.2' });
-    const { screen } = await h.open({ command: 'resume' }, { columns: 100, rows: 40 });
+    const { screen, core } = await h.open({ command: 'resume' }, { columns: 100, rows: 40 });
     const resumed = await screen.waitFor('nothing was left running on the target', STEP_WAIT_MS);
     const logs = paneRows(resumed, 'Logs')!.join('\n');
     expect(logs).not.toContain('No output yet.');
@@ -26,6 +26,12 @@ describe('TUI: steps you can open', () => {
     // 1.1's facts, once a readable line; never marker lines.
     expect(logs).toMatch(/· disk used \d+%, memory used \d+%, load [\d. ]+, service state active/);
     expect(resumed).not.toContain('CVD-FACT');
+    // Read back once, though resume attaches the deployment twice (prepare, then resume).
+    const replayed = core.lines.getSnapshot().lines.map((l) => l.text);
+    expect(replayed.filter((t) => t.startsWith('── earlier output'))).toHaveLength(1);
+    expect(
+      replayed.filter((t) => t.startsWith('── 1.1 Environment Verification (attempt 2)')),
+    ).toHaveLength(1);
 
     // Tab round to the step list: Enter now opens the selected step instead of running one.
     for (const pane of ['Resources', 'Health', 'Steps']) {

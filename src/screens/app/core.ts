@@ -37,6 +37,8 @@ export class TuiCore {
   preflight: { version: string; result: Preflight } | undefined;
   private unsubscribe: (() => void) | undefined;
   private healthProbe: HealthProbe | undefined;
+  /** The deployment whose recorded output the Logs pane has: resume attaches it twice (prepare, then resume). */
+  private replayed: string | undefined;
   private working: string | undefined;
   private sink: Dispatch<Action> | undefined;
   private queued: Action[] = [];
@@ -67,7 +69,8 @@ export class TuiCore {
       operator: d.operator,
       secrets: d.secrets,
     });
-    replayRecorded(d.store, deploymentId, this.lines);
+    if (this.replayed !== deploymentId) replayRecorded(d.store, deploymentId, this.lines);
+    this.replayed = deploymentId;
     this.unsubscribe = bridgeEngine(this.runner, this.lines, this.dispatch, () => this.sync());
     this.sync();
     return this.runner;
