@@ -30,6 +30,7 @@ export function PhaseScreen() {
   const browser = useStepBrowser(core, state.steps);
   // The step view takes the step list's, the command's and the Logs pane's rows.
   const viewHeight = layout.topHeight + layout.currentRows + layout.logsHeight;
+  // Its output's rows: less its borders and the four lines above the output.
   const viewRows = viewHeight - 6;
   const rollingBack = state.deployment?.mode === 'rollback';
   const next = state.steps.find((s) => s.status !== 'succeeded' && s.status !== 'skipped');
@@ -88,6 +89,7 @@ export function PhaseScreen() {
     : browser.open
       ? [...stepViewBindings(browser, viewRows), ...commonBindings(core, state)]
       : screenBindings;
+  // An open step view takes the screen under the header (an early return: the layout below stays as it was).
   if (browser.open)
     return (
       <ScreenLayout bindings={bindings} width={layout.width}>
