@@ -161,16 +161,9 @@ describe('cvd-tui in tmux', () => {
       /^disk \/\s+\d+%/.test(firstRow(text, 'Resources')) &&
       /^\/health\s+\S/.test(firstRow(text, 'Health')) &&
       JSON.stringify(paneRows(text, 'Logs')) === JSON.stringify(logs);
-    for (const focused of [
-      'Resources',
-      'Health',
-      'Steps',
-      'Logs',
-      'Resources',
-      'Health',
-      'Steps',
-      'Logs',
-    ]) {
+    // Twice round the ring, the step list included.
+    const ring = ['Resources', 'Health', 'Steps', 'Logs'];
+    for (const focused of [...ring, ...ring]) {
       press('tab', 'Tab');
       await screen('tab', whole(focused));
     }
