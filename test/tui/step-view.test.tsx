@@ -15,9 +15,9 @@ const STEP_WAIT_MS = 90_000;
 describe('TUI: steps you can open', () => {
   const harness = harnessPerCase();
 
-  it('after resume shows the recorded output; Enter on a retried step opens attempt 2, [ shows attempt 1', async () => {
+  it('after resume shows the recorded output; Enter opens a retried step on attempt 2, [ shows attempt 1, a skip says why', async () => {
     const h = harness();
-    await h.prepare({ failFirst: true, until: '1.2' });
+    await h.prepare({ failFirst: true, until: '1.3', skips: { '1.2': 'made by hand' } });
     const { screen, core } = await h.open({ command: 'resume' }, { columns: 100, rows: 40 });
     const resumed = await screen.waitFor('nothing was left running on the target', STEP_WAIT_MS);
     const logs = paneRows(resumed, 'Logs')!.join('\n');
@@ -39,9 +39,19 @@ describe('TUI: steps you can open', () => {
       await screen.waitFor(`┏━ ${pane} `);
     }
     // The cursor starts on the step that matters now; the key bar says what Enter does here.
-    const list = await screen.waitFor('▸ ○ 1.2 Create Deployment Directory');
+    const list = await screen.waitFor('▸ ○ 1.3 Backup Current System');
     expect(list).toMatch(/Enter open\b/);
     expect(list).not.toMatch(/Enter next\b/);
+    await screen.press('k');
+    await screen.waitFor('▸ ↷ 1.2 Create Deployment Directory');
+    await screen.press(KEY.enter);
+    const skipped = await screen.waitFor('1.2 Create Deployment Directory · attempt 1 of 1');
+    expect(skipped).toContain('reason: made by hand');
+    expect(skipped).toContain('Skipped: nothing ran.');
+    // One attempt: nothing to switch to, and the key bar does not offer it.
+    expect(skipped).not.toContain('[ ] attempt');
+    await screen.press(KEY.escape);
+    await screen.waitFor('┏━ Steps ');
     await screen.press('k');
     await screen.waitFor('▸ ✓ 1.1 Environment Verification');
     await screen.press(KEY.enter);
@@ -54,22 +64,22 @@ describe('TUI: steps you can open', () => {
     await screen.press('[');
     const first = await screen.waitFor('1.1 Environment Verification · attempt 1 of 2');
     expect(first).toMatch(/failed in [\d.]+s · exit \d+/);
-    expect(first).toMatch(/service state (inactive|failed|unknown)|inactive/);
+    expect(first).toContain('cvd is not running');
     await screen.press(']');
     await screen.waitFor('attempt 2 of 2');
 
     await screen.press(KEY.escape);
     const back = await screen.waitFor('┏━ Steps ');
     // Enter opened a step: nothing ran.
-    expect(back).toContain('1.2 Create Deployment Directory — next');
-    expect(h.store.attempts(h.store.latest()!.id).filter((a) => a.stepId === '1.2')).toEqual([]);
+    expect(back).toContain('1.3 Backup Current System — next');
+    expect(h.store.attempts(h.store.latest()!.id).filter((a) => a.stepId === '1.3')).toEqual([]);
     // With the Logs pane focused again, Enter runs the next step as before.
     await screen.press(KEY.tab);
     await screen.waitFor('┏━ Logs ');
     await screen.press(KEY.enter);
-    const ran = await screen.waitFor('1.3 Backup Current System — next', STEP_WAIT_MS);
-    // 1.2's fact, live: a readable line.
-    await screen.waitFor('· deployment dir ');
+    const ran = await screen.waitFor('2.1 Stop Application Services — next', STEP_WAIT_MS);
+    // 1.3's facts, live: a readable line.
+    await screen.waitFor(/· db backup \S+, db backup rows/);
     expect(ran).not.toContain('CVD-FACT');
   }, 300_000);
 });
