@@ -14,4 +14,6 @@ export interface HealthReading {
   /** `/health/detailed`'s `status` field. */
   status?: string;
   error?: string;
+  /** Failing, and asked less often (health.ts back-off): when it is asked next, in ms since the epoch. */
+  nextCheckAt?: number;
 }

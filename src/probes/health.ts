@@ -6,6 +6,7 @@ import { healthStatus } from '../steps/verify.js';
 import { ForwardingRefused, type Transport } from '../transport/types.js';
 import { HEALTH_ENDPOINTS, type HealthReading } from './health-endpoints.js';
 import { readOnServer } from './health-on-server.js';
+import { BackoffSchedule } from './backoff.js';
 import { errorMessage, isErrorNamed } from '../util/error.js';
 
 /**
@@ -90,7 +91,18 @@ export interface HealthProbeOptions {
   intervalMs?: number;
   /** Per request. @default 2000 */
   timeoutMs?: number;
+  /** The longest wait between two requests to a failing endpoint. @default 30000 */
+  maxIntervalMs?: number;
 }
+
+/** Stops polling when called; `checkNow` asks every endpoint again at once, back-offs forgotten. */
+export type HealthProbe = (() => void) & { checkNow(): void };
+
+/** An endpoint the pane shows as failing: no answer, an error status, or /health/detailed not healthy. */
+export const isFailing = (r: HealthReading): boolean =>
+  r.code === undefined ||
+  r.code >= 400 ||
+  (r.name === 'detailed' && r.status !== undefined && r.status !== 'healthy');
 
 /**
  * Polls the health endpoints; returns a function that stops polling and
@@ -103,7 +115,7 @@ export function startHealthProbe(
   target: TargetConfig,
   onSample: (sample: HealthSample) => void,
   options: HealthProbeOptions = {},
-): () => void {
+): HealthProbe {
   let via: HealthRoute = needsTunnel(target, transport) ? 'tunnel' : 'direct';
   let refused = false;
   // Short keep-alive: one connection serves the three requests of a poll, then idles out.
@@ -112,10 +124,18 @@ export function startHealthProbe(
       ? tunnelAgent(transport, target, () => (refused = true))
       : new Agent({ keepAliveTimeout: 1000 });
   const timeoutMs = options.timeoutMs ?? 2000;
-  const measure = async (): Promise<HealthReading[]> => {
+  const intervalMs = options.intervalMs ?? 3000;
+  const schedule = new BackoffSchedule<HealthReading['name']>(
+    intervalMs,
+    options.maxIntervalMs ?? 30_000,
+  );
+  const last = new Map<HealthReading['name'], HealthReading>();
+  // Measured on the server, the three requests are one exec: every endpoint is asked each time.
+  const measure = async (now: number): Promise<HealthReading[]> => {
     if (via !== 'server') {
+      const due = HEALTH_ENDPOINTS.filter((e) => schedule.isDue(e.name, now));
       const readings = await Promise.all(
-        HEALTH_ENDPOINTS.map((e) => readEndpoint(target.appUrl, e, agent, timeoutMs)),
+        due.map((e) => readEndpoint(target.appUrl, e, agent, timeoutMs)),
       );
       if (!refused) return readings;
       via = 'server';
@@ -123,17 +143,40 @@ export function startHealthProbe(
     return readOnServer(transport, target, timeoutMs);
   };
   let stopped = false;
+  let polling = false;
+  let again = false;
   let timer: NodeJS.Timeout | undefined;
   const tick = async () => {
-    const readings = await measure();
+    polling = true;
+    const fresh = await measure(Date.now());
+    polling = false;
     if (stopped) return;
-    onSample({ at: Date.now(), via, readings });
-    timer = setTimeout(() => void tick(), options.intervalMs ?? 3000);
+    const at = Date.now();
+    for (const r of fresh)
+      last.set(r.name, { ...r, nextCheckAt: schedule.record(r.name, isFailing(r), at) });
+    if (fresh.length)
+      onSample({
+        at,
+        via,
+        readings: HEALTH_ENDPOINTS.flatMap((e) => last.get(e.name) ?? []),
+      });
+    timer = setTimeout(() => void tick(), again ? 0 : intervalMs);
+    again = false;
   };
   void tick();
-  return () => {
+  const stop = () => {
     stopped = true;
     clearTimeout(timer);
     void agent.destroy().catch(() => undefined);
   };
+  const checkNow = () => {
+    if (stopped || !schedule.backingOff) return;
+    schedule.reset();
+    if (polling) again = true;
+    else {
+      clearTimeout(timer);
+      timer = setTimeout(() => void tick(), 0);
+    }
+  };
+  return Object.assign(stop, { checkNow });
 }

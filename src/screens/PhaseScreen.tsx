@@ -7,7 +7,9 @@ import { Pane } from './components/Pane.js';
 import { ResourcesPane } from './components/ResourcesPane.js';
 import { StatusStrip } from './components/StatusStrip.js';
 import { StepList } from './components/StepList.js';
-import { useLogScroll } from './hooks/use-log-scroll.js';
+import { StepView } from './components/StepView.js';
+import { logsBindings, useLogsReader } from './hooks/use-logs-reader.js';
+import { stepListBindings, stepViewBindings, useStepBrowser } from './hooks/use-step-browser.js';
 import { useTui } from './app/context.js';
 import { requestRollback, requestSkip, retry, runNext, runPhase } from './intents/phase.js';
 import { ScreenLayout } from './components/ScreenLayout.js';
@@ -24,18 +26,27 @@ export function PhaseScreen() {
   const { state, core } = useTui();
   const { columns, rows } = useTerminalSize();
   const layout = phaseLayout(columns, rows);
-  const scroll = useLogScroll(core.lines);
   const logRows = layout.logsHeight - 2;
+  const reader = useLogsReader(core, logRows);
+  const browser = useStepBrowser(core, state.steps);
+  // The step view takes the step list's, the command's and the Logs pane's rows.
+  const viewHeight = layout.topHeight + layout.currentRows + layout.logsHeight;
+  // Its output's rows: less its borders and the four lines above the output.
+  const viewRows = viewHeight - 6;
   const rollingBack = state.deployment?.mode === 'rollback';
   const next = state.steps.find((s) => s.status !== 'succeeded' && s.status !== 'skipped');
   const failed = next?.status === 'failed';
   const logsFocused = state.focus === 'logs';
-  const bindings: Binding[] = [
+  const stepsFocused = state.focus === 'steps';
+  const screenBindings: Binding[] = [
+    // Enter opens a step only while the step list has focus; elsewhere it runs the next step.
+    ...stepListBindings(browser, stepsFocused),
     {
       keys: ['continue'],
       label: next && !failed ? `run ${next.id}` : 'next',
       short: 'next',
       help: 'run the next step',
+      enabled: !stepsFocused,
       run: () => void runNext(core),
     },
     {
@@ -66,27 +77,36 @@ export function PhaseScreen() {
     {
       keys: ['focusNext'],
       label: 'pane',
-      help: 'focus the next pane (Logs, Resources, Health)',
+      help: 'focus the next pane (Logs, Resources, Health, Steps)',
       show: 'optional',
       run: () => core.dispatch({ type: 'focus-next' }),
     },
-    {
-      keys: ['up', 'down'],
-      label: 'scroll',
-      help: 'scroll the Logs pane a line (when it has focus)',
-      show: 'help',
-      enabled: logsFocused,
-      run: (action) => (action === 'up' ? scroll.up(1) : scroll.down(1)),
-    },
-    {
-      keys: ['pageUp', 'pageDown'],
-      label: 'page',
-      help: 'scroll the Logs pane a page',
-      show: 'help',
-      run: (action) => (action === 'pageUp' ? scroll.up(logRows) : scroll.down(logRows)),
-    },
+    ...logsBindings(reader, logsFocused, logRows),
     ...commonBindings(core, state),
   ];
+  // While a search is typed the input has the keys; an open step view has its own.
+  const bindings: Binding[] = reader.search.typing
+    ? []
+    : browser.open
+      ? [...stepViewBindings(browser, viewRows), ...commonBindings(core, state)]
+      : screenBindings;
+  // An open step view takes the screen under the header (an early return: the layout below stays as it was).
+  if (browser.open)
+    return (
+      <ScreenLayout bindings={bindings} width={layout.width}>
+        <Header title={rollingBack ? 'cvd-tui Rollback' : 'cvd-tui Deploy'} width={layout.width} />
+        <StepView
+          stepId={browser.open.stepId}
+          runs={browser.open.runs}
+          shown={browser.open.shown}
+          output={browser.output}
+          bottom={browser.scroll.bottom}
+          wrap={browser.wrap}
+          width={layout.width}
+          height={viewHeight}
+        />
+      </ScreenLayout>
+    );
   return (
     <ScreenLayout bindings={bindings} width={layout.width}>
       <Header title={rollingBack ? 'cvd-tui Rollback' : 'cvd-tui Deploy'} width={layout.width} />
@@ -100,8 +120,14 @@ export function PhaseScreen() {
           title={rollingBack ? 'Emergency Rollback' : 'Steps'}
           width={layout.stepsWidth}
           height={layout.topHeight}
+          focused={stepsFocused}
         >
-          <StepList steps={state.steps} width={layout.stepsWidth - 2} rows={layout.topHeight - 2} />
+          <StepList
+            steps={state.steps}
+            width={layout.stepsWidth - 2}
+            rows={layout.topHeight - 2}
+            selected={stepsFocused ? browser.selected : undefined}
+          />
         </Pane>
         <Box flexDirection="column" width={layout.sideWidth}>
           <ResourcesPane
@@ -121,11 +147,15 @@ export function PhaseScreen() {
       </Box>
       <CurrentStep rows={layout.currentRows} width={layout.width} />
       <LogsPane
-        store={core.lines}
+        store={reader.store}
+        appLog={reader.appLog}
+        appLogUnseen={reader.appLogUnseen}
         width={layout.width}
         height={layout.logsHeight}
-        focused={state.focus === 'logs'}
-        bottom={scroll.bottom}
+        focused={logsFocused}
+        bottom={reader.scroll.bottom}
+        wrap={reader.wrap}
+        search={reader.search}
       />
     </ScreenLayout>
   );

@@ -48,6 +48,19 @@ export const FACT_FUNCTION = [
 /** How a fact line reads once its nonce is checked: what the Logs pane and the transcript show. */
 const shownFact = (key: string, value: string): string => `CVD-FACT ${key}=${value}`;
 
+const SHOWN_FACT = /^CVD-FACT ([A-Za-z][A-Za-z0-9_]*)=(.*)$/;
+
+/**
+ * The key and value of a fact line as shown (`CVD-FACT key=value`). The
+ * shown form carries no nonce: only a caller that knows the line was a
+ * checked marker (a `fact` line event, a value the store recorded) may read
+ * it as a fact; to anyone else it is text.
+ */
+export function shownFactParts(line: string): { key: string; value: string } | undefined {
+  const match = SHOWN_FACT.exec(line);
+  return match ? { key: match[1]!, value: match[2]! } : undefined;
+}
+
 const FACT = /^CVD-FACT:([0-9a-f]{32}) ([A-Za-z][A-Za-z0-9_]*)=(.*)$/;
 const EXIT = /^CVD-EXIT:([0-9a-f]{32}) (\d+)$/;
 const ATTEMPT = /^CVD-NONCE:([0-9a-f]{32}) ([0-9a-f]{32})?$/;

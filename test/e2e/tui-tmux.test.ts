@@ -121,7 +121,8 @@ describe('cvd-tui in tmux', () => {
       /─ Health ─[\s\S]*\/health\s+200 \d+ ms/,
       /\/health\/detailed\s+healthy \(200\)/,
       /\/health\/database\s+200 \d+ ms/,
-      /━ Logs ━[\s\S]*✓ 3\.4 succeeded: HTTPS working/,
+      // The title may name error.log lines that came in (the tail is kept apart: l shows it).
+      /━ Logs[^━\n]*━[\s\S]*✓ 3\.4 succeeded: HTTPS working/,
       /✓ 3 Service Restart and Verification/,
     ]);
     press('deploy', 'A');
@@ -161,7 +162,9 @@ describe('cvd-tui in tmux', () => {
       /^disk \/\s+\d+%/.test(firstRow(text, 'Resources')) &&
       /^\/health\s+\S/.test(firstRow(text, 'Health')) &&
       JSON.stringify(paneRows(text, 'Logs')) === JSON.stringify(logs);
-    for (const focused of ['Resources', 'Health', 'Logs', 'Resources', 'Health', 'Logs']) {
+    // Twice round the ring, the step list included.
+    const ring = ['Resources', 'Health', 'Steps', 'Logs'];
+    for (const focused of [...ring, ...ring]) {
       press('tab', 'Tab');
       await screen('tab', whole(focused));
     }

@@ -242,7 +242,7 @@ describe('TUI: deploy with the keys', () => {
   });
 
   it(
-    'Tab moves the focus across Logs, Resources and Health',
+    'Tab moves the focus across Logs, Resources, Health and the step list',
     async () => {
       const { screen } = await phase({ until: '1.1' });
       expect(screen.frame()).toContain('┏━ Logs');
@@ -250,6 +250,8 @@ describe('TUI: deploy with the keys', () => {
       await screen.waitFor('┏━ Resources');
       await screen.press(KEY.tab);
       await screen.waitFor('┏━ Health');
+      await screen.press(KEY.tab);
+      await screen.waitFor('┏━ Steps');
       await screen.press(KEY.tab);
       await screen.waitFor('┏━ Logs');
     },

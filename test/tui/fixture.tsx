@@ -96,8 +96,9 @@ export function phaseState(): { core: TuiCore; state: UiState; exits: TuiExit[];
     ],
   });
   for (let i = 1; i <= 40; i++) core.lines.push(`migration line ${i}`);
-  core.lines.push('2026-01-01T12:00:00Z ERROR database check failed: no such table', 'log');
+  core.appLog.push('2026-01-01T12:00:00Z ERROR database check failed: no such table', 'log');
   core.lines.flush();
+  core.appLog.flush();
   const dispose = () => {
     store.close();
     rmSync(dir, { recursive: true, force: true });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { windowOf } from '../../src/screens/components/LogsPane.js';
+import { shownText, windowOf } from '../../src/screens/components/line-window.js';
 import { KEY } from '../helpers/ink.js';
 import { firstRow, paneRows } from '../helpers/panes.js';
 import { FAST_PROBES, harnessPerCase } from './harness.js';
@@ -10,7 +10,7 @@ const STEP_WAIT_MS = 90_000;
 /**
  * Issue 13: after the first Tab, every pane lost its first line for the rest
  * of the session (Ink 6.8 gave the box its hidden top border back when only
- * `borderStyle` changed). Tab goes round twice; after each press every
+ * `borderStyle` changed). Tab goes round twice (the step list is in the ring too); after each press every
  * pane's first line must still be drawn: Resources' disk row, Health's
  * /health row, and the first line of the Logs window.
  */
@@ -29,7 +29,7 @@ describe('TUI: Tab keeps every pane whole', () => {
     const firstLogLine = (frame: string) => {
       const rows = paneRows(frame, 'Logs')?.length ?? 0;
       const line = windowOf(core.lines.getSnapshot().lines, rows, null).shown[0];
-      return line ? `${line.source === 'log' ? 'error.log│ ' : ''}${line.text}` : '';
+      return line ? shownText(line) : '';
     };
     const whole = (focused: string) => (frame: string) =>
       frame.includes(`┏━ ${focused} `) &&
@@ -46,7 +46,9 @@ describe('TUI: Tab keeps every pane whole', () => {
       }
     };
     await wait('Logs');
-    for (const focused of ['Resources', 'Health', 'Logs', 'Resources', 'Health', 'Logs']) {
+    // Twice round the ring, the step list included.
+    const ring = ['Resources', 'Health', 'Steps', 'Logs'];
+    for (const focused of [...ring, ...ring]) {
       await screen.press(KEY.tab);
       await wait(focused);
     }

@@ -2,7 +2,7 @@ import type { Key } from 'ink';
 import { describe, expect, it, vi } from 'vitest';
 import { keyBarText } from '../../src/screens/components/KeyBar.js';
 import { activeBindings, dispatchBinding, type Binding } from '../../src/screens/app/bindings.js';
-import { windowOf } from '../../src/screens/components/LogsPane.js';
+import { windowOf } from '../../src/screens/components/line-window.js';
 import { phaseLayout } from '../../src/screens/phase-layout.js';
 import { commandBody } from '../../src/screens/components/command-text.js';
 import { actionOf } from '../../src/screens/app/keys.js';
@@ -34,6 +34,17 @@ describe('key map (DESIGN: Keys)', () => {
     expect(actionOf('q', key())).toBe('quit');
     expect(actionOf('c', key({ ctrl: true }))).toBe('interrupt');
     expect(actionOf('a', key())).toBeUndefined();
+    // The step view's attempts and the Logs pane's reading keys (issue 13).
+    expect(actionOf('[', key())).toBe('previous');
+    expect(actionOf('', key({ leftArrow: true }))).toBe('previous');
+    expect(actionOf(']', key())).toBe('next');
+    expect(actionOf('', key({ rightArrow: true }))).toBe('next');
+    expect(actionOf('g', key())).toBe('top');
+    expect(actionOf('G', key({ shift: true }))).toBe('bottom');
+    expect(actionOf('w', key())).toBe('wrap');
+    expect(actionOf('f', key())).toBe('follow');
+    expect(actionOf('/', key())).toBe('search');
+    expect(actionOf('l', key())).toBe('appLog');
   });
 
   it('splits a burst of plain keys into one action per key, but not escape sequences', () => {
@@ -46,11 +57,11 @@ describe('key map (DESIGN: Keys)', () => {
 
 describe('reducer', () => {
   const start = { runningVersion: 'v1.0.0', runningCommit: 'abc', tags: [] };
-  it('cycles the focus through Logs, Resources and Health', () => {
+  it('cycles the focus through Logs, Resources, Health and the step list', () => {
     let s = initialState(start, 'phase');
     const seen = [s.focus];
-    for (let i = 0; i < 3; i++) seen.push((s = reducer(s, { type: 'focus-next' })).focus);
-    expect(seen).toEqual(['logs', 'resources', 'health', 'logs']);
+    for (let i = 0; i < 4; i++) seen.push((s = reducer(s, { type: 'focus-next' })).focus);
+    expect(seen).toEqual(['logs', 'resources', 'health', 'steps', 'logs']);
   });
   it('starting work clears the notice; navigating closes an overlay', () => {
     let s = reducer(initialState(start), { type: 'notice', notice: { text: 'x', tone: 'info' } });
@@ -117,6 +128,7 @@ describe('bounded, batched log lines', () => {
       text: `l${i}`,
       source: 'step' as const,
       error: false,
+      repeats: 1,
     }));
     expect(windowOf(lines, 5, null).shown.map((l) => l.seq)).toEqual([146, 147, 148, 149, 150]);
     expect(windowOf(lines, 5, 120)).toMatchObject({ above: 30 });

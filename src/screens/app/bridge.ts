@@ -1,16 +1,11 @@
 import type { Dispatch } from 'react';
 import type { EngineEvent } from '../../engine/events.js';
 import type { Runner } from '../../engine/runner.js';
-import { stepTitle } from '../../steps/index.js';
+import { shownFactParts } from '../../steps/facts.js';
 import type { LineStore } from '../stores/line-store.js';
+import { readableFacts, type Fact } from './fact-text.js';
+import { endNote, startNote } from './log-notes.js';
 import type { Action } from './state.js';
-
-const END_ICON: Record<string, string> = {
-  succeeded: '✓',
-  failed: '✗',
-  skipped: '↷',
-  running: '?',
-};
 
 /**
  * Turns engine events into what the screens use: output lines (many, up to
@@ -24,15 +19,22 @@ export function bridgeEngine(
   dispatch: Dispatch<Action>,
   sync: () => void,
 ): () => void {
+  // A step's facts come in a run of lines: shown as one readable line once the run ends.
+  let facts: Fact[] = [];
+  const flushFacts = () => {
+    if (facts.length) lines.push(readableFacts(facts), 'fact');
+    facts = [];
+  };
   return runner.on((event: EngineEvent) => {
+    // Only a line the engine flagged (its nonce checked) is read as a fact; any other is text.
+    const fact = event.type === 'line' && event.fact ? shownFactParts(event.line) : undefined;
+    if (fact) return void facts.push(fact);
+    flushFacts();
     switch (event.type) {
       case 'line':
-        return lines.push(event.line, event.fact ? 'fact' : 'step');
+        return lines.push(event.line, 'step');
       case 'step-start':
-        lines.push(
-          `── ${event.stepId} ${stepTitle(event.stepId)} (attempt ${event.attempt}) ──`,
-          'note',
-        );
+        lines.push(startNote(event.stepId, event.attempt), 'note');
         dispatch({
           type: 'step-started',
           stepId: event.stepId,
@@ -42,7 +44,7 @@ export function bridgeEngine(
         return sync();
       case 'step-end':
         lines.push(
-          `${END_ICON[event.status] ?? '·'} ${event.stepId} ${event.status}: ${event.summary}`,
+          endNote(event.stepId, event.status, event.summary),
           'note',
           event.status === 'failed',
         );

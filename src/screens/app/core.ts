@@ -2,7 +2,8 @@ import type { Dispatch } from 'react';
 import type { Preflight } from '../../engine/preflight.js';
 import { Runner } from '../../engine/runner.js';
 import { readTargetState, type TargetState } from '../../engine/target-state.js';
-import { startHealthProbe, type HealthSample } from '../../probes/health.js';
+import { startHealthProbe, type HealthProbe, type HealthSample } from '../../probes/health.js';
+import { stepRuns, type RunLog } from '../../export/runs.js';
 import { startLogTail } from '../../probes/log-tail.js';
 import { startResourceProbe, type ResourceSample } from '../../probes/resources.js';
 import { postTicksFrom } from '../../steps/post-checklist.js';
@@ -13,6 +14,7 @@ import { bridgeEngine } from './bridge.js';
 import type { TuiDeps } from './deps.js';
 import { LineStore } from '../stores/line-store.js';
 import type { MonitorSession } from './monitor-session.js';
+import { replayRecorded } from './replay.js';
 import { stepRows } from './rows.js';
 import type { Action, Notice } from './state.js';
 import { ValueStore } from '../stores/value-store.js';
@@ -35,7 +37,10 @@ function issuesOnRecord(store: TuiDeps['store'], id: string): string[] {
  * pane's line store and the probes' latest readings.
  */
 export class TuiCore {
+  /** The Logs pane's step output and cvd-tui's notes. */
   readonly lines = new LineStore();
+  /** The target's error.log tail, kept apart: the app's own lines cannot push the step output out of view. */
+  readonly appLog = new LineStore();
   readonly resources = new ValueStore<ResourceSample | undefined>(undefined);
   readonly health = new ValueStore<HealthSample | undefined>(undefined);
   runner: Runner | undefined;
@@ -44,6 +49,9 @@ export class TuiCore {
   /** The last preflight, and the version its checklist evidence is for. */
   preflight: { version: string; result: Preflight } | undefined;
   private unsubscribe: (() => void) | undefined;
+  private healthProbe: HealthProbe | undefined;
+  /** The deployment whose recorded output the Logs pane has: resume attaches it twice (prepare, then resume). */
+  private replayed: string | undefined;
   private working: string | undefined;
   private sink: Dispatch<Action> | undefined;
   private queued: Action[] = [];
@@ -74,6 +82,8 @@ export class TuiCore {
       operator: d.operator,
       secrets: d.secrets,
     });
+    if (this.replayed !== deploymentId) replayRecorded(d.store, deploymentId, this.lines);
+    this.replayed = deploymentId;
     this.unsubscribe = bridgeEngine(this.runner, this.lines, this.dispatch, () => this.sync());
     this.sync();
     return this.runner;
@@ -92,6 +102,8 @@ export class TuiCore {
     if (!runner) return;
     const { store } = this.deps;
     const deployment = runner.deployment;
+    // A step has moved on (the service restarted, say): a failing endpoint is asked again now, not after its back-off.
+    this.healthProbe?.checkNow();
     this.dispatch({
       type: 'synced',
       synced: {
@@ -146,16 +158,21 @@ export class TuiCore {
   startProbes(): () => void {
     const { probes, transport, target } = this.deps;
     if (!probes) return () => undefined;
+    const health = startHealthProbe(transport, target, (s) => this.health.set(s), {
+      intervalMs: probes.healthMs,
+    });
+    this.healthProbe = health;
     const stops = [
       startResourceProbe(transport, target, (s) => this.resources.set(s), probes.resourcesMs),
-      startHealthProbe(transport, target, (s) => this.health.set(s), {
-        intervalMs: probes.healthMs,
-      }),
-      startLogTail(transport, target, (lines) => lines.forEach((l) => this.lines.push(l, 'log')), {
+      health,
+      startLogTail(transport, target, (lines) => lines.forEach((l) => this.appLog.push(l, 'log')), {
         intervalMs: probes.logMs,
       }),
     ];
-    return () => stops.forEach((stop) => stop());
+    return () => {
+      this.healthProbe = undefined;
+      stops.forEach((stop) => stop());
+    };
   }
 
   /** A step's command as it would run now (values resolved, secrets masked): the preview before Enter. */
@@ -163,6 +180,24 @@ export class TuiCore {
     const runner = this.runner;
     const step = runner?.steps().find((s) => s.id === stepId);
     return runner && step ? runner.mask(step.script(runner.context())) : undefined;
+  }
+
+  /** Every attempt of a step on screen, with its output, duration and exit code (the export's runs). */
+  stepRuns(stepId: string): RunLog[] {
+    const runner = this.runner;
+    if (!runner) return [];
+    const { store } = this.deps;
+    const id = runner.deployment.id;
+    return stepRuns(
+      store,
+      id,
+      store.attempts(id).filter((a) => a.stepId === stepId),
+    );
+  }
+
+  /** The facts recorded so far: which lines of a stored output were checked facts (fact-text.ts). */
+  facts(): Record<string, string> {
+    return this.runner ? this.deps.store.facts(this.runner.deployment.id) : {};
   }
 
   /** The runbook's Verification Checklist, filled in from what the steps verified (after a rollback: the rollback's). */
@@ -188,5 +223,6 @@ export class TuiCore {
     this.monitor?.stop('cvd-tui was closed');
     this.unsubscribe?.();
     this.lines.dispose();
+    this.appLog.dispose();
   }
 }

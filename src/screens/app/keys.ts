@@ -19,7 +19,15 @@ export type KeyAction =
   | 'interrupt'
   | 'cancel'
   | 'yes'
-  | 'no';
+  | 'no'
+  | 'previous'
+  | 'next'
+  | 'top'
+  | 'bottom'
+  | 'wrap'
+  | 'follow'
+  | 'search'
+  | 'appLog';
 
 /** One key of the key map: the intent it expresses and how it is named. */
 export interface KeyMapEntry {
@@ -100,6 +108,15 @@ export const KEY_MAP: readonly KeyMapEntry[] = [
     label: 'n',
     matches: (i, k) => !k.ctrl && (i === 'n' || i === 'N'),
   },
+  // The step view's attempts, and the Logs pane's reading keys (issue 13); `n` (no) is also "next match".
+  { action: 'previous', label: '[/←', matches: (i, k) => k.leftArrow || char('[')(i, k) },
+  { action: 'next', label: ']/→', matches: (i, k) => k.rightArrow || char(']')(i, k) },
+  { action: 'top', label: 'g', matches: char('g') },
+  { action: 'bottom', label: 'G', matches: char('G') },
+  { action: 'wrap', label: 'w', matches: char('w') },
+  { action: 'follow', label: 'f', matches: char('f') },
+  { action: 'search', label: '/', matches: char('/') },
+  { action: 'appLog', label: 'l', matches: char('l') },
 ];
 
 /** The intent of one key press, or undefined when it means nothing. */

@@ -5,8 +5,9 @@ import type { ChecklistRecord, DeploymentRecord, StepStatus } from '../../state/
 /** The wizard's stages; App picks one screen per stage. `monitor`: post-deployment monitoring, opened from the summary. */
 export type Stage = 'start' | 'checklist' | 'phase' | 'summary' | 'monitor';
 
-export type PaneName = 'logs' | 'resources' | 'health';
-export const PANES: readonly PaneName[] = ['logs', 'resources', 'health'];
+/** Tab's ring; `steps`: the step list, where j/k select a step and Enter opens it. */
+export type PaneName = 'logs' | 'resources' | 'health' | 'steps';
+export const PANES: readonly PaneName[] = ['logs', 'resources', 'health', 'steps'];
 
 /** One line of the step list, read from the state store. */
 export interface StepRow {

@@ -22,13 +22,15 @@ interface RowProps {
   width: number;
   bold?: boolean;
   indent?: boolean;
+  /** The step list's cursor is on it. */
+  selected?: boolean;
 }
 
-function Row({ icon, text, time, width, bold, indent }: RowProps) {
-  const lead = indent ? '  ' : '';
+function Row({ icon, text, time, width, bold, indent, selected }: RowProps) {
+  const lead = selected ? '▸ ' : indent ? '  ' : '';
   const room = Math.max(4, width - lead.length - 2 - time.length - 1);
   return (
-    <Text wrap="truncate-end" bold={bold}>
+    <Text wrap="truncate-end" bold={bold} inverse={selected}>
       {lead}
       <Text color={color(TONE_OF_STATUS[icon] ?? 'muted')}>{ICONS[icon]} </Text>
       {fit(text, room).padEnd(room)} <Text color={color('muted')}>{time}</Text>
@@ -42,15 +44,19 @@ export interface StepListProps {
   width: number;
   /** Content rows: every phase's steps are listed when they fit, else only the current phase's. */
   rows: number;
+  /** The step the cursor is on (the list has focus): its phase is the one expanded. */
+  selected?: string;
 }
 
 /** The phases and steps with status icons and durations (a running step's time ticks). */
-export function StepList({ steps, width, rows }: StepListProps) {
+export function StepList({ steps, width, rows, selected }: StepListProps) {
   const running = steps.find((s) => s.status === 'running');
   const now = useNow(Boolean(running));
   const phases = PHASES.filter((p) => steps.some((s) => s.phase === p.id));
   const current =
-    running?.phase ?? steps.find((s) => s.status !== 'succeeded' && s.status !== 'skipped')?.phase;
+    steps.find((s) => s.id === selected)?.phase ??
+    running?.phase ??
+    steps.find((s) => s.status !== 'succeeded' && s.status !== 'skipped')?.phase;
   const expandAll = phases.length + steps.length <= rows;
   return (
     <>
@@ -74,6 +80,7 @@ export function StepList({ steps, width, rows }: StepListProps) {
                   icon={s.status}
                   text={`${s.id} ${s.title}`}
                   indent
+                  selected={s.id === selected}
                   time={
                     s.status === 'running' && s.startedAt
                       ? duration(Math.max(0, now - s.startedAt))

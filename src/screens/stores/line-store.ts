@@ -14,18 +14,33 @@ export interface LogLine {
   source: 'step' | 'fact' | 'log' | 'note';
   /** Highlighted: an error line. */
   error: boolean;
+  /** How many times the line came in a row (shown `… ×12`); later copies replace the text. */
+  repeats: number;
 }
 
 export interface LinesSnapshot {
   lines: readonly LogLine[];
   /** Lines pushed so far, including those the ring has dropped. */
   total: number;
+  /** Pushes so far, a collapsed repeat counted too: how many lines came in. */
+  received: number;
 }
 
 /** Error lines the Logs pane highlights: app log levels and shell/tool errors, not every mention of the word. */
 const ERROR_LINE = /\b(ERROR|FATAL|CRITICAL)\b|\b[Ee]rror:|\bTraceback\b|\bfailed:/;
 
 export const isErrorLine = (text: string): boolean => ERROR_LINE.test(text);
+
+/** A leading timestamp (`2026-01-01T12:00:00.123Z`, `[2026-01-01 12:00:00,123]`): the part of a log line that always changes. */
+const TIMESTAMP =
+  /^\[?\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:[.,]\d+)?(?:Z|[+-]\d{2}:?\d{2})?\]?\s*/;
+
+/**
+ * Two lines are "the same line again" when they differ only in a leading
+ * timestamp: the app logs the Health pane's failing poll every few seconds,
+ * and thirty copies of it would push the step output out of view.
+ */
+export const repeatKey = (text: string): string => text.replace(TIMESTAMP, '');
 
 export interface LineStoreOptions {
   /** Lines kept for the pane; the full output is in the state store. @default 2000 */
@@ -47,7 +62,10 @@ export class LineStore {
   private readonly flushMs: number;
   private timer: NodeJS.Timeout | undefined;
   private seq = 0;
-  private snapshot: LinesSnapshot = { lines: [], total: 0 };
+  /** Pushes so far, repeats included: a repeat changes the snapshot without adding a line. */
+  private changes = 0;
+  private published = 0;
+  private snapshot: LinesSnapshot = { lines: [], total: 0, received: 0 };
   /** How many times listeners were notified: the render work a flood can cause (tests read it). */
   flushes = 0;
 
@@ -56,16 +74,26 @@ export class LineStore {
     this.flushMs = options.flushMs ?? 75;
   }
 
+  /** How many lines the pane keeps. */
+  get capacity(): number {
+    return this.ring.capacity;
+  }
+
   /** `error` overrides the highlighting rule (a failed step's end note). */
   push(text: string, source: LogLine['source'] = 'step', error?: boolean): void {
     // Tabs would misalign the pane's columns; every other control character is shown, inert.
     const clean = inert(text.replace(/\t/g, '  '), { max: LINE_MAX });
-    this.ring.push({
-      seq: ++this.seq,
-      text: clean,
-      source,
-      error: error ?? (source !== 'note' && isErrorLine(clean)),
-    });
+    const isError = error ?? (source !== 'note' && isErrorLine(clean));
+    const last = this.ring.last();
+    if (
+      last &&
+      last.source === source &&
+      last.error === isError &&
+      repeatKey(last.text) === repeatKey(clean)
+    )
+      this.ring.replaceLast({ ...last, text: clean, repeats: last.repeats + 1 });
+    else this.ring.push({ seq: ++this.seq, text: clean, source, error: isError, repeats: 1 });
+    this.changes++;
     this.timer ??= setTimeout(() => this.flush(), this.flushMs);
   }
 
@@ -73,8 +101,9 @@ export class LineStore {
   flush(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
-    if (this.seq === this.snapshot.total) return;
-    this.snapshot = { lines: this.ring.toArray(), total: this.seq };
+    if (this.changes === this.published) return;
+    this.published = this.changes;
+    this.snapshot = { lines: this.ring.toArray(), total: this.seq, received: this.changes };
     this.flushes++;
     for (const listener of this.listeners) listener();
   }

@@ -20,6 +20,17 @@ export class RingBuffer<T> {
     else this.start = (this.start + 1) % this.capacity;
   }
 
+  /** The newest item, or undefined when empty. */
+  last(): T | undefined {
+    return this.count ? this.items[(this.start + this.count - 1) % this.capacity] : undefined;
+  }
+
+  /** Replaces the newest item (a repeated line's count); pushes when empty. */
+  replaceLast(item: T): void {
+    if (!this.count) return this.push(item);
+    this.items[(this.start + this.count - 1) % this.capacity] = item;
+  }
+
   /** Oldest first. */
   toArray(): T[] {
     const out = new Array<T>(this.count);
