@@ -220,9 +220,15 @@ describe('cvd-tui in tmux', () => {
     // The demo app's knob: /health/detailed reports this as its status; and a line in error.log, tailed live.
     writeFileSync(join(dir, 'config', 'demo-health-status'), hostile);
     appendFileSync(join(dir, 'logs', 'error.log'), `ERROR ${hostile}\n`);
-    const shown = await screen('inert', [
+    await screen('inert', [
       /\/health\/detailed\s+PWN \\x1b\]0;PWNED-TITLE\\x07\\x1b\]52;c;/,
-      /error\.log│ ERROR PWN \\x1b\]0;PWNED-TITLE\\x07\\x1b\]52;c;cHduZWQ=\\x07\\x1b\[2J/,
+      'error.log +1 (l)',
+    ]);
+    // The error.log tail is kept apart from the step output: `l` shows it.
+    press('inert', 'l');
+    const shown = await screen('inert', [
+      'Logs: error.log (l: step output)',
+      /ERROR PWN \\x1b\]0;PWNED-TITLE\\x07\\x1b\]52;c;cHduZWQ=\\x07\\x1b\[2J/,
     ]);
     expect(shown).toContain('1.1 Environment Verification — next');
     const pane = (format: string) => tmux('display-message', '-p', '-t', 'inert', format).trim();

@@ -91,7 +91,7 @@ describe('TUI: the service is down', () => {
       await ui.screen.press('R');
       await ui.screen.waitFor('This runs the Emergency Rollback steps. (y/n)');
       await ui.screen.press('y');
-      await ui.screen.waitFor('Rolled back to v1.0.0 in', 180_000);
+      await ui.screen.waitFor('Rolled back: serving v1.0.0', 180_000);
       expect(readTargetState(h.store, h.recorded)).toMatchObject({
         service: 'up',
         serving: 'v1.0.0',
