@@ -95,8 +95,9 @@ export class TuiCore {
     return this.working !== undefined;
   }
 
-  notify(text: string, tone: Notice['tone'] = 'info'): void {
-    this.dispatch({ type: 'notice', notice: { text, tone } });
+  /** Says `text` in the footer until the screen changes, or until `holds` stops being true. */
+  notify(text: string, tone: Notice['tone'] = 'info', holds?: Notice['holds']): void {
+    this.dispatch({ type: 'notice', notice: { text, tone, holds } });
   }
 
   /**

@@ -1,0 +1,97 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { tickItem } from '../../src/engine/deployment.js';
+import { CHECKLIST } from '../../src/steps/checklist.js';
+import { initialState } from '../../src/screens/app/state.js';
+import { KEY, type TestScreen } from '../helpers/ink.js';
+import { phaseState, renderState } from './fixture.js';
+
+/**
+ * Notices say what is true now: one tied to a condition goes once the
+ * condition does, and none outlives the screen it was said on.
+ */
+describe('footer notices', () => {
+  let screen: TestScreen | undefined;
+  let fixture: ReturnType<typeof phaseState> | undefined;
+  afterEach(async () => {
+    await screen?.unmount();
+    fixture?.dispose();
+    screen = fixture = undefined;
+  });
+
+  /** The fixture's deployment recorded in its store and on screen at the checklist. */
+  async function atChecklist() {
+    fixture = phaseState();
+    const { core, state } = fixture;
+    const { store } = core.deps;
+    const d = state.deployment!;
+    store.createDeployment({ ...d, versionFrom: d.versionFrom });
+    core.attach(d.id);
+    screen = await renderState(
+      core,
+      { ...initialState(state.start, 'checklist'), deployment: d },
+      { columns: 100, rows: 30 },
+    );
+    await screen.waitFor('(0/12 ticked)');
+    const tickAllBut = (left: number) => {
+      for (const item of CHECKLIST.slice(0, CHECKLIST.length - left))
+        tickItem(store, d.id, item.id, { checked: true, by: 'alice' });
+      core.sync();
+    };
+    return { screen, core, tickAllBut };
+  }
+
+  it('"n left" goes with the next tick, and is never shown at 12/12', async () => {
+    const { screen, tickAllBut } = await atChecklist();
+    await screen.press(KEY.enter);
+    await screen.waitFor('Tick every item before continuing: 12 left');
+    await screen.press(KEY.space);
+    let frame = await screen.waitFor('(1/12 ticked)');
+    expect(frame).not.toContain('left (');
+
+    tickAllBut(1);
+    await screen.press(KEY.enter);
+    frame = await screen.waitFor('1 left (');
+    tickAllBut(0);
+    frame = await screen.waitFor('(12/12 ticked)');
+    expect(frame).not.toContain('left (');
+  });
+
+  it('a notice is not carried to the next screen', async () => {
+    const { screen, core, tickAllBut } = await atChecklist();
+    tickAllBut(1);
+    await screen.press(KEY.enter);
+    await screen.waitFor('1 left (');
+    core.dispatch({ type: 'navigate', stage: 'phase' });
+    const frame = await screen.waitFor('cvd-tui Deploy');
+    expect(frame).not.toContain('Tick every item');
+  });
+
+  it('"2.3 failed: r retry…" goes once 2.3 no longer stands failed', async () => {
+    fixture = phaseState();
+    const { core, state } = fixture;
+    const failed = state.steps.map((s) =>
+      s.id === '2.3' ? { ...s, status: 'failed' as const } : s,
+    );
+    screen = await renderState(
+      core,
+      { ...state, busy: undefined, steps: failed },
+      { columns: 100, rows: 30 },
+    );
+    await screen.waitFor('cvd-tui Deploy');
+    core.notify('2.3 failed: r retry', 'error', (s) =>
+      s.steps.some((row) => row.id === '2.3' && row.status === 'failed'),
+    );
+    await screen.waitFor('2.3 failed: r retry');
+    core.dispatch({
+      type: 'synced',
+      synced: {
+        deployment: state.deployment!,
+        checklist: [],
+        steps: state.steps.map((s) => (s.id === '2.3' ? { ...s, status: 'skipped' as const } : s)),
+        postTicks: {},
+        issues: [],
+      },
+    });
+    await screen.waitFor((f) => !f.includes('2.3 failed: r retry'));
+  });
+});
