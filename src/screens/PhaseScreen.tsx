@@ -29,12 +29,15 @@ export function PhaseScreen() {
   const next = state.steps.find((s) => s.status !== 'succeeded' && s.status !== 'skipped');
   const failed = next?.status === 'failed';
   const logsFocused = state.focus === 'logs';
+  // While a step or a check runs, the keys that start work would only be refused: they are off.
+  const idle = !state.busy;
   const bindings: Binding[] = [
     {
       keys: ['continue'],
       label: next && !failed ? `run ${next.id}` : 'next',
       short: 'next',
       help: 'run the next step',
+      enabled: idle && next !== undefined,
       run: () => void runNext(core),
     },
     {
@@ -42,13 +45,21 @@ export function PhaseScreen() {
       label: next ? `run phase ${next.phase}` : 'phase',
       short: 'phase',
       help: 'run the rest of the phase',
+      enabled: idle && next !== undefined,
       run: () => void runPhase(core),
     },
-    { keys: ['retry'], label: 'retry', help: 'retry the failed step', run: () => void retry(core) },
+    {
+      keys: ['retry'],
+      label: 'retry',
+      help: 'retry the failed step',
+      enabled: idle && failed,
+      run: () => void retry(core),
+    },
     {
       keys: ['skip'],
       label: 'skip',
       help: 'skip the next step (asks a reason)',
+      enabled: idle && next !== undefined,
       run: () => requestSkip(core),
     },
     {
@@ -60,13 +71,13 @@ export function PhaseScreen() {
         : 'roll back (asks y to confirm)',
       // During a rollback Enter and A run its steps; R stays out of the bar as before.
       show: rollingBack ? 'help' : 'bar',
+      enabled: idle,
       run: () => requestRollback(core),
     },
     {
       keys: ['focusNext'],
       label: 'pane',
       help: 'focus the next pane (Logs, Resources, Health)',
-      show: 'optional',
       run: () => core.dispatch({ type: 'focus-next' }),
     },
     {
