@@ -94,4 +94,34 @@ describe('footer notices', () => {
     });
     await screen.waitFor((f) => !f.includes('2.3 failed: r retry'));
   });
+
+  it('a skip reason is said once in the Logs pane', async () => {
+    fixture = phaseState();
+    const { core, state } = fixture;
+    const d = state.deployment!;
+    core.deps.store.createDeployment(d);
+    core.attach(d.id);
+    await core.runner!.skip('no staging box');
+    screen = await renderState(core, { ...state, busy: undefined }, { columns: 120, rows: 40 });
+    const frame = await screen.waitFor('↷ 1.1 skipped: no staging box');
+    expect(frame).not.toContain('skipped: skipped');
+  });
+
+  it('a skip reason is said once in the current step', async () => {
+    fixture = phaseState();
+    const { core, state } = fixture;
+    // 1.1 skipped as the store records it, the last step there is: the current step shows it.
+    const steps = state.steps.map((s) =>
+      s.id === '1.1'
+        ? { ...s, status: 'skipped' as const, summary: 'skipped: no staging box' }
+        : { ...s, status: 'succeeded' as const },
+    );
+    screen = await renderState(
+      core,
+      { ...state, busy: undefined, steps, current: { stepId: '1.1', attempt: 1, command: '' } },
+      { columns: 120, rows: 40 },
+    );
+    const frame = await screen.waitFor('1.1 Environment Verification — skipped: no staging box');
+    expect(frame).not.toContain('skipped: skipped');
+  });
 });

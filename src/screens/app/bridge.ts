@@ -2,6 +2,7 @@ import type { Dispatch } from 'react';
 import type { EngineEvent } from '../../engine/events.js';
 import type { Runner } from '../../engine/runner.js';
 import { stepTitle } from '../../steps/index.js';
+import { outcomeText } from '../components/format.js';
 import type { LineStore } from '../stores/line-store.js';
 import type { Action } from './state.js';
 
@@ -42,7 +43,7 @@ export function bridgeEngine(
         return sync();
       case 'step-end':
         lines.push(
-          `${END_ICON[event.status] ?? '·'} ${event.stepId} ${event.status}: ${event.summary}`,
+          `${END_ICON[event.status] ?? '·'} ${event.stepId} ${outcomeText(event.status, event.summary)}`,
           'note',
           event.status === 'failed',
         );

@@ -3,7 +3,7 @@ import { Text } from './Text.js';
 import { useMemo } from 'react';
 import { commandBody } from './command-text.js';
 import { useTui } from '../app/context.js';
-import { duration } from './format.js';
+import { duration, outcomeText } from './format.js';
 import { color, ICONS, TONE_OF_STATUS } from './theme.js';
 import { useNow } from '../hooks/use-now.js';
 
@@ -35,7 +35,7 @@ export function CurrentStep({ rows, width }: { rows: number; width: number }) {
       ? `running ${duration(Math.max(0, now - (step.startedAt ?? now)))}`
       : step.status === 'pending'
         ? 'next'
-        : `${step.status}${step.summary ? `: ${step.summary}` : ''}`;
+        : outcomeText(step.status, step.summary);
   const lines = commandBody(started ?? preview ?? '').slice(0, Math.max(0, rows - 1));
   return (
     <Box flexDirection="column" height={rows} width={width}>

@@ -23,3 +23,13 @@ export const shellWord = (word: string): string =>
 /** A monitoring window's length, as the summary offers it: `2 h`, `90 min`. */
 export const windowLength = (minutes: number): string =>
   minutes >= 60 && minutes % 60 === 0 ? `${minutes / 60} h` : `${minutes} min`;
+
+/**
+ * `skipped: no staging box`: a step's status and its summary, the status
+ * said once when the summary already starts with it (a skip's recorded
+ * summary is `skipped: <reason>`).
+ */
+export function outcomeText(status: string, summary: string | undefined): string {
+  if (!summary) return status;
+  return summary.startsWith(`${status}:`) ? summary : `${status}: ${summary}`;
+}
