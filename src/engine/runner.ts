@@ -44,6 +44,8 @@ export interface StepReport {
   stepId: string;
   status: 'succeeded' | 'failed' | 'unsettled' | 'blocked';
   summary: string;
+  /** A read-only step an interruption stopped before it ended (recorded failed): running it again changes nothing. */
+  stopped?: boolean;
 }
 
 export class NothingToRollBack extends Error {}
@@ -277,10 +279,13 @@ export class Runner {
     const { transport, target } = this.options;
     const dir = this.journalOf(step, attempt.attempt);
     if (!dir)
-      return this.fail(step, attempt.attempt, {
-        summary: 'interrupted before it finished (read-only: safe to run again)',
-        outcomeUnknown: false,
-      });
+      return {
+        ...(await this.fail(step, attempt.attempt, {
+          summary: 'stopped by an interruption before it finished (read-only: runs again)',
+          outcomeUnknown: false,
+        })),
+        stopped: true,
+      };
     const state = await journalState(transport, target, dir);
     if (!state)
       return {

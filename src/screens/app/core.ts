@@ -95,6 +95,11 @@ export class TuiCore {
     return this.working !== undefined;
   }
 
+  /** What the work under way is, e.g. `running 2.3 Database Migration`. */
+  get busyWith(): string | undefined {
+    return this.working;
+  }
+
   /** Says `text` in the footer until the screen changes, or until `holds` stops being true. */
   notify(text: string, tone: Notice['tone'] = 'info', holds?: Notice['holds']): void {
     this.dispatch({ type: 'notice', notice: { text, tone, holds } });
