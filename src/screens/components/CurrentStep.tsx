@@ -24,6 +24,7 @@ export function CurrentStep({ rows, width }: { rows: number; width: number }) {
   const started = current?.stepId === step?.id ? current?.command : undefined;
   const stepId = step?.id;
   const attempts = step?.attempts;
+  const ended = step && outcomeText(step.status, step.summary);
   // The preview reads facts from the store: only when the step or its attempt changes.
   const preview = useMemo(
     () => (stepId && !started && attempts !== undefined ? core.commandPreview(stepId) : undefined),
@@ -35,7 +36,7 @@ export function CurrentStep({ rows, width }: { rows: number; width: number }) {
       ? `running ${duration(Math.max(0, now - (step.startedAt ?? now)))}`
       : step.status === 'pending'
         ? 'next'
-        : outcomeText(step.status, step.summary);
+        : ended;
   const lines = commandBody(started ?? preview ?? '').slice(0, Math.max(0, rows - 1));
   return (
     <Box flexDirection="column" height={rows} width={width}>
