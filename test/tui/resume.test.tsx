@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { resolveSecrets } from '../../src/session/secrets.js';
 import { KEY } from '../helpers/ink.js';
 import { waitFor } from '../helpers/wait.js';
 import { cvdctl, harnessPerCase, tickAll } from './harness.js';
@@ -129,6 +130,14 @@ describe('TUI: quit, resume, abandon, Ctrl-C', () => {
       ['succeeded', expect.any(String)],
     ]);
     await h.close(ui);
+  });
+
+  it("a relaunch of the demo never asks for 3.3's password: its testPasswordCommand answers", async () => {
+    const h = harness();
+    // A terminal and no CVD_TUI_TEST_PASSWORD: only the command keeps the prompt away.
+    expect(await resolveSecrets(h.target, { interactive: true }, {}, true)).toEqual({
+      testPassword: 'test_password',
+    });
   });
 
   it('Abandon asks a reason, records it, and the start screen then offers a new deployment', async () => {

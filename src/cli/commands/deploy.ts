@@ -5,7 +5,7 @@ import { openTransport } from '../../transport/open.js';
 import type { ParsedArgs } from '../args.js';
 import { InputError } from '../../util/exit.js';
 import { finish } from '../headless.js';
-import { headlessRunner } from '../open-runner.js';
+import { headlessRunner, headlessSecrets } from '../open-runner.js';
 import { openSession, type Session } from '../../session/open.js';
 import { headlessContext } from '../headless-context.js';
 import { checklistComplete, tickItem } from '../../engine/deployment.js';
@@ -63,6 +63,7 @@ export async function deployHeadless(args: ParsedArgs): Promise<number> {
     );
   const session = openSession(args.options);
   refuseIfUnfinished(session);
+  const secrets = await headlessSecrets(session);
   const transport = await openTransport(session.target);
   try {
     lockState(session);
@@ -73,7 +74,7 @@ export async function deployHeadless(args: ParsedArgs): Promise<number> {
     out.write(
       `Deploying ${version} to ${session.name} (running ${deployment.versionFrom}) as ${session.operator}: deployment ${deployment.id}\n`,
     );
-    const runner = headlessRunner(session, transport, deployment.id);
+    const runner = headlessRunner(session, transport, deployment.id, secrets);
     return finish(runner, await runner.runMany('all'));
   } finally {
     await transport.close();

@@ -5,7 +5,7 @@ import { out } from '../../util/out.js';
 import type { ParsedArgs } from '../args.js';
 import { EXIT, InputError } from '../../util/exit.js';
 import { lockState } from '../locks.js';
-import { headlessRunner } from '../open-runner.js';
+import { headlessRunner, headlessSecrets } from '../open-runner.js';
 import { engineContext, openSession } from '../../session/open.js';
 
 /**
@@ -15,6 +15,7 @@ import { engineContext, openSession } from '../../session/open.js';
  */
 export async function recover(args: ParsedArgs): Promise<number> {
   const session = openSession(args.options);
+  const secrets = await headlessSecrets(session);
   const transport = await openTransport(session.target);
   try {
     lockState(session);
@@ -22,7 +23,7 @@ export async function recover(args: ParsedArgs): Promise<number> {
     // The runner prints one line per attempt as it settles it from the journal.
     const recovered = await recoverDeployment({
       ...engineContext(session, transport),
-      runner: (id) => headlessRunner(session, transport, id),
+      runner: (id) => headlessRunner(session, transport, id, secrets),
     }).catch((error: unknown) => {
       if (error instanceof NothingToRecover)
         throw new InputError(`${session.name}: ${error.message}`);

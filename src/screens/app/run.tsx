@@ -1,5 +1,5 @@
 import { EXIT, InputError } from '../../util/exit.js';
-import { secretsInteractive } from '../../session/secrets.js';
+import { resolveSecrets } from '../../session/secrets.js';
 import { engineContext, openSession, type SessionOptions } from '../../session/open.js';
 import { interruptAll } from '../../engine/interrupt.js';
 import { lockStateFile, StateBusy } from '../../state/process-lock.js';
@@ -124,10 +124,7 @@ export async function runTui(
     err.write(`Connecting to ${session.name}…\n`);
     transport = await openTransport(session.target);
     // Asked here, before Ink owns stdin (two readers of stdin lose keys).
-    const secrets = await secretsInteractive({
-      headless: false,
-      functionalTestUser: session.target.functionalTestUser,
-    });
+    const secrets = await resolveSecrets(session.target, { interactive: true });
     const deps: TuiDeps = {
       ...engineContext(session, transport),
       secrets,
