@@ -29,7 +29,7 @@ export function printPlan(args: ParsedArgs, out = stdout): number {
     const problem = versionProblem(version);
     if (problem) throw new InputError(problem);
   }
-  const session = openSession(args.options);
+  const session = openSession(args.options, { readOnlyOk: true });
   try {
     // A plan runs nothing, testPasswordCommand included: a stand-in shows where the password goes.
     const source = passwordSource(session.target);

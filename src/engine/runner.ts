@@ -28,6 +28,7 @@ import { makeMasker } from './mask.js';
 import { OutputSink } from './output-sink.js';
 import { writeServerCopy } from './server-copy.js';
 import { errorMessage } from '../util/error.js';
+import { cli } from '../util/invocation.js';
 
 export interface RunnerOptions {
   store: StateStore;
@@ -393,7 +394,7 @@ export class Runner {
     const { target } = this.options;
     return (
       `could not start the step: its journal ${dir} cannot be written as ${target.useSudo ? target.appUser : 'the login user'} ` +
-      '(see the output; `cvd-tui sudoers` prints the rules the operator needs)'
+      `(see the output; \`${cli('sudoers')}\` prints the rules the operator needs)`
     );
   }
 
@@ -540,7 +541,7 @@ export class Runner {
     store.event(deploymentId, 'server copy failed', operator, copy.failed);
     this.emit({
       type: 'warning',
-      message: `the execution log could not be left on the target (${copy.failed}); keep an export of it: cvd-tui export ${deploymentId}`,
+      message: `the execution log could not be left on the target (${copy.failed}); keep an export of it: ${cli(`export ${deploymentId}`)}`,
     });
   }
 

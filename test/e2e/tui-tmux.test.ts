@@ -180,7 +180,8 @@ describe('cvd-tui in tmux', () => {
     expect(id).toBeDefined();
     // tmux wraps the long line at 80 columns: join the screen's lines before reading the hint.
     expect(quit.replace(/\n/g, '')).toContain(
-      `Resume with: cvd-tui resume ${id} --config ${dir}/cvd-tui.json --state ${dir}/state.db`,
+      // Started as `node bin/cvd-tui.js` (cvd-tui is not on PATH): the hint says so.
+      `Resume with: node bin/cvd-tui.js resume ${id} --config ${dir}/cvd-tui.json --state ${dir}/state.db`,
     );
 
     launch(

@@ -11,6 +11,7 @@ import { headlessContext } from '../headless-context.js';
 import { checklistComplete, tickItem } from '../../engine/deployment.js';
 import { lockState, refusingHeld } from '../locks.js';
 import { out } from '../../util/out.js';
+import { cli } from '../../util/invocation.js';
 
 /** Refuses a second deployment while one is unfinished on the same target. */
 export function refuseIfUnfinished(session: Session): void {
@@ -18,7 +19,7 @@ export function refuseIfUnfinished(session: Session): void {
   if (open)
     throw new InputError(
       `deployment ${open.id} of ${open.versionTo} on ${session.name} is unfinished (${open.status}).\n` +
-        `  Resume it:   cvd-tui resume ${open.id}\n  Roll it back: cvd-tui rollback ${open.id}`,
+        `  Resume it:   ${cli(`resume ${open.id}`)}\n  Roll it back: ${cli(`rollback ${open.id}`)}`,
     );
 }
 

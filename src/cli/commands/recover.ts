@@ -7,6 +7,7 @@ import { EXIT, InputError } from '../../util/exit.js';
 import { lockState } from '../locks.js';
 import { headlessRunner, headlessSecrets } from '../open-runner.js';
 import { engineContext, openSession } from '../../session/open.js';
+import { cli } from '../../util/invocation.js';
 
 /**
  * `recover [--target NAME]`: rebuilds the target's unfinished deployment
@@ -41,7 +42,7 @@ export async function recover(args: ParsedArgs): Promise<number> {
     out.write(
       `  facts: ${recovered.facts.join(', ') || 'none'}\n` +
         '  Read-only steps keep no journal: they are pending and run again on resume (safe to re-run).\n' +
-        `Next:\n  Resume:    cvd-tui resume ${d.id}\n  Roll back: cvd-tui rollback ${d.id}\n`,
+        `Next:\n  Resume:    ${cli(`resume ${d.id}`)}\n  Roll back: ${cli(`rollback ${d.id}`)}\n`,
     );
     return EXIT.ok;
   } finally {

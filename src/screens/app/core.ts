@@ -14,6 +14,7 @@ import { stepRows } from './rows.js';
 import type { Action, Notice } from './state.js';
 import { ValueStore } from '../stores/value-store.js';
 import { errorMessage } from '../../util/error.js';
+import { cli } from '../../util/invocation.js';
 
 /**
  * The TUI's link to the engine, the store and the probes: plain TypeScript
@@ -162,7 +163,7 @@ export class TuiCore {
 
   /** `cvd-tui resume <id>` with the flags this session was started with. */
   resumeCommand(id: string): string {
-    return ['cvd-tui resume', id, ...this.deps.resumeFlags].join(' ');
+    return cli(['resume', id, ...this.deps.resumeFlags].join(' '));
   }
 
   dispose(): void {

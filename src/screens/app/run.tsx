@@ -5,7 +5,7 @@ import { interruptAll } from '../../engine/interrupt.js';
 import { lockStateFile, StateBusy } from '../../state/process-lock.js';
 import { openTransport } from '../../transport/open.js';
 import type { TuiDeps, TuiExit, TuiRequest } from './deps.js';
-import { shellWord } from '../components/format.js';
+import { shellWord } from '../../util/invocation.js';
 import { prepareTui, type PreparedTui } from './prepare.js';
 import { enterAlternateScreen, isInteractive, NOT_A_TERMINAL, stdinReleased } from './terminal.js';
 import { err, out } from '../../util/out.js';

@@ -16,10 +16,6 @@ export function fit(text: string, width: number): string {
   return text.length <= width ? text : `${text.slice(0, Math.max(0, width - 1))}…`;
 }
 
-/** A path or name as the operator can paste it into a shell. */
-export const shellWord = (word: string): string =>
-  /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
-
 /** A monitoring window's length, as the summary offers it: `2 h`, `90 min`. */
 export const windowLength = (minutes: number): string =>
   minutes >= 60 && minutes % 60 === 0 ? `${minutes / 60} h` : `${minutes} min`;
