@@ -35,16 +35,24 @@ function onPath(env: NodeJS.ProcessEnv): string | undefined {
 }
 
 /**
+ * npx (npm exec) runs its command as an `npx` lifecycle script, whose text
+ * is the command it ran (`'cvd-tui'`); a program npx ran for something else
+ * (a test runner) passes the same variables on to what it starts.
+ */
+const byNpx = (env: NodeJS.ProcessEnv): boolean =>
+  env.npm_lifecycle_event === 'npx' && /^'?cvd-tui\b/.test(env.npm_lifecycle_script ?? '');
+
+/**
  * How the operator started cvd-tui, as they can type it again: `cvd-tui`
- * when that name on PATH is this script, `npx cvd-tui` under npx (npm
- * exec), else `node <script>` (relative to the working directory when it is
- * under it). Anything else (cvd-tui loaded by another program, a test
- * runner) reads as `cvd-tui`.
+ * when that name on PATH is this script, `npx cvd-tui` under npx, else
+ * `node <script>` (relative to the working directory when it is under it).
+ * Anything else (cvd-tui loaded by another program, a test runner) reads
+ * as `cvd-tui`.
  */
 export function describeInvocation({ argv, env, cwd }: Start): string {
   const script = argv[1];
   if (!script || !/^cvd-tui(\.js)?$/.test(basename(script))) return 'cvd-tui';
-  if (env.npm_command === 'exec') return 'npx cvd-tui';
+  if (byNpx(env)) return 'npx cvd-tui';
   const real = realpath(script);
   if (real && onPath(env) === real) return 'cvd-tui';
   const near = relative(cwd, script);
