@@ -192,6 +192,12 @@ describe('cvd-tui in tmux', () => {
     const start = await screen('again', `Unfinished deployment ${id}`);
     expect(start).toMatch(/▸ Resume\n\s+Roll back\n\s+Abandon/);
     await readingKeys('again');
+    // A frame drawn and a raw terminal do not prove the start screen hears keys yet: a
+    // harmless round trip (↓ then ↑, the cursor back on Resume) does, before Enter acts.
+    press('again', 'j');
+    await screen('again', '▸ Roll back');
+    press('again', 'k');
+    await screen('again', '▸ Resume');
     press('again', 'Enter');
     await screen('again', 'nothing was left running on the target');
     for (const phase of [1, 2, 3, 4]) {

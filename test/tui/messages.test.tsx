@@ -56,6 +56,15 @@ describe('footer notices', () => {
     expect(frame).not.toContain('left (');
   });
 
+  it('Enter typed while the terminal was still in line mode (a line feed) acts as Enter', async () => {
+    const { screen } = await atChecklist();
+    await screen.press('\n');
+    await screen.waitFor('Tick every item before continuing: 12 left');
+    // Space then Enter, typed ahead as one line, arrive together: both act, in order.
+    await screen.press(' \n');
+    await screen.waitFor('Tick every item before continuing: 11 left');
+  });
+
   it('a notice is not carried to the next screen', async () => {
     const { screen, core, tickAllBut } = await atChecklist();
     tickAllBut(1);
