@@ -1,7 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import type { TuiCore } from '../../src/screens/app/core.js';
 import { initialState, type StepRow, type UiState } from '../../src/screens/app/state.js';
-import type { TestScreen } from '../helpers/ink.js';
-import { phaseState, renderState } from './fixture.js';
+import { fixturePerCase } from './fixture.js';
 
 /** The key bar: the last line of the frame. */
 const keyBar = (frame: string) => frame.trimEnd().split('\n').at(-1)!;
@@ -17,24 +17,17 @@ const helpKeys = (frame: string) =>
     .filter(Boolean);
 
 describe('keys', () => {
-  let screen: TestScreen | undefined;
-  let fixture: ReturnType<typeof phaseState> | undefined;
-  afterEach(async () => {
-    await screen?.unmount();
-    fixture?.dispose();
-    screen = fixture = undefined;
-  });
+  const cases = fixturePerCase();
 
   /** The fixture's phase screen with 2.3 `status`, idle unless `busy`. */
-  function phase(status: StepRow['status'], extra: Partial<UiState> = {}) {
-    fixture = phaseState();
-    const { core, state } = fixture;
+  async function phase(status: StepRow['status'], extra: Partial<UiState> = {}) {
+    const { core, state } = await cases.fresh();
     const steps = state.steps.map((s) => (s.id === '2.3' ? { ...s, status } : s));
     return { core, state: { ...state, steps, busy: undefined, ...extra } };
   }
 
-  async function helpOf(state: UiState, core = fixture!.core, columns = 100) {
-    screen = await renderState(core, state, { columns, rows: 30 });
+  async function helpOf(state: UiState, core: TuiCore) {
+    const screen = await cases.render(core, state, { columns: 100, rows: 30 });
     await screen.press('?');
     return helpKeys(await screen.waitFor('cvd-tui keys'));
   }
@@ -43,8 +36,8 @@ describe('keys', () => {
     ['a next step', 'pending' as const],
     ['a failed step', 'failed' as const],
   ])('keeps Tab in the key bar at 80 columns, with %s', async (_, status) => {
-    const { core, state } = phase(status);
-    screen = await renderState(core, state, { columns: 80, rows: 24 });
+    const { core, state } = await phase(status);
+    const screen = await cases.render(core, state, { columns: 80, rows: 24 });
     const bar = keyBar(await screen.waitFor('Logs'));
     expect(bar.length).toBeLessThanOrEqual(80);
     expect(bar).toContain('Tab pane');
@@ -55,17 +48,17 @@ describe('keys', () => {
   });
 
   it('keeps Tab at 80 columns on the Rollback screen', async () => {
-    const { core, state } = phase('pending');
+    const { core, state } = await phase('pending');
     const rollingBack = {
       ...state,
       deployment: { ...state.deployment!, mode: 'rollback' as const },
     };
-    screen = await renderState(core, rollingBack, { columns: 80, rows: 24 });
+    const screen = await cases.render(core, rollingBack, { columns: 80, rows: 24 });
     expect(keyBar(await screen.waitFor('Logs'))).toContain('Tab pane');
   });
 
   it('? on the phase screen lists r only with a failed step, and no work keys while one runs', async () => {
-    const { core, state } = phase('pending');
+    const { core, state } = await phase('pending');
     expect(await helpOf(state, core)).toEqual([
       'Enter',
       'A',
@@ -79,29 +72,24 @@ describe('keys', () => {
       'q',
       'Ctrl-C',
     ]);
-    await screen!.unmount();
-    fixture!.dispose();
 
-    const failed = phase('failed');
+    const failed = await phase('failed');
     expect(await helpOf(failed.state, failed.core)).toContain('r');
-    await screen!.unmount();
-    fixture!.dispose();
 
-    const busy = phase('running', { busy: 'running 2.3 Database Migration' });
+    const busy = await phase('running', { busy: 'running 2.3 Database Migration' });
     const keys = await helpOf(busy.state, busy.core);
     for (const key of ['Enter', 'A', 'r', 's', 'R']) expect(keys).not.toContain(key);
     expect(keys).toEqual(expect.arrayContaining(['Tab', '?', 'q', 'Ctrl-C']));
   });
 
   it('? on the start screen lists no key of a deployment', async () => {
-    fixture = phaseState();
-    const start = initialState(fixture.state.start, 'start');
-    expect(await helpOf(start)).toEqual(['↑/k ↓/j', 'Enter', '?', 'q', 'Ctrl-C']);
+    const { core, state } = await cases.fresh();
+    const start = initialState(state.start, 'start');
+    expect(await helpOf(start, core)).toEqual(['↑/k ↓/j', 'Enter', '?', 'q', 'Ctrl-C']);
   });
 
   it('? on the summary lists its own keys, not the phase screen’s', async () => {
-    fixture = phaseState();
-    const { core, state } = fixture;
+    const { core, state } = await cases.fresh();
     const d = state.deployment!;
     core.deps.store.createDeployment(d);
     core.deps.store.setStatus(d.id, 'succeeded', 'alice');

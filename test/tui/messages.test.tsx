@@ -1,32 +1,25 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { tickItem } from '../../src/engine/deployment.js';
 import { CHECKLIST } from '../../src/steps/checklist.js';
 import { initialState } from '../../src/screens/app/state.js';
-import { KEY, type TestScreen } from '../helpers/ink.js';
-import { phaseState, renderState } from './fixture.js';
+import { KEY } from '../helpers/ink.js';
+import { fixturePerCase } from './fixture.js';
 
 /**
  * Notices say what is true now: one tied to a condition goes once the
  * condition does, and none outlives the screen it was said on.
  */
 describe('footer notices', () => {
-  let screen: TestScreen | undefined;
-  let fixture: ReturnType<typeof phaseState> | undefined;
-  afterEach(async () => {
-    await screen?.unmount();
-    fixture?.dispose();
-    screen = fixture = undefined;
-  });
+  const cases = fixturePerCase();
 
   /** The fixture's deployment recorded in its store and on screen at the checklist. */
   async function atChecklist() {
-    fixture = phaseState();
-    const { core, state } = fixture;
+    const { core, state } = await cases.fresh();
     const { store } = core.deps;
     const d = state.deployment!;
     store.createDeployment({ ...d, versionFrom: d.versionFrom });
     core.attach(d.id);
-    screen = await renderState(
+    const screen = await cases.render(
       core,
       { ...initialState(state.start, 'checklist'), deployment: d },
       { columns: 100, rows: 30 },
@@ -76,12 +69,11 @@ describe('footer notices', () => {
   });
 
   it('"2.3 failed: r retry…" goes once 2.3 no longer stands failed', async () => {
-    fixture = phaseState();
-    const { core, state } = fixture;
+    const { core, state } = await cases.fresh();
     const failed = state.steps.map((s) =>
       s.id === '2.3' ? { ...s, status: 'failed' as const } : s,
     );
-    screen = await renderState(
+    const screen = await cases.render(
       core,
       { ...state, busy: undefined, steps: failed },
       { columns: 100, rows: 30 },
@@ -105,27 +97,29 @@ describe('footer notices', () => {
   });
 
   it('a skip reason is said once in the Logs pane', async () => {
-    fixture = phaseState();
-    const { core, state } = fixture;
+    const { core, state } = await cases.fresh();
     const d = state.deployment!;
     core.deps.store.createDeployment(d);
     core.attach(d.id);
     await core.runner!.skip('no staging box');
-    screen = await renderState(core, { ...state, busy: undefined }, { columns: 120, rows: 40 });
+    const screen = await cases.render(
+      core,
+      { ...state, busy: undefined },
+      { columns: 120, rows: 40 },
+    );
     const frame = await screen.waitFor('↷ 1.1 skipped: no staging box');
     expect(frame).not.toContain('skipped: skipped');
   });
 
   it('a skip reason is said once in the current step', async () => {
-    fixture = phaseState();
-    const { core, state } = fixture;
+    const { core, state } = await cases.fresh();
     // 1.1 skipped as the store records it, the last step there is: the current step shows it.
     const steps = state.steps.map((s) =>
       s.id === '1.1'
         ? { ...s, status: 'skipped' as const, summary: 'skipped: no staging box' }
         : { ...s, status: 'succeeded' as const },
     );
-    screen = await renderState(
+    const screen = await cases.render(
       core,
       { ...state, busy: undefined, steps, current: { stepId: '1.1', attempt: 1, command: '' } },
       { columns: 120, rows: 40 },
