@@ -58,7 +58,12 @@ export async function withHeadlessRunner(
     transport = await openTransport(session.target);
     lockState(session);
     const ctx = headlessContext(session, transport, args.options.takeOverLock);
-    const runner = headlessRunner(session, transport, deployment.id, await headlessSecrets(session));
+    const runner = headlessRunner(
+      session,
+      transport,
+      deployment.id,
+      await headlessSecrets(session),
+    );
     return await refusingHeld(session, () => work(runner, ctx, session, deployment));
   } finally {
     await transport?.close();
