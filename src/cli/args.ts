@@ -5,6 +5,7 @@ import { FINGERPRINT_PATTERN } from '../transport/fingerprint.js';
 import { printable } from '../util/text.js';
 import { InputError } from '../util/exit.js';
 import { errorMessage } from '../util/error.js';
+import { cli } from '../util/invocation.js';
 
 export const COMMANDS = [
   'deploy',
@@ -223,7 +224,7 @@ function refuseBadValues(
 ): void {
   if (id !== undefined && !DEPLOYMENT_ID.test(id))
     throw new InputError(
-      `"${printable(id)}" is not a deployment id (such as 20250101_120000_ab12): see cvd-tui history`,
+      `"${printable(id)}" is not a deployment id (such as 20250101_120000_ab12): see ${cli('history')}`,
     );
   if (v.target !== undefined && !rules.name.test(v.target))
     throw new InputError(`--target "${printable(v.target)}" must be ${rules.name.expect}`);

@@ -2,6 +2,7 @@ import type { Runner, StepReport } from '../engine/runner.js';
 import { stepTitle } from '../steps/index.js';
 import { EXIT } from '../util/exit.js';
 import { err as stderr, out as stdout } from '../util/out.js';
+import { cli } from '../util/invocation.js';
 
 const TAIL_LINES = 15;
 
@@ -81,8 +82,8 @@ export function finish(runner: Runner, report: StepReport | undefined, out = std
   const what = report ? `${report.stepId}: ${report.summary}` : 'paused';
   out.write(
     `Deployment ${d.id} paused at ${what}\n` +
-      `  Resume:    cvd-tui resume ${d.id}\n` +
-      `  Roll back: cvd-tui rollback ${d.id}\n`,
+      `  Resume:    ${cli(`resume ${d.id}`)}\n` +
+      `  Roll back: ${cli(`rollback ${d.id}`)}\n`,
   );
   return EXIT.stepFailed;
 }

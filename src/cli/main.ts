@@ -5,6 +5,7 @@ import { parseCli, USAGE, type Command, type ParsedArgs } from './args.js';
 import { EXIT, InputError } from '../util/exit.js';
 import { errorMessage } from '../util/error.js';
 import { err, out } from '../util/out.js';
+import { cli } from '../util/invocation.js';
 
 /** cvd-tui's version, read only for `--version`. */
 const version = (): string =>
@@ -62,7 +63,7 @@ async function dispatch(args: ParsedArgs): Promise<number> {
   ]);
   // After the command's modules have loaded: conf's when-exit hooks the same signals when it
   // loads and re-raises them, which kills the process unless this handler is still listening.
-  exitOnSignals(RESUMABLE.has(args.command) ? ' Continue with: cvd-tui resume' : '');
+  exitOnSignals(RESUMABLE.has(args.command) ? ` Continue with: ${cli('resume')}` : '');
   // Every connection this run opens trusts unknown hosts only as its flags allow.
   setHostTrustPolicy(cliTrustPolicy(args));
   return run(args);
@@ -127,7 +128,7 @@ export async function main(argv: string[]): Promise<number> {
       : errorMessage(error);
     const id = (await import('../engine/deployment.js')).deploymentInHand();
     const next = id
-      ? `State is saved; \`cvd-tui resume ${id}\` continues deployment ${id}`
+      ? `State is saved; \`${cli(`resume ${id}`)}\` continues deployment ${id}`
       : 'No deployment was started';
     err.write(`cvd-tui: ${detail}\n${next} (CVD_TUI_DEBUG=1 shows details).\n`);
     return EXIT.stepFailed;

@@ -8,14 +8,19 @@ import type { ParsedArgs } from './args.js';
 import { headlessContext } from './headless-context.js';
 import { printSteps } from './headless.js';
 import { lockState, refusingHeld } from './locks.js';
-import { secretsFromEnv } from '../session/secrets.js';
+import { resolveSecrets, type Secrets } from '../session/secrets.js';
 import { openSession, type Session } from '../session/open.js';
+
+/** The secrets of a headless run: the environment's or testPasswordCommand's, never asked. */
+export const headlessSecrets = (session: Session): Promise<Secrets> =>
+  resolveSecrets(session.target, { interactive: false });
 
 /** A runner for one deployment whose steps are printed one line each. */
 export function headlessRunner(
   session: Session,
   transport: Transport,
   deploymentId: string,
+  secrets: Secrets,
 ): Runner {
   const runner = new Runner({
     store: session.store,
@@ -24,7 +29,7 @@ export function headlessRunner(
     targetName: session.name,
     deploymentId,
     operator: session.operator,
-    secrets: secretsFromEnv(),
+    secrets,
   });
   printSteps(runner);
   return runner;
@@ -53,7 +58,12 @@ export async function withHeadlessRunner(
     transport = await openTransport(session.target);
     lockState(session);
     const ctx = headlessContext(session, transport, args.options.takeOverLock);
-    const runner = headlessRunner(session, transport, deployment.id);
+    const runner = headlessRunner(
+      session,
+      transport,
+      deployment.id,
+      await headlessSecrets(session),
+    );
     return await refusingHeld(session, () => work(runner, ctx, session, deployment));
   } finally {
     await transport?.close();

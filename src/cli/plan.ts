@@ -13,7 +13,7 @@ import { versionProblem } from '../steps/version.js';
 import type { ParsedArgs } from './args.js';
 import { EXIT, InputError } from '../util/exit.js';
 import { pickDeployment } from '../engine/workflows/pick.js';
-import { secretsFromEnv } from '../session/secrets.js';
+import { passwordSource, secretsFromEnv } from '../session/secrets.js';
 import { openSession, type Session } from '../session/open.js';
 import { openTransport } from '../transport/open.js';
 import type { Transport } from '../transport/types.js';
@@ -34,9 +34,12 @@ export async function printPlan(args: ParsedArgs, out = stdout): Promise<number>
     const problem = versionProblem(version);
     if (problem) throw new InputError(problem);
   }
-  const session = openSession(args.options);
+  const session = openSession(args.options, { readOnlyOk: true });
   try {
-    const secrets = secretsFromEnv();
+    // A plan runs nothing, testPasswordCommand included: a stand-in shows where the password goes.
+    const source = passwordSource(session.target);
+    const secrets =
+      source === 'command' ? { testPassword: 'from testPasswordCommand' } : secretsFromEnv();
     const base = {
       target: session.target,
       targetName: session.name,
@@ -75,8 +78,12 @@ export async function printPlan(args: ParsedArgs, out = stdout): Promise<number>
           '1.3 has not recorded a previous commit: a rollback now is refused (nothing on the target was changed).',
         );
     }
-    if (!secrets.testPassword)
-      notes.push("CVD_TUI_TEST_PASSWORD is not set: 3.3's login test would be skipped.");
+    if (source === 'command')
+      notes.push("3.3's password would come from testPasswordCommand (not run for a plan).");
+    else if (!source)
+      notes.push(
+        "CVD_TUI_TEST_PASSWORD is not set and the target has no testPasswordCommand: 3.3's login would not be tested.",
+      );
     out.write(notes.map((n) => `  ${n}\n`).join(''));
     writeSteps(
       out,

@@ -21,6 +21,7 @@ export const RUNBOOK_DEFAULTS: Omit<TargetConfig, 'transport'> = {
   publicUrl: 'https://your-domain.com',
   caFile: '',
   functionalTestUser: 'test_user',
+  testPasswordCommand: '',
   notifyWebhookUrl: '',
   thresholds: {
     maxDiskUsedPercent: 80,

@@ -1,9 +1,11 @@
 import { existsSync, mkdirSync } from 'node:fs';
-import { basename, dirname, extname, resolve } from 'node:path';
+import { basename, dirname, extname, join, resolve } from 'node:path';
 import Conf from 'conf';
+import envPaths from 'env-paths';
 import { positionOf, scanJson, withoutBom, type TextPosition } from './json-text.js';
 import { ConfigError, resolveTarget, validateConfig } from './validate.js';
 import type { ConfigFile, TargetConfig } from './types.js';
+import { cli } from '../util/invocation.js';
 
 type Parse = (text: string) => Record<string, unknown>;
 
@@ -41,30 +43,36 @@ export function loadTarget(file: string | undefined, targetName?: string): Loade
   return { file: config.file, ...resolveTarget(config.config, config.file, targetName) };
 }
 
+/**
+ * Where conf keeps the config when no --config is given, worked out as conf
+ * does (env-paths) without opening conf, which creates the directory as it
+ * opens a file that is not there: reading never creates anything.
+ */
+export function defaultConfigPath(): string {
+  return join(envPaths('cvd-tui', { suffix: '' }).config, 'config.json');
+}
+
 export function readConfig(file: string | undefined): { file: string; config: ConfigFile } {
-  if (file && !existsSync(file))
+  const path = file ?? defaultConfigPath();
+  if (!existsSync(path))
     throw new ConfigError(
-      file,
+      path,
       '(file)',
-      'does not exist: run `cvd-tui init` to create a target, or `cvd-tui demo` for a sandbox',
+      file
+        ? `does not exist: run \`${cli('init')}\` to create a target, or \`${cli('demo --dir <dir>')}\` for a sandbox`
+        : `does not exist (no --config given, so this default was read): run \`${cli('init')}\` to create a target, or pass --config <file>`,
     );
   // The text as read, kept to point at a line and column when something in it is wrong.
   let text = '';
   let store: Conf<Record<string, unknown>>;
   try {
     store = openStore(
-      file,
+      path,
       (raw) => JSON.parse((text = withoutBom(raw))) as Record<string, unknown>,
     );
   } catch (error) {
-    throw unreadable(file, text, error);
+    throw unreadable(path, text, error);
   }
-  if (!file && !existsSync(store.path))
-    throw new ConfigError(
-      store.path,
-      '(file)',
-      'does not exist: run `cvd-tui init` to create a target, or pass --config',
-    );
   try {
     return { file: store.path, config: validateConfig(store.store, store.path) };
   } catch (error) {
@@ -74,19 +82,18 @@ export function readConfig(file: string | undefined): { file: string; config: Co
 }
 
 /** Why a config file could not be read or parsed, in words that quote none of it. */
-function unreadable(file: string | undefined, text: string, error: unknown): unknown {
-  const { code, path } = error as NodeJS.ErrnoException;
+function unreadable(file: string, text: string, error: unknown): unknown {
+  const { code } = error as NodeJS.ErrnoException;
   if (code)
     return new ConfigError(
-      file ?? path ?? 'config',
+      file,
       '(file)',
       `cannot be read (${code}): check that it is a file you may read`,
     );
   if (!(error instanceof SyntaxError)) return error;
   const syntax = scanJson(text).error;
   return new ConfigError(
-    // conf's own location, read again without parsing: it was readable a moment ago.
-    file ?? openStore(undefined, () => ({})).path,
+    file,
     '(file)',
     `is not valid JSON: it ${syntax?.problem ?? 'does not parse'}`,
     undefined,

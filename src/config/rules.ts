@@ -18,6 +18,11 @@ const HOST =
 export const isSafePath = (v: unknown): v is string =>
   typeof v === 'string' && v.length <= 1024 && SAFE_PATH.test(v) && !v.split('/').includes('..');
 
+/** One line of shell: no line breaks or NUL, at most 2000 characters. */
+function isOneLine(v: unknown): boolean {
+  return typeof v === 'string' && v.length <= 2000 && !/[\n\r\0]/.test(v);
+}
+
 export const rules = {
   path: {
     test: isSafePath,
@@ -80,9 +85,14 @@ export const rules = {
     example: '80',
   },
   shellCommand: {
-    test: (v: unknown) => typeof v === 'string' && v.length <= 2000 && !/[\n\r\0]/.test(v),
+    test: isOneLine,
     expect: 'one line of shell, run as the app user in the app directory',
     example: 'npm ci --omit=dev',
+  },
+  localCommand: {
+    test: isOneLine,
+    expect: 'one line of shell run on this machine, or "" for none',
+    example: 'pass show cvd/test_user',
   },
   transport: {
     test: (v: unknown) => v === 'ssh' || v === 'local',

@@ -48,8 +48,15 @@ export interface TargetConfig {
   /** A CA bundle (on the target) to verify publicUrl's certificate with; empty: the system's. */
   caFile: string;
 
-  /** Username of 3.3's functional login test; its password comes from CVD_TUI_TEST_PASSWORD. */
+  /** Username of 3.3's functional login test; its password comes from CVD_TUI_TEST_PASSWORD, testPasswordCommand or a prompt. */
   functionalTestUser: string;
+  /**
+   * A local command (run by sh on this machine, like a git credential
+   * helper) whose stdout is 3.3's password, e.g. `pass show cvd/test_user`.
+   * Used when CVD_TUI_TEST_PASSWORD is unset; its output is never stored. "" for none.
+   * @default ""
+   */
+  testPasswordCommand: string;
   /** Slack-compatible webhook for 5.1. A secret: never shown, stored or exported. */
   notifyWebhookUrl: string;
 

@@ -60,6 +60,7 @@ const TARGET_RULES: Record<string, Rule> = {
   publicUrl: rules.url,
   caFile: rules.optionalPath,
   functionalTestUser: rules.name,
+  testPasswordCommand: rules.localCommand,
   notifyWebhookUrl: rules.optionalUrl,
   'thresholds.maxDiskUsedPercent': rules.percent,
   'thresholds.maxMemoryUsedPercent': rules.percent,

@@ -6,7 +6,14 @@ import { isSafePath } from '../config/rules.js';
 import { errorMessage } from '../util/error.js';
 import type { ConfigFile, TargetConfig, TargetInput } from '../config/types.js';
 import { createDatabase } from './database.js';
-import { freePortPair, installCvdctl, writeCertificate, writeEnv, writeUnitFile } from './files.js';
+import {
+  freePortPair,
+  installCvdctl,
+  installTestPassword,
+  writeCertificate,
+  writeEnv,
+  writeUnitFile,
+} from './files.js';
 import { buildRepository } from './git.js';
 import { demoLayout, MARKER, type DemoLayout } from './layout.js';
 import { startDemoService, stopDemoService } from './service.js';
@@ -46,6 +53,7 @@ export async function buildDemoTarget(dir: string): Promise<DemoTarget> {
     await writeCertificate(layout);
     await writeUnitFile(layout);
     await installCvdctl(layout);
+    await installTestPassword(layout);
     const [appPort, httpsPort] = await startOnFreePorts(layout);
     const configPath = writeConfig(layout.configFile, demoConfig(layout, appPort, httpsPort));
     return { dir: root, configPath, appPort, httpsPort };
@@ -124,6 +132,7 @@ function demoConfig(layout: DemoLayout, appPort: number, httpsPort: number): Con
     appUrl: `http://127.0.0.1:${appPort}`,
     publicUrl: `https://localhost:${httpsPort}`,
     caFile: layout.cert,
+    testPasswordCommand: layout.testPassword,
     // A sandbox has no traffic worth watching for the runbook's 2 minutes.
     logWindowSeconds: 3,
   };

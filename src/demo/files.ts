@@ -86,6 +86,20 @@ export async function writeUnitFile(layout: DemoLayout): Promise<void> {
   });
 }
 
+/** The sandbox's own test login (assets/demo-app/schema.sql), so the demo runs 3.3's login test too. */
+const DEMO_TEST_PASSWORD = 'test_password';
+
+/**
+ * The demo target's testPasswordCommand: prints its test user's password,
+ * so no run of the demo asks for it (a real target's would read a password
+ * manager instead).
+ */
+export async function installTestPassword(layout: DemoLayout): Promise<void> {
+  await writeFile(layout.testPassword, `#!/bin/sh\nprintf '%s\\n' ${shq(DEMO_TEST_PASSWORD)}\n`, {
+    mode: 0o700,
+  });
+}
+
 /** bin/cvdctl with this demo's home and this Node baked in (shell-quoted). */
 export async function installCvdctl(layout: DemoLayout): Promise<void> {
   await render('cvdctl', layout.cvdctl, {

@@ -29,6 +29,8 @@ export interface DemoLayout {
   deployments: string;
   bin: string;
   cvdctl: string;
+  /** Prints the sandbox test user's password: the demo target's testPasswordCommand. */
+  testPassword: string;
   configFile: string;
 }
 
@@ -55,6 +57,7 @@ export function demoLayout(root: string): DemoLayout {
     deployments: at('deployments'),
     bin: at('bin'),
     cvdctl: at('bin', 'cvdctl'),
+    testPassword: at('bin', 'test-password'),
     configFile: at('cvd-tui.json'),
   };
 }

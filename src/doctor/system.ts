@@ -6,6 +6,7 @@ import { df, diskUsedPercent, parseDisk } from '../shell/measure.js';
 import { sh } from '../shell/quote.js';
 import { processAlive } from '../util/process.js';
 import { fail, pass, type RemoteCheck } from './types.js';
+import { cli } from '../util/invocation.js';
 
 const TOOLS = ['sqlite3', 'git', 'curl', 'openssl'] as const;
 
@@ -88,7 +89,7 @@ export const lockCheck: RemoteCheck = {
         name: 'deploy lock',
         ...fail(
           `held by ${describeHolder(holder, stale)}`,
-          `finish that deployment (cvd-tui resume ${id} or cvd-tui rollback ${id}); if its process is gone, --take-over-lock`,
+          `finish that deployment (${cli(`resume ${id}`)} or ${cli(`rollback ${id}`)}); if its process is gone, --take-over-lock`,
         ),
       },
     ];

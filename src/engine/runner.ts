@@ -30,6 +30,7 @@ import { writeServerCopy } from './server-copy.js';
 import { nextStepOf } from './target-state.js';
 import { errorMessage } from '../util/error.js';
 import { deploymentOutcome, type Outcome } from '../export/outcome.js';
+import { cli } from '../util/invocation.js';
 
 export interface RunnerOptions {
   store: StateStore;
@@ -46,6 +47,8 @@ export interface StepReport {
   stepId: string;
   status: 'succeeded' | 'failed' | 'unsettled' | 'blocked';
   summary: string;
+  /** A read-only step an interruption stopped before it ended (recorded failed): running it again changes nothing. */
+  stopped?: boolean;
 }
 
 export class NothingToRollBack extends Error {}
@@ -296,10 +299,13 @@ export class Runner {
     const { transport, target } = this.options;
     const dir = this.journalOf(step, attempt.attempt);
     if (!dir)
-      return this.fail(step, attempt.attempt, {
-        summary: 'interrupted before it finished (read-only: safe to run again)',
-        outcomeUnknown: false,
-      });
+      return {
+        ...(await this.fail(step, attempt.attempt, {
+          summary: 'stopped by an interruption before it finished (read-only: runs again)',
+          outcomeUnknown: false,
+        })),
+        stopped: true,
+      };
     const state = await journalState(transport, target, dir);
     if (!state)
       return {
@@ -410,7 +416,7 @@ export class Runner {
     const { target } = this.options;
     return (
       `could not start the step: its journal ${dir} cannot be written as ${target.useSudo ? target.appUser : 'the login user'} ` +
-      '(see the output; `cvd-tui sudoers` prints the rules the operator needs)'
+      `(see the output; \`${cli('sudoers')}\` prints the rules the operator needs)`
     );
   }
 
@@ -560,7 +566,7 @@ export class Runner {
     store.event(deploymentId, 'server copy failed', operator, copy.failed);
     this.emit({
       type: 'warning',
-      message: `the execution log could not be left on the target (${copy.failed}); keep an export of it: cvd-tui export ${deploymentId}`,
+      message: `the execution log could not be left on the target (${copy.failed}); keep an export of it: ${cli(`export ${deploymentId}`)}`,
     });
   }
 

@@ -38,6 +38,8 @@ export function PhaseScreen() {
   const failed = next?.status === 'failed';
   const logsFocused = state.focus === 'logs';
   const stepsFocused = state.focus === 'steps';
+  // While a step or a check runs, the keys that start work would only be refused: they are off.
+  const idle = !state.busy;
   const screenBindings: Binding[] = [
     // Enter opens a step only while the step list has focus; elsewhere it runs the next step.
     ...stepListBindings(browser, stepsFocused),
@@ -46,7 +48,7 @@ export function PhaseScreen() {
       label: next && !failed ? `run ${next.id}` : 'next',
       short: 'next',
       help: 'run the next step',
-      enabled: !stepsFocused,
+      enabled: !stepsFocused && idle && next !== undefined,
       run: () => void runNext(core),
     },
     {
@@ -54,13 +56,21 @@ export function PhaseScreen() {
       label: next ? `run phase ${next.phase}` : 'phase',
       short: 'phase',
       help: 'run the rest of the phase',
+      enabled: idle && next !== undefined,
       run: () => void runPhase(core),
     },
-    { keys: ['retry'], label: 'retry', help: 'retry the failed step', run: () => void retry(core) },
+    {
+      keys: ['retry'],
+      label: 'retry',
+      help: 'retry the failed step',
+      enabled: idle && failed,
+      run: () => void retry(core),
+    },
     {
       keys: ['skip'],
       label: 'skip',
       help: 'skip the next step (asks a reason)',
+      enabled: idle && next !== undefined,
       run: () => requestSkip(core),
     },
     {
@@ -72,13 +82,13 @@ export function PhaseScreen() {
         : 'roll back (asks y to confirm)',
       // During a rollback Enter and A run its steps; R stays out of the bar as before.
       show: rollingBack ? 'help' : 'bar',
+      enabled: idle,
       run: () => requestRollback(core),
     },
     {
       keys: ['focusNext'],
       label: 'pane',
       help: 'focus the next pane (Logs, Resources, Health, Steps)',
-      show: 'optional',
       run: () => core.dispatch({ type: 'focus-next' }),
     },
     ...logsBindings(reader, logsFocused, logRows),

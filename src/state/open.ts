@@ -4,6 +4,7 @@ import { basename, dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { MIGRATIONS } from './schema.js';
 import { errorMessage } from '../util/error.js';
+import { cli } from '../util/invocation.js';
 
 /** `$XDG_STATE_HOME/cvd-tui/state.db`, or `~/.local/state/cvd-tui/state.db`. */
 export function defaultStatePath(env = process.env): string {
@@ -13,8 +14,9 @@ export function defaultStatePath(env = process.env): string {
 
 export interface OpenOptions {
   /**
-   * For commands that only read (history, export): a state database this
-   * user cannot write is opened read-only instead of refused.
+   * For commands that only read (history, export, --plan): a state database
+   * this user cannot write is opened read-only instead of refused, and one
+   * that does not exist is read as empty (in memory) instead of created.
    */
   readOnlyOk?: boolean;
 }
@@ -36,6 +38,8 @@ const notWritable = (code: string) => /^SQLITE_(READONLY|CANTOPEN)|^E(ACCES|PERM
  * deployment record that a power cut can roll back is worse than useless.
  */
 export function openDatabase(path: string, options: OpenOptions = {}): Database.Database {
+  // Reading creates nothing: no file, no directory.
+  if (options.readOnlyOk && !existsSync(path)) return migrated(new Database(':memory:'));
   try {
     return openWritable(path);
   } catch (error) {
@@ -54,6 +58,16 @@ function openWritable(path: string): Database.Database {
     if (fresh) chmodSync(path, 0o600);
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = FULL');
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+  return migrated(db);
+}
+
+/** `db` with the store's settings and schema. */
+function migrated(db: Database.Database): Database.Database {
+  try {
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
     migrate(db);
@@ -120,7 +134,7 @@ function explain(path: string, error: unknown): Error {
       path,
       `it is not a readable SQLite database (${reason}: truncated, or another file)`,
       'keep it for inspection, restore it from a backup, or point --state at another file; ' +
-        '`cvd-tui recover` rebuilds an unfinished deployment from the target',
+        `\`${cli('recover')}\` rebuilds an unfinished deployment from the target`,
     );
   if (notWritable(code))
     return new StateUnusable(

@@ -18,6 +18,7 @@ import type {
   EventRecord,
   Mode,
 } from './types.js';
+import { cli } from '../util/invocation.js';
 
 const toDeployment = (r: DeploymentRow): DeploymentRecord => ({
   id: r.id,
@@ -404,7 +405,7 @@ export class StateLost extends Error {
     super(
       `the state database ${path} was ${how} while cvd-tui was using it, so it stopped: nothing after the step under way was run.\n` +
         "  The target keeps the journal of every step. Rebuild the deployment's record from it with\n" +
-        '  `cvd-tui recover` (same --config, --state and --target), then `cvd-tui resume` or `cvd-tui rollback`.',
+        `  \`${cli('recover')}\` (same --config, --state and --target), then \`${cli('resume')}\` or \`${cli('rollback')}\`.`,
     );
     this.name = 'StateLost';
   }

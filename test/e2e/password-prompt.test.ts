@@ -4,7 +4,7 @@
  * every key: they once heard none (Ctrl-C included), and a deployment paused
  * at the checklist ended at once, exit 0, no word.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -14,16 +14,17 @@ import { tmuxServer } from '../helpers/tmux.js';
 const t = tmuxServer('prompt');
 const dirs: string[] = [];
 const SIZE: [number, number] = [100, 30];
-/** The phase screen's key bar at 100 columns: the screen is back (no help, no prompt over it). */
-const PHASE_KEYS = 'Enter next · A phase';
+/** In the phase screen's key bar (its only screen with panes): the screen is back (no help, no prompt over it). */
+const PHASE_KEYS = 'Tab pane';
 const CHECKLIST_KEYS = '↑↓ move · Space tick';
 
 /** A fresh demo target; `--config … --state …` for the CLI. */
-function demoDir(): { dir: string; flags: string[] } {
+function demoDir(): { dir: string; configPath: string; flags: string[] } {
   const root = mkdtempSync(join(tmpdir(), 'cvd-e2e-'));
   dirs.push(root);
   const dir = join(root, 'demo');
-  return { dir, flags: ['--config', join(dir, 'cvd-tui.json'), '--state', join(dir, 'state.db')] };
+  const configPath = join(dir, 'cvd-tui.json');
+  return { dir, configPath, flags: ['--config', configPath, '--state', join(dir, 'state.db')] };
 }
 
 /** The demo, driven to a pause: at the checklist, or on the phase screen at 1.1. */
@@ -42,6 +43,10 @@ async function pausedDemo(session: string, at: 'checklist' | 'phase') {
   }
   t.press(session, 'q');
   await t.screen(session, 'EXIT=1');
+  // The demo answers 3.3's password itself (testPasswordCommand); without it, cvd-tui asks.
+  const config = JSON.parse(readFileSync(demo.configPath, 'utf8'));
+  delete config.targets.demo.testPasswordCommand;
+  writeFileSync(demo.configPath, JSON.stringify(config));
   return demo;
 }
 

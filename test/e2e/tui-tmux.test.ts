@@ -184,7 +184,8 @@ describe('cvd-tui in tmux', () => {
     expect(id).toBeDefined();
     // tmux wraps the long line at 80 columns: join the screen's lines before reading the hint.
     expect(quit.replace(/\n/g, '')).toContain(
-      `Resume with: cvd-tui resume ${id} --config ${dir}/cvd-tui.json --state ${dir}/state.db`,
+      // Started as `node bin/cvd-tui.js` (cvd-tui is not on PATH): the hint says so.
+      `Resume with: node bin/cvd-tui.js resume ${id} --config ${dir}/cvd-tui.json --state ${dir}/state.db`,
     );
 
     launch(
@@ -197,6 +198,12 @@ describe('cvd-tui in tmux', () => {
     expect(start).toMatch(/▸ Resume\n\s+Abandon/);
     expect(start).toMatch(/Next step\s+1\.2 Create Deployment Directory/);
     await readingKeys('again');
+    // A frame drawn and a raw terminal do not prove the start screen hears keys yet: a
+    // harmless round trip (↓ then ↑, the cursor back on Resume) does, before Enter acts.
+    press('again', 'j');
+    await screen('again', '▸ Roll back');
+    press('again', 'k');
+    await screen('again', '▸ Resume');
     press('again', 'Enter');
     await screen('again', 'no step is running on the target');
     for (const phase of [1, 2, 3, 4]) {
@@ -222,12 +229,12 @@ describe('cvd-tui in tmux', () => {
     appendFileSync(join(dir, 'logs', 'error.log'), `ERROR ${hostile}\n`);
     await screen('inert', [
       /\/health\/detailed\s+PWN \\x1b\]0;PWNED-TITLE\\x07\\x1b\]52;c;/,
-      'error.log +1 (l)',
+      /error\.log \+1 \(l\)/,
     ]);
     // The error.log tail is kept apart from the step output: `l` shows it.
     press('inert', 'l');
     const shown = await screen('inert', [
-      'Logs: error.log (l: step output)',
+      /Logs: error\.log \(l: step output\)/,
       /ERROR PWN \\x1b\]0;PWNED-TITLE\\x07\\x1b\]52;c;cHduZWQ=\\x07\\x1b\[2J/,
     ]);
     expect(shown).toContain('1.1 Environment Verification — next');

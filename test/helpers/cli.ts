@@ -1,7 +1,11 @@
 import { spawn } from 'node:child_process';
+import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const BIN = fileURLToPath(new URL('../../bin/cvd-tui.js', import.meta.url));
+
+/** How the built cvd-tui, started as runCli starts it (from this working directory), names itself in hints. */
+export const INVOKED = `node ${relative(process.cwd(), BIN)}`;
 
 export interface CliResult {
   code: number | null;

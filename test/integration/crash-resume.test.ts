@@ -216,7 +216,7 @@ describe.concurrent('SIGKILL at every step, then resume', () => {
             expect(row.outcome, row.step).toBe('attempt 1 succeeded');
           else
             expect(row.outcome, row.step).toMatch(
-              /^attempt 1 failed \(interrupted before it finished.*\); attempt 2 succeeded$/,
+              /^attempt 1 failed \(stopped by an interruption before it finished.*\); attempt 2 succeeded$/,
             );
         }
         console.log(

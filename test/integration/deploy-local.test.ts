@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runCli, headlessDeploy } from '../helpers/cli.js';
+import { runCli, headlessDeploy, INVOKED } from '../helpers/cli.js';
 import { freshDemo, type DemoHandle } from '../helpers/demo.js';
 import { RUNBOOK_STEP_IDS } from '../helpers/contract.js';
 
@@ -70,7 +70,7 @@ describe('headless deploy over the local transport', () => {
     expect(failed.code).toBe(1);
     expect(failed.stdout).toMatch(/^3\.2 .* failed .*health\/database/m);
     expect(failed.stdout).not.toMatch(/^3\.3 /m);
-    expect(failed.stdout).toContain('cvd-tui resume');
+    expect(failed.stdout).toContain(`${INVOKED} resume`);
     expect((await demo.appGet('/health/database')).status).toBe(500);
 
     const rollback = await runCli(['rollback', '--headless', ...demo.flags]);
@@ -129,7 +129,7 @@ describe('headless deploy over the local transport', () => {
     expect((await deploy(demo, 'v1.0.2')).code).toBe(1);
     const second = await deploy(demo, 'v1.0.1');
     expect(second.code).toBe(2);
-    expect(second.stderr).toMatch(/unfinished[\s\S]*cvd-tui resume/);
+    expect(second.stderr).toMatch(/unfinished[\s\S]*node bin\/cvd-tui\.js resume/);
     expect(readFileSync(join(demo.dir, 'config', '.env'), 'utf8')).toContain('PORT=');
   });
 });

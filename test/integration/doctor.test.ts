@@ -8,7 +8,7 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.js';
+import { runCli, INVOKED } from '../helpers/cli.js';
 import { freshDemo, type DemoHandle } from '../helpers/demo.js';
 import { sshLogin, startSshd, type SshdHandle } from '../helpers/sshd.js';
 import { doctorRows, failures } from '../helpers/doctor.js';
@@ -151,7 +151,7 @@ describe('doctor on the demo (local transport)', () => {
       expect(result.rows.get('deploy lock')).toMatchObject({
         ok: false,
         detail: expect.stringContaining('deployment 20250101_120000_ab12 by bob from elsewhere'),
-        hint: expect.stringContaining('cvd-tui resume 20250101_120000_ab12'),
+        hint: expect.stringContaining(`${INVOKED} resume 20250101_120000_ab12`),
       });
       expect(result.code).toBe(1);
     } finally {

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, startCli, type CliResult, headlessDeploy } from '../helpers/cli.js';
+import { runCli, startCli, type CliResult, headlessDeploy, INVOKED } from '../helpers/cli.js';
 import { freshDemo, type DemoHandle } from '../helpers/demo.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -90,7 +90,7 @@ describe('cvd-tui monitor on the demo after deploying v1.0.1', () => {
       /^BREACH: error rate \d+\.\d % \(5 of \d+ requests answered 5xx\)/m,
     );
     expect(result.stdout).toMatch(/^BREACH: 1 database lock timeout line in error\.log$/m);
-    expect(result.stdout).toContain(`Roll back with: cvd-tui rollback ${id}\n`);
+    expect(result.stdout).toContain(`Roll back with: ${INVOKED} rollback ${id}\n`);
 
     const log = await exported();
     expect(log.monitoring.status).toBe('breached');
@@ -121,7 +121,7 @@ describe('cvd-tui monitor on the demo after deploying v1.0.1', () => {
     expect(result.stdout).toMatch(
       /^BREACH: response time 2\d{3} ms, the runbook's limit is < 2000 ms$/m,
     );
-    expect(result.stdout).toContain(`Roll back with: cvd-tui rollback ${id}\n`);
+    expect(result.stdout).toContain(`Roll back with: ${INVOKED} rollback ${id}\n`);
     expect((await exported()).monitoring).toMatchObject({
       status: 'breached',
       breaches: expect.stringMatching(/^response time/),

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Profiler } from 'react';
+import { afterEach } from 'vitest';
 import { withDefaults } from '../../src/config/defaults.js';
 import { StateStore } from '../../src/state/store.js';
 import type { DeploymentRecord } from '../../src/state/types.js';
@@ -121,4 +122,29 @@ export function renderState(
     </Profiler>,
     size,
   );
+}
+
+/**
+ * Hand-built screens, one or more per case, all unmounted and disposed after
+ * it: `fresh()` replaces the case's fixture (unmounting its screen), `render()`
+ * shows one.
+ */
+export function fixturePerCase() {
+  let screen: TestScreen | undefined;
+  let fixture: ReturnType<typeof phaseState> | undefined;
+  const end = async () => {
+    await screen?.unmount();
+    fixture?.dispose();
+    screen = fixture = undefined;
+  };
+  afterEach(end);
+  return {
+    async fresh() {
+      await end();
+      return (fixture = phaseState());
+    },
+    async render(core: TuiCore, state: UiState, size: { columns: number; rows: number }) {
+      return (screen = await renderState(core, state, size));
+    },
+  };
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { resolveSecrets } from '../../src/session/secrets.js';
 import { KEY } from '../helpers/ink.js';
 import { waitFor } from '../helpers/wait.js';
 import { cvdctl, harnessPerCase, tickAll } from './harness.js';
@@ -61,30 +62,83 @@ describe('TUI: quit, resume, abandon, Ctrl-C', () => {
     await h.close(ui);
   });
 
-  it('Ctrl-C while a step runs asks first: n keeps waiting; y leaves with 130, the step still running', async () => {
+  it('Ctrl-C while a journaled step runs asks first, saying it goes on: n keeps waiting; y leaves with 130, the step still running', async () => {
     const h = harness();
     const { id, ...ui } = await h.resumeAt({ until: '1.2' }, 400);
     await ui.screen.waitFor('1.2 Create Deployment Directory — next');
     await ui.screen.press(KEY.enter);
     await ui.screen.waitFor('1.2 Create Deployment Directory — running');
     await ui.screen.press(KEY.ctrlC);
-    await ui.screen.waitFor('A step is running. Stop waiting and quit?');
+    await ui.screen.waitFor('1.2 goes on on the target; resume follows it to its end. Quit? (y/n)');
     await ui.screen.press('n');
     await ui.screen.waitFor('1.3 Backup Current System — next');
     expect(h.exits).toHaveLength(0);
     await ui.screen.press(KEY.enter);
     await ui.screen.waitFor('1.3 Backup Current System — running');
     await ui.screen.press(KEY.ctrlC);
-    await ui.screen.waitFor('Stop waiting and quit?');
+    await ui.screen.waitFor('1.3 goes on on the target');
     await ui.screen.press('y');
     expect(h.exits.pop()).toEqual({
       code: 130,
-      message: expect.stringContaining(`cvd-tui resume ${id}`),
+      message: expect.stringContaining(
+        `1.3 Backup Current System: it changes the target and goes on there without cvd-tui; resume follows it to its end and records how it ended.\nResume with: cvd-tui resume ${id}`,
+      ),
       stepRunning: true,
     });
     // The step goes on; the harness waits for it before unmounting.
     await h.close(ui);
     expect(h.store.attempts(id).find((a) => a.stepId === '1.3')?.status).toBe('succeeded');
+  });
+
+  it('Ctrl-C while a read-only step runs says it stops and resume runs it again', async () => {
+    const h = harness();
+    const ui = await h.resumeAt({ until: '1.1' }, 400);
+    await ui.screen.press(KEY.enter);
+    await ui.screen.waitFor('1.1 Environment Verification — running');
+    await ui.screen.press(KEY.ctrlC);
+    await ui.screen.waitFor(
+      '1.1 is read-only: quitting stops it; resume runs it again. Quit? (y/n)',
+    );
+    await ui.screen.press('y');
+    expect(h.exits.pop()).toMatchObject({
+      code: 130,
+      message: expect.stringContaining(
+        '1.1 Environment Verification: read-only, stopped on the target as cvd-tui left; resume runs it again.',
+      ),
+      stepRunning: true,
+    });
+    await h.close(ui);
+  });
+
+  it('resume runs a read-only step an interruption stopped again, and reports how that ended', async () => {
+    const h = harness();
+    const id = await h.prepare({ until: '1.1' });
+    // As Ctrl-C leaves it: the attempt started and never ended (the exiting process ended its command).
+    h.store.beginAttempt(id, '1.1', 'echo', 'alice', 'step started');
+    const ui = await h.open({ command: 'resume' });
+    const frame = await ui.screen.waitFor(
+      /Settled: 1\.1 succeeded \(stopped by an interruption, ran again: /,
+      90_000,
+    );
+    expect(frame).not.toMatch(/1\.1 failed/);
+    expect(
+      h.store
+        .attempts(id)
+        .filter((a) => a.stepId === '1.1')
+        .map((a) => [a.status, a.summary?.split(' (')[0]]),
+    ).toEqual([
+      ['failed', 'stopped by an interruption before it finished'],
+      ['succeeded', expect.any(String)],
+    ]);
+    await h.close(ui);
+  });
+
+  it("a relaunch of the demo never asks for 3.3's password: its testPasswordCommand answers", async () => {
+    const h = harness();
+    // A terminal and no CVD_TUI_TEST_PASSWORD: only the command keeps the prompt away.
+    expect(await resolveSecrets(h.target, { interactive: true }, {}, true)).toEqual({
+      testPassword: 'test_password',
+    });
   });
 
   it('Abandon asks a reason, records it, and the start screen then offers a new deployment', async () => {

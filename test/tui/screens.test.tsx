@@ -101,9 +101,10 @@ describe('phase screen layout', () => {
     // The fixture's state says busy, the core does not: mark it busy the way work() does.
     (core as unknown as { working: string }).working = 'running 2.3 Database Migration';
     await screen.press(KEY.ctrlC);
-    await screen.waitFor('Stop waiting and quit?');
+    // No runner, so no step to name: the question names the work under way.
+    await screen.waitFor('Stop running 2.3 Database Migration and quit?');
     await screen.press(KEY.escape);
-    await screen.waitFor((f) => !f.includes('Stop waiting'));
+    await screen.waitFor((f) => !f.includes('and quit?'));
     await screen.press(KEY.ctrlC, 'y');
     // No runner in this fixture, so no resume hint: the real one is in resume.test.tsx.
     expect(exits).toMatchObject([{ code: 130, stepRunning: true }]);

@@ -8,7 +8,6 @@ import { err, out } from '../../util/out.js';
 
 /** The release the demo deploys when the operator gives none: it has a migration and passes every check. */
 export const DEMO_VERSION = 'v1.0.1';
-const DEMO_TEST_PASSWORD = 'test_password';
 
 /**
  * `demo --dir DIR [--no-tui]`: builds the sandbox target, then opens the TUI
@@ -27,8 +26,6 @@ export async function demo(args: ParsedArgs): Promise<number> {
   if (args.options.noTui) return EXIT.ok;
   const state = args.options.state ?? `${built.dir}/state.db`;
   out.write(`State: ${state}\n`);
-  // The sandbox's own test login (assets/demo-app/schema.sql), so the demo runs 3.3's login test too.
-  process.env.CVD_TUI_TEST_PASSWORD ??= DEMO_TEST_PASSWORD;
   if (!args.options.headless)
     return (await import('../../screens/app/run.js')).runTui(
       {

@@ -5,13 +5,14 @@ import { openTransport } from '../../transport/open.js';
 import type { ParsedArgs } from '../args.js';
 import { InputError } from '../../util/exit.js';
 import { finish } from '../headless.js';
-import { headlessRunner } from '../open-runner.js';
+import { headlessRunner, headlessSecrets } from '../open-runner.js';
 import { openSession, type Session } from '../../session/open.js';
 import { headlessContext } from '../headless-context.js';
 import { checklistComplete, tickItem } from '../../engine/deployment.js';
 import { lockState, refusingHeld } from '../locks.js';
 import { out } from '../../util/out.js';
 import { confirmChanges, sessionPreview } from '../change-preview.js';
+import { cli } from '../../util/invocation.js';
 
 /** Refuses a second deployment while one is unfinished on the same target. */
 export function refuseIfUnfinished(session: Session): void {
@@ -19,7 +20,7 @@ export function refuseIfUnfinished(session: Session): void {
   if (open)
     throw new InputError(
       `deployment ${open.id} of ${open.versionTo} on ${session.name} is unfinished (${open.status}).\n` +
-        `  Resume it:   cvd-tui resume ${open.id}\n  Roll it back: cvd-tui rollback ${open.id}`,
+        `  Resume it:   ${cli(`resume ${open.id}`)}\n  Roll it back: ${cli(`rollback ${open.id}`)}`,
     );
 }
 
@@ -64,6 +65,7 @@ export async function deployHeadless(args: ParsedArgs): Promise<number> {
     );
   const session = openSession(args.options);
   refuseIfUnfinished(session);
+  const secrets = await headlessSecrets(session);
   const transport = await openTransport(session.target);
   try {
     lockState(session);
@@ -75,7 +77,7 @@ export async function deployHeadless(args: ParsedArgs): Promise<number> {
     out.write(
       `Deploying ${version} to ${session.name} (running ${deployment.versionFrom}) as ${session.operator}: deployment ${deployment.id}\n`,
     );
-    const runner = headlessRunner(session, transport, deployment.id);
+    const runner = headlessRunner(session, transport, deployment.id, secrets);
     return finish(runner, await runner.runMany('all'));
   } finally {
     await transport.close();

@@ -11,6 +11,7 @@ import { pickDeployment } from '../../engine/workflows/pick.js';
 import { openSession } from '../../session/open.js';
 import { err } from '../../util/out.js';
 import { inertJson, printable } from '../../util/text.js';
+import { cli } from '../../util/invocation.js';
 
 /** The operator's key: the one the target logs in with, else ssh-agent's. */
 const signingKey = (target: TargetConfig): SigningKey =>
@@ -50,7 +51,7 @@ export function exportLog(args: ParsedArgs): number {
           throw new InputError(`${error.message}\n  ${out} is written, unsigned.`);
         throw error;
       }
-      err.write(`Signature written to ${out}.sig (check: cvd-tui verify ${out})\n`);
+      err.write(`Signature written to ${out}.sig (check: ${cli(`verify ${out}`)})\n`);
     }
     return EXIT.ok;
   } finally {

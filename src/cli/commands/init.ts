@@ -14,6 +14,7 @@ import { EXIT, InputError } from '../../util/exit.js';
 import { doctorTarget } from './doctor.js';
 import { err, out } from '../../util/out.js';
 import { errorMessage, isErrorNamed } from '../../util/error.js';
+import { cli } from '../../util/invocation.js';
 
 /** The config as it is, or undefined when there is none yet; one that does not validate is not overwritten. */
 function existingConfig(file: string | undefined): ConfigFile | undefined {
@@ -80,7 +81,7 @@ async function printFragment(name: string, target: TargetConfig): Promise<void> 
     out.write(`\nThe sudoers fragment target ${name} needs:\n\n${fragment}`);
   } catch (error) {
     out.write(
-      `\nNo sudoers fragment: ${errorMessage(error)}\n  Once the target answers: cvd-tui sudoers --target ${name}\n`,
+      `\nNo sudoers fragment: ${errorMessage(error)}\n  Once the target answers: ${cli(`sudoers --target ${name}`)}\n`,
     );
   }
 }

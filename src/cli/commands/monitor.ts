@@ -15,6 +15,7 @@ import { EXIT, InputError } from '../../util/exit.js';
 import { pickDeployment } from '../../engine/workflows/pick.js';
 import { openSession, type Session } from '../../session/open.js';
 import { out as stdout } from '../../util/out.js';
+import { cli } from '../../util/invocation.js';
 
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
@@ -93,7 +94,7 @@ export async function monitor(args: ParsedArgs, out = stdout): Promise<number> {
       `Monitoring ${result.status}: ${result.reason ? `${result.reason}; ` : ''}${summarize(result.tally)}\n`,
     );
     if (result.status === 'breached')
-      out.write(`Roll back with: cvd-tui rollback ${deployment.id}\n`);
+      out.write(`Roll back with: ${cli(`rollback ${deployment.id}`)}\n`);
     return result.status === 'passed' ? EXIT.ok : EXIT.stepFailed;
   } finally {
     for (const signal of SIGNALS) if (onSignal) process.off(signal, onSignal);

@@ -5,8 +5,9 @@ import { out } from '../../util/out.js';
 import type { ParsedArgs } from '../args.js';
 import { EXIT, InputError } from '../../util/exit.js';
 import { lockState } from '../locks.js';
-import { headlessRunner } from '../open-runner.js';
+import { headlessRunner, headlessSecrets } from '../open-runner.js';
 import { engineContext, openSession } from '../../session/open.js';
+import { cli } from '../../util/invocation.js';
 
 /**
  * `recover [--target NAME]`: rebuilds the target's unfinished deployment
@@ -15,6 +16,7 @@ import { engineContext, openSession } from '../../session/open.js';
  */
 export async function recover(args: ParsedArgs): Promise<number> {
   const session = openSession(args.options);
+  const secrets = await headlessSecrets(session);
   const transport = await openTransport(session.target);
   try {
     lockState(session);
@@ -22,7 +24,7 @@ export async function recover(args: ParsedArgs): Promise<number> {
     // The runner prints one line per attempt as it settles it from the journal.
     const recovered = await recoverDeployment({
       ...engineContext(session, transport),
-      runner: (id) => headlessRunner(session, transport, id),
+      runner: (id) => headlessRunner(session, transport, id, secrets),
     }).catch((error: unknown) => {
       if (error instanceof NothingToRecover)
         throw new InputError(`${session.name}: ${error.message}`);
@@ -40,7 +42,7 @@ export async function recover(args: ParsedArgs): Promise<number> {
     out.write(
       `  facts: ${recovered.facts.join(', ') || 'none'}\n` +
         '  Read-only steps keep no journal: they are pending and run again on resume (safe to re-run).\n' +
-        `Next:\n  Resume:    cvd-tui resume ${d.id}\n  Roll back: cvd-tui rollback ${d.id}\n`,
+        `Next:\n  Resume:    ${cli(`resume ${d.id}`)}\n  Roll back: ${cli(`rollback ${d.id}`)}\n`,
     );
     return EXIT.ok;
   } finally {

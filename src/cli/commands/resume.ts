@@ -5,6 +5,7 @@ import { finish } from '../headless.js';
 import { withHeadlessRunner } from '../open-runner.js';
 import { out } from '../../util/out.js';
 import { confirmChecklist } from './deploy.js';
+import { cli } from '../../util/invocation.js';
 
 /** `resume --headless [id]`: the resume workflow, then every step left; on drift it says what differs. */
 export function resumeHeadless(args: ParsedArgs): Promise<number> {
@@ -25,7 +26,7 @@ export function resumeHeadless(args: ParsedArgs): Promise<number> {
       for (const line of resumed.drift) out.write(`  drift: ${line}\n`);
       out.write(
         `The target is not as deployment ${deployment.id} left it: nothing was run. Put it back and resume, or roll back:\n` +
-          `  cvd-tui rollback ${deployment.id}\n`,
+          `  ${cli(`rollback ${deployment.id}`)}\n`,
       );
       return EXIT.stepFailed;
     }

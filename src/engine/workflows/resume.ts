@@ -52,5 +52,28 @@ export async function resumeDeployment(
     store.event(deployment.id, 'drift', operator, drift.join('; '));
     return { kind: 'drift', drift };
   }
-  return { kind: 'settled', reports: await runner.settleInterrupted() };
+  return { kind: 'settled', reports: await rerunStopped(runner, await runner.settleInterrupted()) };
+}
+
+/**
+ * A read-only step that an interruption stopped runs again now, as the
+ * Ctrl-C prompt said it would: it changes nothing on the target, and its
+ * outcome is then known instead of standing as a failure for the operator
+ * to retry. Its stopped attempt stays recorded (failed: the state has no
+ * other word for an attempt that did not finish).
+ */
+async function rerunStopped(runner: Runner, reports: StepReport[]): Promise<StepReport[]> {
+  const settled: StepReport[] = [];
+  for (const report of reports) {
+    const again =
+      report.stopped && runner.nextStep()?.id === report.stepId
+        ? await runner.runNext()
+        : undefined;
+    settled.push(
+      again
+        ? { ...again, summary: `stopped by an interruption, ran again: ${again.summary}` }
+        : report,
+    );
+  }
+  return settled;
 }

@@ -22,7 +22,8 @@ export interface Binding {
   help?: string;
   /**
    * Where it shows: `bar` in the key bar and `?`; `optional` in the key bar
-   * unless it is too narrow; `help` in `?` only (scrolling keys).
+   * unless it is too narrow (the last ones go first); `help` in `?` only
+   * (scrolling keys).
    * @default 'bar'
    */
   show?: 'bar' | 'optional' | 'help';
@@ -53,6 +54,8 @@ export function commonBindings(core: TuiCore, state: UiState): Binding[] {
       keys: ['export'],
       label: 'export',
       help: 'export the execution log',
+      // Left out of a narrow key bar before the screen's own keys; `?` still lists it.
+      show: 'optional',
       enabled: state.deployment !== undefined,
       run: () => exportLog(core),
     },

@@ -19,6 +19,7 @@ import { stepRows } from './rows.js';
 import type { Action, Notice } from './state.js';
 import { ValueStore } from '../stores/value-store.js';
 import { errorMessage } from '../../util/error.js';
+import { cli } from '../../util/invocation.js';
 
 /**
  * The Execution Log's "Issues Encountered" as the summary shows it: the
@@ -126,8 +127,14 @@ export class TuiCore {
     return this.working !== undefined;
   }
 
-  notify(text: string, tone: Notice['tone'] = 'info'): void {
-    this.dispatch({ type: 'notice', notice: { text, tone } });
+  /** What the work under way is, e.g. `running 2.3 Database Migration`. */
+  get busyWith(): string | undefined {
+    return this.working;
+  }
+
+  /** Says `text` in the footer until the screen changes, or until `holds` stops being true. */
+  notify(text: string, tone: Notice['tone'] = 'info', holds?: Notice['holds']): void {
+    this.dispatch({ type: 'notice', notice: { text, tone, holds } });
   }
 
   /**
@@ -213,9 +220,9 @@ export class TuiCore {
     return this.runner?.outcome();
   }
 
-  /** `cvd-tui resume <id>` (or `rollback`) with the flags this session was started with. */
+  /** `cvd-tui resume <id>` (or `rollback`), as cvd-tui was invoked, with the flags this session was started with. */
   resumeCommand(id: string, command: 'resume' | 'rollback' = 'resume'): string {
-    return [`cvd-tui ${command}`, id, ...this.deps.resumeFlags].join(' ');
+    return cli([command, id, ...this.deps.resumeFlags].join(' '));
   }
 
   dispose(): void {

@@ -74,7 +74,10 @@ export const KEY_MAP: readonly KeyMapEntry[] = [
   {
     action: 'continue',
     label: 'Enter',
-    matches: (_i, k) => k.return,
+    // A line feed too: Enter typed while the terminal was still in line mode
+    // (before Ink took it, under load) arrives as `\n`, which Ink does not call
+    // `return`; dropped, the operator's Enter did nothing.
+    matches: (i, k) => k.return || (i === '\n' && !k.meta),
   },
   { action: 'runPhase', label: 'A', matches: char('A') },
   { action: 'retry', label: 'r', matches: char('r') },

@@ -1,4 +1,5 @@
 import { stepTitle } from '../../steps/index.js';
+import { outcomeText } from '../components/format.js';
 
 const END_ICON: Record<string, string> = {
   succeeded: '✓',
@@ -13,4 +14,4 @@ export const startNote = (stepId: string, attempt: number): string =>
 
 /** What it says when an attempt ends. */
 export const endNote = (stepId: string, status: string, summary: string): string =>
-  `${END_ICON[status] ?? '·'} ${stepId} ${status}: ${summary}`;
+  `${END_ICON[status] ?? '·'} ${stepId} ${outcomeText(status, summary)}`;

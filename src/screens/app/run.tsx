@@ -1,11 +1,11 @@
 import { EXIT, InputError } from '../../util/exit.js';
-import { secretsInteractive } from '../../session/secrets.js';
+import { resolveSecrets } from '../../session/secrets.js';
 import { engineContext, openSession, type SessionOptions } from '../../session/open.js';
 import { interruptAll } from '../../engine/interrupt.js';
 import { lockStateFile, StateBusy } from '../../state/process-lock.js';
 import { openTransport } from '../../transport/open.js';
 import type { TuiDeps, TuiExit, TuiRequest } from './deps.js';
-import { shellWord } from '../components/format.js';
+import { shellWord } from '../../util/invocation.js';
 import { prepareTui, type PreparedTui } from './prepare.js';
 import { enterAlternateScreen, isInteractive, NOT_A_TERMINAL, stdinReleased } from './terminal.js';
 import { err, out } from '../../util/out.js';
@@ -124,10 +124,7 @@ export async function runTui(
     err.write(`Connecting to ${session.name}…\n`);
     transport = await openTransport(session.target);
     // Asked here, before Ink owns stdin (two readers of stdin lose keys).
-    const secrets = await secretsInteractive({
-      headless: false,
-      functionalTestUser: session.target.functionalTestUser,
-    });
+    const secrets = await resolveSecrets(session.target, { interactive: true });
     const deps: TuiDeps = {
       ...engineContext(session, transport),
       secrets,

@@ -65,9 +65,18 @@ export type Overlay =
       draft?: string;
     };
 
+/**
+ * One line for the operator in the footer. It is true of the screen it was
+ * said on, so leaving that screen clears it; one about a condition ("11
+ * left", "2.1 failed") also clears as soon as `holds` says it no longer does.
+ */
 export interface Notice {
   text: string;
   tone: 'info' | 'ok' | 'error';
+  /** Whether it is still true of the state now. @default true until the screen changes */
+  holds?: (state: UiState) => boolean;
+  /** The stage it was said on; the reducer stamps it. */
+  stage?: Stage;
 }
 
 /** What the store says about the deployment on screen; refreshed after every transition. */
@@ -122,7 +131,16 @@ export function initialState(start: StartInfo, stage: Stage = 'start'): UiState 
   return { stage, start, checklist: [], steps: [], postTicks: {}, issues: [], focus: 'logs' };
 }
 
+/** The next state, without a notice that has stopped being true (another screen, or its condition gone). */
 export function reducer(state: UiState, action: Action): UiState {
+  const next = apply(state, action);
+  const notice = next.notice;
+  if (!notice) return next;
+  const stale = notice.stage !== next.stage || (notice.holds !== undefined && !notice.holds(next));
+  return stale ? { ...next, notice: undefined } : next;
+}
+
+function apply(state: UiState, action: Action): UiState {
   switch (action.type) {
     case 'start-info':
       return { ...state, start: action.start };
@@ -157,7 +175,7 @@ export function reducer(state: UiState, action: Action): UiState {
     case 'close-overlay':
       return { ...state, overlay: undefined };
     case 'notice':
-      return { ...state, notice: action.notice };
+      return { ...state, notice: { ...action.notice, stage: state.stage } };
     case 'dismiss':
       return state.notice ? { ...state, notice: undefined } : state;
     case 'focus-next':

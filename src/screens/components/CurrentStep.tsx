@@ -3,7 +3,7 @@ import { Text } from './Text.js';
 import { useMemo } from 'react';
 import { commandBody } from './command-text.js';
 import { useTui } from '../app/context.js';
-import { duration } from './format.js';
+import { duration, outcomeText } from './format.js';
 import { color, ICONS, TONE_OF_STATUS } from './theme.js';
 import { useNow } from '../hooks/use-now.js';
 
@@ -24,6 +24,7 @@ export function CurrentStep({ rows, width }: { rows: number; width: number }) {
   const started = current?.stepId === step?.id ? current?.command : undefined;
   const stepId = step?.id;
   const attempts = step?.attempts;
+  const ended = step && outcomeText(step.status, step.summary);
   // The preview reads facts from the store: only when the step or its attempt changes.
   const preview = useMemo(
     () => (stepId && !started && attempts !== undefined ? core.commandPreview(stepId) : undefined),
@@ -35,7 +36,7 @@ export function CurrentStep({ rows, width }: { rows: number; width: number }) {
       ? `running ${duration(Math.max(0, now - (step.startedAt ?? now)))}`
       : step.status === 'pending'
         ? 'next'
-        : `${step.status}${step.summary ? `: ${step.summary}` : ''}`;
+        : ended;
   const lines = commandBody(started ?? preview ?? '').slice(0, Math.max(0, rows - 1));
   return (
     <Box flexDirection="column" height={rows} width={width}>

@@ -16,10 +16,16 @@ export function fit(text: string, width: number): string {
   return text.length <= width ? text : `${text.slice(0, Math.max(0, width - 1))}…`;
 }
 
-/** A path or name as the operator can paste it into a shell. */
-export const shellWord = (word: string): string =>
-  /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
-
 /** A monitoring window's length, as the summary offers it: `2 h`, `90 min`. */
 export const windowLength = (minutes: number): string =>
   minutes >= 60 && minutes % 60 === 0 ? `${minutes / 60} h` : `${minutes} min`;
+
+/**
+ * `skipped: no staging box`: a step's status and its summary, the status
+ * said once when the summary already starts with it (a skip's recorded
+ * summary is `skipped: <reason>`).
+ */
+export function outcomeText(status: string, summary: string | undefined): string {
+  if (!summary) return status;
+  return summary.startsWith(`${status}:`) ? summary : `${status}: ${summary}`;
+}

@@ -1,4 +1,5 @@
 import { checklistComplete, tickItem } from '../../engine/deployment.js';
+import type { ChecklistRecord } from '../../state/types.js';
 import { CHECKLIST } from '../../steps/checklist.js';
 import type { TuiCore } from '../app/core.js';
 import { toPhaseOne } from './preview.js';
@@ -45,15 +46,17 @@ export function continueFromChecklist(core: TuiCore): void {
   if (!runner) return;
   const { store } = core.deps;
   if (checklistComplete(store, runner.deployment.id)) return void toPhaseOne(core);
-  const ticked = new Set(
-    store
-      .checklist(runner.deployment.id)
-      .filter((c) => c.checked)
-      .map((c) => c.itemId),
-  );
-  const left = CHECKLIST.filter((i) => !ticked.has(i.id)).map((i) => i.id);
+  const left = unticked(store.checklist(runner.deployment.id));
   core.notify(
     `Tick every item before continuing: ${left.length} left (${left.join(', ')})`,
     'error',
+    // "n left" is true until the next tick or untick.
+    (state) => unticked(state.checklist).join() === left.join(),
   );
+}
+
+/** The checklist items not ticked yet, in the runbook's order. */
+function unticked(records: readonly ChecklistRecord[]): string[] {
+  const ticked = new Set(records.filter((c) => c.checked).map((c) => c.itemId));
+  return CHECKLIST.filter((i) => !ticked.has(i.id)).map((i) => i.id);
 }

@@ -1,12 +1,17 @@
 import { EXIT } from '../../util/exit.js';
 import type { DeploymentRecord } from '../../state/types.js';
+import type { StepDef } from '../../steps/types.js';
 import type { TuiCore } from '../app/core.js';
 import { askIssues } from './issues.js';
 import { askLeavingDown, downNote, downNow } from './service-down.js';
 
 const UNFINISHED = ['in_progress', 'failed'];
 
-/** Exit code and closing words for the deployment on screen (none: the operator left the start screen). */
+/**
+ * Exit code and closing words for the deployment on screen (none: the
+ * operator left the start screen). `interrupted`: by Ctrl-C, with what became
+ * of the step under way, if one was.
+ */
 function ending(
   core: TuiCore,
   d: DeploymentRecord | undefined,
@@ -21,10 +26,12 @@ function ending(
     };
   }
   const down = downNote(core, d);
+  const step = interrupted ? runningStep(core) : undefined;
   return {
     code: interrupted ? EXIT.interrupted : EXIT.stepFailed,
     message: [
       `Deployment ${d.id} is paused (${d.mode}, ${d.status.replace('_', ' ')}); state saved.`,
+      step && `${step.id} ${step.title}: ${STEP_FATE[fateOf(step)]}.`,
       down?.state,
       `Resume with: ${core.resumeCommand(d.id)}`,
       down?.rollback,
@@ -32,6 +39,37 @@ function ending(
       .filter(Boolean)
       .join('\n'),
   };
+}
+
+/** The step whose attempt is under way (a step run, or one a resume follows), if any. */
+function runningStep(core: TuiCore): StepDef | undefined {
+  const runner = core.runner;
+  if (!runner) return undefined;
+  const latest = runner.latestAttempts();
+  return runner.steps().find((s) => latest.get(s.id)?.status === 'running');
+}
+
+/**
+ * What leaving does to a step under way: a read-only one runs straight over
+ * exec and is ended with cvd-tui (engine/interrupt.ts), and resume runs it
+ * again; a step that changes the target runs under its journal there and
+ * goes on, and resume follows it to its end (engine/workflows/resume.ts).
+ */
+const fateOf = (step: StepDef) => (step.mutates.length ? 'goesOn' : 'stopped');
+/** Said on leaving, after the step's id and title. */
+const STEP_FATE = {
+  stopped: 'read-only, stopped on the target as cvd-tui left; resume runs it again',
+  goesOn:
+    'it changes the target and goes on there without cvd-tui; resume follows it to its end and records how it ended',
+} as const;
+
+/** The Ctrl-C question, one line that fits 80 columns, saying what will become of the work under way. */
+function interruptQuestion(core: TuiCore, busy: string): string {
+  const step = runningStep(core);
+  if (!step) return `Stop ${busy} and quit? Resume picks up from here.`;
+  return fateOf(step) === 'stopped'
+    ? `${step.id} is read-only: quitting stops it; resume runs it again. Quit?`
+    : `${step.id} goes on on the target; resume follows it to its end. Quit?`;
 }
 
 /**
@@ -60,9 +98,8 @@ export function quitAnyway(core: TuiCore, asked = false): void {
 }
 
 /**
- * Ctrl-C: asks first while a step runs (a journaled one goes on on the
- * target; resume settles it), or while the service is down; a second Ctrl-C
- * (`confirmed`) leaves.
+ * Ctrl-C: asks first while work runs, saying what becomes of the step under
+ * way, or while the service is down; a second Ctrl-C (`confirmed`) leaves.
  */
 export function interrupt(core: TuiCore, confirmed = false): void {
   const down = core.busy || confirmed ? undefined : downNow(core);
@@ -73,8 +110,7 @@ export function interrupt(core: TuiCore, confirmed = false): void {
       overlay: {
         kind: 'confirm',
         intent: 'interrupt',
-        question:
-          'A step is running. Stop waiting and quit? A journaled step goes on on the target, a read-only one is ended; resume settles it.',
+        question: interruptQuestion(core, core.busyWith ?? 'working'),
       },
     });
   core.monitor?.stop('interrupted (Ctrl-C)');

@@ -5,6 +5,7 @@ import { buildExecutionLog } from '../../export/build.js';
 import { toMarkdown } from '../../export/markdown.js';
 import type { TuiCore } from '../app/core.js';
 import { keyLabel } from '../app/keys.js';
+import type { UiState } from '../app/state.js';
 import { rollBack } from '../../engine/workflows/rollback.js';
 import { reachSummary } from './issues.js';
 import { stepRange } from './service-down.js';
@@ -38,6 +39,7 @@ function conclude(core: TuiCore, report: StepReport | undefined): void {
     return core.notify(
       `${report.stepId} failed: ${report.summary} — ${keyLabel('retry')} retry · ${keyLabel('skip')} skip · ${keyLabel('rollback')} roll back`,
       'error',
+      stillFailed(report.stepId),
     );
   if (report.status === 'unsettled')
     return core.notify(`${report.stepId}: ${report.summary}`, 'error');
@@ -46,8 +48,13 @@ function conclude(core: TuiCore, report: StepReport | undefined): void {
     core.notify(
       `Phase ${report.stepId.split('.')[0]} complete. ${keyLabel('continue')}: start phase ${next.phase} with ${next.id} ${next.title}`,
       'ok',
+      (state) => state.steps.find((s) => s.id === next.id)?.status === 'pending',
     );
 }
+
+/** A notice about a failed step holds while it stands failed (not once it is retried, skipped or rolled back). */
+const stillFailed = (stepId: string) => (state: UiState) =>
+  state.steps.find((s) => s.id === stepId)?.status === 'failed';
 
 /** Enter and A refuse to run past a failed step: retrying, skipping or rolling back is the operator's call. */
 function blockedByFailure(core: TuiCore): boolean {
@@ -59,6 +66,7 @@ function blockedByFailure(core: TuiCore): boolean {
     core.notify(
       `${next.id} failed: ${keyLabel('retry')} retry · ${keyLabel('skip')} skip (asks a reason) · ${keyLabel('rollback')} roll back`,
       'error',
+      stillFailed(next.id),
     );
   return true;
 }
