@@ -54,6 +54,13 @@ function UnfinishedMenu({ unfinished, index }: { unfinished: DeploymentRecord; i
 function VersionPicker({ start, index, rows }: { start: StartInfo; index: number; rows: number }) {
   if (start.fixedVersion)
     return <Text>Enter: check {start.fixedVersion} and open the pre-deployment checklist.</Text>;
+  if (start.checking)
+    return (
+      <Box flexDirection="column" marginTop={1}>
+        <Text bold>Version to deploy:</Text>
+        <Text color={color('muted')}>checking the target for its tags…</Text>
+      </Box>
+    );
   if (!start.tags.length)
     return (
       <Text color={color('error')}>
@@ -123,7 +130,9 @@ export function StartScreen() {
         {field('Target', `${core.deps.targetName} (${core.deps.transport.description})`)}
         {field(
           'Running',
-          `${start.runningVersion} (commit ${start.runningCommit.slice(0, 12) || 'unknown'})`,
+          start.checking
+            ? 'checking…'
+            : `${start.runningVersion} (commit ${start.runningCommit.slice(0, 12) || 'unknown'})`,
         )}
         {field('Deploy', deploy)}
         {field('Operator', core.deps.operator)}
