@@ -38,9 +38,10 @@ export function needsTunnel(target: TargetConfig, transport: Transport): boolean
 /**
  * undici, loaded on the first poll rather than with the TUI: it and its HTTP
  * parser's WebAssembly memory cost start-up time and RSS, and only the phase
- * screen's Health pane polls.
+ * screen's Health pane polls. `.default`: the bundle (scripts/bundle.js)
+ * gives a CommonJS package's dynamic import its exports there only.
  */
-const undici = () => import('undici');
+const undici = async () => (await import('undici')).default;
 
 /** An undici dispatcher whose every connection is a channel through the transport. */
 async function tunnelAgent(
