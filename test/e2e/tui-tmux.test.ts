@@ -188,7 +188,11 @@ describe('cvd-tui in tmux', () => {
       [80, 24],
       ['--config', join(dir, 'cvd-tui.json'), '--state', join(dir, 'state.db')],
     );
-    const start = await screen('again', `Unfinished deployment ${id}`);
+    // Once the target has answered (the screen draws before, its keys wait for it).
+    const start = await screen(
+      'again',
+      (text) => text.includes(`Unfinished deployment ${id}`) && !text.includes('checking'),
+    );
     expect(start).toMatch(/▸ Resume\n\s+Roll back\n\s+Abandon/);
     await readingKeys('again');
     press('again', 'Enter');

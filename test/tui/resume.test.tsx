@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { KEY } from '../helpers/ink.js';
 import { waitFor } from '../helpers/wait.js';
-import { cvdctl, harnessPerCase, tickAll } from './harness.js';
+import { cvdctl, harnessPerCase, tickAll, type Opened } from './harness.js';
+
+/**
+ * The start screen showing `text` once the target has answered: it draws
+ * before that, and its keys wait for it.
+ */
+const lookedAt = (ui: Opened, text: string) =>
+  ui.screen.waitFor((frame) => frame.includes(text) && !frame.includes('checking'));
 
 /**
  * q leaves a paused deployment resumable; cvd-tui with no command then
@@ -40,7 +47,7 @@ describe('TUI: quit, resume, abandon, Ctrl-C', () => {
     const h = harness();
     const id = await paused();
     const ui = await h.open({ command: undefined });
-    const frame = await ui.screen.waitFor(`Unfinished deployment ${id}`);
+    const frame = await lookedAt(ui, `Unfinished deployment ${id}`);
     expect(frame).toMatch(/▸ Resume\n\s+Roll back\n\s+Abandon/);
     expect(frame).toMatch(/Deploy\s+v1\.0\.1/);
     await ui.screen.press('j', 'j');
@@ -90,7 +97,7 @@ describe('TUI: quit, resume, abandon, Ctrl-C', () => {
     const h = harness();
     const id = await paused();
     const ui = await h.open({ command: undefined });
-    await ui.screen.waitFor('▸ Resume');
+    await lookedAt(ui, '▸ Resume');
     await ui.screen.press('j', 'j', KEY.enter);
     await ui.screen.waitFor(`Abandon ${id} — reason:`);
     await ui.screen.type('change window closed');
