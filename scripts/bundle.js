@@ -8,7 +8,7 @@
  * the same sources, lockfile and checkout path give the same bytes (only
  * comments name the bundled files' paths).
  */
-import { rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import process from 'node:process';
 import { build } from 'esbuild';
 
@@ -27,6 +27,30 @@ const REQUIRE_SHIM =
   "import { createRequire as __cvdCreateRequire } from 'node:module';\n" +
   'const require = __cvdCreateRequire(import.meta.url);';
 
+/**
+ * Yoga's WebAssembly loader (emscripten) reads its own base64 `data:` URL
+ * with `fetch` whenever there is one, which in Node loads Node's own undici
+ * first (measured: 40–100 ms and ~7 MB before Ink's first frame). Its two
+ * "is there a fetch" tests are made false, so it decodes the base64 itself,
+ * as it does where there is no fetch. The build fails if they are not found,
+ * so an update of yoga-layout cannot drop this silently.
+ */
+const YOGA_LOADER = /yoga-layout[\\/]dist[\\/]binaries[\\/]yoga-wasm-base64-esm\.js$/;
+const FETCH_TEST = '"function"!=typeof fetch';
+let yogaLoaderSeen = false;
+const yogaWithoutFetch = {
+  name: 'yoga-without-fetch',
+  setup(build) {
+    build.onLoad({ filter: YOGA_LOADER }, (args) => {
+      const source = readFileSync(args.path, 'utf8');
+      const tests = source.split(FETCH_TEST).length - 1;
+      if (tests !== 2) throw new Error(`${args.path}: expected 2 fetch tests, found ${tests}`);
+      yogaLoaderSeen = true;
+      return { contents: source.replaceAll(FETCH_TEST, 'true'), loader: 'js' };
+    });
+  },
+};
+
 // Chunk names carry content hashes: stale ones from an earlier build would pile up.
 rmSync('dist/bundle', { recursive: true, force: true });
 const result = await build({
@@ -42,9 +66,15 @@ const result = await build({
   target: 'node20',
   external: EXTERNAL,
   banner: { js: REQUIRE_SHIM },
+  // React's production build only (bin/cvd-tui.js says why): its development builds, otherwise
+  // bundled beside it and chosen at run time, doubled the code Node compiles before the first frame.
+  define: { 'process.env.NODE_ENV': '"production"' },
   metafile: true,
   logLevel: 'warning',
+  plugins: [yogaWithoutFetch],
 });
+if (!yogaLoaderSeen)
+  throw new Error(`bundle: yoga-layout's loader (${YOGA_LOADER}) was not bundled`);
 // What each chunk holds, to see what a command loads: CVD_BUNDLE_META=meta.json npm run build.
 if (process.env.CVD_BUNDLE_META)
   writeFileSync(process.env.CVD_BUNDLE_META, JSON.stringify(result.metafile));

@@ -1,5 +1,5 @@
 import type { Socket } from 'node:net';
-import { Agent, request } from 'undici';
+import type { Agent } from 'undici';
 import type { TargetConfig } from '../config/types.js';
 import { endpoint } from '../steps/urls.js';
 import { healthStatus } from '../steps/verify.js';
@@ -36,10 +36,23 @@ export function needsTunnel(target: TargetConfig, transport: Transport): boolean
   );
 }
 
+/**
+ * undici, loaded on the first poll rather than with the TUI: it and its HTTP
+ * parser's WebAssembly memory cost start-up time and RSS, and only the phase
+ * screen's Health pane polls. `.default`: the bundle (scripts/bundle.js)
+ * gives a CommonJS package's dynamic import its exports there only.
+ */
+const undici = async () => (await import('undici')).default;
+
 /** An undici dispatcher whose every connection is a channel through the transport. */
-function tunnelAgent(transport: Transport, target: TargetConfig, onRefused: () => void): Agent {
+async function tunnelAgent(
+  transport: Transport,
+  target: TargetConfig,
+  onRefused: () => void,
+): Promise<Agent> {
   const url = new URL(target.appUrl);
   const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
+  const { Agent } = await undici();
   return new Agent({
     connect: (_options, callback) => {
       transport.forward!(url.hostname, port).then(
@@ -57,13 +70,14 @@ function tunnelAgent(transport: Transport, target: TargetConfig, onRefused: () =
 export async function readEndpoint(
   base: string,
   e: (typeof HEALTH_ENDPOINTS)[number],
-  dispatcher: Agent,
+  dispatcher: Promise<Agent>,
   timeoutMs: number,
 ): Promise<HealthReading> {
-  const started = performance.now();
   try {
+    const [{ request }, agent] = await Promise.all([undici(), dispatcher]);
+    const started = performance.now();
     const response = await request(endpoint(base, e.path), {
-      dispatcher,
+      dispatcher: agent,
       headersTimeout: timeoutMs,
       bodyTimeout: timeoutMs,
       signal: AbortSignal.timeout(timeoutMs),
@@ -122,7 +136,7 @@ export function startHealthProbe(
   const agent =
     via === 'tunnel'
       ? tunnelAgent(transport, target, () => (refused = true))
-      : new Agent({ keepAliveTimeout: 1000 });
+      : undici().then(({ Agent }) => new Agent({ keepAliveTimeout: 1000 }));
   const timeoutMs = options.timeoutMs ?? 2000;
   const intervalMs = options.intervalMs ?? 3000;
   const schedule = new BackoffSchedule<HealthReading['name']>(
@@ -167,7 +181,7 @@ export function startHealthProbe(
   const stop = () => {
     stopped = true;
     clearTimeout(timer);
-    void agent.destroy().catch(() => undefined);
+    void agent.then((a) => a.destroy()).catch(() => undefined);
   };
   const checkNow = () => {
     if (stopped || !schedule.backingOff) return;

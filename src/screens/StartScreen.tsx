@@ -44,6 +44,13 @@ function choose(core: TuiCore, unfinished: DeploymentRecord, choice: Choice) {
 function VersionPicker({ start, index, rows }: { start: StartInfo; index: number; rows: number }) {
   if (start.fixedVersion)
     return <Text>Enter: check {start.fixedVersion} and open the pre-deployment checklist.</Text>;
+  if (start.checking)
+    return (
+      <Box flexDirection="column" marginTop={1}>
+        <Text bold>Version to deploy:</Text>
+        <Text color={color('muted')}>checking the target for its tags…</Text>
+      </Box>
+    );
   if (!start.tags.length)
     return (
       <Text color={color('error')}>
@@ -123,7 +130,9 @@ export function StartScreen() {
         {field(
           // With a deployment unfinished, what is checked out may not be what runs (or anything runs).
           unfinished ? 'Checked out' : 'Running',
-          `${start.runningVersion} (commit ${start.runningCommit.slice(0, 12) || 'unknown'})`,
+          start.checking
+            ? 'checking…'
+            : `${start.runningVersion} (commit ${start.runningCommit.slice(0, 12) || 'unknown'})`,
         )}
         {field('Deploy', deploy)}
         {field('Operator', core.deps.operator)}

@@ -5,22 +5,31 @@ import type { StepDef } from './types.js';
 import { factRow, outcomeRow } from './verification-rows.js';
 import { answers200, factIs, verdict } from './verify.js';
 import { daysUntil, endpoint, tlsAddress } from './urls.js';
+import { openLogWindow } from './phase4.js';
 
-export const startApplication = serviceStep('start', {
-  id: '3.1',
-  phase: '3',
-  title: 'Start Application Services',
-  verifies: 'the service becomes active within timeouts.serviceSeconds',
-  verification: [
-    factRow(
-      1,
-      'Application service running (`systemctl status cvd`)',
-      'serviceState',
-      (v) => v === 'active',
-      (v) => `service ${v}`,
-    ),
-  ],
-});
+export const startApplication = serviceStep(
+  'start',
+  {
+    id: '3.1',
+    phase: '3',
+    title: 'Start Application Services',
+    verifies:
+      'the service becomes active within timeouts.serviceSeconds; the log window (4.1, 5.3) opens once it is started',
+    verification: [
+      factRow(
+        1,
+        'Application service running (`systemctl status cvd`)',
+        'serviceState',
+        (v) => v === 'active',
+        (v) => `service ${v}`,
+      ),
+    ],
+  },
+  // The log window opens with the service, so it runs while 3.1 holds the service and 3.2…5.2
+  // verify; 4.1 opens it if this did not, and fails if it cannot.
+  ({ target, deploymentId }) =>
+    `${targetShell(target).asApp(openLogWindow(target, deploymentId))} || echo "Could not open the log window yet: 4.1 opens it"`,
+);
 
 /** Shell lines that poll `url` until it answers 200 (or the deadline passes), recording the code as `key`. */
 export const pollHealth = (url: string, seconds: number, key: string) => [

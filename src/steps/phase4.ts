@@ -2,6 +2,7 @@ import { sh, shq } from '../shell/quote.js';
 import { resourceFacts } from './phase1.js';
 import { targetShell } from './shell.js';
 import type { StepDef } from './types.js';
+import type { TargetConfig } from '../config/types.js';
 import { factRow, outcomeRow } from './verification-rows.js';
 import { answers200, present, verdict } from './verify.js';
 import { endpoint } from './urls.js';
@@ -12,11 +13,47 @@ export const logWindowDir = (deployments: string, deploymentId: string) =>
   `${deployments}/${deploymentId}/log-window`;
 
 /**
- * 4.1 counts errors in the last 100 lines of error.log, then opens the log
- * window: a detached watcher on the target counts error lines for
- * `logWindowSeconds` while the later steps run (the runbook's `tail -f &`,
- * whose TAIL_PID 5.2 could no longer kill, ran in a shell that was gone).
- * 5.3 reads the window's result.
+ * How long past its `logWindowSeconds` a window still waits for 5.3 to close
+ * it; a deployment paused before 5.3 leaves no watcher running for longer.
+ */
+const LINGER_SECONDS = 300;
+
+/**
+ * The log window's watcher (run as the app user, detached): counts error
+ * lines appended to error.log from when it opens until `logWindowSeconds`
+ * have passed and 5.3 has closed it (`close`), then writes `done`.
+ * Arguments: the window's directory, its least length in seconds, the log.
+ */
+const WATCHER = [
+  'n=0; echo 0 > "$1/count"',
+  // The keeper's life is the window's: tail stops soon after it exits.
+  `{ sleep "$2"; for _ in $(seq 1 ${LINGER_SECONDS * 10}); do [ -e "$1/close" ] && break; sleep 0.1; done; } &`,
+  'tail -n 0 -s 0.1 -F --pid=$! -- "$3" 2>/dev/null | grep --line-buffered -i error |',
+  '  while IFS= read -r line; do n=$((n + 1)); printf "%s\\n" "$line" >> "$1/errors"; echo "$n" > "$1/count.tmp" && mv -f "$1/count.tmp" "$1/count"; done',
+  'touch "$1/done"',
+].join('\n');
+
+/**
+ * Shell lines (for the app user) that open the log window afresh. 3.1 opens
+ * it as soon as it has started the service, so that it runs while 3.1 holds
+ * the service and 3.2…5.2 verify instead of after them; 4.1 opens it only
+ * when no window is open (3.1 skipped, or a window already closed).
+ */
+export function openLogWindow(target: TargetConfig, deploymentId: string): string {
+  const window = logWindowDir(target.paths.deployments, deploymentId);
+  const log = `${target.paths.logs}/error.log`;
+  return [
+    sh`rm -rf -- ${window} && mkdir -p -- ${window} || exit 1`,
+    `setsid nohup bash -c ${sh`${WATCHER}`} log-window ${sh`${window} ${String(target.logWindowSeconds)} ${log}`} </dev/null >/dev/null 2>&1 &`,
+  ].join('\n');
+}
+
+/**
+ * 4.1 counts errors in the last 100 lines of error.log and makes sure the
+ * log window is open: a detached watcher on the target counts error lines
+ * for at least `logWindowSeconds` and until 5.3 closes it, while the later
+ * steps run (the runbook's `tail -f &`, whose TAIL_PID 5.2 could no longer
+ * kill, ran in a shell that was gone). 5.3 reads the window's result.
  */
 export const monitorLogs: StepDef = {
   id: '4.1',
@@ -24,7 +61,8 @@ export const monitorLogs: StepDef = {
   title: 'Monitor Application Logs',
   mutates: [],
   rerunSafe: true,
-  verifies: 'error lines in the last 100 log entries counted; the log window starts',
+  verifies:
+    'error lines in the last 100 log entries counted; the log window is open (opened by 3.1, else here)',
   effect: {},
   verification: [
     factRow(
@@ -39,16 +77,12 @@ export const monitorLogs: StepDef = {
     const t = targetShell(target);
     const log = `${target.paths.logs}/error.log`;
     const window = logWindowDir(target.paths.deployments, deploymentId);
-    // The watcher runs as the app user: it reads the app's log and writes in the app's tree.
-    const watcher = [
-      'n=0; echo 0 > "$1/count"',
-      'timeout "$2" tail -n 0 -F -- "$3" 2>/dev/null | grep --line-buffered -i error |',
-      '  while IFS= read -r line; do n=$((n + 1)); printf "%s\\n" "$line" >> "$1/errors"; echo "$n" > "$1/count.tmp" && mv -f "$1/count.tmp" "$1/count"; done',
-      'touch "$1/done"',
-    ].join('\n');
-    const openWindow = [
-      sh`rm -rf -- ${window} && mkdir -p -- ${window} || exit 1`,
-      `setsid nohup bash -c ${sh`${watcher}`} log-window ${sh`${window} ${String(target.logWindowSeconds)} ${log}`} </dev/null >/dev/null 2>&1 &`,
+    const keepOrOpen = [
+      sh`if [ -d ${window} ] && [ ! -e ${window}/done ]; then`,
+      '  echo "The log window is open since 3.1 started the service"; exit 0',
+      'fi',
+      openLogWindow(target, deploymentId),
+      `echo "Watching error.log for at least ${target.logWindowSeconds} s while the deployment goes on"`,
     ].join('\n');
     return t.script(
       'echo "=== Monitoring Application Logs ==="',
@@ -57,8 +91,8 @@ export const monitorLogs: StepDef = {
       `recent=$(${t.asApp(sh`[ ! -e ${log} ] || tail -n 100 -- ${log}`)}) || fail ${shq(`cannot read ${log} as ${target.appUser}`)}`,
       'printf "%s\\n" "$recent" | grep -i error || echo "No errors found"',
       'fact errorCount "$(printf "%s\\n" "$recent" | grep -ci error || true)"',
-      `${t.asApp(openWindow)} || fail ${shq(`cannot open the log window in ${window}`)}`,
-      `echo "Watching error.log for ${target.logWindowSeconds} s while the deployment goes on"`,
+      // The watcher runs as the app user: it reads the app's log and writes in the app's tree.
+      `${t.asApp(keepOrOpen)} || fail ${shq(`cannot open the log window in ${window}`)}`,
       sh`fact logWindow ${window}`,
     );
   },

@@ -116,15 +116,17 @@ export const finalVerification: StepDef = {
 };
 
 /**
- * As the app user: waits for 4.1's log window to close, then prints its error
- * count and, after it, the last errors it saw. Prints nothing when there is
- * no window (4.1 skipped).
+ * As the app user: closes the log window (it ends once it has also run its
+ * `logWindowSeconds`), waits for it to end, then prints its error count and,
+ * after it, the last errors it saw. Prints nothing when there is no window
+ * (3.1 and 4.1 skipped).
  */
 function readWindow(window: string, seconds: number): string {
   return [
     WAIT_FOR,
     sh`w=${window}`,
     '[ -d "$w" ] || exit 0',
+    'touch -- "$w/close"',
     'echo "Waiting for the log window (4.1) to close" >&2',
     `wait_for ${seconds} test -e "$w/done" || echo "The log window did not close" >&2`,
     'cat -- "$w/count" 2>/dev/null || echo',

@@ -1,6 +1,6 @@
 import { shq } from '../shell/quote.js';
 import { targetShell } from './shell.js';
-import type { StepDef } from './types.js';
+import type { StepContext, StepDef } from './types.js';
 import { factIs, verdict } from './verify.js';
 
 /** How long a quick root action (`install-unit`, `daemon-reload`) may take. */
@@ -21,6 +21,8 @@ const STOPPED = ['inactive', 'failed'];
 export function serviceStep(
   action: 'stop' | 'start',
   step: Pick<StepDef, 'id' | 'phase' | 'title' | 'verifies' | 'verification'>,
+  /** Shell lines run right after the action succeeded, before the wait (3.1: open the log window). */
+  afterAction?: (context: StepContext) => string,
 ): StepDef {
   const stopping = action === 'stop';
   return {
@@ -29,7 +31,8 @@ export function serviceStep(
     rerunSafe: true,
     effect: { service: stopping ? 'stopped' : 'active' },
     timeoutSeconds: (target) => target.timeouts.serviceSeconds + 30,
-    script: ({ target }) => {
+    script: (context) => {
+      const { target } = context;
       const t = targetShell(target);
       const seconds = target.timeouts.serviceSeconds;
       return t.script(
@@ -37,6 +40,7 @@ export function serviceStep(
         // One deadline for the action and the wait: `systemctl stop` itself blocks until the unit stopped.
         `deadline=$((SECONDS + ${seconds}))`,
         `${t.root(action, seconds)} || fail ${shq(`${target.serviceCtl} ${action} ${target.serviceName} failed`)}" (exit $?)"`,
+        ...(afterAction ? [afterAction(context)] : []),
         ...(stopping
           ? ['wait_for $((deadline - SECONDS)) service_stopped']
           : [

@@ -7,13 +7,15 @@ import { asApp, asRoot, rootArgv, type RootAction } from './privilege.js';
  * `wait_for SECONDS COMMAND…` polls a condition until a deadline. It replaces
  * the runbook's fixed sleeps: a fast service is not waited on and a slow one
  * is not declared dead too early. A text of its own so that scripts run as
- * the app user (which see none of the prelude) can define it too.
+ * the app user (which see none of the prelude) can define it too. It polls
+ * every 0.1 s: each wait (2.1's stop, 3.1's start, 3.2's first 200, 5.3's
+ * log window) ends that soon after its condition holds, not up to 0.5 s late.
  */
 export const WAIT_FOR = String.raw`wait_for() {
   local deadline=$((SECONDS + $1)); shift
   until "$@"; do
     [ "$SECONDS" -ge "$deadline" ] && return 1
-    sleep 0.5
+    sleep 0.1
   done
 }`;
 

@@ -1,17 +1,22 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import type { Duplex } from 'node:stream';
-import ssh2 from 'ssh2';
 import { rules } from '../config/rules.js';
 import type { TargetConfig } from '../config/types.js';
 import { LocalTransport } from './local.js';
 import { expandPath, parseJump, resolveSshHost, type SshConfig } from './ssh-config.js';
 import { loadSshConfig } from './ssh-config-file.js';
-import { connectSsh } from './ssh.js';
 import { ensureTrusted, hostTrustPolicy, type HostTrustPolicy, type TrustHop } from './trust.js';
 import { TransportRefused, type Transport } from './types.js';
 import { printable } from '../util/text.js';
+
+/**
+ * ssh2 (and node-ssh, in ./ssh.js), loaded only for an ssh target: a local
+ * target and every command that opens no connection start without them.
+ */
+const ssh2 = () => createRequire(import.meta.url)('ssh2') as typeof import('ssh2');
 
 /** One SSH connection to make: the target, or the ProxyJump host in front of it. */
 export interface SshHop extends TrustHop {
@@ -67,6 +72,7 @@ async function connectHop(
 ): Promise<Transport> {
   await ensureTrusted(hop, trust, dial);
   const sock = dial && (await dial());
+  const { connectSsh } = await import('./ssh.js');
   return connectSsh({ ...hop, ...(sock ? { sock } : {}) });
 }
 
@@ -166,7 +172,7 @@ function resolveHop(
 function pickIdentity(files: string[], agent: string | undefined): string | undefined {
   const file = files.find((f) => existsSync(f));
   if (!file || !agent) return file;
-  const parsed = ssh2.utils.parseKey(readFileSync(file));
+  const parsed = ssh2().utils.parseKey(readFileSync(file));
   return parsed instanceof Error && /passphrase/i.test(parsed.message) ? undefined : file;
 }
 

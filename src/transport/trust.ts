@@ -10,7 +10,6 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Duplex } from 'node:stream';
-import ssh2 from 'ssh2';
 import {
   entriesForHost,
   fingerprintOf,
@@ -126,12 +125,14 @@ async function readKnownHosts(file: string): Promise<string> {
 }
 
 /** The server's host key, read during key exchange; the connection is refused right after, so nothing authenticates. */
-export function scanHostKey(
+export async function scanHostKey(
   host: string,
   port: number,
   sock?: Duplex,
   timeoutMs = 15_000,
 ): Promise<Buffer> {
+  // Loaded here, not with this module: every command sets the trust policy, few connect over ssh.
+  const { default: ssh2 } = await import('ssh2');
   return new Promise((resolve, reject) => {
     const client = new ssh2.Client();
     let key: Buffer | undefined;

@@ -193,7 +193,11 @@ describe('cvd-tui in tmux', () => {
       [80, 24],
       ['--config', join(dir, 'cvd-tui.json'), '--state', join(dir, 'state.db')],
     );
-    const start = await screen('again', `Unfinished deployment ${id}`);
+    // Once the target has answered (the screen draws before, its keys wait for it).
+    const start = await screen(
+      'again',
+      (text) => text.includes(`Unfinished deployment ${id}`) && !text.includes('checking'),
+    );
     // Quit before 1.3 recorded what to go back to: nothing to roll back, so no Roll back.
     expect(start).toMatch(/▸ Resume\n\s+Abandon/);
     expect(start).toMatch(/Next step\s+1\.2 Create Deployment Directory/);
@@ -201,7 +205,7 @@ describe('cvd-tui in tmux', () => {
     // A frame drawn and a raw terminal do not prove the start screen hears keys yet: a
     // harmless round trip (↓ then ↑, the cursor back on Resume) does, before Enter acts.
     press('again', 'j');
-    await screen('again', '▸ Roll back');
+    await screen('again', '▸ Abandon');
     press('again', 'k');
     await screen('again', '▸ Resume');
     press('again', 'Enter');

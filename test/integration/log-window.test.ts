@@ -47,16 +47,16 @@ const recorded = (state: string, stepId: string) => {
 
 /**
  * Deploys v1.0.1 headless on a fresh demo with a short log window and, once
- * the window is counting (4.1 done, its watcher started a moment later: lines
- * keep coming until it has counted one), appends `burst` to error.log.
+ * the window is counting (`after` done, its watcher started a moment before:
+ * lines keep coming until it has counted one), appends `burst` to error.log.
  */
-async function deployWithErrorsInWindow(burst: string[]) {
+async function deployWithErrorsInWindow(burst: string[], after: '3.1' | '4.1' = '4.1') {
   demo = await freshDemo();
   const config = JSON.parse(readFileSync(demo.configPath, 'utf8'));
   config.targets.demo.logWindowSeconds = 6;
   writeFileSync(demo.configPath, JSON.stringify(config));
   const deploy = startCli(headlessDeploy('v1.0.1', ...demo.flags));
-  await waitFor(() => stepSucceeded(demo!.state, '4.1'));
+  await waitFor(() => stepSucceeded(demo!.state, after));
   const errorLog = join(demo.dir, 'logs', 'error.log');
   const deploymentDir = () =>
     readdirSync(join(demo!.dir, 'deployments')).find((d) => !d.startsWith('.'))!;
@@ -85,9 +85,13 @@ async function deployWithErrorsInWindow(burst: string[]) {
 }
 
 describe('4.1 log window', () => {
-  it('counts errors logged while the later steps run, and 5.3 fails on them', async () => {
-    const { code, stdout } = await deployWithErrorsInWindow([]);
+  it('counts errors logged from when 3.1 started the service, while the later steps run, and 5.3 fails on them', async () => {
+    const { code, stdout } = await deployWithErrorsInWindow([], '3.1');
     expect(code).toBe(1);
+    // 3.1 opened the window, so the errors logged during 3.2… were counted; 4.1 kept it open.
+    expect(recorded(demo!.state, '4.1').output).toContain(
+      'The log window is open since 3.1 started the service',
+    );
     expect(stdout).toMatch(/^4\.2 .* succeeded/m);
     expect(stdout).toMatch(/^5\.3 .* failed .*\d+ error lines were logged during the log window/m);
   });

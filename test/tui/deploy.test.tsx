@@ -77,9 +77,23 @@ describe('TUI: deploy with the keys', () => {
     return { ui, id };
   };
 
+  it('draws the start screen before the target has answered, then fills it in', async () => {
+    // Every command on the target 1 s late: the first frame comes before the preflight's answer.
+    ui = await h.open({ command: undefined, suggestedVersion: 'v1.0.1' }, undefined, 1000);
+    const { screen } = ui;
+    const first = await screen.waitFor('Version to deploy');
+    expect(first).toContain('checking the target for its tags…');
+    expect(first).toMatch(/Running\s+checking…/);
+    expect(first).toContain('… checking demo');
+    const frame = await screen.waitFor('▸ v1.0.1');
+    // The suggested version is picked once the tags arrive, though the list was empty at first.
+    expect(frame).toMatch(/Running\s+v1\.0\.0 \(commit [0-9a-f]{12}\)/);
+    expect(frame).not.toContain('checking');
+  });
+
   it('shows target, running version, the version picker and the operator', async () => {
     const { screen } = await open({ command: undefined, suggestedVersion: 'v1.0.1' });
-    const frame = await screen.waitFor('Version to deploy');
+    const frame = await screen.waitFor('▸ v1.0.1');
     expect(frame).toMatch(/Target\s+demo \(local\)/);
     expect(frame).toMatch(/Running\s+v1\.0\.0 \(commit [0-9a-f]{12}\)/);
     expect(frame).toMatch(/Operator\s+alice/);
@@ -90,7 +104,7 @@ describe('TUI: deploy with the keys', () => {
   it('Enter on the picked version opens the checklist, with the evidence beside the items', async () => {
     staleBackup();
     const { screen } = await open({ command: undefined, suggestedVersion: 'v1.0.1' });
-    await screen.waitFor('Version to deploy');
+    await screen.waitFor('▸ v1.0.1');
     await screen.press(KEY.enter);
     const frame = await screen.waitFor('Pre-Deployment Checklist');
     expect(frame).toContain('v1.0.0 → v1.0.1');

@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { resolveSecrets } from '../../src/session/secrets.js';
 import { KEY } from '../helpers/ink.js';
 import { waitFor } from '../helpers/wait.js';
-import { cvdctl, harnessPerCase, tickAll } from './harness.js';
+import { cvdctl, harnessPerCase, tickAll, type Opened } from './harness.js';
+
+/**
+ * The start screen showing `text` once the target has answered: it draws
+ * before that, and its keys wait for it.
+ */
+const lookedAt = (ui: Opened, text: string) =>
+  ui.screen.waitFor((frame) => frame.includes(text) && !frame.includes('checking'));
 
 /**
  * q leaves a paused deployment resumable; cvd-tui with no command then
@@ -42,7 +49,7 @@ describe('TUI: quit, resume, abandon, Ctrl-C', () => {
     // Past 1.3, which records what a rollback goes back to (before it, Roll back is not offered).
     const id = await h.prepare({ until: '2.1' });
     const ui = await h.open({ command: undefined });
-    const frame = await ui.screen.waitFor(`Unfinished deployment ${id}`);
+    const frame = await lookedAt(ui, `Unfinished deployment ${id}`);
     expect(frame).toMatch(/▸ Resume\n\s+Roll back\n\s+Abandon/);
     expect(frame).toMatch(/Deploy\s+v1\.0\.1/);
     await ui.screen.press('j', 'j');
@@ -145,7 +152,7 @@ describe('TUI: quit, resume, abandon, Ctrl-C', () => {
     const h = harness();
     const id = await paused();
     const ui = await h.open({ command: undefined });
-    await ui.screen.waitFor('▸ Resume');
+    await lookedAt(ui, '▸ Resume');
     await ui.screen.press('j', 'j', KEY.enter);
     await ui.screen.waitFor(`Abandon ${id} — reason:`);
     await ui.screen.type('change window closed');

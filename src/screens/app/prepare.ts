@@ -6,20 +6,28 @@ import { TuiCore } from './core.js';
 import type { TuiDeps, TuiRequest } from './deps.js';
 import { requestRollback } from '../intents/phase.js';
 import { chooseVersion, resume, settle } from '../intents/start.js';
-import { initialState, type UiState } from './state.js';
+import { initialState, type StartInfo, type UiState } from './state.js';
+import type { DeploymentRecord } from '../../state/types.js';
 
 /** A TUI ready to render: its core, first state, and the work the command line asked to start with. */
 export interface PreparedTui {
   core: TuiCore;
   initial: UiState;
   begin?: (core: TuiCore) => void | Promise<void>;
+  /**
+   * The look at the target, still under way when the start screen first
+   * draws (it shows "checking" and fills in); a failure ends the TUI as it
+   * would have before the first frame.
+   */
+  looking?: Promise<void>;
 }
 
 /**
  * Everything before the first frame: a version given on the command line is
- * validated (exit 2 before any command runs), the target is looked at
- * (running version, tags, checklist evidence), and the deployment a command
- * names is found. Errors here end cvd-tui before Ink takes the terminal.
+ * validated (exit 2 before any command runs) and looked for on the target,
+ * and the deployment a command names is found. Errors here end cvd-tui
+ * before Ink takes the terminal. Without a version the target is looked at
+ * (running version, tags, checklist evidence) while the start screen shows.
  */
 export async function prepareTui(deps: TuiDeps, request: TuiRequest): Promise<PreparedTui> {
   const core = new TuiCore(deps);
@@ -37,6 +45,47 @@ export async function prepareTui(deps: TuiDeps, request: TuiRequest): Promise<Pr
     if (request.command === 'resume') return { core, initial, begin: (c) => resume(c, d) };
     return { core, initial, begin: async (c) => (await settle(c, d, false), requestRollback(c)) };
   }
+  const unfinished = deps.store.latestUnfinished(deps.targetName);
+  if (request.version) {
+    const start = await lookAtTarget(core, request, unfinished);
+    // DESIGN: `deploy --version X` with no unfinished deployment opens the checklist directly.
+    const direct = request.command === 'deploy' && !unfinished;
+    return {
+      core,
+      initial: initialState(start),
+      begin: direct ? (c) => chooseVersion(c, request.version!) : undefined,
+    };
+  }
+  // No version to validate first: the start screen draws at once and fills in when the target answers.
+  const looking = lookAtTarget(core, request, unfinished).then((start) => {
+    core.dispatch({ type: 'start-info', start });
+    core.dispatch({ type: 'idle' });
+  });
+  const checking: StartInfo = {
+    runningVersion: '',
+    runningCommit: '',
+    tags: [],
+    suggestedVersion: request.suggestedVersion,
+    unfinished,
+    checking: true,
+  };
+  return {
+    core,
+    initial: { ...initialState(checking), busy: `checking ${deps.targetName}` },
+    looking,
+  };
+}
+
+/**
+ * The preflight on the target: its running version, its tags, and the
+ * checklist's evidence for the version given (kept for when it is chosen).
+ */
+async function lookAtTarget(
+  core: TuiCore,
+  request: TuiRequest,
+  unfinished: DeploymentRecord | undefined,
+): Promise<StartInfo> {
+  const { deps } = core;
   const version = request.version ?? request.suggestedVersion ?? '';
   const checks = await preflight(deps.transport, deps.target, version);
   core.preflight = { version, result: checks };
@@ -44,16 +93,12 @@ export async function prepareTui(deps: TuiDeps, request: TuiRequest): Promise<Pr
     throw new InputError(
       `version ${request.version} is not a tag of the app repository on ${deps.targetName} or its origin`,
     );
-  const unfinished = deps.store.latestUnfinished(deps.targetName);
-  const initial = initialState({
+  return {
     runningVersion: checks.runningVersion,
     runningCommit: checks.runningCommit,
     tags: checks.tags,
     fixedVersion: request.version,
     suggestedVersion: request.suggestedVersion,
     unfinished,
-  });
-  // DESIGN: `deploy --version X` with no unfinished deployment opens the checklist directly.
-  const direct = request.command === 'deploy' && request.version && !unfinished;
-  return { core, initial, begin: direct ? (c) => chooseVersion(c, request.version!) : undefined };
+  };
 }

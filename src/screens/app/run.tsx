@@ -67,6 +67,22 @@ function mount(
   });
 }
 
+/**
+ * The look at the target goes on while the start screen draws: if it fails,
+ * `leave` the screen; the returned function then throws its error, so it
+ * ends cvd-tui as a failure before the first frame would have.
+ */
+function failureOf(looking: Promise<void> | undefined, leave: () => void): () => void {
+  let failed: { error: unknown } | undefined;
+  looking?.catch((error: unknown) => {
+    failed = { error };
+    leave();
+  });
+  return () => {
+    if (failed) throw failed.error;
+  };
+}
+
 /** What the command line asks of the TUI: the command, its deployment id and the options it reads. */
 export interface TuiLaunch {
   command: string | undefined;
@@ -135,8 +151,14 @@ export async function runTui(
       onExit: () => undefined,
     };
     const prepared = await prepareTui(deps, request);
+    const throwIfLookFailed = failureOf(prepared.looking, () => {
+      if (!exit) deps.onExit({ code: EXIT.stepFailed, stepRunning: false });
+    });
     await stdinReleased();
-    exit = await mount(await screens, prepared, deps);
+    const loaded = await screens;
+    throwIfLookFailed();
+    exit = await mount(loaded, prepared, deps);
+    throwIfLookFailed();
     if (exit.message) out.write(`${exit.message}\n`);
     return exit.code;
   } finally {

@@ -33,6 +33,8 @@ export interface StartInfo {
   suggestedVersion?: string;
   /** The target's unfinished deployment, if any: Resume / Roll back / Abandon. */
   unfinished?: DeploymentRecord;
+  /** The target is still being looked at: the running version and the tags are not known yet. */
+  checking?: boolean;
 }
 
 export type ConfirmIntent =

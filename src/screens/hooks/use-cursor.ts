@@ -10,16 +10,22 @@ export interface Cursor {
 
 const clamp = (i: number, count: number) => Math.min(Math.max(0, i), Math.max(0, count - 1));
 
-/** A cursor over `count` items, clamped (no wrap-around: the end of a list should feel like one). */
+/**
+ * A cursor over `count` items, clamped (no wrap-around: the end of a list
+ * should feel like one). Until it is moved it stays on `initial`, so a list
+ * that fills in after the first frame (the start screen's tags) still opens
+ * on its preselected item.
+ */
 export function useCursor(count: number, initial = 0): Cursor {
-  const [index, setIndex] = useState(() => clamp(initial, count));
-  const latest = useRef(index);
+  const [moved, setMoved] = useState<number | undefined>(undefined);
+  const latest = useRef<number | undefined>(undefined);
+  const at = (index: number | undefined) => clamp(index ?? initial, count);
   return {
-    index: clamp(index, count),
-    current: () => clamp(latest.current, count),
+    index: at(moved),
+    current: () => at(latest.current),
     move: (delta) => {
-      latest.current = clamp(clamp(latest.current, count) + delta, count);
-      setIndex(latest.current);
+      latest.current = clamp(at(latest.current) + delta, count);
+      setMoved(latest.current);
     },
   };
 }
