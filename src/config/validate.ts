@@ -154,12 +154,14 @@ function validateTarget(target: unknown, file: string, prefix: string): void {
 }
 
 /** The counts of a group entry: each a whole number in its range for a group of `size` members. */
-const GROUP_COUNTS: Record<string, { min: number; max: (size: number) => number; example: string }> =
-  {
-    canary: { min: 0, max: (size) => size, example: '1' },
-    batchSize: { min: 1, max: (size) => size, example: '2' },
-    maxFailures: { min: 0, max: (size) => Math.max(0, size - 1), example: '0' },
-  };
+const GROUP_COUNTS: Record<
+  string,
+  { min: number; max: (size: number) => number; example: string }
+> = {
+  canary: { min: 0, max: (size) => size, example: '1' },
+  batchSize: { min: 1, max: (size) => size, example: '2' },
+  maxFailures: { min: 0, max: (size) => Math.max(0, size - 1), example: '0' },
+};
 
 /** A group entry: members that are targets of this config (never groups), each once; sane counts. */
 function validateGroup(
