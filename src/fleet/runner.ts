@@ -12,6 +12,7 @@ import { UNFINISHED, type DeploymentStatus } from '../state/types.js';
 import type { StepContext } from '../steps/types.js';
 import { changedHost, fleetView } from './build-view.js';
 import type { FleetHostHandle } from './checks.js';
+import { healthBreaches, type HealthGate } from './health-gate.js';
 import type { FleetHalt, FleetView } from './view.js';
 
 /** How many hosts prepare (phase 1), resume or begin at once. */
@@ -40,6 +41,8 @@ export interface FleetRunnerOptions {
   confirmChecklist?: (deploymentId: string) => void;
   /** @default FLEET_PARALLELISM */
   parallelism?: number;
+  /** Read before each batch starts, on every host already deployed. @default healthBreaches */
+  healthGate?: HealthGate;
 }
 
 /**
@@ -163,7 +166,7 @@ export class FleetRunner {
       await this.drive(host);
     }
     for (const batch of plan.batches) {
-      if (this.fleet.halt) break;
+      if (this.fleet.halt || (await this.breached())) break;
       await Promise.all(batch.map((host) => this.drive(host)));
     }
     return this.conclude();
@@ -327,6 +330,31 @@ export class FleetRunner {
       const report = await runner.runNext();
       if (report?.status !== 'succeeded') return this.hostFailed(record, report);
     }
+  }
+
+  /**
+   * The health gate between batches: every host this rollout has deployed
+   * must still answer its health endpoints, or the next batch does not
+   * start (a canary that passed its steps and degraded since halts it).
+   */
+  private async breached(): Promise<boolean> {
+    const gate = this.options.healthGate ?? healthBreaches;
+    const deployed = this.view().hosts.filter((h) => h.status === 'succeeded');
+    const readings = await Promise.all(
+      deployed.map(async (h) => {
+        const { ctx } = this.handles.get(h.host)!;
+        return { host: h.host, breaches: await gate(ctx.transport, ctx.target) };
+      }),
+    );
+    const breach = readings.find((r) => r.breaches.length);
+    if (!breach) return false;
+    this.halt({
+      host: breach.host,
+      stepId: null,
+      reason: `health breach before the next batch: ${breach.breaches.join('; ')}`,
+      at: Date.now(),
+    });
+    return true;
   }
 
   private hostFailed(record: FleetHostRecord, report: StepReport | undefined): void {
