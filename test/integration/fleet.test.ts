@@ -101,6 +101,11 @@ describe('a fleet of three demo targets, one over ssh', () => {
       expect(json.hosts.map((h: { target: string }) => h.target)).toEqual(['web1', 'web2', 'web3']);
       expect(json.hosts[0].steps.find((s: { id: string }) => s.id === '3.2').status).toBe('failed');
 
+      const md = (await runCli(['export', json.id, ...fleet.flags])).stdout;
+      expect(md.indexOf('# CVD Fleet Deployment')).toBe(0);
+      expect(md.match(/^# CVD Deployment — Execution Log /gm)).toHaveLength(3);
+      expect(md).toMatch(/^\| web1 \| canary \| failed \| /m);
+
       const canaryId = json.members[0].deploymentId;
       const one = await runCli(['rollback', canaryId, '--headless', ...fleet.flags]);
       expect(one.code).toBe(0);
