@@ -128,6 +128,9 @@ export function startHealthProbe(
     const readings = await measure();
     if (stopped) return;
     onSample({ at: Date.now(), via, readings });
+    // A listener that stopped the probe on this sample (one reading, the fleet's health gate) gets no more:
+    // the next poll's timer would keep a finished command's process alive for a whole interval.
+    if (stopped) return;
     timer = setTimeout(() => void tick(), options.intervalMs ?? 3000);
   };
   void tick();
