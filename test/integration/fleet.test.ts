@@ -112,6 +112,13 @@ describe('a fleet of three demo targets, one over ssh', () => {
       expect(one.stdout).toMatch(/^web1 +R\.3 .* succeeded .*database restored/m);
       expect(await version(0)).toBe('v1.0.0');
       expect(fleet.demos[0]!.dbDigest()).toBe(canaryDigest);
+      const afterOne = await exportJson(json.id);
+      expect(afterOne.members.map((m: { status: string }) => m.status)).toEqual([
+        'rolled_back',
+        'held',
+        'held',
+      ]);
+      expect(afterOne.halted).toMatchObject({ host: 'web1', stepId: '3.2' });
 
       const all = await runCli(['rollback', json.id, '--headless', ...fleet.flags]);
       expect(all.code).toBe(0);
