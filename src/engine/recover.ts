@@ -1,4 +1,5 @@
 import type { EngineContext } from './context.js';
+import { cli } from '../util/invocation.js';
 import type { TargetConfig } from '../config/types.js';
 import type { DeploymentRecord } from '../state/types.js';
 import { CHECKLIST } from '../steps/checklist.js';
@@ -117,7 +118,7 @@ export async function recoverDeployment(r: RecoverRequest): Promise<Recovered> {
   const meta = await findUnfinished(r.transport, r.target);
   if (r.store.deployment(meta.id))
     throw new NothingToRecover(
-      `deployment ${meta.id} is already in ${r.store.db.name}: resume or roll it back (cvd-tui resume ${meta.id})`,
+      `deployment ${meta.id} is already in ${r.store.db.name}: resume or roll it back (${cli(`resume ${meta.id}`)})`,
     );
   const attempts = await journaledAttempts(r.transport, r.target, meta.id);
   const { store } = r;

@@ -174,6 +174,9 @@ export function startHealthProbe(
         via,
         readings: HEALTH_ENDPOINTS.flatMap((e) => last.get(e.name) ?? []),
       });
+    // A listener that stopped the probe on this sample (one reading, the fleet's health gate) gets no more:
+    // the next poll's timer would keep a finished command's process alive for a whole interval.
+    if (stopped) return;
     timer = setTimeout(() => void tick(), again ? 0 : intervalMs);
     again = false;
   };
