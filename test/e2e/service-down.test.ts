@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { stopDemoService } from '../../src/demo/build.js';
 import { tmuxServer } from '../helpers/tmux.js';
+import { INVOKED } from '../helpers/cli.js';
 
 const t = tmuxServer('down');
 const root = mkdtempSync(join(tmpdir(), 'cvd-e2e-'));
@@ -51,6 +52,7 @@ describe('cvd-tui with the service down, in tmux', () => {
     expect(left).toMatch(
       /cvd is DOWN \(\d\d:\d\d, since .+, stopped by 2\.1\): resume runs 2\.2 … 3\.1/,
     );
-    expect(left).toMatch(/Or roll back with: cvd-tui rollback \d{8}_\d{6}_[0-9a-f]{4}/);
+    expect(left).toMatch(/Or roll back with: .+ rollback \d{8}_\d{6}_[0-9a-f]{4}/);
+    expect(left).toContain(`Or roll back with: ${INVOKED} rollback `);
   }, 300_000);
 });

@@ -243,10 +243,13 @@ function jumpHost(
 ): Pick<ProdHost, 'cli' | 'configWith'> {
   mkdirSync(dir, { mode: 0o700 });
   const own = { ...target };
-  for (const key of ['privateKeyPath', 'knownHostsPath'] as const) {
+  // The jump host's own files: the key, known hosts, and the demo's 3.3 password command
+  // (a local command, which the operator cannot run from inside the app user's tree).
+  for (const key of ['privateKeyPath', 'knownHostsPath', 'testPasswordCommand'] as const) {
     own[key] = join(dir, basename(target[key] as string));
     copyFileSync(target[key] as string, own[key] as string);
   }
+  chmodSync(own.testPasswordCommand as string, 0o700);
   const writeConfig = (file: string, prod: Record<string, unknown>) =>
     writeFileSync(file, JSON.stringify({ defaultTarget: 'prod', targets: { prod } }, null, 2), {
       mode: 0o600,
@@ -301,6 +304,10 @@ async function buildTree(
   await stopDemoService(root);
   const layout = demoLayout(root);
   const demoTarget = JSON.parse(readFileSync(demo.configPath, 'utf8')).targets.demo;
+  // The demo's 3.3 password command runs on the jump host: kept, outside the tree.
+  const passwordCommand = join(system, 'test-password');
+  copyFileSync(layout.testPassword, passwordCommand);
+  demoTarget.testPasswordCommand = passwordCommand;
   // What stood in for systemd and /etc in the demo lives outside the tree here.
   for (const leftover of [layout.bin, layout.etc, layout.run, layout.configFile])
     rmSync(leftover, { recursive: true, force: true });

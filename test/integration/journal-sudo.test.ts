@@ -114,7 +114,10 @@ describe.skipIf(!isRoot)('journal and lock on a hardened host, through real sudo
     }
     expect(readdirSync(dir).sort()).toEqual(['nonce', 'out', 'pid', 'rc', 'script.sh']);
     // What resume and recover read, as the operator, through the app user.
-    expect(await journalState(asOperator(), target(), dir)).toEqual({ kind: 'finished', code: 5 });
+    expect(await journalState(asOperator(), target(), dir)).toMatchObject({
+      kind: 'finished',
+      code: 5,
+    });
     expect(await journalAttempt(asOperator(), target(), dir)).toMatchObject({
       exitCode: 5,
       facts: { who: operator, appSays: appUser },

@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, startCli, headlessDeploy } from '../helpers/cli.js';
+import { INVOKED, runCli, startCli, headlessDeploy } from '../helpers/cli.js';
 import { crashHook, shortLogWindow, type CrashHook } from '../helpers/crash.js';
 import { freshDemo, type DemoHandle } from '../helpers/demo.js';
 
@@ -47,7 +47,7 @@ describe('a lost state database', () => {
     hook.disarm();
     expect(stopped.code, stopped.stdout + stopped.stderr).toBe(1);
     expect(stopped.stderr).toContain(`the state database ${join(jump, 'state.db')} was deleted`);
-    expect(stopped.stderr).toContain('cvd-tui recover');
+    expect(stopped.stderr).toContain(`${INVOKED} recover`);
     expect(stopped.stderr).not.toContain('State is saved');
     expect(stopped.stdout).not.toMatch(/^2\.3 /m); // nothing ran after the loss was noticed
 

@@ -1,4 +1,4 @@
-import { appendFileSync, existsSync } from 'node:fs';
+import { appendFileSync, existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { logWindowDir } from '../../src/steps/phase4.js';
@@ -35,10 +35,12 @@ describe('TUI: post-deployment monitoring', () => {
   const harness = snapshotPerCase(
     async (h) => {
       const id = await h.prepare({ until: '5.1' });
-      // 4.1's detached log watcher writes `done` when its window closes; saved
-      // before that, no copy would ever get it and 5.3 would wait it out.
-      const done = join(logWindowDir(h.target.paths.deployments, id), 'done');
-      await waitFor(() => existsSync(done), 60_000);
+      // The detached log watcher (opened by 3.1) writes `done` once 5.3 has
+      // closed its window; a copy saved before that would never get it, and
+      // each case's 5.3 would wait it out. Closed here as 5.3 closes it.
+      const window = logWindowDir(h.target.paths.deployments, id);
+      writeFileSync(join(window, 'close'), '');
+      await waitFor(() => existsSync(join(window, 'done')), 60_000);
       return id;
     },
     false,

@@ -13,6 +13,10 @@ const COUNTER = /cvd DOWN (\d\d:\d\d)/;
  * own copy of a demo target and state file holding a deployment recorded
  * through 2.1 (cvd stopped, 2.2 next).
  */
+/** The start screen draws before the target answers ("checking…"); its facts are there once it has. */
+const answered = (text: string) => (frame: string) =>
+  frame.includes(text) && !frame.includes('checking');
+
 describe('TUI: the service is down', () => {
   const harness = snapshotPerCase((h) => h.prepare({ until: '2.2' }));
   /** The phase screen of the recorded deployment, cvd down, and `q` pressed: the question's frame. */
@@ -43,7 +47,7 @@ describe('TUI: the service is down', () => {
   it('the start screen names the service state and the next step; Resume then says no step is running', async () => {
     const h = harness();
     const ui = await h.open({ command: undefined });
-    const frame = await ui.screen.waitFor(`Unfinished deployment ${h.recorded}`);
+    const frame = await ui.screen.waitFor(answered(`Unfinished deployment ${h.recorded}`));
     expect(frame).toMatch(/^cvd DOWN \d\d:\d\d · code v1\.0\.0/m);
     expect(frame).toMatch(/Checked out\s+v1\.0\.0/);
     expect(frame).toMatch(
@@ -66,7 +70,7 @@ describe('TUI: the service is down', () => {
         'Enter start cvd (run 2.2 … 3.1) · R roll back · q quit anyway · Esc stay',
       );
       await ui.screen.press(KEY.escape);
-      await ui.screen.waitFor((f) => !f.includes('quit anyway') && f.includes('Enter next'));
+      await ui.screen.waitFor((f) => !f.includes('quit anyway') && /Enter (next|run 2\.2)/.test(f));
       expect(h.exits).toHaveLength(0);
       await ui.screen.press('q');
       await ui.screen.waitFor('quit anyway');
@@ -138,7 +142,7 @@ describe('TUI: a deployment quit at the checklist', () => {
   it('the start screen shows the strip before and after; it offers Resume and Abandon, not Roll back', async () => {
     const h = harness();
     const fresh = await h.open({ command: undefined });
-    expect(await fresh.screen.waitFor('Version to deploy')).toMatch(
+    expect(await fresh.screen.waitFor(answered('Version to deploy'))).toMatch(
       /^cvd untouched · code v1\.0\.0 · no deployment in progress$/m,
     );
     await h.close(fresh);
@@ -148,7 +152,7 @@ describe('TUI: a deployment quit at the checklist', () => {
     expect(h.exits.pop()).toMatchObject({ code: 1 });
     await h.close(begun);
     const ui = await h.open({ command: undefined });
-    const frame = await ui.screen.waitFor('Unfinished deployment');
+    const frame = await ui.screen.waitFor(answered('Unfinished deployment'));
     expect(frame).toMatch(/▸ Resume\n\s+Abandon/);
     expect(frame).not.toContain('Roll back');
     expect(frame).toMatch(/Service\s+cvd not stopped by this deployment/);

@@ -19,7 +19,10 @@ describe('TUI: steps you can open', () => {
     const h = harness();
     await h.prepare({ failFirst: true, until: '1.3', skips: { '1.2': 'made by hand' } });
     const { screen, core } = await h.open({ command: 'resume' }, { columns: 100, rows: 40 });
-    const resumed = await screen.waitFor('reopened: no step is running on the target', STEP_WAIT_MS);
+    const resumed = await screen.waitFor(
+      'reopened: no step is running on the target',
+      STEP_WAIT_MS,
+    );
     const logs = paneRows(resumed, 'Logs')!.join('\n');
     expect(logs).not.toContain('No output yet.');
     expect(logs).toContain('✓ 1.1 succeeded');
