@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { rules } from '../config/rules.js';
 import { DEPLOYMENT_ID } from '../engine/deployment.js';
 import { FINGERPRINT_PATTERN } from '../transport/fingerprint.js';
+import { GROUP_NAME } from '../fleet/inventory-model.js';
 import { printable } from '../util/text.js';
 import { InputError } from '../util/exit.js';
 import { errorMessage } from '../util/error.js';
@@ -57,6 +58,10 @@ Options:
   --headless          no TUI: one line per step on stdout
   --confirm-all       headless only: tick every checklist item ("confirmed by flag")
   --take-over-lock    take the target's deploy lock from a deployment whose process is gone (recorded)
+  --inventory <file> --group <name>
+                      deploy: a fleet from an Ansible inventory group (INI or YAML), each host an
+                      ssh target with the settings of --target (else defaultTarget); group vars
+                      cvd_tui_canary, cvd_tui_batch_size, cvd_tui_max_failures (default 1, 1, 0)
   --plan              deploy, rollback: print every step's commands, checks and re-run safety; run nothing
   --trust-host-key <SHA256:…>
                       trust a host seen for the first time if it presents exactly this key
@@ -85,6 +90,8 @@ const OPTIONS = {
   'trust-host-key': { type: 'string' },
   sign: { type: 'boolean' },
   'allowed-signers': { type: 'string' },
+  inventory: { type: 'string' },
+  group: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -118,6 +125,9 @@ export interface ParsedArgs {
     /** export `--sign`: sign the file written by `--out`. */
     sign: boolean;
     allowedSigners?: string;
+    /** `--inventory`: an Ansible inventory file whose `--group` is the fleet to deploy. */
+    inventory?: string;
+    group?: string;
     /** verify: `--state` was given, with or without a database path. */
     checkState: boolean;
     help: boolean;
@@ -178,6 +188,8 @@ export function parseCli(argv: string[]): ParsedArgs {
       trustHostKey: v['trust-host-key'],
       sign: v.sign ?? false,
       allowedSigners: v['allowed-signers'],
+      inventory: v.inventory,
+      group: v.group,
       checkState: command === 'verify' && (verifyState.bare || v.state !== undefined),
       help: v.help ?? false,
       showVersion,
@@ -204,7 +216,15 @@ function bareVerifyState(argv: string[]): { argv: string[]; bare: boolean } {
 function refuseBadValues(
   command: string | undefined,
   id: string | undefined,
-  v: { target?: string; plan?: boolean; 'trust-host-key'?: string; sign?: boolean; out?: string },
+  v: {
+    target?: string;
+    plan?: boolean;
+    'trust-host-key'?: string;
+    sign?: boolean;
+    out?: string;
+    inventory?: string;
+    group?: string;
+  },
 ): void {
   if (id !== undefined && !DEPLOYMENT_ID.test(id))
     throw new InputError(
@@ -219,6 +239,17 @@ function refuseBadValues(
     );
   if (v.plan && command !== 'deploy' && command !== 'rollback')
     throw new InputError('--plan goes with deploy or rollback');
+  if (
+    (v.inventory === undefined) !== (v.group === undefined) ||
+    (v.inventory && command !== 'deploy')
+  )
+    throw new InputError(
+      '--inventory <file> and --group <name> go together, with deploy: the fleet is that group of the inventory',
+    );
+  if (v.group !== undefined && !GROUP_NAME.test(v.group))
+    throw new InputError(
+      `--group "${printable(v.group)}" must be an inventory group name: letters, digits and _`,
+    );
   if (v.sign && (command !== 'export' || !v.out))
     throw new InputError(
       '--sign goes with export --out <file>: the signature is written to <file>.sig',
