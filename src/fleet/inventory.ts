@@ -16,11 +16,19 @@ import {
 } from './inventory-model.js';
 import { parseYamlInventory } from './inventory-yaml.js';
 
-/** The group vars an inventory sets a rollout with, and their defaults (ResolvedFleet's). */
+/**
+ * The group vars an inventory sets a rollout with, their defaults and their
+ * range for a group of `size` hosts: those of a config group's counts.
+ */
 export const FLEET_VARS = {
-  canary: { name: 'cvd_tui_canary', fallback: 1, min: 0 },
-  batchSize: { name: 'cvd_tui_batch_size', fallback: 1, min: 1 },
-  maxFailures: { name: 'cvd_tui_max_failures', fallback: 0, min: 0 },
+  canary: { name: 'cvd_tui_canary', fallback: 1, min: 0, max: (size: number) => size },
+  batchSize: { name: 'cvd_tui_batch_size', fallback: 1, min: 1, max: (size: number) => size },
+  maxFailures: {
+    name: 'cvd_tui_max_failures',
+    fallback: 0,
+    min: 0,
+    max: (size: number) => Math.max(0, size - 1),
+  },
 } as const;
 
 /** Reads an Ansible inventory file: YAML by its extension (or an opening `key:` line), else INI. */
@@ -91,8 +99,8 @@ export function inventoryFleet(
     name: `inventory:${groupName}`,
     members,
     canary: fleetNumber(file, groupVars, FLEET_VARS.canary, members.length),
-    batchSize: fleetNumber(file, groupVars, FLEET_VARS.batchSize, Infinity),
-    maxFailures: fleetNumber(file, groupVars, FLEET_VARS.maxFailures, Infinity),
+    batchSize: fleetNumber(file, groupVars, FLEET_VARS.batchSize, members.length),
+    maxFailures: fleetNumber(file, groupVars, FLEET_VARS.maxFailures, members.length),
   };
 }
 
@@ -228,25 +236,26 @@ function fleetNumber(
   file: string,
   vars: InventoryVars,
   spec: (typeof FLEET_VARS)[keyof typeof FLEET_VARS],
-  max: number,
+  size: number,
 ): number {
   const found = vars.get(spec.name);
   if (!found) return spec.fallback;
   const text = String(found.value);
   const value = /^\d{1,6}$/.test(text) ? Number(text) : NaN;
+  const max = spec.max(size);
   if (value >= spec.min && value <= max) return value;
   throw inventoryError(
     file,
     found.line,
     spec.name,
-    `must be a whole number from ${spec.min}${Number.isFinite(max) ? ` to ${max} (the group's hosts)` : ' up'}, got "${printable(text)}"`,
+    `must be a whole number from ${spec.min} to ${max} for a group of ${size} hosts, got "${printable(text)}"`,
     String(spec.fallback),
   );
 }
 
 /**
  * `--inventory FILE --group NAME`: the fleet, its members' settings taken
- * from the config's `templateName` target (else its defaultTarget).
+ * from the config's `target` (else its defaultTarget).
  */
 export function loadInventoryFleet(request: {
   inventory: string;

@@ -10,14 +10,16 @@ import { useLogScroll } from './hooks/use-log-scroll.js';
 import { useTui } from './app/context.js';
 import { requestRollback, requestSkip, retry, runNext, runPhase } from './intents/phase.js';
 import { ScreenLayout } from './components/ScreenLayout.js';
-import { commonBindings, type Binding } from './app/bindings.js';
+import { commonBindings, fleetHostBindings, type Binding } from './app/bindings.js';
+import { useFleetView } from './hooks/use-fleet-view.js';
 import { useTerminalSize } from './hooks/use-terminal-size.js';
 import { phaseLayout } from './phase-layout.js';
 
 /**
  * The phase screen (and, in rollback mode, the Rollback screen): the step
  * list, the current step and its command, and the Logs, Resources and
- * Health panes. Keys run, retry, skip and roll back through the intents.
+ * Health panes. Keys run, retry, skip and roll back through the intents;
+ * for one host of a fleet, they act on that host through the rollout.
  */
 export function PhaseScreen() {
   const { state, core } = useTui();
@@ -29,39 +31,55 @@ export function PhaseScreen() {
   const next = state.steps.find((s) => s.status !== 'succeeded' && s.status !== 'skipped');
   const failed = next?.status === 'failed';
   const logsFocused = state.focus === 'logs';
+  const fleet = useFleetView(core);
+  const host = core.fleet?.host;
+  const runBindings: Binding[] = fleet
+    ? fleetHostBindings(
+        core,
+        fleet,
+        fleet.hosts.find((h) => h.host === host),
+      )
+    : [
+        {
+          keys: ['continue'],
+          label: next && !failed ? `run ${next.id}` : 'next',
+          short: 'next',
+          help: 'run the next step',
+          run: () => void runNext(core),
+        },
+        {
+          keys: ['runPhase'],
+          label: next ? `run phase ${next.phase}` : 'phase',
+          short: 'phase',
+          help: 'run the rest of the phase',
+          run: () => void runPhase(core),
+        },
+        {
+          keys: ['retry'],
+          label: 'retry',
+          help: 'retry the failed step',
+          run: () => void retry(core),
+        },
+        {
+          keys: ['skip'],
+          label: 'skip',
+          help: 'skip the next step (asks a reason)',
+          run: () => requestSkip(core),
+        },
+        {
+          keys: ['rollback'],
+          label: rollingBack ? 'continue the rollback' : 'roll back',
+          short: 'rollback',
+          help: rollingBack
+            ? 'continue the rollback (asks y to confirm)'
+            : 'roll back (asks y to confirm)',
+          // During a rollback Enter and A run its steps; R stays out of the bar as before.
+          show: rollingBack ? 'help' : 'bar',
+          run: () => requestRollback(core),
+        },
+      ];
   const bindings: Binding[] = [
-    {
-      keys: ['continue'],
-      label: next && !failed ? `run ${next.id}` : 'next',
-      short: 'next',
-      help: 'run the next step',
-      run: () => void runNext(core),
-    },
-    {
-      keys: ['runPhase'],
-      label: next ? `run phase ${next.phase}` : 'phase',
-      short: 'phase',
-      help: 'run the rest of the phase',
-      run: () => void runPhase(core),
-    },
-    { keys: ['retry'], label: 'retry', help: 'retry the failed step', run: () => void retry(core) },
-    {
-      keys: ['skip'],
-      label: 'skip',
-      help: 'skip the next step (asks a reason)',
-      run: () => requestSkip(core),
-    },
-    {
-      keys: ['rollback'],
-      label: rollingBack ? 'continue the rollback' : 'roll back',
-      short: 'rollback',
-      help: rollingBack
-        ? 'continue the rollback (asks y to confirm)'
-        : 'roll back (asks y to confirm)',
-      // During a rollback Enter and A run its steps; R stays out of the bar as before.
-      show: rollingBack ? 'help' : 'bar',
-      run: () => requestRollback(core),
-    },
+    ...runBindings,
     {
       keys: ['focusNext'],
       label: 'pane',
@@ -88,7 +106,16 @@ export function PhaseScreen() {
   ];
   return (
     <ScreenLayout bindings={bindings} width={layout.width}>
-      <Header title={rollingBack ? 'cvd-tui Rollback' : 'cvd-tui Deploy'} width={layout.width} />
+      <Header
+        title={
+          fleet
+            ? `cvd-tui Fleet ${fleet.group}`
+            : rollingBack
+              ? 'cvd-tui Rollback'
+              : 'cvd-tui Deploy'
+        }
+        width={layout.width}
+      />
       <Box height={layout.topHeight}>
         <Pane
           title={rollingBack ? 'Emergency Rollback' : 'Steps'}

@@ -140,10 +140,10 @@ describe('Ansible INI inventories', () => {
     );
     expect(refusal('[web]\nweb[3:1]\n', 'web')).toMatch(/:2:1: .*is not a host range/);
     expect(refusal('[web]\nweb1\n[web:vars]\ncvd_tui_batch_size=0\n', 'web')).toMatch(
-      /:4:1: "cvd_tui_batch_size" must be a whole number from 1 up, got "0"/,
+      /:4:1: "cvd_tui_batch_size" must be a whole number from 1 to 1 for a group of 1 hosts, got "0"/,
     );
     expect(refusal('[web]\nweb1\n[web:vars]\ncvd_tui_canary=2\n', 'web')).toMatch(
-      /from 0 to 1 \(the group's hosts\)/,
+      /"cvd_tui_canary" must be a whole number from 0 to 1 for a group of 1 hosts, got "2"/,
     );
     expect(refusal('[a:children]\nb\n[b:children]\na\n[b]\nh1\n', 'a')).toMatch(/break the loop/);
   });

@@ -1,4 +1,14 @@
+import type { FleetHostView, FleetView } from '../../fleet/view.js';
 import { interrupt, quit } from '../intents/exit.js';
+import {
+  backToFleet,
+  changedHosts,
+  openHost,
+  proceed,
+  requestFleetRollback,
+  requestSkipHost,
+  retryHost,
+} from '../intents/fleet.js';
 import { exportLog } from '../intents/phase.js';
 import type { TuiCore } from './core.js';
 import { keyLabel, type KeyAction } from './keys.js';
@@ -91,6 +101,108 @@ export function helpBindings(core: TuiCore): Binding[] {
       keyText: '? Esc q',
       label: 'close this help',
       run: () => core.dispatch({ type: 'close-overlay' }),
+    },
+  ];
+}
+
+/** Hosts the operator may still skip: not deployed yet, or stopped by a failure. */
+const SKIPPABLE = ['waiting', 'held', 'failed'];
+
+/** `r` and `s` on one host of a fleet, named in the key bar ("retry web2"). */
+function hostActions(core: TuiCore, host: FleetHostView | undefined): Binding[] {
+  const name = host?.host ?? '';
+  return [
+    {
+      keys: ['retry'],
+      label: `retry ${name}`,
+      help: `retry ${name}'s failed step`,
+      enabled: host?.status === 'failed',
+      run: () => void retryHost(core, name),
+    },
+    {
+      keys: ['skip'],
+      label: `skip ${name}`,
+      help: `skip ${name}: it is not deployed (asks a reason)`,
+      enabled: host !== undefined && SKIPPABLE.includes(host.status),
+      run: () => requestSkipHost(core, name),
+    },
+  ];
+}
+
+/**
+ * The fleet screen's keys: move between hosts, open one, run the rollout,
+ * and act on the selected host (`r`, `s`) or on the whole fleet (`R`: every
+ * host that changed). The key bar names which.
+ */
+export function fleetBindings(
+  core: TuiCore,
+  state: UiState,
+  view: FleetView,
+  selected: FleetHostView | undefined,
+  move: (delta: number) => void,
+): Binding[] {
+  const started = view.hosts.some((h) => h.status !== 'waiting');
+  const canRollBack = view.status !== 'rolled_back' && changedHosts(view).length > 0;
+  return [
+    {
+      keys: ['up', 'down'],
+      keyText: '↑↓',
+      label: 'host',
+      help: 'select a host',
+      show: 'optional',
+      run: (action) => move(action === 'up' ? -1 : 1),
+    },
+    {
+      keys: ['continue'],
+      label: `open ${selected?.host ?? ''}`,
+      short: 'open',
+      help: "open the selected host's steps, Logs, Resources and Health",
+      enabled: selected !== undefined,
+      run: () => openHost(core, selected!.host),
+    },
+    {
+      keys: ['runPhase'],
+      label: started ? 'continue the rollout' : 'start the rollout',
+      short: 'run',
+      help: 'run the rollout (phase 1 everywhere, the canary, then each batch) until it ends or halts',
+      enabled: view.status === 'in_progress' || view.status === 'failed',
+      run: () => void proceed(core, view.group),
+    },
+    ...hostActions(core, selected),
+    {
+      keys: ['rollback'],
+      label: 'roll back every changed host',
+      short: 'roll back all',
+      help: 'roll back every host that changed, in reverse order (asks y to confirm)',
+      enabled: canRollBack,
+      run: () => requestFleetRollback(core, view),
+    },
+    ...commonBindings(core, state),
+  ];
+}
+
+/** On a fleet host's phase screen: `Esc` back to the fleet; `r`, `s` and `R` act on that host alone. */
+export function fleetHostBindings(
+  core: TuiCore,
+  view: FleetView,
+  host: FleetHostView | undefined,
+): Binding[] {
+  const name = host?.host ?? '';
+  return [
+    {
+      keys: ['cancel'],
+      label: 'fleet',
+      help: 'back to the fleet screen',
+      run: () => backToFleet(core),
+    },
+    ...hostActions(core, host),
+    {
+      keys: ['rollback'],
+      label: `roll back ${name}`,
+      short: 'rollback',
+      help: `roll back ${name} alone (asks y to confirm)`,
+      enabled: host !== undefined && changedHosts(view).includes(host),
+      run: () => requestFleetRollback(core, view, name),
     },
   ];
 }

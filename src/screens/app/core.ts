@@ -14,6 +14,18 @@ import { stepRows } from './rows.js';
 import type { Action, Notice } from './state.js';
 import { ValueStore } from '../stores/value-store.js';
 import { errorMessage } from '../../util/error.js';
+import type { FleetControl } from './fleet-control.js';
+
+/** How a core belongs to a fleet: the rollout's controls, the fleet screen's core, the host a core shows. */
+export interface FleetLink {
+  control: FleetControl;
+  root: TuiCore;
+  /** Absent on the fleet screen's own core. */
+  host?: string;
+}
+
+/** Actions that only say what is true now: before a screen mounts, the latest one is all it needs. */
+const SNAPSHOTS = new Set<Action['type']>(['synced', 'step-started']);
 
 /**
  * The TUI's link to the engine, the store and the probes: plain TypeScript
@@ -30,6 +42,10 @@ export class TuiCore {
   monitor: MonitorSession | undefined;
   /** The last preflight, and the version its checklist evidence is for. */
   preflight: { version: string; result: Preflight } | undefined;
+  /** Set on the cores of a fleet rollout (the fleet screen's and each host's). */
+  fleet: FleetLink | undefined;
+  private readonly hosts = new Map<string, TuiCore>();
+  private unfollow: (() => void) | undefined;
   private unsubscribe: (() => void) | undefined;
   private working: string | undefined;
   private sink: Dispatch<Action> | undefined;
@@ -44,26 +60,64 @@ export class TuiCore {
   }
 
   readonly dispatch = (action: Action): void => {
-    if (this.sink) this.sink(action);
-    else this.queued.push(action);
+    if (this.sink) return this.sink(action);
+    if (SNAPSHOTS.has(action.type))
+      this.queued = this.queued.filter((queued) => queued.type !== action.type);
+    this.queued.push(action);
   };
 
   /** Makes `deploymentId` the deployment on screen. */
   attach(deploymentId: string): Runner {
-    this.unsubscribe?.();
     const d = this.deps;
-    this.runner = new Runner({
-      store: d.store,
-      transport: d.transport,
-      target: d.target,
-      targetName: d.targetName,
-      deploymentId,
-      operator: d.operator,
-      secrets: d.secrets,
-    });
-    this.unsubscribe = bridgeEngine(this.runner, this.lines, this.dispatch, () => this.sync());
+    return this.adopt(
+      new Runner({
+        store: d.store,
+        transport: d.transport,
+        target: d.target,
+        targetName: d.targetName,
+        deploymentId,
+        operator: d.operator,
+        secrets: d.secrets,
+      }),
+    );
+  }
+
+  /** Makes a runner made elsewhere (a fleet host's) the one on screen. */
+  adopt(runner: Runner): Runner {
+    this.unsubscribe?.();
+    this.runner = runner;
+    this.unsubscribe = bridgeEngine(runner, this.lines, this.dispatch, () => this.sync());
     this.sync();
-    return this.runner;
+    return runner;
+  }
+
+  /**
+   * Makes this the fleet screen's core. A host's core is made as soon as the
+   * host has a deployment, so that its Logs pane holds what the host printed
+   * before the operator opened it.
+   */
+  followFleet(control: FleetControl): void {
+    this.fleet = { control, root: this };
+    const follow = () => {
+      for (const host of control.view.getSnapshot().hosts)
+        if (host.deploymentId) this.hostCore(host.host);
+    };
+    this.unfollow = control.view.subscribe(follow);
+    follow();
+  }
+
+  /** The core of one host of the fleet (its phase screen's), made once, its runner adopted once it has one. */
+  hostCore(name: string): TuiCore {
+    const control = this.fleet!.control;
+    const { context, runner } = control.host(name);
+    let core = this.hosts.get(name);
+    if (!core) {
+      core = new TuiCore({ ...this.deps, ...context });
+      core.fleet = { control, root: this, host: name };
+      this.hosts.set(name, core);
+    }
+    if (runner && core.runner !== runner) core.adopt(runner);
+    return core;
   }
 
   detach(): void {
@@ -159,10 +213,21 @@ export class TuiCore {
     return ['cvd-tui resume', id, ...this.deps.resumeFlags].join(' ');
   }
 
+  /** Its screen unmounted. A fleet host's core lives on (its Logs keep filling) until the fleet's ends. */
   dispose(): void {
+    if (this.fleet?.host) {
+      this.sink = undefined;
+      return;
+    }
+    this.end();
+  }
+
+  private end(): void {
     // Unmounted without q (a signal): the window is still recorded, before the store closes.
     this.monitor?.stop('cvd-tui was closed');
     this.unsubscribe?.();
+    this.unfollow?.();
     this.lines.dispose();
+    for (const host of this.hosts.values()) host.end();
   }
 }

@@ -1,7 +1,10 @@
 import type { ChecklistRecord, DeploymentRecord, StepStatus } from '../../state/types.js';
 
-/** The wizard's stages; App picks one screen per stage. `monitor`: post-deployment monitoring, opened from the summary. */
-export type Stage = 'start' | 'checklist' | 'phase' | 'summary' | 'monitor';
+/**
+ * The wizard's stages; App picks one screen per stage. `monitor`: post-deployment
+ * monitoring, opened from the summary. `fleet`: a rollout across a group of targets.
+ */
+export type Stage = 'start' | 'checklist' | 'phase' | 'summary' | 'monitor' | 'fleet';
 
 export type PaneName = 'logs' | 'resources' | 'health';
 export const PANES: readonly PaneName[] = ['logs', 'resources', 'health'];
@@ -32,18 +35,22 @@ export interface StartInfo {
   unfinished?: DeploymentRecord;
 }
 
-export type ConfirmIntent = 'rollback' | 'rollback-unfinished' | 'interrupt' | 'rerun';
-/** `issues` and `resolution`: the Execution Log's fields, asked after something went wrong. */
-export type ReasonIntent = 'skip' | 'tick' | 'abandon' | 'issues' | 'resolution';
+/** `fleet-rollback`: one host of a fleet (`host`), or every host that changed. */
+export type ConfirmIntent =
+  'rollback' | 'rollback-unfinished' | 'interrupt' | 'rerun' | 'fleet-rollback';
+/** `issues` and `resolution`: the Execution Log's fields, asked after something went wrong. `fleet-skip`: a fleet's host. */
+export type ReasonIntent = 'skip' | 'tick' | 'abandon' | 'issues' | 'resolution' | 'fleet-skip';
 
 export type Overlay =
   | { kind: 'help' }
-  | { kind: 'confirm'; intent: ConfirmIntent; question: string }
+  | { kind: 'confirm'; intent: ConfirmIntent; question: string; host?: string }
   | {
       kind: 'reason';
       intent: ReasonIntent;
       prompt: string;
       itemId?: string;
+      /** The fleet's host a `fleet-skip` is for. */
+      host?: string;
       /** An empty answer is accepted (and means "nothing to say"). @default false */
       optional?: boolean;
       /** Asked on the way out (`q` on a failed deployment): leave once answered. @default false */
@@ -81,6 +88,8 @@ export interface UiState {
   overlay?: Overlay;
   notice?: Notice;
   focus: PaneName;
+  /** On the fleet screen: the host whose phase screen is open over it. */
+  fleetHost?: string;
 }
 
 export type Action =
@@ -95,7 +104,8 @@ export type Action =
   | { type: 'close-overlay' }
   | { type: 'notice'; notice: Notice }
   | { type: 'dismiss' }
-  | { type: 'focus-next' };
+  | { type: 'focus-next' }
+  | { type: 'fleet-host'; host: string | undefined };
 
 export function initialState(start: StartInfo, stage: Stage = 'start'): UiState {
   return { stage, start, checklist: [], steps: [], postTicks: {}, issues: [], focus: 'logs' };
@@ -140,5 +150,7 @@ export function reducer(state: UiState, action: Action): UiState {
       return state.notice ? { ...state, notice: undefined } : state;
     case 'focus-next':
       return { ...state, focus: PANES[(PANES.indexOf(state.focus) + 1) % PANES.length]! };
+    case 'fleet-host':
+      return { ...state, fleetHost: action.host, notice: undefined };
   }
 }

@@ -2,6 +2,7 @@ import { EXIT } from '../../util/exit.js';
 import type { DeploymentRecord } from '../../state/types.js';
 import type { TuiCore } from '../app/core.js';
 import { askIssues } from './issues.js';
+import { fleetEnding, fleetRoot } from './fleet.js';
 
 const UNFINISHED = ['in_progress', 'failed'];
 
@@ -11,6 +12,7 @@ function ending(
   d: DeploymentRecord | undefined,
   interrupted: boolean,
 ): { code: number; message?: string } {
+  if (core.fleet) return fleetEnding(core, core.fleet.control.view.getSnapshot(), interrupted);
   if (!d || !UNFINISHED.includes(d.status)) {
     const done = !d || d.status === 'succeeded' || d.status === 'rolled_back';
     return {
@@ -29,7 +31,9 @@ function ending(
  * outcome is worth waiting for. A failed deployment first asks the operator
  * for its issues and resolution (`asked`: they have been asked).
  */
-export function quit(core: TuiCore, asked = false): void {
+export function quit(from: TuiCore, asked = false): void {
+  // From a fleet host's screen, q leaves the whole fleet.
+  const core = fleetRoot(from);
   if (core.busy)
     return core.notify(
       'A step is running: q once it has ended, or Ctrl-C to stop waiting',
@@ -42,7 +46,8 @@ export function quit(core: TuiCore, asked = false): void {
 }
 
 /** Ctrl-C: asks first while a step runs (a journaled one goes on on the target; resume settles it). */
-export function interrupt(core: TuiCore, confirmed = false): void {
+export function interrupt(from: TuiCore, confirmed = false): void {
+  const core = fleetRoot(from);
   if (core.busy && !confirmed)
     return core.dispatch({
       type: 'overlay',

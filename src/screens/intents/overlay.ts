@@ -2,6 +2,7 @@ import type { TuiCore } from '../app/core.js';
 import type { Overlay, UiState } from '../app/state.js';
 import { tickWithReason } from './checklist.js';
 import { interrupt, quit } from './exit.js';
+import { rollBackFleet, skipHost } from './fleet.js';
 import { issuesGiven, resolutionGiven } from './issues.js';
 import { leaveMonitor } from './monitor.js';
 import { retry, rollback, skip } from './phase.js';
@@ -25,13 +26,15 @@ export function confirmed(core: TuiCore, state: UiState, overlay: Confirm): void
       return interrupt(core, true);
     case 'rerun':
       return void retry(core, true);
+    case 'fleet-rollback':
+      return void rollBackFleet(core, overlay.host);
   }
 }
 
 /** `n` or Esc on a confirm prompt. */
 export function declined(core: TuiCore, overlay: Confirm): void {
   core.dispatch({ type: 'close-overlay' });
-  if (overlay.intent === 'rollback' || overlay.intent === 'rollback-unfinished')
+  if (['rollback', 'rollback-unfinished', 'fleet-rollback'].includes(overlay.intent))
     core.notify('Roll back cancelled: nothing was changed', 'info');
 }
 
@@ -52,6 +55,9 @@ export function reasonGiven(core: TuiCore, state: UiState, overlay: Reason, reas
     case 'resolution':
       resolutionGiven(core, reason);
       if (overlay.andQuit) quit(core, true);
+      return;
+    case 'fleet-skip':
+      if (overlay.host) void skipHost(core, overlay.host, reason);
       return;
   }
 }
