@@ -88,7 +88,7 @@ export function planText(plan: FleetPlan): string {
     ...(plan.canary.length ? [`canary ${plan.canary.join(' ')}`] : []),
     ...plan.batches.map((hosts, i) => `batch ${i + 1} ${hosts.join(' ')}`),
   ];
-  return `${parts.join(' → ')} · halts after ${plan.maxFailures + 1} failed`;
+  return `${parts.join(' → ')} · halts after ${plan.maxFailures + 1} failed, or any on a canary`;
 }
 
 /** `1/3 hosts done · 1 running · 1 failed`: the counts that are not zero. */

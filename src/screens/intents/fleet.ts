@@ -9,9 +9,15 @@ import type { Notice } from '../app/state.js';
 /** The fleet screen's core, from it or from one of its hosts' cores. */
 export const fleetRoot = (core: TuiCore): TuiCore => core.fleet?.root ?? core;
 
-/** Hosts whose deployment changed something a rollback would restore. */
+/**
+ * Hosts a fleet rollback would restore, as the view tells: those past phase
+ * 1 (it only checks and backs up; 2.1 stops the service) and not rolled back
+ * or skipped. The engine decides from each host's attempts; this names them.
+ */
 export const changedHosts = (view: FleetView): FleetHostView[] =>
-  view.hosts.filter((h) => h.deploymentId && !['rolled_back', 'skipped'].includes(h.status));
+  view.hosts.filter(
+    (h) => (h.phase ?? 0) >= 2 && h.status !== 'rolled_back' && h.status !== 'skipped',
+  );
 
 /** Said where the key was pressed, and on the fleet screen too when that was a host's screen. */
 function say(core: TuiCore, text: string, tone: Notice['tone']): void {
