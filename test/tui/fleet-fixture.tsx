@@ -98,9 +98,9 @@ export interface FleetFixture {
  * A fleet screen over a fake rollout: the view is the fixture's, each host
  * has a real deployment in a real state file (web1's steps up to its failed
  * 3.2), and every action is recorded in `calls`; `proceed` ends the rollout
- * with `after` when given.
+ * with `after` when given. `confirmed`: the checklist was confirmed already.
  */
-export function fleetFixture(start: FleetView, after?: FleetView): FleetFixture {
+export function fleetFixture(start: FleetView, after?: FleetView, confirmed = true): FleetFixture {
   const dir = mkdtempSync(join(tmpdir(), 'cvd-tui-fleet-'));
   const store = StateStore.open(join(dir, 'state.db'));
   const view = new ValueStore(start);
@@ -122,8 +122,14 @@ export function fleetFixture(start: FleetView, after?: FleetView): FleetFixture 
     record(store, h);
     runners.set(h.host, new Runner({ ...context, deploymentId: h.deploymentId, secrets: {} }));
   }
+  let checklist = confirmed;
   const control: FleetControl = {
     view,
+    checklistConfirmed: () => checklist,
+    confirmChecklist: () => {
+      calls.push('checklist');
+      checklist = true;
+    },
     host: (name) => ({ context: contexts.get(name)!, runner: runners.get(name) }),
     proceed: async () => {
       calls.push('proceed');

@@ -46,8 +46,13 @@ function midway(now = Date.now()): FleetView {
 describe('fleet screen', () => {
   let screen: TestScreen | undefined;
   let fixture: FleetFixture | undefined;
-  const open = async (view: FleetView, size = { columns: 100, rows: 30 }, after?: FleetView) => {
-    fixture = fleetFixture(view, after);
+  const open = async (
+    view: FleetView,
+    size = { columns: 100, rows: 30 },
+    after?: FleetView,
+    confirmed = true,
+  ) => {
+    fixture = fleetFixture(view, after, confirmed);
     screen = await renderFleet(fixture, size);
     return { screen, fixture };
   };
@@ -141,7 +146,7 @@ describe('fleet screen', () => {
     await waitFor(() => fixture.calls.includes('rollback *'));
   });
 
-  it('A runs the rollout and says how it ended', async () => {
+  it('A asks to confirm the checklist, then runs the rollout and says how it ended', async () => {
     const done: FleetView = {
       ...haltedAtCanary(),
       status: 'succeeded',
@@ -154,13 +159,33 @@ describe('fleet screen', () => {
         note: null,
       })),
     };
-    const { screen, fixture } = await open(midway(), undefined, done);
-    await screen.waitFor('A run');
+    const waiting = haltedAtCanary();
+    const fresh: FleetView = {
+      ...waiting,
+      status: 'in_progress',
+      halted: null,
+      hosts: waiting.hosts.map((h) => ({
+        ...h,
+        status: 'waiting',
+        deploymentId: null,
+        phase: null,
+        currentStep: null,
+        downSince: null,
+        downtimeMs: 0,
+        note: null,
+      })),
+    };
+    const { screen, fixture } = await open(fresh, undefined, done, false);
+    await screen.waitFor('Enter open web1 · A start the rollout · s skip web1 · ? help · q quit');
     await screen.press('A');
+    await screen.waitFor(
+      "Start v1.0.1 on 3 hosts, ticking each one's checklist in your name? (y/n)",
+    );
+    await screen.press('y');
     const frame = await screen.waitFor('Rollout complete: 3 of 3 hosts on v1.0.1');
-    expect(fixture.calls).toEqual(['proceed']);
+    expect(fixture.calls).toEqual(['checklist', 'proceed']);
     expect(frame).toContain('[succeeded]');
-    expect(frame).not.toContain('A run');
+    expect(frame).not.toMatch(/A (run|start|continue)/);
   });
 
   it('Enter opens the host’s phase screen with its panes; its keys act on that host; Esc comes back', async () => {

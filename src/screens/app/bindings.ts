@@ -4,8 +4,8 @@ import {
   backToFleet,
   changedHosts,
   openHost,
-  proceed,
   requestFleetRollback,
+  requestProceed,
   requestSkipHost,
   retryHost,
 } from '../intents/fleet.js';
@@ -166,7 +166,7 @@ export function fleetBindings(
       short: 'run',
       help: 'run the rollout (phase 1 everywhere, the canary, then each batch) until it ends or halts',
       enabled: view.status === 'in_progress' || view.status === 'failed',
-      run: () => void proceed(core, view.group),
+      run: () => requestProceed(core, view),
     },
     ...hostActions(core, selected),
     {

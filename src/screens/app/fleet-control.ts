@@ -12,9 +12,16 @@ export interface FleetControl {
   view: { getSnapshot(): FleetView; subscribe(listener: () => void): () => void };
   /** A host's own connection, target and name, and its runner once it has a deployment. */
   host(name: string): { context: EngineContext; runner: Runner | undefined };
+  /**
+   * Whether the fleet's one pre-deployment checklist is confirmed: the
+   * rollout does not start before. The checks' evidence is each host's.
+   */
+  checklistConfirmed(): boolean;
+  /** The operator confirmed it: each host's checklist is ticked in their name as its deployment begins. */
+  confirmChecklist(): void;
   /** Starts the rollout, or goes on after a retry or a skip, until it ends or halts. */
   proceed(): Promise<void>;
-  /** Runs the host's failed step again. */
+  /** Runs the host's failed step again, and the rollout on if it passes. */
   retry(host: string): Promise<void>;
   /** Skips the host (it will not be deployed), with the operator's reason. */
   skip(host: string, reason: string): Promise<void>;

@@ -35,9 +35,9 @@ export interface StartInfo {
   unfinished?: DeploymentRecord;
 }
 
-/** `fleet-rollback`: one host of a fleet (`host`), or every host that changed. */
+/** `fleet-rollback`: one host of a fleet (`host`), or every host that changed. `fleet-start`: its checklist, confirmed. */
 export type ConfirmIntent =
-  'rollback' | 'rollback-unfinished' | 'interrupt' | 'rerun' | 'fleet-rollback';
+  'rollback' | 'rollback-unfinished' | 'interrupt' | 'rerun' | 'fleet-rollback' | 'fleet-start';
 /** `issues` and `resolution`: the Execution Log's fields, asked after something went wrong. `fleet-skip`: a fleet's host. */
 export type ReasonIntent = 'skip' | 'tick' | 'abandon' | 'issues' | 'resolution' | 'fleet-skip';
 

@@ -74,9 +74,30 @@ export const openHost = (core: TuiCore, host: string): void =>
 export const backToFleet = (core: TuiCore): void =>
   fleetRoot(core).dispatch({ type: 'fleet-host', host: undefined });
 
-/** `A` on the fleet screen: the rollout, from where it stands, until it ends or halts. */
+/**
+ * `A` on the fleet screen: the rollout, from where it stands, until it ends
+ * or halts. Its first start asks the operator to confirm the checklist.
+ */
+export function requestProceed(core: TuiCore, view: FleetView): void {
+  if (core.fleet?.control.checklistConfirmed()) return void proceed(core, view.group);
+  core.dispatch({
+    type: 'overlay',
+    overlay: {
+      kind: 'confirm',
+      intent: 'fleet-start',
+      question: `Start ${view.versionTo} on ${view.hosts.length} hosts, ticking each one's checklist in your name?`,
+    },
+  });
+}
+
 export const proceed = (core: TuiCore, group: string): Promise<void> =>
   fleetWork(core, `rolling out ${group}`, (c) => c.proceed());
+
+/** `y` to the checklist: recorded, then the rollout starts. */
+export function checklistConfirmed(core: TuiCore): Promise<void> {
+  core.fleet?.control.confirmChecklist();
+  return proceed(core, core.fleet?.control.view.getSnapshot().group ?? 'the fleet');
+}
 
 /** `r`: the host's failed step again; the rollout goes on with `A`. */
 export const retryHost = (core: TuiCore, host: string): Promise<void> =>
