@@ -53,7 +53,7 @@ Commands:
 Options:
   --config <file>     config file (env CVD_TUI_CONFIG)
   --state <file>      state database (env CVD_TUI_STATE)
-  --target <name>     target from the config (default: its defaultTarget)
+  --target <name>     target, or group of targets (a fleet), from the config (default: its defaultTarget)
   --operator <name>   who is deploying (default: $USER)
   --headless          no TUI: one line per step on stdout
   --confirm-all       headless only: tick every checklist item ("confirmed by flag")

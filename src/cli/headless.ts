@@ -71,6 +71,19 @@ export function printSteps(
   };
 }
 
+/**
+ * A writer that puts `prefix` before every line written through it (a
+ * fleet's host name): printSteps' lines then say which host they are from.
+ */
+export function prefixed(
+  writer: Pick<typeof stdout, 'write'>,
+  prefix: string,
+): Pick<typeof stdout, 'write'> {
+  return {
+    write: (text: string) => writer.write(text.replace(/^(?=.)/gm, prefix)),
+  };
+}
+
 /** Exit code and closing advice for how a run ended. */
 export function finish(runner: Runner, report: StepReport | undefined, out = stdout): number {
   const d = runner.deployment;

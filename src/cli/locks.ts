@@ -4,7 +4,7 @@ import { InputError } from '../util/exit.js';
 import type { Session } from '../session/open.js';
 
 /** This machine's state database, one process at a time: refused (exit 2) while another cvd-tui has it. */
-export function lockState(session: Session): void {
+export function lockState(session: Pick<Session, 'store'>): void {
   try {
     lockStateFile(session.store.db.name);
   } catch (error) {
@@ -14,7 +14,10 @@ export function lockState(session: Session): void {
 }
 
 /** Runs `work`, turning a held target lock into exit 2 with the holder named. */
-export async function refusingHeld<T>(session: Session, work: () => Promise<T>): Promise<T> {
+export async function refusingHeld<T>(
+  session: Pick<Session, 'name'>,
+  work: () => Promise<T>,
+): Promise<T> {
   try {
     return await work();
   } catch (error) {

@@ -113,8 +113,28 @@ export interface Timeouts {
 
 export interface ConfigFile {
   defaultTarget?: string;
-  targets: Record<string, TargetConfig>;
+  /** Named targets and groups of them (a `group` entry: a fleet). */
+  targets: Record<string, TargetConfig | GroupConfig>;
 }
+
+/**
+ * A fleet: targets of the same config deployed as one rollout (src/fleet).
+ * `--target NAME` deploys the group when NAME names one.
+ */
+export interface GroupConfig {
+  /** Member target names, in rollout order; each names a target of the config, never a group. */
+  group: string[];
+  /** How many members go first, one after another, through every phase. @default 1 */
+  canary?: number;
+  /** How many members run in parallel in each batch after the canary. @default 1 */
+  batchSize?: number;
+  /** How many failed members the rollout tolerates before it halts. @default 0 */
+  maxFailures?: number;
+}
+
+/** Whether a config entry is a group (a fleet) rather than one target. */
+export const isGroupEntry = (entry: unknown): entry is GroupConfig =>
+  typeof entry === 'object' && entry !== null && Object.hasOwn(entry, 'group');
 
 /** What the config file may hold for a target before defaults are applied. */
 export type TargetInput = Partial<Omit<TargetConfig, 'paths' | 'thresholds' | 'timeouts'>> & {

@@ -2,7 +2,7 @@ import { inert, printable } from '../util/text.js';
 import { withDefaults } from './defaults.js';
 import type { TextPosition } from './json-text.js';
 import { rules, type Rule } from './rules.js';
-import type { ConfigFile, TargetConfig, TargetInput } from './types.js';
+import { isGroupEntry, type ConfigFile, type TargetConfig, type TargetInput } from './types.js';
 
 /** A config that does not validate: names the key, the problem and a right value; where the file is known, its line and column. */
 export class ConfigError extends Error {
@@ -103,7 +103,8 @@ export function validateConfig(raw: unknown, file: string): ConfigFile {
   for (const [name, target] of Object.entries(raw.targets)) {
     if (!rules.name.test(name))
       throw new ConfigError(file, `targets.${name}`, `name must be ${rules.name.expect}`, 'prod');
-    validateTarget(target, file, `targets.${name}`);
+    if (isGroupEntry(target)) validateGroup(target, raw.targets, file, `targets.${name}`);
+    else validateTarget(target, file, `targets.${name}`);
   }
   // Object.hasOwn, not `in`: "toString" or "__proto__" must not name a target.
   if (
@@ -152,6 +153,69 @@ function validateTarget(target: unknown, file: string, prefix: string): void {
   }
 }
 
+/** The counts of a group entry: each a whole number in its range for a group of `size` members. */
+const GROUP_COUNTS: Record<
+  string,
+  { min: number; max: (size: number) => number; example: string }
+> = {
+  canary: { min: 0, max: (size) => size, example: '1' },
+  batchSize: { min: 1, max: (size) => size, example: '2' },
+  maxFailures: { min: 0, max: (size) => Math.max(0, size - 1), example: '0' },
+};
+
+/** A group entry: members that are targets of this config (never groups), each once; sane counts. */
+function validateGroup(
+  entry: object,
+  targets: Record<string, unknown>,
+  file: string,
+  prefix: string,
+): void {
+  const group = entry as Record<string, unknown>;
+  for (const key of Object.keys(group))
+    if (key !== 'group' && !Object.hasOwn(GROUP_COUNTS, key))
+      throw new ConfigError(
+        file,
+        `${prefix}.${key}`,
+        'is not a known key of a group (group, canary, batchSize, maxFailures)',
+      );
+  const members = group.group;
+  if (!Array.isArray(members) || members.length === 0)
+    throw new ConfigError(
+      file,
+      `${prefix}.group`,
+      'must be a non-empty list of target names',
+      '["web1", "web2", "web3"]',
+    );
+  members.forEach((member: unknown, i) => {
+    const key = `${prefix}.group.${i}`;
+    if (typeof member !== 'string' || !Object.hasOwn(targets, member))
+      throw new ConfigError(
+        file,
+        key,
+        `must name a target of this config, got ${shown(member)}`,
+        Object.keys(targets).find((t) => !isGroupEntry(targets[t])) ?? 'web1',
+      );
+    if (isGroupEntry(targets[member]))
+      throw new ConfigError(file, key, `names the group "${member}": a group holds targets only`);
+    if (members.indexOf(member) !== i)
+      throw new ConfigError(file, key, `names "${member}" a second time`);
+  });
+  for (const [key, count] of Object.entries(GROUP_COUNTS)) {
+    const value = group[key];
+    const max = count.max(members.length);
+    if (
+      value !== undefined &&
+      !(Number.isInteger(value) && (value as number) >= count.min && (value as number) <= max)
+    )
+      throw new ConfigError(
+        file,
+        `${prefix}.${key}`,
+        `must be a whole number from ${count.min} to ${max} for a group of ${members.length}, got ${shown(value)}`,
+        count.example,
+      );
+  }
+}
+
 function flatten(target: Record<string, unknown>): Record<string, unknown> {
   const flat: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(target)) {
@@ -186,6 +250,12 @@ export function resolveTarget(
       file,
       `targets.${chosen}`,
       `does not exist; targets: ${Object.keys(config.targets).join(', ') || '(none)'}`,
+    );
+  if (isGroupEntry(input))
+    throw new ConfigError(
+      file,
+      `targets.${chosen}`,
+      `is a group of targets (${input.group.join(', ')}): deploy, resume, roll back, export or look at its history with --target ${chosen}, or pass one member's name`,
     );
   return { name: chosen, target: withDefaults(input) };
 }

@@ -17,11 +17,7 @@ export interface SessionOptions {
 }
 
 /** What every command that touches a target needs: its config, the state store, who is operating. */
-export interface Session extends LoadedTarget {
-  store: StateStore;
-  operator: string;
-  jumpHost: string;
-}
+export interface Session extends LoadedTarget, StateSession {}
 
 /** Operator names are stored as data and never reach a shell; still, control characters are refused. */
 function operatorName(given: string | undefined): string {
@@ -33,8 +29,14 @@ function operatorName(given: string | undefined): string {
   return name;
 }
 
-export function openSession(options: SessionOptions, open: OpenOptions = {}): Session {
-  const loaded = targetOf(options);
+/** Who operates, from where, with which state database: all a fleet's hosts share one. */
+export interface StateSession {
+  store: StateStore;
+  operator: string;
+  jumpHost: string;
+}
+
+export function openState(options: SessionOptions, open: OpenOptions = {}): StateSession {
   const operator = operatorName(options.operator);
   let store: StateStore;
   try {
@@ -43,7 +45,12 @@ export function openSession(options: SessionOptions, open: OpenOptions = {}): Se
     if (error instanceof StateUnusable) throw new InputError(error.message);
     throw error;
   }
-  return { ...loaded, store, operator, jumpHost: hostname() };
+  return { store, operator, jumpHost: hostname() };
+}
+
+export function openSession(options: SessionOptions, open: OpenOptions = {}): Session {
+  const loaded = targetOf(options);
+  return { ...loaded, ...openState(options, open) };
 }
 
 /** The session as the engine's workflows and the TUI take it: who, where, with which store and connection. */

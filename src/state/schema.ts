@@ -89,4 +89,37 @@ export const MIGRATIONS: readonly string[] = [
     hash TEXT NOT NULL
   );
   `,
+  // Fleets (src/fleet): one rollout across several targets, linking each host's own deployment.
+  `
+  CREATE TABLE fleets (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    operator TEXT NOT NULL,
+    jump_host TEXT NOT NULL,
+    version_to TEXT NOT NULL,
+    canary INTEGER NOT NULL,
+    batch_size INTEGER NOT NULL,
+    max_failures INTEGER NOT NULL,
+    mode TEXT NOT NULL DEFAULT 'deploy' CHECK (mode IN ('deploy', 'rollback')),
+    status TEXT NOT NULL CHECK (status IN ('in_progress', 'succeeded', 'failed', 'rolled_back', 'abandoned')),
+    started_at INTEGER NOT NULL,
+    finished_at INTEGER,
+    halt_host TEXT,
+    halt_step TEXT,
+    halt_reason TEXT,
+    halt_at INTEGER
+  );
+  CREATE INDEX fleets_by_name ON fleets (name, started_at);
+  CREATE TABLE fleet_hosts (
+    fleet_id TEXT NOT NULL REFERENCES fleets (id),
+    host TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    batch INTEGER NOT NULL,
+    -- Not deployment_id: forgetting a refused host deployment must not delete its place in the fleet.
+    host_deployment_id TEXT,
+    skip_reason TEXT,
+    PRIMARY KEY (fleet_id, host)
+  );
+  CREATE UNIQUE INDEX fleet_hosts_by_deployment ON fleet_hosts (host_deployment_id);
+  `,
 ];

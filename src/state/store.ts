@@ -94,7 +94,7 @@ export class StateStore {
    * opened? SQLite goes on writing to a deleted file's inode, so a deleted
    * state directory let a deployment "succeed" into a file no one can read.
    */
-  private checkFile(): void {
+  checkFile(): void {
     if (!this.file) return;
     const now = statSync(this.db.name, { throwIfNoEntry: false });
     if (!now || now.dev !== this.file.dev || now.ino !== this.file.ino)

@@ -28,7 +28,7 @@ export function refuseIfUnfinished(session: Session): void {
  * else is refused before a step runs.
  */
 export function confirmChecklist(
-  session: Session,
+  session: Pick<Session, 'store' | 'operator'>,
   deploymentId: string,
   confirmAll: boolean,
 ): void {

@@ -8,7 +8,10 @@ import { expandHome } from '../../transport/open.js';
 import type { ParsedArgs } from '../args.js';
 import { EXIT, InputError } from '../../util/exit.js';
 import { pickDeployment } from '../../engine/workflows/pick.js';
-import { openSession } from '../../session/open.js';
+import { openSession, openState } from '../../session/open.js';
+import { buildFleetLog, fleetMarkdown } from '../../fleet/export.js';
+import { FleetStore } from '../../state/fleet-store.js';
+import { fleetChosen, type FleetChoice } from '../fleet-session.js';
 import { err } from '../../util/out.js';
 import { inertJson, printable } from '../../util/text.js';
 
@@ -23,6 +26,8 @@ export function exportLog(args: ParsedArgs): number {
   const format = args.options.format ?? 'md';
   if (format !== 'md' && format !== 'json')
     throw new InputError(`--format must be md or json, not "${printable(format)}"`);
+  const choice = fleetChosen(args);
+  if (choice) return exportFleet(args, format, choice);
   const session = openSession(args.options, { readOnlyOk: true });
   try {
     const deployment = pickDeployment(session.store, session.name, args.id, 'read');
@@ -31,29 +36,63 @@ export function exportLog(args: ParsedArgs): number {
       deployment.id,
       session.target.thresholds.maxRegressionPercent,
     );
-    const text = format === 'json' ? `${inertJson(log)}\n` : toMarkdown(log);
-    const { out } = args.options;
-    if (out) {
-      writeFileSync(out, text, { mode: 0o600 });
-      err.write(`Execution log written to ${out}\n`);
-    } else {
-      // As it is: both formats are inert by construction, and no line of a document is cut.
-      process.stdout.write(text);
-    }
-    if (out && args.options.sign) {
-      // A signature left from an earlier export is of other bytes: never leave it beside this one.
-      rmSync(`${out}.sig`, { force: true });
-      try {
-        writeFileSync(`${out}.sig`, sign(text, signingKey(session.target)), { mode: 0o600 });
-      } catch (error) {
-        if (error instanceof SigningError)
-          throw new InputError(`${error.message}\n  ${out} is written, unsigned.`);
-        throw error;
-      }
-      err.write(`Signature written to ${out}.sig (check: cvd-tui verify ${out})\n`);
-    }
+    writeLog(args, format === 'json' ? `${inertJson(log)}\n` : toMarkdown(log), session.target);
     return EXIT.ok;
   } finally {
     session.store.close();
+  }
+}
+
+/**
+ * A fleet's execution log (`--target GROUP`, or a fleet's id): the fleet's
+ * summary, then each host's; a host deployment's id with `--target GROUP`:
+ * that host's alone. Signed with the first member's key.
+ */
+function exportFleet(args: ParsedArgs, format: 'md' | 'json', choice: FleetChoice): number {
+  const { store } = openState(args.options, { readOnlyOk: true });
+  try {
+    const thresholds = new Map(
+      choice.fleet.members.map((m) => [m.name, m.target.thresholds.maxRegressionPercent]),
+    );
+    const fleetId = choice.record?.id ?? new FleetStore(store).latest(choice.fleet.name)?.id;
+    if (!fleetId) throw new InputError(`no recorded fleet of ${choice.fleet.name}`);
+    const host = choice.hostDeploymentId && store.deployment(choice.hostDeploymentId);
+    const log = host
+      ? buildExecutionLog(store, host.id, thresholds.get(host.target))
+      : buildFleetLog(store, fleetId, (h) => thresholds.get(h));
+    const text =
+      format === 'json'
+        ? `${inertJson(log)}\n`
+        : 'kind' in log
+          ? fleetMarkdown(log)
+          : toMarkdown(log);
+    writeLog(args, text, choice.fleet.members[0]!.target);
+    return EXIT.ok;
+  } finally {
+    store.close();
+  }
+}
+
+/** Writes the log to `--out` (signed with `--sign`) or stdout. */
+function writeLog(args: ParsedArgs, text: string, target: TargetConfig): void {
+  const { out } = args.options;
+  if (out) {
+    writeFileSync(out, text, { mode: 0o600 });
+    err.write(`Execution log written to ${out}\n`);
+  } else {
+    // As it is: both formats are inert by construction, and no line of a document is cut.
+    process.stdout.write(text);
+  }
+  if (out && args.options.sign) {
+    // A signature left from an earlier export is of other bytes: never leave it beside this one.
+    rmSync(`${out}.sig`, { force: true });
+    try {
+      writeFileSync(`${out}.sig`, sign(text, signingKey(target)), { mode: 0o600 });
+    } catch (error) {
+      if (error instanceof SigningError)
+        throw new InputError(`${error.message}\n  ${out} is written, unsigned.`);
+      throw error;
+    }
+    err.write(`Signature written to ${out}.sig (check: cvd-tui verify ${out})\n`);
   }
 }

@@ -12,14 +12,15 @@ import type { WorkflowContext } from './context.js';
  * before, a lock named a deployment no state database knew), then the
  * target is checked (after the lock: while another deployment holds the
  * target its checks say nothing about ours). A deployment the lock or its
- * checks refused never ran anything and is forgotten.
+ * checks refused never ran anything and is forgotten. `id`: chosen by the
+ * caller when it must record it first (a fleet links its hosts' ids).
  */
 export async function beginDeployment(
   r: WorkflowContext,
   version: string,
+  id = newDeploymentId(),
 ): Promise<DeploymentRecord> {
   const { store } = r;
-  const id = newDeploymentId();
   createDeployment(store, { ...r, id, version });
   let tookOver;
   try {

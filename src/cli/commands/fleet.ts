@@ -1,0 +1,196 @@
+import { FleetRunner, type FleetOutcome } from '../../fleet/runner.js';
+import { refuseIfUnfinished, startFleet } from '../../fleet/start.js';
+import type { FleetView } from '../../fleet/view.js';
+import { FleetStore, type FleetRecord } from '../../state/fleet-store.js';
+import { versionProblem } from '../../steps/version.js';
+import { secretsFromEnv } from '../../session/secrets.js';
+import { EXIT, InputError } from '../../util/exit.js';
+import { err, out } from '../../util/out.js';
+import type { ParsedArgs } from '../args.js';
+import {
+  fleetChosen,
+  openFleetSession,
+  type FleetChoice,
+  type FleetSession,
+} from '../fleet-session.js';
+import { prefixed, printSteps } from '../headless.js';
+import { lockState, refusingHeld } from '../locks.js';
+import { table } from './history.js';
+import { confirmChecklist } from './deploy.js';
+
+/** deploy, resume or rollback `--headless` of a fleet (`--target GROUP`, or a fleet's id). */
+export async function fleetHeadless(args: ParsedArgs): Promise<number> {
+  const choice = fleetChosen(args);
+  if (!choice) throw new InputError('no fleet named: pass --target GROUP');
+  if (args.command === 'resume' || args.command === 'rollback') {
+    if (choice.hostDeploymentId && args.command === 'resume')
+      throw new InputError(
+        `${args.id} is one host of fleet ${choice.record!.id}: resume the fleet (cvd-tui resume ${choice.record!.id} --target ${choice.fleet.name})`,
+      );
+    return withFleet(
+      args,
+      choice,
+      async (runner) => {
+        if (args.command === 'resume') return runner.resume({ announce: true });
+        const host = runner.view().hosts.find((h) => h.deploymentId === choice.hostDeploymentId);
+        out.write(
+          host
+            ? `Rolling back ${host.host} (deployment ${host.deploymentId}) of fleet ${runner.fleet.id}\n`
+            : `Rolling back fleet ${runner.fleet.id}: every host that changed, the last to change first\n`,
+        );
+        return runner.rollBack(host?.host);
+      },
+      choice.hostDeploymentId,
+    );
+  }
+  return deployFleet(args, choice);
+}
+
+/** `deploy --target GROUP --version TAG --headless --confirm-all`. */
+async function deployFleet(args: ParsedArgs, choice: FleetChoice): Promise<number> {
+  const { version, confirmAll } = args.options;
+  if (!version) throw new InputError('deploy --headless needs --version <git tag>');
+  const problem = versionProblem(version);
+  if (problem) throw new InputError(problem);
+  if (!confirmAll)
+    throw new InputError(
+      'a headless deploy cannot tick the checklist interactively: pass --confirm-all to confirm every item',
+    );
+  const session = await openFleetSession(args, choice.fleet);
+  try {
+    lockState(session);
+    refuseIfUnfinished(session.store, choice.fleet);
+    const { record, hosts } = await startFleet({ ...session, version });
+    const runner = headlessFleet(session, record, hosts, (id) =>
+      confirmChecklist(session, id, true),
+    );
+    out.write(
+      `Deploying ${version} to fleet ${choice.fleet.name} as ${session.operator}: fleet ${record.id}\n` +
+        planLine(runner.view()),
+    );
+    return finishFleet(runner, await refusingHeld(choice.fleet, () => runner.run()));
+  } finally {
+    await session.close();
+  }
+}
+
+/** Picks the fleet the command names (or the group's latest), opens it, and runs `work`. */
+async function withFleet(
+  args: ParsedArgs,
+  choice: FleetChoice,
+  work: (runner: FleetRunner) => Promise<FleetOutcome>,
+  hostDeploymentId?: string,
+): Promise<number> {
+  const session = await openFleetSession(args, choice.fleet);
+  try {
+    lockState(session);
+    const record = choice.record ?? new FleetStore(session.store).latest(choice.fleet.name);
+    if (!record) throw new InputError(`no recorded fleet of ${choice.fleet.name}`);
+    if (args.command === 'resume' && record.status !== 'in_progress' && record.status !== 'failed')
+      throw new InputError(
+        `fleet ${record.id} is ${record.status.replace('_', ' ')}: nothing to resume`,
+      );
+    if (args.command === 'rollback' && record.status === 'rolled_back' && !choice.hostDeploymentId)
+      throw new InputError(`fleet ${record.id} is rolled back: nothing to roll back`);
+    out.write(
+      `${args.command === 'resume' ? 'Resuming' : 'Opening'} fleet ${record.id} (${record.versionTo} on ${record.name})\n`,
+    );
+    const runner = headlessFleet(session, record, session.hosts, (id) =>
+      confirmChecklist(session, id, args.options.confirmAll),
+    );
+    const outcome = await refusingHeld(choice.fleet, () => work(runner));
+    return finishFleet(runner, outcome, hostDeploymentId);
+  } finally {
+    await session.close();
+  }
+}
+
+/** A fleet runner whose every host's steps print one line each, prefixed by the host. */
+function headlessFleet(
+  session: FleetSession,
+  record: FleetRecord,
+  hosts: FleetSession['hosts'],
+  confirm: (deploymentId: string) => void,
+): FleetRunner {
+  const runner = new FleetRunner({
+    store: session.store,
+    fleetId: record.id,
+    hosts,
+    secrets: secretsFromEnv(),
+    confirmChecklist: confirm,
+  });
+  const width = Math.max(...hosts.map((h) => h.name.length), 'fleet'.length);
+  for (const { name } of hosts) {
+    const prefix = `${name.padEnd(width)}  `;
+    printSteps(
+      {
+        on: (listener) =>
+          runner.on((e) => e.type === 'host' && e.host === name && listener(e.event)),
+      },
+      prefixed(out, prefix),
+      prefixed(err, prefix),
+    );
+  }
+  runner.on((e) => {
+    if (e.type === 'fleet' && e.status !== 'in_progress')
+      out.write(`${'fleet'.padEnd(width)}  ${e.detail}\n`);
+  });
+  return runner;
+}
+
+const planLine = (view: FleetView): string =>
+  `  plan: canary ${view.plan.canary.join(', ') || '(none)'}` +
+  view.plan.batches.map((b, i) => `; batch ${i + 1}: ${b.join(', ')}`).join('') +
+  `; halts after ${view.plan.maxFailures + 1} failed host(s), or any failure on a canary\n`;
+
+/**
+ * The fleet's closing table, the exit code, and what the operator can do
+ * next. `hostDeploymentId`: the command acted on that one host, whose
+ * outcome is the exit code.
+ */
+function finishFleet(
+  runner: FleetRunner,
+  outcome: FleetOutcome,
+  hostDeploymentId?: string,
+): number {
+  const view = runner.view();
+  out.write(
+    table([
+      ['HOST', 'BATCH', 'STATUS', 'DEPLOYMENT', 'STEP', 'VERSION'],
+      ...view.hosts.map((h) => [
+        h.host,
+        String(h.batch),
+        h.status,
+        h.deploymentId ?? '-',
+        h.currentStep ? `${h.currentStep.id} ${h.currentStep.status}` : '-',
+        h.versionRunning ?? '?',
+      ]),
+    ]),
+  );
+  const host = view.hosts.find((h) => h.deploymentId === hostDeploymentId);
+  if (host?.status === 'rolled_back') {
+    out.write(
+      `${host.host} (deployment ${host.deploymentId}): rolled back; fleet ${view.id} is ${view.status}\n`,
+    );
+    return EXIT.ok;
+  }
+  if (outcome.status === 'succeeded' || outcome.status === 'rolled_back') {
+    out.write(`Fleet ${view.id}: ${outcome.status.replace('_', ' ')}\n`);
+    return EXIT.ok;
+  }
+  const at = outcome.halted;
+  const failed =
+    view.hosts.find((h) => h.host === at?.host) ?? view.hosts.find((h) => h.status === 'failed');
+  const t = `--target ${view.group} --headless`;
+  out.write(
+    (at
+      ? `Fleet ${view.id} halted at ${at.host}${at.stepId ? ` ${at.stepId}` : ''}: ${at.reason}\n`
+      : `Fleet ${view.id} paused\n`) +
+      `  Resume (retries where each host stopped): cvd-tui resume ${view.id} ${t}\n` +
+      (failed?.deploymentId
+        ? `  Roll back ${failed.host} only:               cvd-tui rollback ${failed.deploymentId} ${t}\n`
+        : '') +
+      `  Roll back every host that changed:        cvd-tui rollback ${view.id} ${t}\n`,
+  );
+  return EXIT.stepFailed;
+}

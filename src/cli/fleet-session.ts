@@ -1,0 +1,107 @@
+import type { FleetHostHandle } from '../fleet/checks.js';
+import type { ResolvedFleet } from '../fleet/group.js';
+import { FleetStore, type FleetRecord } from '../state/fleet-store.js';
+import { openState, type StateSession } from '../session/open.js';
+import { fleetOf } from '../session/fleet.js';
+import { defaultStatePath } from '../state/open.js';
+import { StateStore } from '../state/store.js';
+import { openTransport } from '../transport/open.js';
+import type { Transport } from '../transport/types.js';
+import { InputError } from '../util/exit.js';
+import type { ParsedArgs } from './args.js';
+import { headlessContext } from './headless-context.js';
+
+/** A command meant for a fleet: the group, and the fleet record or host deployment its id names. */
+export interface FleetChoice {
+  fleet: ResolvedFleet;
+  /** The fleet the id names (itself, or the fleet of the host deployment it names). */
+  record: FleetRecord | undefined;
+  /** The id named one host's deployment of the fleet. */
+  hostDeploymentId: string | undefined;
+}
+
+/** The fleet record an id names, read without taking the state database. */
+function recordOf(
+  args: ParsedArgs,
+): { record: FleetRecord; hostDeploymentId?: string } | undefined {
+  if (!args.id) return undefined;
+  let store: StateStore;
+  try {
+    store = StateStore.open(args.options.state ?? defaultStatePath(), { readOnlyOk: true });
+  } catch {
+    return undefined; // the single-target path says what is wrong with it
+  }
+  try {
+    const fleets = new FleetStore(store);
+    const record = fleets.fleet(args.id);
+    if (record) return { record };
+    const ofHost = fleets.fleetOfDeployment(args.id);
+    return ofHost && { record: ofHost, hostDeploymentId: args.id };
+  } finally {
+    store.close();
+  }
+}
+
+/**
+ * Whether the command line means a fleet: `--target` names a group, or the
+ * id is a fleet's (then `--target` may be left out). A host deployment's id
+ * means its fleet only with `--target GROUP`; alone it is that one target's.
+ */
+export function fleetChosen(args: ParsedArgs): FleetChoice | undefined {
+  const byId = recordOf(args);
+  const byTarget = fleetOf(args.options);
+  if (byId && !byId.hostDeploymentId && !byTarget) {
+    const fleet = fleetOf({ ...args.options, target: byId.record.name });
+    if (!fleet)
+      throw new InputError(
+        `fleet ${byId.record.id} deployed the group ${byId.record.name}, which the config no longer holds: restore the group`,
+      );
+    return { fleet, record: byId.record, hostDeploymentId: undefined };
+  }
+  if (!byTarget) return undefined;
+  if (byId && byId.record.name !== byTarget.name)
+    throw new InputError(
+      `${args.id} belongs to fleet ${byId.record.id} of ${byId.record.name}: pass --target ${byId.record.name}`,
+    );
+  if (args.id && !byId)
+    throw new InputError(`no fleet or fleet host deployment ${args.id}: see cvd-tui history`);
+  return { fleet: byTarget, record: byId?.record, hostDeploymentId: byId?.hostDeploymentId };
+}
+
+/** Every host's connection (one each) and workflow context, over one state database. */
+export interface FleetSession extends StateSession {
+  fleet: ResolvedFleet;
+  hosts: FleetHostHandle[];
+  close(): Promise<void>;
+}
+
+/** Opens one connection per host, side by side; one that fails closes those that opened. */
+export async function openFleetSession(
+  args: ParsedArgs,
+  fleet: ResolvedFleet,
+): Promise<FleetSession> {
+  const state = openState(args.options);
+  const opened = await Promise.allSettled(fleet.members.map((m) => openTransport(m.target)));
+  const transports = opened.flatMap((o) => (o.status === 'fulfilled' ? [o.value] : []));
+  const close = async () => {
+    await Promise.all(transports.map((t: Transport) => t.close()));
+    state.store.close();
+  };
+  const failed = opened.findIndex((o) => o.status === 'rejected');
+  if (failed >= 0) {
+    await close();
+    const reason = (opened[failed] as PromiseRejectedResult).reason as unknown;
+    if (reason instanceof Error)
+      reason.message = `${fleet.members[failed]!.name}: ${reason.message}`;
+    throw reason;
+  }
+  const hosts = fleet.members.map((m, i) => ({
+    name: m.name,
+    ctx: headlessContext(
+      { ...state, file: args.options.config ?? '', name: m.name, target: m.target },
+      transports[i]!,
+      args.options.takeOverLock,
+    ),
+  }));
+  return { ...state, fleet, hosts, close };
+}

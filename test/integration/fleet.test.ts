@@ -1,0 +1,175 @@
+/**
+ * A fleet of three demo targets (web1 and web2 local, web3 over a loopback
+ * sshd) deployed as one group: canary web1, then web2 and web3 in one batch.
+ * The cases share the three targets and run in order, each starting from
+ * what the one before left (every rollout ends succeeded or rolled back).
+ */
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { headlessDeploy, runCli, startCli } from '../helpers/cli.js';
+import { crashHook, journalRuns, MUTATING, type CrashHook } from '../helpers/crash.js';
+import { freshFleet, type FleetHandle } from '../helpers/fleet.js';
+import { signal, startSshd, type SshdHandle } from '../helpers/sshd.js';
+
+let sshd: SshdHandle;
+let fleet: FleetHandle;
+let hook: CrashHook;
+
+beforeAll(async () => {
+  sshd = await startSshd();
+  fleet = await freshFleet(3, { sshd, overSsh: [2] });
+  hook = crashHook(fleet.demos[0]!.dir);
+}, 120_000);
+afterAll(async () => {
+  hook?.cleanup();
+  await fleet?.cleanup();
+  await sshd?.stop();
+});
+
+const head = (i: number) =>
+  execFileSync('git', ['-C', join(fleet.demos[i]!.dir, 'app'), 'rev-parse', 'HEAD'], {
+    encoding: 'utf8',
+  }).trim();
+const version = async (i: number) =>
+  JSON.parse((await fleet.demos[i]!.appGet('/health')).body).version as string;
+const exportJson = async (...id: string[]) =>
+  JSON.parse((await runCli(['export', ...id, '--format', 'json', ...fleet.flags])).stdout);
+
+interface Attempt {
+  target: string;
+  step_id: string;
+  status: string;
+  started_at: number;
+  finished_at: number | null;
+}
+/** Every attempt of the latest fleet's hosts, oldest first. */
+function fleetAttempts(): Attempt[] {
+  const db = new Database(fleet.state, { readonly: true });
+  try {
+    return db
+      .prepare(
+        `SELECT d.target, a.step_id, a.status, a.started_at, a.finished_at FROM attempts a
+         JOIN deployments d ON d.id = a.deployment_id
+         JOIN fleet_hosts h ON h.host_deployment_id = d.id
+         WHERE h.fleet_id = (SELECT id FROM fleets ORDER BY started_at DESC LIMIT 1)
+         ORDER BY a.started_at, a.rowid`,
+      )
+      .all() as Attempt[];
+  } finally {
+    db.close();
+  }
+}
+const stepOf = (rows: Attempt[], host: string, step: string) =>
+  rows.find((a) => a.target === host && a.step_id === step)!;
+
+describe('a fleet of three demo targets, one over ssh', () => {
+  it('refuses a version that is not a tag on every host before anything runs (exit 2)', async () => {
+    for (const i of [0, 1])
+      execFileSync('git', ['-C', join(fleet.demos[i]!.dir, 'app'), 'tag', 'v1.0.3', 'v1.0.1']);
+    const result = await runCli(headlessDeploy('v1.0.3', ...fleet.flags));
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/web3: version v1\.0\.3 is not a tag/);
+    expect(result.stderr).not.toMatch(/web[12]:/);
+    expect(result.stdout).not.toMatch(/ 1\.1 /);
+    expect((await runCli(['history', ...fleet.flags])).stdout).not.toContain('Fleets:');
+  });
+
+  it(
+    'v1.0.2 fails on the canary; no other host is touched; the canary rolls back alone, then the fleet',
+    { timeout: 180_000 },
+    async () => {
+      const before = [1, 2].map((i) => ({ digest: fleet.demos[i]!.dbDigest(), head: head(i) }));
+      const canaryDigest = fleet.demos[0]!.dbDigest();
+      const failed = await runCli(headlessDeploy('v1.0.2', ...fleet.flags));
+      expect(failed.code).toBe(1);
+      expect(failed.stdout).toMatch(/^web1 +3\.2 .* failed /m);
+      expect(failed.stdout).toMatch(/^fleet +halted at web1 3\.2/m);
+      // Phase 1 (read-only checks and backups) ran everywhere; nothing after it on web2 or web3.
+      expect(failed.stdout).toMatch(/^web3 +1\.3 .* succeeded /m);
+      expect(failed.stdout).not.toMatch(/^web[23] +[2-5]\.\d /m);
+      expect([1, 2].map((i) => ({ digest: fleet.demos[i]!.dbDigest(), head: head(i) }))).toEqual(
+        before,
+      );
+
+      const json = await exportJson();
+      expect(json.kind).toBe('fleet');
+      expect(json.status).toBe('failed');
+      expect(json.halted).toMatchObject({ host: 'web1', stepId: '3.2' });
+      expect(json.hosts.map((h: { target: string }) => h.target)).toEqual(['web1', 'web2', 'web3']);
+      expect(json.hosts[0].steps.find((s: { id: string }) => s.id === '3.2').status).toBe('failed');
+
+      const canaryId = json.members[0].deploymentId;
+      const one = await runCli(['rollback', canaryId, '--headless', ...fleet.flags]);
+      expect(one.code).toBe(0);
+      expect(one.stdout).toMatch(/^web1 +R\.3 .* succeeded .*database restored/m);
+      expect(await version(0)).toBe('v1.0.0');
+      expect(fleet.demos[0]!.dbDigest()).toBe(canaryDigest);
+
+      const all = await runCli(['rollback', json.id, '--headless', ...fleet.flags]);
+      expect(all.code).toBe(0);
+      expect(all.stdout).toMatch(/^Fleet \S+: rolled back/m);
+      const history = (await runCli(['history', ...fleet.flags])).stdout;
+      expect(history).toMatch(new RegExp(`^${json.id} +web +v1\\.0\\.2 .* rolled_back`, 'm'));
+      expect(history).toMatch(/^ +\S+ +web2 \(batch 1\) .* skipped/m);
+    },
+  );
+
+  it(
+    'v1.0.1: the canary first, then web2 and web3 side by side; kill -9 mid-batch, resume finishes every host, no mutating step run twice',
+    { timeout: 240_000 },
+    async () => {
+      let armed = false;
+      const cli = startCli(headlessDeploy('v1.0.1', ...fleet.flags), hook.env, (soFar) => {
+        // Once the canary is through, pause web2 (local: the hook reaches it) in the middle of 2.2.
+        if (!armed && /^web1 +5\.3 /m.test(soFar)) {
+          armed = true;
+          hook.arm('2.2', 'mid');
+        }
+      });
+      const hit = await hook.waitHit(120_000);
+      signal(cli.pid, 'SIGKILL');
+      const killed = await cli.done;
+      expect(killed.signal).toBe('SIGKILL');
+      expect(killed.stdout).toMatch(/plan: canary web1; batch 1: web2, web3/);
+      hook.disarm();
+      hit.release();
+
+      const resumed = await runCli(['resume', '--headless', '--confirm-all', ...fleet.flags]);
+      expect(resumed.stderr).toBe('');
+      expect(resumed.code).toBe(0);
+      expect(resumed.stdout).not.toMatch(/^web1 +\d\.\d /m);
+      for (const i of [0, 1, 2]) expect(await version(i)).toBe('v1.0.1');
+      const json = await exportJson();
+      expect(json.status).toBe('succeeded');
+      expect(json.plan).toEqual({ canary: ['web1'], batches: [['web2', 'web3']], maxFailures: 0 });
+      for (const [i, host] of json.hosts.entries()) {
+        expect(host.status).toBe('succeeded');
+        const ran = journalRuns(join(fleet.demos[i]!.dir, 'deployments'), host.id);
+        for (const step of MUTATING)
+          expect(
+            [...ran.keys()].filter((k) => k.startsWith(`${step}-`)),
+            `${host.target} ${step}`,
+          ).toHaveLength(1);
+      }
+
+      const rows = fleetAttempts();
+      const canaryDone = stepOf(rows, 'web1', '5.3').finished_at!;
+      for (const host of ['web2', 'web3']) {
+        // Phase 1 everywhere before the canary changed anything; the batch only after the canary.
+        expect(stepOf(rows, host, '1.3').finished_at!).toBeLessThanOrEqual(
+          stepOf(rows, 'web1', '2.1').started_at,
+        );
+        expect(stepOf(rows, host, '2.1').started_at).toBeGreaterThanOrEqual(canaryDone);
+      }
+      // In parallel within the batch: each started before the other finished.
+      expect(stepOf(rows, 'web2', '2.1').started_at).toBeLessThan(
+        stepOf(rows, 'web3', '5.3').finished_at!,
+      );
+      expect(stepOf(rows, 'web3', '2.1').started_at).toBeLessThan(
+        stepOf(rows, 'web2', '5.3').finished_at!,
+      );
+    },
+  );
+});
