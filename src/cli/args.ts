@@ -59,7 +59,7 @@ Options:
   --confirm-all       headless only: tick every checklist item ("confirmed by flag")
   --take-over-lock    take the target's deploy lock from a deployment whose process is gone (recorded)
   --inventory <file> --group <name>
-                      deploy: a fleet from an Ansible inventory group (INI or YAML), each host an
+                      a fleet from an Ansible inventory group (INI or YAML), each host an
                       ssh target with the settings of --target (else defaultTarget); group vars
                       cvd_tui_canary, cvd_tui_batch_size, cvd_tui_max_failures (default 1, 1, 0)
   --plan              deploy, rollback: print every step's commands, checks and re-run safety; run nothing
@@ -212,6 +212,9 @@ function bareVerifyState(argv: string[]): { argv: string[]; bare: boolean } {
   return at < 0 ? { argv, bare: false } : { argv: argv.toSpliced(at, 1), bare: true };
 }
 
+/** The commands that act on a fleet, and so may name one by `--inventory`/`--group`. */
+const FLEET_COMMANDS = ['deploy', 'resume', 'rollback', 'export', 'history'];
+
 /** Values checked before any command opens a file or a connection (exit 2). */
 function refuseBadValues(
   command: string | undefined,
@@ -241,10 +244,10 @@ function refuseBadValues(
     throw new InputError('--plan goes with deploy or rollback');
   if (
     (v.inventory === undefined) !== (v.group === undefined) ||
-    (v.inventory && command !== 'deploy')
+    (v.inventory && !FLEET_COMMANDS.includes(command ?? ''))
   )
     throw new InputError(
-      '--inventory <file> and --group <name> go together, with deploy: the fleet is that group of the inventory',
+      `--inventory <file> and --group <name> go together, with ${FLEET_COMMANDS.join(', ')}: the fleet is that group of the inventory`,
     );
   if (v.group !== undefined && !GROUP_NAME.test(v.group))
     throw new InputError(

@@ -33,9 +33,12 @@ const COMMANDS: Record<Exclude<Command, 'deploy' | 'resume' | 'rollback'>, () =>
 async function deployment(args: ParsedArgs): Promise<Run> {
   if (args.options.plan) return (await import('./plan.js')).printPlan;
   // Ink and React cost most of an interactive start-up, and headless runs never need them.
-  if (!args.options.headless) return (await import('../screens/app/run.js')).runTui;
-  if ((await import('./fleet-session.js')).fleetChosen(args))
-    return (await import('./commands/fleet.js')).fleetHeadless;
+  const fleet = (await import('./fleet-session.js')).fleetChosen(args);
+  if (!args.options.headless)
+    return fleet
+      ? (await import('./commands/fleet-tui.js')).fleetTui
+      : (await import('../screens/app/run.js')).runTui;
+  if (fleet) return (await import('./commands/fleet.js')).fleetHeadless;
   if (args.command === 'resume') return (await import('./commands/resume.js')).resumeHeadless;
   if (args.command === 'rollback') return (await import('./commands/rollback.js')).rollbackHeadless;
   return (await import('./commands/deploy.js')).deployHeadless;

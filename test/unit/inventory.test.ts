@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { withDefaults } from '../../src/config/defaults.js';
-import { resolveTarget, validateConfig } from '../../src/config/validate.js';
+import { validateConfig } from '../../src/config/validate.js';
+import { resolveConfigGroup } from '../../src/fleet/config-group.js';
 import type { TargetInput } from '../../src/config/types.js';
 import type { ResolvedFleet } from '../../src/fleet/group.js';
 import { inventoryFleet, loadInventoryFleet, readInventory } from '../../src/fleet/inventory.js';
@@ -222,37 +223,32 @@ describe('an inventory group and a config group of the same three hosts', () => 
           web1: { transport: 'ssh', host: '10.0.0.1', port: 2201, username: 'deploy', ...shared },
           web2: { transport: 'ssh', host: '10.0.0.2', username: 'deploy', ...shared },
           web3: { transport: 'ssh', host: 'web3', username: 'deploy', ...shared },
+          web: { group: ['web1', 'web2', 'web3'], batchSize: 2 },
         },
       },
       'cvd-tui.json',
     );
     const configPath = file(JSON.stringify(config), '.json');
-    // The engine side's config groups (branch `fleet`) had not landed: the
-    // config group is resolved by hand, as ResolvedFleet documents it.
-    const configGroup: ResolvedFleet = {
-      name: 'inventory:web',
-      members: ['web1', 'web2', 'web3'].map((name) => resolveTarget(config, 'f', name)),
-      canary: 1,
-      batchSize: 2,
-      maxFailures: 0,
-    };
     const inventory = file(
       '[web]\nweb1 ansible_host=10.0.0.1 ansible_port=2201\nweb2 ansible_host=10.0.0.2\nweb3\n' +
         '[web:vars]\nansible_user=deploy\ncvd_tui_batch_size=2\n',
     );
-    const fleet = loadInventoryFleet({ inventory, group: 'web', config: configPath });
-    expect(fleet).toStrictEqual(configGroup);
+    const fromInventory = loadInventoryFleet({ inventory, group: 'web', config: configPath });
+    const fromConfig = resolveConfigGroup(config, 'web')!;
+    expect(fromInventory.name).toBe('inventory:web');
+    expect({ ...fromInventory, name: 'web' }).toStrictEqual(fromConfig);
+    expect(fromConfig.members.map((m) => m.name)).toEqual(['web1', 'web2', 'web3']);
   });
 });
 
 describe('--inventory and --group', () => {
-  it('go together, with deploy, and the group must be a group name', () => {
+  it('go together, with the commands that act on a fleet, and the group must be a group name', () => {
     expect(
       parseCli(['deploy', '--inventory', 'hosts.ini', '--group', 'web']).options,
     ).toMatchObject({ inventory: 'hosts.ini', group: 'web' });
     expect(() => parseCli(['deploy', '--inventory', 'hosts.ini'])).toThrow(/go together/);
-    expect(() => parseCli(['history', '--inventory', 'h', '--group', 'web'])).toThrow(
-      /with deploy/,
+    expect(() => parseCli(['doctor', '--inventory', 'h', '--group', 'web'])).toThrow(
+      /with deploy, resume, rollback, export, history/,
     );
     expect(() => parseCli(['deploy', '--inventory', 'h', '--group', 'w;b'])).toThrow(
       /must be an inventory group name/,

@@ -10,6 +10,9 @@ import { prepareTui, type PreparedTui } from './prepare.js';
 import { enterAlternateScreen, isInteractive, NOT_A_TERMINAL, stdinReleased } from './terminal.js';
 import { err, out } from '../../util/out.js';
 import { stalled } from '../intents/exit.js';
+import { TuiCore } from './core.js';
+import type { FleetControl } from './fleet-control.js';
+import { initialState } from './state.js';
 
 /**
  * Ink, React and the screens, imported while the target is being looked at
@@ -74,10 +77,12 @@ export interface TuiLaunch {
   options: SessionOptions & { version?: string; takeOverLock: boolean };
 }
 
-/** `--config`, `--state` and `--target` as given, for the resume hint. */
-function resumeFlags(options: TuiLaunch['options']): string[] {
+/** `--config`, `--state`, `--target` (and a fleet's `--inventory`, `--group`) as given, for the resume hint. */
+export function resumeFlags(
+  options: TuiLaunch['options'] & { inventory?: string; group?: string },
+): string[] {
   const flags: string[] = [];
-  for (const name of ['config', 'state', 'target'] as const) {
+  for (const name of ['config', 'state', 'target', 'inventory', 'group'] as const) {
     const value = options[name];
     if (value) flags.push(`--${name}`, shellWord(value));
   }
@@ -138,20 +143,50 @@ export async function runTui(
       onExit: () => undefined,
     };
     const prepared = await prepareTui(deps, request);
-    await stdinReleased();
-    exit = await mount(await screens, prepared, deps);
-    if (exit.message) out.write(`${exit.message}\n`);
+    exit = await show(screens, prepared, deps);
     return exit.code;
   } finally {
-    if (exit?.stepRunning) {
-      // The runner is still waiting on the step: closing the store under it would
-      // crash it. Every transition is already committed; the step goes on on the
-      // target and `resume` settles it from its journal; a read-only step is ended there first.
-      await interruptAll((line) => err.write(`${line}\n`));
-      process.exit(exit.code);
-    }
+    await leaveRunning(exit);
     await transport?.close();
     session.store.close();
     releaseState?.();
   }
+}
+
+/** Mounts the prepared screens once the terminal is free; prints the closing words. */
+async function show(
+  screens: Promise<Screens>,
+  prepared: PreparedTui,
+  deps: TuiDeps,
+): Promise<TuiExit> {
+  await stdinReleased();
+  const exit = await mount(await screens, prepared, deps);
+  if (exit.message) out.write(`${exit.message}\n`);
+  return exit;
+}
+
+/**
+ * The operator left while a step ran: the runner is still waiting on it, and
+ * closing the store under it would crash it. Every transition is already
+ * committed; the step goes on on the target and `resume` settles it from its
+ * journal; a read-only step is ended there first.
+ */
+async function leaveRunning(exit: TuiExit | undefined): Promise<void> {
+  if (!exit?.stepRunning) return;
+  await interruptAll((line) => err.write(`${line}\n`));
+  process.exit(exit.code);
+}
+
+/**
+ * The fleet screen over a rollout the command line opened (its hosts'
+ * connections, the fleet recorded): `deps` is the fleet's (its first host's
+ * connection, the group's name), `control` the rollout. Returns the exit code.
+ */
+export async function runFleetTui(deps: TuiDeps, control: FleetControl): Promise<number> {
+  const core = new TuiCore(deps);
+  core.followFleet(control);
+  const initial = initialState({ runningVersion: '', runningCommit: '', tags: [] }, 'fleet');
+  const exit = await show(loadScreens(), { core, initial }, deps);
+  await leaveRunning(exit);
+  return exit.code;
 }
