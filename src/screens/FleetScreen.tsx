@@ -47,7 +47,7 @@ export function FleetScreen() {
   const width = Math.max(60, columns);
   const hostRows = Math.max(1, Math.min(view.hosts.length, rows - 1 - CHROME_ROWS));
   const selected = view.hosts[cursor.index];
-  const bindings = fleetBindings(core, state, view, selected, cursor.move);
+  const bindings = fleetBindings(core, state, view, cursor);
   return (
     <ScreenLayout bindings={bindings} width={width}>
       <FleetHeader view={view} operator={core.deps.operator} width={width} />

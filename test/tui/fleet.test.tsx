@@ -212,9 +212,9 @@ describe('fleet screen', () => {
     await screen.press(KEY.escape);
     frame = await screen.waitFor('Plan canary web1');
     expect(frame).toContain('▸ web1');
-    // Another host, at 80×24 too.
+    // Another host, at 80×24 too; `j` and Enter typed fast arrive as one chunk.
     await screen.resize(80, 24);
-    await screen.press('j', KEY.enter);
+    await screen.press(`j${KEY.enter}`);
     frame = await screen.waitFor(/cvd-tui Fleet web · web2/);
     fits(frame, 80, 24);
     expect(frame).toContain('Logs');

@@ -10,6 +10,7 @@ import {
   retryHost,
 } from '../intents/fleet.js';
 import { exportLog } from '../intents/phase.js';
+import type { Cursor } from '../hooks/use-cursor.js';
 import type { TuiCore } from './core.js';
 import { keyLabel, type KeyAction } from './keys.js';
 import type { UiState } from './state.js';
@@ -108,23 +109,40 @@ export function helpBindings(core: TuiCore): Binding[] {
 /** Hosts the operator may still skip: not deployed yet, or stopped by a failure. */
 const SKIPPABLE = ['waiting', 'held', 'failed'];
 
-/** `r` and `s` on one host of a fleet, named in the key bar ("retry web2"). */
-function hostActions(core: TuiCore, host: FleetHostView | undefined): Binding[] {
-  const name = host?.host ?? '';
+/**
+ * `r` and `s` on one host of a fleet, named in the key bar ("retry web2").
+ * They act on `now()`, the host selected when the key is read: keys typed
+ * fast arrive together (`j` then `r`), before the bar is drawn again.
+ */
+function hostActions(
+  core: TuiCore,
+  shown: FleetHostView | undefined,
+  now: () => FleetHostView | undefined,
+): Binding[] {
+  const name = shown?.host ?? '';
+  const failed = (h: FleetHostView | undefined) => h?.status === 'failed';
+  const skippable = (h: FleetHostView | undefined) =>
+    h !== undefined && SKIPPABLE.includes(h.status);
   return [
     {
       keys: ['retry'],
       label: `retry ${name}`,
       help: `retry ${name}'s failed step`,
-      enabled: host?.status === 'failed',
-      run: () => void retryHost(core, name),
+      enabled: failed(shown),
+      run: () => {
+        const host = now();
+        if (failed(host)) void retryHost(core, host!.host);
+      },
     },
     {
       keys: ['skip'],
       label: `skip ${name}`,
       help: `skip ${name}: it is not deployed (asks a reason)`,
-      enabled: host !== undefined && SKIPPABLE.includes(host.status),
-      run: () => requestSkipHost(core, name),
+      enabled: skippable(shown),
+      run: () => {
+        const host = now();
+        if (skippable(host)) requestSkipHost(core, host!.host);
+      },
     },
   ];
 }
@@ -138,9 +156,10 @@ export function fleetBindings(
   core: TuiCore,
   state: UiState,
   view: FleetView,
-  selected: FleetHostView | undefined,
-  move: (delta: number) => void,
+  cursor: Cursor,
 ): Binding[] {
+  const selected = view.hosts[cursor.index];
+  const now = () => view.hosts[cursor.current()];
   const started = view.hosts.some((h) => h.status !== 'waiting');
   const canRollBack = view.status !== 'rolled_back' && changedHosts(view).length > 0;
   return [
@@ -150,7 +169,7 @@ export function fleetBindings(
       label: 'host',
       help: 'select a host',
       show: 'optional',
-      run: (action) => move(action === 'up' ? -1 : 1),
+      run: (action) => cursor.move(action === 'up' ? -1 : 1),
     },
     {
       keys: ['continue'],
@@ -158,7 +177,7 @@ export function fleetBindings(
       short: 'open',
       help: "open the selected host's steps, Logs, Resources and Health",
       enabled: selected !== undefined,
-      run: () => openHost(core, selected!.host),
+      run: () => openHost(core, now()!.host),
     },
     {
       keys: ['runPhase'],
@@ -168,7 +187,7 @@ export function fleetBindings(
       enabled: view.status === 'in_progress' || view.status === 'failed',
       run: () => requestProceed(core, view),
     },
-    ...hostActions(core, selected),
+    ...hostActions(core, selected, now),
     {
       keys: ['rollback'],
       label: 'roll back every changed host',
@@ -195,7 +214,7 @@ export function fleetHostBindings(
       help: 'back to the fleet screen',
       run: () => backToFleet(core),
     },
-    ...hostActions(core, host),
+    ...hostActions(core, host, () => host),
     {
       keys: ['rollback'],
       label: `roll back ${name}`,
