@@ -128,7 +128,9 @@ export function startHealthProbe(
     const readings = await measure();
     if (stopped) return;
     onSample({ at: Date.now(), via, readings });
-    timer = setTimeout(() => void tick(), options.intervalMs ?? 3000);
+    // The sample's own listener may have stopped the probe (a one-reading health gate):
+    // no next reading then, and no timer holding the process up to intervalMs past its end.
+    if (!stopped) timer = setTimeout(() => void tick(), options.intervalMs ?? 3000);
   };
   void tick();
   return () => {

@@ -2,11 +2,10 @@ import { FleetRunner } from '../../fleet/runner.js';
 import { refuseIfUnfinished, startFleet } from '../../fleet/start.js';
 import { fleetRunnerControl } from '../../screens/app/fleet-runner-control.js';
 import { resumeFlags, runFleetTui } from '../../screens/app/run.js';
-import { isInteractive, NOT_A_TERMINAL } from '../../screens/app/terminal.js';
 import { secretsInteractive } from '../../session/secrets.js';
 import { FleetStore, type FleetRecord } from '../../state/fleet-store.js';
 import { versionProblem } from '../../steps/version.js';
-import { EXIT, InputError } from '../../util/exit.js';
+import { InputError } from '../../util/exit.js';
 import { err } from '../../util/out.js';
 import type { ParsedArgs } from '../args.js';
 import { fleetChosen, openFleetSession, type FleetSession } from '../fleet-session.js';
@@ -17,17 +16,14 @@ import { confirmChecklist } from './deploy.js';
 const PROBES = { resourcesMs: 3000, healthMs: 3000, logMs: 1000 };
 
 /**
- * `deploy --target GROUP --version TAG` and `resume` of a fleet, in the TUI:
+ * `deploy --target GROUP --version TAG` and `resume` of a fleet, in the TUI
+ * (main.ts sends a terminal's runs here):
  * every host's connection opened and (deploy) the version checked on every
  * host before the fleet screen shows; the operator starts the rollout there.
  * The checks are headless's: a failed one refuses the fleet, so the
  * checklist the operator confirms on the screen has no red item to explain.
  */
 export async function fleetTui(args: ParsedArgs): Promise<number> {
-  if (!isInteractive()) {
-    err.write(NOT_A_TERMINAL);
-    return EXIT.badInput;
-  }
   const choice = fleetChosen(args);
   if (!choice) throw new InputError('no fleet named: pass --target GROUP');
   if (args.command !== 'deploy' && args.command !== 'resume')

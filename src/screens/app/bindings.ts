@@ -161,7 +161,7 @@ export function fleetBindings(
   const selected = view.hosts[cursor.index];
   const now = () => view.hosts[cursor.current()];
   const started = view.hosts.some((h) => h.status !== 'waiting');
-  const canRollBack = view.status !== 'rolled_back' && changedHosts(view).length > 0;
+  const canRollBack = !state.busy && view.status !== 'rolled_back' && changedHosts(view).length > 0;
   return [
     {
       keys: ['up', 'down'],
@@ -184,7 +184,7 @@ export function fleetBindings(
       label: started ? 'continue the rollout' : 'start the rollout',
       short: 'run',
       help: 'run the rollout (phase 1 everywhere, the canary, then each batch) until it ends or halts',
-      enabled: view.status === 'in_progress' || view.status === 'failed',
+      enabled: !state.busy && (view.status === 'in_progress' || view.status === 'failed'),
       run: () => requestProceed(core, view),
     },
     ...hostActions(core, selected, now),
