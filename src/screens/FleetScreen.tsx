@@ -155,7 +155,10 @@ function FleetHeader({
   );
 }
 
-/** A host's phase screen, over the fleet's: its own state, its core kept between visits. */
+/**
+ * A host's phase screen, over the fleet's: its own state, first read from
+ * the store as the screen opens, its core kept between visits.
+ */
 function HostScreen({
   core,
   running,
@@ -165,15 +168,9 @@ function HostScreen({
   running: string;
   version: string;
 }) {
+  const start = { runningVersion: running, runningCommit: '', tags: [], fixedVersion: version };
   return (
-    <TuiProvider
-      core={core}
-      initial={initialState(
-        { runningVersion: running, runningCommit: '', tags: [], fixedVersion: version },
-        'phase',
-      )}
-      begin={(c) => c.sync()}
-    >
+    <TuiProvider core={core} initial={{ ...initialState(start, 'phase'), ...core.synced() }}>
       <PhaseScreen />
     </TuiProvider>
   );

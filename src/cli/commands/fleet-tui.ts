@@ -1,7 +1,7 @@
 import { FleetRunner } from '../../fleet/runner.js';
 import { refuseIfUnfinished, startFleet } from '../../fleet/start.js';
 import { fleetRunnerControl } from '../../screens/app/fleet-runner-control.js';
-import { resumeFlags, runFleetTui } from '../../screens/app/run.js';
+import { runFleetTui, tuiDeps } from '../../screens/app/run.js';
 import { secretsInteractive } from '../../session/secrets.js';
 import { FleetStore, type FleetRecord } from '../../state/fleet-store.js';
 import { versionProblem } from '../../steps/version.js';
@@ -11,9 +11,6 @@ import type { ParsedArgs } from '../args.js';
 import { fleetChosen, openFleetSession, type FleetSession } from '../fleet-session.js';
 import { lockState } from '../locks.js';
 import { confirmChecklist } from './deploy.js';
-
-/** Probe intervals on a host's screen, as for one target. */
-const PROBES = { resourcesMs: 3000, healthMs: 3000, logMs: 1000 };
 
 /**
  * `deploy --target GROUP --version TAG` and `resume` of a fleet, in the TUI
@@ -69,20 +66,12 @@ export async function fleetTui(args: ParsedArgs): Promise<number> {
         confirm: () => void (confirmed = true),
       },
     });
-    const first = hosts[0]!.ctx;
-    return await runFleetTui(
-      {
-        ...first,
-        targetName: choice.fleet.name,
-        secrets,
-        resumeFlags: resumeFlags(args.options),
-        takeOverLock: args.options.takeOverLock,
-        exportDir: process.cwd(),
-        probes: PROBES,
-        onExit: () => undefined,
-      },
-      control,
+    const deps = tuiDeps(
+      { ...hosts[0]!.ctx, targetName: choice.fleet.name },
+      secrets,
+      args.options,
     );
+    return await runFleetTui(deps, control);
   } finally {
     await session.close();
   }

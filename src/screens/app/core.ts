@@ -11,7 +11,7 @@ import type { TuiDeps } from './deps.js';
 import { LineStore } from '../stores/line-store.js';
 import type { MonitorSession } from './monitor-session.js';
 import { stepRows } from './rows.js';
-import type { Action, Notice } from './state.js';
+import type { Action, Notice, Synced } from './state.js';
 import { ValueStore } from '../stores/value-store.js';
 import { errorMessage } from '../../util/error.js';
 import type { FleetControl } from './fleet-control.js';
@@ -129,20 +129,23 @@ export class TuiCore {
 
   /** Re-reads the deployment on screen from the store: the store, not memory, is the truth. */
   sync(): void {
+    const synced = this.synced();
+    if (synced) this.dispatch({ type: 'synced', synced });
+  }
+
+  /** What the store says about the deployment on screen now (none before one is attached). */
+  synced(): Synced | undefined {
     const runner = this.runner;
-    if (!runner) return;
+    if (!runner) return undefined;
     const { store } = this.deps;
     const deployment = runner.deployment;
-    this.dispatch({
-      type: 'synced',
-      synced: {
-        deployment,
-        checklist: store.checklist(deployment.id),
-        steps: stepRows(runner),
-        postTicks: postTicksFrom(store.events(deployment.id)),
-        issues: store.issues(deployment.id).map((i) => i.text),
-      },
-    });
+    return {
+      deployment,
+      checklist: store.checklist(deployment.id),
+      steps: stepRows(runner),
+      postTicks: postTicksFrom(store.events(deployment.id)),
+      issues: store.issues(deployment.id).map((i) => i.text),
+    };
   }
 
   get busy(): boolean {

@@ -4,6 +4,7 @@ import { engineContext, openSession, type SessionOptions } from '../../session/o
 import { interruptAll } from '../../engine/interrupt.js';
 import { lockStateFile, StateBusy } from '../../state/process-lock.js';
 import { openTransport } from '../../transport/open.js';
+import type { EngineContext } from '../../engine/context.js';
 import type { TuiDeps, TuiExit, TuiRequest } from './deps.js';
 import { shellWord } from '../components/format.js';
 import { prepareTui, type PreparedTui } from './prepare.js';
@@ -78,7 +79,7 @@ export interface TuiLaunch {
 }
 
 /** `--config`, `--state`, `--target` (and a fleet's `--inventory`, `--group`) as given, for the resume hint. */
-export function resumeFlags(
+function resumeFlags(
   options: TuiLaunch['options'] & { inventory?: string; group?: string },
 ): string[] {
   const flags: string[] = [];
@@ -87,6 +88,23 @@ export function resumeFlags(
     if (value) flags.push(`--${name}`, shellWord(value));
   }
   return flags;
+}
+
+/** What the screens work with: the engine's context, the secrets, and the command line's options. */
+export function tuiDeps(
+  context: EngineContext,
+  secrets: TuiDeps['secrets'],
+  options: TuiLaunch['options'] & { inventory?: string; group?: string },
+): TuiDeps {
+  return {
+    ...context,
+    secrets,
+    resumeFlags: resumeFlags(options),
+    takeOverLock: options.takeOverLock,
+    exportDir: process.cwd(),
+    probes: PROBES,
+    onExit: () => undefined,
+  };
 }
 
 /**
@@ -133,15 +151,7 @@ export async function runTui(
       headless: false,
       functionalTestUser: session.target.functionalTestUser,
     });
-    const deps: TuiDeps = {
-      ...engineContext(session, transport),
-      secrets,
-      resumeFlags: resumeFlags(args.options),
-      takeOverLock: args.options.takeOverLock,
-      exportDir: process.cwd(),
-      probes: PROBES,
-      onExit: () => undefined,
-    };
+    const deps = tuiDeps(engineContext(session, transport), secrets, args.options);
     const prepared = await prepareTui(deps, request);
     exit = await show(screens, prepared, deps);
     return exit.code;
