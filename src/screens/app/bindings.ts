@@ -218,7 +218,6 @@ export function fleetHostBindings(
     {
       keys: ['rollback'],
       label: `roll back ${name}`,
-      short: 'rollback',
       help: `roll back ${name} alone (asks y to confirm)`,
       enabled: host !== undefined && changedHosts(view).includes(host),
       run: () => requestFleetRollback(core, view, name),
