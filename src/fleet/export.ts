@@ -84,7 +84,7 @@ export function fleetMarkdown(log: FleetExecutionLog): string {
     `- Operator: ${cell(log.operator)}`,
     `- Version Deployed: ${cell(log.versionTo)} on the fleet ${cell(log.group)} (${log.members.length} hosts)`,
     `- Duration: ${log.durationMs === null ? 'unfinished' : `${Math.round(log.durationMs / 60000)} min`}`,
-    `- Plan: ${cell(plan)}; halts after ${log.plan.maxFailures + 1} failed host(s) or any failed canary`,
+    `- Plan: ${cell(plan)}; halts when more than ${log.plan.maxFailures} host(s) fail, or a canary does`,
     `- Status: ${log.status}`,
     `- Halted: ${log.halted ? cell(`${log.halted.host} ${log.halted.stepId ?? ''} at ${log.halted.at}: ${log.halted.reason}`) : 'no'}`,
     '',

@@ -256,9 +256,12 @@ export class FleetRunner {
    * their locks. A host whose rollback stops halts the fleet there.
    */
   async rollBack(host?: string): Promise<FleetOutcome> {
-    if (!host) this.fleets.setMode(this.options.fleetId, 'rollback');
+    // One host rolled back leaves the fleet halted where it was: the operator decides what comes next.
+    if (!host) {
+      this.fleets.setMode(this.options.fleetId, 'rollback');
+      this.setHalt(null);
+    }
     const order = host ? [host] : this.changedHosts().reverse();
-    this.setHalt(null);
     for (const name of order) {
       const runner = this.runnerOf(name)!;
       const report = await rollBack(this.handles.get(name)!.ctx, runner);

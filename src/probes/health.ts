@@ -128,9 +128,10 @@ export function startHealthProbe(
     const readings = await measure();
     if (stopped) return;
     onSample({ at: Date.now(), via, readings });
-    // The sample's own listener may have stopped the probe (a one-reading health gate):
-    // no next reading then, and no timer holding the process up to intervalMs past its end.
-    if (!stopped) timer = setTimeout(() => void tick(), options.intervalMs ?? 3000);
+    // A listener that stopped the probe on this sample (one reading, the fleet's health gate) gets no more:
+    // the next poll's timer would keep a finished command's process alive for a whole interval.
+    if (stopped) return;
+    timer = setTimeout(() => void tick(), options.intervalMs ?? 3000);
   };
   void tick();
   return () => {

@@ -12,6 +12,7 @@ import { headlessDeploy, runCli, startCli } from '../helpers/cli.js';
 import { crashHook, journalRuns, MUTATING, type CrashHook } from '../helpers/crash.js';
 import { freshFleet, type FleetHandle } from '../helpers/fleet.js';
 import { signal, startSshd, type SshdHandle } from '../helpers/sshd.js';
+import { waitFor } from '../helpers/wait.js';
 
 let sshd: SshdHandle;
 let fleet: FleetHandle;
@@ -100,12 +101,24 @@ describe('a fleet of three demo targets, one over ssh', () => {
       expect(json.hosts.map((h: { target: string }) => h.target)).toEqual(['web1', 'web2', 'web3']);
       expect(json.hosts[0].steps.find((s: { id: string }) => s.id === '3.2').status).toBe('failed');
 
+      const md = (await runCli(['export', json.id, ...fleet.flags])).stdout;
+      expect(md.indexOf('# CVD Fleet Deployment')).toBe(0);
+      expect(md.match(/^# CVD Deployment — Execution Log /gm)).toHaveLength(3);
+      expect(md).toMatch(/^\| web1 \| canary \| failed \| /m);
+
       const canaryId = json.members[0].deploymentId;
       const one = await runCli(['rollback', canaryId, '--headless', ...fleet.flags]);
       expect(one.code).toBe(0);
       expect(one.stdout).toMatch(/^web1 +R\.3 .* succeeded .*database restored/m);
       expect(await version(0)).toBe('v1.0.0');
       expect(fleet.demos[0]!.dbDigest()).toBe(canaryDigest);
+      const afterOne = await exportJson(json.id);
+      expect(afterOne.members.map((m: { status: string }) => m.status)).toEqual([
+        'rolled_back',
+        'held',
+        'held',
+      ]);
+      expect(afterOne.halted).toMatchObject({ host: 'web1', stepId: '3.2' });
 
       const all = await runCli(['rollback', json.id, '--headless', ...fleet.flags]);
       expect(all.code).toBe(0);
@@ -117,7 +130,7 @@ describe('a fleet of three demo targets, one over ssh', () => {
   );
 
   it(
-    'v1.0.1: the canary first, then web2 and web3 side by side; kill -9 mid-batch, resume finishes every host, no mutating step run twice',
+    'v1.0.1: the canary first, then web2 and web3 side by side; kill -9 mid-batch; a health breach on the canary halts the resume; the next resume finishes every host, no mutating step run twice',
     { timeout: 240_000 },
     async () => {
       let armed = false;
@@ -135,6 +148,23 @@ describe('a fleet of three demo targets, one over ssh', () => {
       expect(killed.stdout).toMatch(/plan: canary web1; batch 1: web2, web3/);
       hook.disarm();
       hit.release();
+
+      // The canary degrades while no one runs: the health gate keeps the batch from going on.
+      const cvdctl = (i: number, verb: string) =>
+        execFileSync(join(fleet.demos[i]!.dir, 'bin', 'cvdctl'), [verb]);
+      cvdctl(0, 'stop');
+      const gated = await runCli(['resume', '--headless', '--confirm-all', ...fleet.flags]);
+      expect(gated.code).toBe(1);
+      expect(gated.stdout).toMatch(
+        /^fleet +halted at web1: health breach before the next batch: \/health: /m,
+      );
+      cvdctl(0, 'start');
+      await waitFor(() =>
+        fleet.demos[0]!.appGet('/health').then(
+          (r) => r.status === 200,
+          () => false,
+        ),
+      );
 
       const resumed = await runCli(['resume', '--headless', '--confirm-all', ...fleet.flags]);
       expect(resumed.stderr).toBe('');

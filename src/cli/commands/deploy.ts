@@ -53,8 +53,8 @@ export function confirmChecklist(
       });
 }
 
-/** `deploy --headless --confirm-all --version TAG`: checks, checklist, then every step. */
-export async function deployHeadless(args: ParsedArgs): Promise<number> {
+/** The version a headless deploy is given, refused (exit 2) unless usable and the checklist confirmed by flag. */
+export function headlessVersion(args: ParsedArgs): string {
   const { version, confirmAll } = args.options;
   if (!version) throw new InputError('deploy --headless needs --version <git tag>');
   const problem = versionProblem(version);
@@ -63,6 +63,12 @@ export async function deployHeadless(args: ParsedArgs): Promise<number> {
     throw new InputError(
       'a headless deploy cannot tick the checklist interactively: pass --confirm-all to confirm every item',
     );
+  return version;
+}
+
+/** `deploy --headless --confirm-all --version TAG`: checks, checklist, then every step. */
+export async function deployHeadless(args: ParsedArgs): Promise<number> {
+  const version = headlessVersion(args);
   const session = openSession(args.options);
   refuseIfUnfinished(session);
   const transport = await openTransport(session.target);

@@ -2,7 +2,6 @@ import { FleetRunner, type FleetOutcome } from '../../fleet/runner.js';
 import { refuseIfUnfinished, startFleet } from '../../fleet/start.js';
 import type { FleetView } from '../../fleet/view.js';
 import { FleetStore, type FleetRecord } from '../../state/fleet-store.js';
-import { versionProblem } from '../../steps/version.js';
 import { secretsFromEnv } from '../../session/secrets.js';
 import { EXIT, InputError } from '../../util/exit.js';
 import { err, out } from '../../util/out.js';
@@ -16,7 +15,7 @@ import {
 import { prefixed, printSteps } from '../headless.js';
 import { lockState, refusingHeld } from '../locks.js';
 import { table } from './history.js';
-import { confirmChecklist } from './deploy.js';
+import { confirmChecklist, headlessVersion } from './deploy.js';
 
 /** deploy, resume or rollback `--headless` of a fleet (`--target GROUP`, or a fleet's id). */
 export async function fleetHeadless(args: ParsedArgs): Promise<number> {
@@ -48,14 +47,7 @@ export async function fleetHeadless(args: ParsedArgs): Promise<number> {
 
 /** `deploy --target GROUP --version TAG --headless --confirm-all`. */
 async function deployFleet(args: ParsedArgs, choice: FleetChoice): Promise<number> {
-  const { version, confirmAll } = args.options;
-  if (!version) throw new InputError('deploy --headless needs --version <git tag>');
-  const problem = versionProblem(version);
-  if (problem) throw new InputError(problem);
-  if (!confirmAll)
-    throw new InputError(
-      'a headless deploy cannot tick the checklist interactively: pass --confirm-all to confirm every item',
-    );
+  const version = headlessVersion(args);
   const session = await openFleetSession(args, choice.fleet);
   try {
     lockState(session);
@@ -141,7 +133,7 @@ function headlessFleet(
 const planLine = (view: FleetView): string =>
   `  plan: canary ${view.plan.canary.join(', ') || '(none)'}` +
   view.plan.batches.map((b, i) => `; batch ${i + 1}: ${b.join(', ')}`).join('') +
-  `; halts after ${view.plan.maxFailures + 1} failed host(s), or any failure on a canary\n`;
+  `; halts when more than ${view.plan.maxFailures} host(s) fail, or a canary does\n`;
 
 /**
  * The fleet's closing table, the exit code, and what the operator can do
@@ -186,11 +178,14 @@ function finishFleet(
     (at
       ? `Fleet ${view.id} halted at ${at.host}${at.stepId ? ` ${at.stepId}` : ''}: ${at.reason}\n`
       : `Fleet ${view.id} paused\n`) +
-      `  Resume (retries where each host stopped): cvd-tui resume ${view.id} ${t}\n` +
+      `  Resume (retries where each host stopped):`.padEnd(44) +
+      `cvd-tui resume ${view.id} ${t}\n` +
       (failed?.deploymentId
-        ? `  Roll back ${failed.host} only:               cvd-tui rollback ${failed.deploymentId} ${t}\n`
+        ? `  Roll back ${failed.host} only:`.padEnd(44) +
+          `cvd-tui rollback ${failed.deploymentId} ${t}\n`
         : '') +
-      `  Roll back every host that changed:        cvd-tui rollback ${view.id} ${t}\n`,
+      `  Roll back every host that changed:`.padEnd(44) +
+      `cvd-tui rollback ${view.id} ${t}\n`,
   );
   return EXIT.stepFailed;
 }
