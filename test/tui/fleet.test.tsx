@@ -122,6 +122,8 @@ describe('fleet screen', () => {
     await screen.waitFor('r retry web1');
     await screen.press('r');
     await waitFor(() => fixture.calls.includes('retry web1'));
+    // Still halted after the retry: the notice says what can be done, the Halted line why.
+    await screen.waitFor('Rollout halted at web1: r retry it · s skip it · R roll back');
     await screen.press('j');
     let frame = await screen.waitFor('s skip web2');
     expect(frame).toContain('▸ web2');

@@ -59,9 +59,10 @@ export function standing(view: FleetView): Notice {
   if (view.status === 'rolled_back')
     return { text: 'Rollback complete: every changed host restored', tone: 'ok' };
   if (view.halted) {
-    const h = view.halted;
+    // The reason is on the screen's Halted line: the notice says what the operator can do.
+    const { host } = view.halted;
     return {
-      text: `Halted: ${h.host}${h.stepId ? ` at ${h.stepId}` : ''}: ${h.reason} — ${keyLabel('retry')} retry ${h.host} · ${keyLabel('skip')} skip it · ${keyLabel('rollback')} roll back`,
+      text: `Rollout halted at ${host}: ${keyLabel('retry')} retry it · ${keyLabel('skip')} skip it · ${keyLabel('rollback')} roll back`,
       tone: 'error',
     };
   }
