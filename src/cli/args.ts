@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { rules } from '../config/rules.js';
 import { DEPLOYMENT_ID } from '../engine/deployment.js';
 import { FINGERPRINT_PATTERN } from '../transport/fingerprint.js';
+import { GROUP_NAME } from '../fleet/inventory-model.js';
 import { printable } from '../util/text.js';
 import { InputError } from '../util/exit.js';
 import { errorMessage } from '../util/error.js';
@@ -60,6 +61,10 @@ Options:
   --take-over-lock    take the target's deploy lock from a deployment whose process is gone (recorded)
   --allow-downgrade   headless deploy: go back to an older version although the database keeps
                       migrations it lacks (without this flag: refused, exit 2; the TUI asks y)
+  --inventory <file> --group <name>
+                      a fleet from an Ansible inventory group (INI or YAML), each host an
+                      ssh target with the settings of --target (else defaultTarget); group vars
+                      cvd_tui_canary, cvd_tui_batch_size, cvd_tui_max_failures (default 1, 1, 0)
   --plan              deploy, rollback: print every step's commands, checks and re-run safety; run nothing
                       (a deploy plan starts with the change preview: commits, migrations, config
                       changes and expected downtime, read from the target)
@@ -91,6 +96,8 @@ const OPTIONS = {
   'trust-host-key': { type: 'string' },
   sign: { type: 'boolean' },
   'allowed-signers': { type: 'string' },
+  inventory: { type: 'string' },
+  group: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -126,6 +133,9 @@ export interface ParsedArgs {
     /** export `--sign`: sign the file written by `--out`. */
     sign: boolean;
     allowedSigners?: string;
+    /** `--inventory`: an Ansible inventory file whose `--group` is the fleet to deploy. */
+    inventory?: string;
+    group?: string;
     /** verify: `--state` was given, with or without a database path. */
     checkState: boolean;
     help: boolean;
@@ -187,6 +197,8 @@ export function parseCli(argv: string[]): ParsedArgs {
       trustHostKey: v['trust-host-key'],
       sign: v.sign ?? false,
       allowedSigners: v['allowed-signers'],
+      inventory: v.inventory,
+      group: v.group,
       checkState: command === 'verify' && (verifyState.bare || v.state !== undefined),
       help: v.help ?? false,
       showVersion,
@@ -209,6 +221,9 @@ function bareVerifyState(argv: string[]): { argv: string[]; bare: boolean } {
   return at < 0 ? { argv, bare: false } : { argv: argv.toSpliced(at, 1), bare: true };
 }
 
+/** The commands that act on a fleet, and so may name one by `--inventory`/`--group`. */
+const FLEET_COMMANDS = ['deploy', 'resume', 'rollback', 'export', 'history'];
+
 /** Values checked before any command opens a file or a connection (exit 2). */
 function refuseBadValues(
   command: string | undefined,
@@ -220,6 +235,8 @@ function refuseBadValues(
     sign?: boolean;
     out?: string;
     'allow-downgrade'?: boolean;
+    inventory?: string;
+    group?: string;
   },
 ): void {
   if (id !== undefined && !DEPLOYMENT_ID.test(id))
@@ -237,6 +254,17 @@ function refuseBadValues(
     throw new InputError('--plan goes with deploy or rollback');
   if (v['allow-downgrade'] && command !== 'deploy')
     throw new InputError('--allow-downgrade goes with deploy --headless (the TUI asks instead)');
+  if (
+    (v.inventory === undefined) !== (v.group === undefined) ||
+    (v.inventory && !FLEET_COMMANDS.includes(command ?? ''))
+  )
+    throw new InputError(
+      `--inventory <file> and --group <name> go together, with ${FLEET_COMMANDS.join(', ')}: the fleet is that group of the inventory`,
+    );
+  if (v.group !== undefined && !GROUP_NAME.test(v.group))
+    throw new InputError(
+      `--group "${printable(v.group)}" must be an inventory group name: letters, digits and _`,
+    );
   if (v.sign && (command !== 'export' || !v.out))
     throw new InputError(
       '--sign goes with export --out <file>: the signature is written to <file>.sig',

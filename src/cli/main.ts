@@ -33,10 +33,16 @@ const COMMANDS: Record<Exclude<Command, 'deploy' | 'resume' | 'rollback'>, () =>
 /** deploy, resume, rollback and no command: the plan, the TUI, or a headless run. */
 async function deployment(args: ParsedArgs): Promise<Run> {
   if (args.options.plan) return (await import('./plan.js')).printPlan;
+  const { fleetChosen } = await import('./fleet-session.js');
   // Ink and React cost most of an interactive start-up, and headless runs never need them.
-  if (!args.options.headless) return (await import('../screens/app/run.js')).runTui;
-  if ((await import('./fleet-session.js')).fleetChosen(args))
-    return (await import('./commands/fleet.js')).fleetHeadless;
+  if (!args.options.headless) {
+    // Not a terminal: the TUI says so before any config is read.
+    const { isInteractive } = await import('../screens/app/terminal.js');
+    if (isInteractive() && fleetChosen(args))
+      return (await import('./commands/fleet-tui.js')).fleetTui;
+    return (await import('../screens/app/run.js')).runTui;
+  }
+  if (fleetChosen(args)) return (await import('./commands/fleet.js')).fleetHeadless;
   if (args.command === 'resume') return (await import('./commands/resume.js')).resumeHeadless;
   if (args.command === 'rollback') return (await import('./commands/rollback.js')).rollbackHeadless;
   return (await import('./commands/deploy.js')).deployHeadless;

@@ -13,14 +13,16 @@ import { stepListBindings, stepViewBindings, useStepBrowser } from './hooks/use-
 import { useTui } from './app/context.js';
 import { requestRollback, requestSkip, retry, runNext, runPhase } from './intents/phase.js';
 import { ScreenLayout } from './components/ScreenLayout.js';
-import { commonBindings, type Binding } from './app/bindings.js';
+import { commonBindings, fleetHostBindings, type Binding } from './app/bindings.js';
+import { useFleetView } from './hooks/use-fleet-view.js';
 import { useTerminalSize } from './hooks/use-terminal-size.js';
 import { phaseLayout } from './phase-layout.js';
 
 /**
  * The phase screen (and, in rollback mode, the Rollback screen): the step
  * list, the current step and its command, and the Logs, Resources and
- * Health panes. Keys run, retry, skip and roll back through the intents.
+ * Health panes. Keys run, retry, skip and roll back through the intents;
+ * for one host of a fleet, they act on that host through the rollout.
  */
 export function PhaseScreen() {
   const { state, core } = useTui();
@@ -40,51 +42,62 @@ export function PhaseScreen() {
   const stepsFocused = state.focus === 'steps';
   // While a step or a check runs, the keys that start work would only be refused: they are off.
   const idle = !state.busy;
+  const fleet = useFleetView(core);
+  const host = core.fleet?.host;
+  const runBindings: Binding[] = fleet
+    ? fleetHostBindings(
+        core,
+        fleet,
+        fleet.hosts.find((h) => h.host === host),
+      )
+    : [
+        {
+          keys: ['continue'],
+          label: next && !failed ? `run ${next.id}` : 'next',
+          short: 'next',
+          help: 'run the next step',
+          enabled: !stepsFocused && idle && next !== undefined,
+          run: () => void runNext(core),
+        },
+        {
+          keys: ['runPhase'],
+          label: next ? `run phase ${next.phase}` : 'phase',
+          short: 'phase',
+          help: 'run the rest of the phase',
+          enabled: idle && next !== undefined,
+          run: () => void runPhase(core),
+        },
+        {
+          keys: ['retry'],
+          label: 'retry',
+          help: 'retry the failed step',
+          enabled: idle && failed,
+          run: () => void retry(core),
+        },
+        {
+          keys: ['skip'],
+          label: 'skip',
+          help: 'skip the next step (asks a reason)',
+          enabled: idle && next !== undefined,
+          run: () => requestSkip(core),
+        },
+        {
+          keys: ['rollback'],
+          label: rollingBack ? 'continue the rollback' : 'roll back',
+          short: 'rollback',
+          help: rollingBack
+            ? 'continue the rollback (asks y to confirm)'
+            : 'roll back (asks y to confirm)',
+          // During a rollback Enter and A run its steps; R stays out of the bar as before.
+          show: rollingBack ? 'help' : 'bar',
+          enabled: idle,
+          run: () => requestRollback(core),
+        },
+      ];
   const screenBindings: Binding[] = [
     // Enter opens a step only while the step list has focus; elsewhere it runs the next step.
     ...stepListBindings(browser, stepsFocused),
-    {
-      keys: ['continue'],
-      label: next && !failed ? `run ${next.id}` : 'next',
-      short: 'next',
-      help: 'run the next step',
-      enabled: !stepsFocused && idle && next !== undefined,
-      run: () => void runNext(core),
-    },
-    {
-      keys: ['runPhase'],
-      label: next ? `run phase ${next.phase}` : 'phase',
-      short: 'phase',
-      help: 'run the rest of the phase',
-      enabled: idle && next !== undefined,
-      run: () => void runPhase(core),
-    },
-    {
-      keys: ['retry'],
-      label: 'retry',
-      help: 'retry the failed step',
-      enabled: idle && failed,
-      run: () => void retry(core),
-    },
-    {
-      keys: ['skip'],
-      label: 'skip',
-      help: 'skip the next step (asks a reason)',
-      enabled: idle && next !== undefined,
-      run: () => requestSkip(core),
-    },
-    {
-      keys: ['rollback'],
-      label: rollingBack ? 'continue the rollback' : 'roll back',
-      short: 'rollback',
-      help: rollingBack
-        ? 'continue the rollback (asks y to confirm)'
-        : 'roll back (asks y to confirm)',
-      // During a rollback Enter and A run its steps; R stays out of the bar as before.
-      show: rollingBack ? 'help' : 'bar',
-      enabled: idle,
-      run: () => requestRollback(core),
-    },
+    ...runBindings,
     {
       keys: ['focusNext'],
       label: 'pane',
@@ -94,6 +107,11 @@ export function PhaseScreen() {
     ...logsBindings(reader, logsFocused, logRows),
     ...commonBindings(core, state),
   ];
+  const title = fleet
+    ? `cvd-tui Fleet ${fleet.group}`
+    : rollingBack
+      ? 'cvd-tui Rollback'
+      : 'cvd-tui Deploy';
   // While a search is typed the input has the keys; an open step view has its own.
   const bindings: Binding[] = reader.search.typing
     ? []
@@ -104,7 +122,7 @@ export function PhaseScreen() {
   if (browser.open)
     return (
       <ScreenLayout bindings={bindings} width={layout.width}>
-        <Header title={rollingBack ? 'cvd-tui Rollback' : 'cvd-tui Deploy'} width={layout.width} />
+        <Header title={title} width={layout.width} />
         <StepView
           stepId={browser.open.stepId}
           runs={browser.open.runs}
@@ -119,7 +137,7 @@ export function PhaseScreen() {
     );
   return (
     <ScreenLayout bindings={bindings} width={layout.width}>
-      <Header title={rollingBack ? 'cvd-tui Rollback' : 'cvd-tui Deploy'} width={layout.width} />
+      <Header title={title} width={layout.width} />
       <StatusStrip
         state={state.target}
         serviceName={core.deps.target.serviceName}

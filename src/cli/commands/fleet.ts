@@ -3,7 +3,7 @@ import { cli } from '../../util/invocation.js';
 import { refuseIfUnfinished, startFleet } from '../../fleet/start.js';
 import type { FleetView } from '../../fleet/view.js';
 import { FleetStore, type FleetRecord } from '../../state/fleet-store.js';
-import { secretsFromEnv } from '../../session/secrets.js';
+import { resolveSecrets, type Secrets } from '../../session/secrets.js';
 import { EXIT, InputError } from '../../util/exit.js';
 import { err, out } from '../../util/out.js';
 import type { ParsedArgs } from '../args.js';
@@ -54,7 +54,7 @@ async function deployFleet(args: ParsedArgs, choice: FleetChoice): Promise<numbe
     lockState(session);
     refuseIfUnfinished(session.store, choice.fleet);
     const { record, hosts } = await startFleet({ ...session, version });
-    const runner = headlessFleet(session, record, hosts, (id) =>
+    const runner = headlessFleet(session, record, hosts, await fleetSecrets(choice), (id) =>
       confirmChecklist(session, id, true),
     );
     out.write(
@@ -88,7 +88,7 @@ async function withFleet(
     out.write(
       `${args.command === 'resume' ? 'Resuming' : 'Opening'} fleet ${record.id} (${record.versionTo} on ${record.name})\n`,
     );
-    const runner = headlessFleet(session, record, session.hosts, (id) =>
+    const runner = headlessFleet(session, record, session.hosts, await fleetSecrets(choice), (id) =>
       confirmChecklist(session, id, args.options.confirmAll),
     );
     const outcome = await refusingHeld(choice.fleet, () => work(runner));
@@ -98,18 +98,23 @@ async function withFleet(
   }
 }
 
+/** 3.3's password for the fleet, never asked headless: its members share the app and its test user. */
+const fleetSecrets = (choice: FleetChoice) =>
+  resolveSecrets(choice.fleet.members[0]!.target, { interactive: false });
+
 /** A fleet runner whose every host's steps print one line each, prefixed by the host. */
 function headlessFleet(
   session: FleetSession,
   record: FleetRecord,
   hosts: FleetSession['hosts'],
+  secrets: Secrets,
   confirm: (deploymentId: string) => void,
 ): FleetRunner {
   const runner = new FleetRunner({
     store: session.store,
     fleetId: record.id,
     hosts,
-    secrets: secretsFromEnv(),
+    secrets,
     confirmChecklist: confirm,
   });
   const width = Math.max(...hosts.map((h) => h.name.length), 'fleet'.length);

@@ -1,4 +1,5 @@
 import { ChecklistScreen } from '../ChecklistScreen.js';
+import { FleetScreen } from '../FleetScreen.js';
 import { MonitorScreen } from '../MonitorScreen.js';
 import { PhaseScreen } from '../PhaseScreen.js';
 import { StartScreen } from '../StartScreen.js';
@@ -31,6 +32,8 @@ function Screen({ stage }: { stage: Stage }) {
       return <SummaryScreen />;
     case 'monitor':
       return <MonitorScreen />;
+    case 'fleet':
+      return <FleetScreen />;
     default:
       return unreachable(stage);
   }

@@ -1,5 +1,16 @@
+import type { FleetHostView, FleetView } from '../../fleet/view.js';
 import { interrupt, quit } from '../intents/exit.js';
+import {
+  backToFleet,
+  changedHosts,
+  openHost,
+  requestFleetRollback,
+  requestProceed,
+  requestSkipHost,
+  retryHost,
+} from '../intents/fleet.js';
 import { exportLog } from '../intents/phase.js';
+import type { Cursor } from '../hooks/use-cursor.js';
 import type { TuiCore } from './core.js';
 import { keyLabel, type KeyAction } from './keys.js';
 import type { UiState } from './state.js';
@@ -99,6 +110,125 @@ export function helpBindings(core: TuiCore): Binding[] {
       keyText: '? Esc q',
       label: 'close this help',
       run: () => core.dispatch({ type: 'close-overlay' }),
+    },
+  ];
+}
+
+/** Hosts the operator may still skip: not deployed yet, or stopped by a failure. */
+const SKIPPABLE = ['waiting', 'held', 'failed'];
+
+/**
+ * `r` and `s` on one host of a fleet, named in the key bar ("retry web2").
+ * They act on `now()`, the host selected when the key is read: keys typed
+ * fast arrive together (`j` then `r`), before the bar is drawn again.
+ */
+function hostActions(
+  core: TuiCore,
+  shown: FleetHostView | undefined,
+  now: () => FleetHostView | undefined,
+): Binding[] {
+  const name = shown?.host ?? '';
+  const failed = (h: FleetHostView | undefined) => h?.status === 'failed';
+  const skippable = (h: FleetHostView | undefined) =>
+    h !== undefined && SKIPPABLE.includes(h.status);
+  return [
+    {
+      keys: ['retry'],
+      label: `retry ${name}`,
+      help: `retry ${name}'s failed step`,
+      enabled: failed(shown),
+      run: () => {
+        const host = now();
+        if (failed(host)) void retryHost(core, host!.host);
+      },
+    },
+    {
+      keys: ['skip'],
+      label: `skip ${name}`,
+      help: `skip ${name}: it is not deployed (asks a reason)`,
+      enabled: skippable(shown),
+      run: () => {
+        const host = now();
+        if (skippable(host)) requestSkipHost(core, host!.host);
+      },
+    },
+  ];
+}
+
+/**
+ * The fleet screen's keys: move between hosts, open one, run the rollout,
+ * and act on the selected host (`r`, `s`) or on the whole fleet (`R`: every
+ * host that changed). The key bar names which.
+ */
+export function fleetBindings(
+  core: TuiCore,
+  state: UiState,
+  view: FleetView,
+  cursor: Cursor,
+): Binding[] {
+  const selected = view.hosts[cursor.index];
+  const now = () => view.hosts[cursor.current()];
+  const started = view.hosts.some((h) => h.status !== 'waiting');
+  const canRollBack = !state.busy && view.status !== 'rolled_back' && changedHosts(view).length > 0;
+  return [
+    {
+      keys: ['up', 'down'],
+      keyText: '↑↓',
+      label: 'host',
+      help: 'select a host',
+      show: 'optional',
+      run: (action) => cursor.move(action === 'up' ? -1 : 1),
+    },
+    {
+      keys: ['continue'],
+      label: `open ${selected?.host ?? ''}`,
+      short: 'open',
+      help: "open the selected host's steps, Logs, Resources and Health",
+      enabled: selected !== undefined,
+      run: () => openHost(core, now()!.host),
+    },
+    {
+      keys: ['runPhase'],
+      label: started ? 'continue the rollout' : 'start the rollout',
+      short: 'run',
+      help: 'run the rollout (phase 1 everywhere, the canary, then each batch) until it ends or halts',
+      enabled: !state.busy && (view.status === 'in_progress' || view.status === 'failed'),
+      run: () => requestProceed(core, view),
+    },
+    ...hostActions(core, selected, now),
+    {
+      keys: ['rollback'],
+      label: 'roll back every changed host',
+      short: 'roll back all',
+      help: 'roll back every host that changed, in reverse order (asks y to confirm)',
+      enabled: canRollBack,
+      run: () => requestFleetRollback(core, view),
+    },
+    ...commonBindings(core, state),
+  ];
+}
+
+/** On a fleet host's phase screen: `Esc` back to the fleet; `r`, `s` and `R` act on that host alone. */
+export function fleetHostBindings(
+  core: TuiCore,
+  view: FleetView,
+  host: FleetHostView | undefined,
+): Binding[] {
+  const name = host?.host ?? '';
+  return [
+    {
+      keys: ['cancel'],
+      label: 'fleet',
+      help: 'back to the fleet screen',
+      run: () => backToFleet(core),
+    },
+    ...hostActions(core, host, () => host),
+    {
+      keys: ['rollback'],
+      label: `roll back ${name}`,
+      help: `roll back ${name} alone (asks y to confirm)`,
+      enabled: host !== undefined && changedHosts(view).includes(host),
+      run: () => requestFleetRollback(core, view, name),
     },
   ];
 }

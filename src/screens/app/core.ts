@@ -16,7 +16,7 @@ import { LineStore } from '../stores/line-store.js';
 import type { MonitorSession } from './monitor-session.js';
 import { replayRecorded } from './replay.js';
 import { stepRows } from './rows.js';
-import type { Action, Notice } from './state.js';
+import type { Action, Notice, Synced } from './state.js';
 import { ValueStore } from '../stores/value-store.js';
 import { errorMessage } from '../../util/error.js';
 import { cli } from '../../util/invocation.js';
@@ -30,6 +30,18 @@ function issuesOnRecord(store: TuiDeps['store'], id: string): string[] {
   const notes = store.issues(id).map((i) => i.text);
   return notes.length ? notes : recordedIssues(store.attempts(id));
 }
+import type { FleetControl } from './fleet-control.js';
+
+/** How a core belongs to a fleet: the rollout's controls, the fleet screen's core, the host a core shows. */
+export interface FleetLink {
+  control: FleetControl;
+  root: TuiCore;
+  /** Absent on the fleet screen's own core. */
+  host?: string;
+}
+
+/** Actions that only say what is true now: before a screen mounts, the latest one is all it needs. */
+const SNAPSHOTS = new Set<Action['type']>(['synced', 'step-started']);
 
 /**
  * The TUI's link to the engine, the store and the probes: plain TypeScript
@@ -49,6 +61,10 @@ export class TuiCore {
   monitor: MonitorSession | undefined;
   /** The last preflight, and the version its checklist evidence is for. */
   preflight: { version: string; result: Preflight } | undefined;
+  /** Set on the cores of a fleet rollout (the fleet screen's and each host's). */
+  fleet: FleetLink | undefined;
+  private readonly hosts = new Map<string, TuiCore>();
+  private unfollow: (() => void) | undefined;
   private unsubscribe: (() => void) | undefined;
   private healthProbe: HealthProbe | undefined;
   /** The deployment whose recorded output the Logs pane has: resume attaches it twice (prepare, then resume). */
@@ -66,28 +82,67 @@ export class TuiCore {
   }
 
   readonly dispatch = (action: Action): void => {
-    if (this.sink) this.sink(action);
-    else this.queued.push(action);
+    if (this.sink) return this.sink(action);
+    if (SNAPSHOTS.has(action.type))
+      this.queued = this.queued.filter((queued) => queued.type !== action.type);
+    this.queued.push(action);
   };
 
   /** Makes `deploymentId` the deployment on screen. */
   attach(deploymentId: string): Runner {
-    this.unsubscribe?.();
     const d = this.deps;
-    this.runner = new Runner({
-      store: d.store,
-      transport: d.transport,
-      target: d.target,
-      targetName: d.targetName,
-      deploymentId,
-      operator: d.operator,
-      secrets: d.secrets,
-    });
-    if (this.replayed !== deploymentId) replayRecorded(d.store, deploymentId, this.lines);
-    this.replayed = deploymentId;
-    this.unsubscribe = bridgeEngine(this.runner, this.lines, this.dispatch, () => this.sync());
+    return this.adopt(
+      new Runner({
+        store: d.store,
+        transport: d.transport,
+        target: d.target,
+        targetName: d.targetName,
+        deploymentId,
+        operator: d.operator,
+        secrets: d.secrets,
+      }),
+    );
+  }
+
+  /** Makes a runner made elsewhere (a fleet host's) the one on screen. */
+  adopt(runner: Runner): Runner {
+    this.unsubscribe?.();
+    this.runner = runner;
+    const id = runner.deployment.id;
+    if (this.replayed !== id) replayRecorded(this.deps.store, id, this.lines);
+    this.replayed = id;
+    this.unsubscribe = bridgeEngine(runner, this.lines, this.dispatch, () => this.sync());
     this.sync();
-    return this.runner;
+    return runner;
+  }
+
+  /**
+   * Makes this the fleet screen's core. A host's core is made as soon as the
+   * host has a deployment, so that its Logs pane holds what the host printed
+   * before the operator opened it.
+   */
+  followFleet(control: FleetControl): void {
+    this.fleet = { control, root: this };
+    const follow = () => {
+      for (const host of control.view.getSnapshot().hosts)
+        if (host.deploymentId) this.hostCore(host.host);
+    };
+    this.unfollow = control.view.subscribe(follow);
+    follow();
+  }
+
+  /** The core of one host of the fleet (its phase screen's), made once, its runner adopted once it has one. */
+  hostCore(name: string): TuiCore {
+    const control = this.fleet!.control;
+    const { context, runner } = control.host(name);
+    let core = this.hosts.get(name);
+    if (!core) {
+      core = new TuiCore({ ...this.deps, ...context });
+      core.fleet = { control, root: this, host: name };
+      this.hosts.set(name, core);
+    }
+    if (runner && core.runner !== runner) core.adopt(runner);
+    return core;
   }
 
   detach(): void {
@@ -99,23 +154,27 @@ export class TuiCore {
 
   /** Re-reads the deployment on screen from the store: the store, not memory, is the truth. */
   sync(): void {
-    const runner = this.runner;
-    if (!runner) return;
-    const { store } = this.deps;
-    const deployment = runner.deployment;
+    const synced = this.synced();
+    if (!synced) return;
     // A step has moved on (the service restarted, say): a failing endpoint is asked again now, not after its back-off.
     this.healthProbe?.checkNow();
-    this.dispatch({
-      type: 'synced',
-      synced: {
-        deployment,
-        checklist: store.checklist(deployment.id),
-        steps: stepRows(runner),
-        postTicks: postTicksFrom(store.events(deployment.id)),
-        issues: issuesOnRecord(store, deployment.id),
-        target: readTargetState(store, deployment.id)!,
-      },
-    });
+    this.dispatch({ type: 'synced', synced });
+  }
+
+  /** What the store says about the deployment on screen now (none before one is attached). */
+  synced(): Synced | undefined {
+    const runner = this.runner;
+    if (!runner) return undefined;
+    const { store } = this.deps;
+    const deployment = runner.deployment;
+    return {
+      deployment,
+      checklist: store.checklist(deployment.id),
+      steps: stepRows(runner),
+      postTicks: postTicksFrom(store.events(deployment.id)),
+      issues: issuesOnRecord(store, deployment.id),
+      target: readTargetState(store, deployment.id)!,
+    };
   }
 
   /** The target as the record of deployment `id` (default: the one on screen) knows it, read now. */
@@ -225,11 +284,22 @@ export class TuiCore {
     return cli([command, id, ...this.deps.resumeFlags].join(' '));
   }
 
+  /** Its screen unmounted. A fleet host's core lives on (its Logs keep filling) until the fleet's ends. */
   dispose(): void {
+    if (this.fleet?.host) {
+      this.sink = undefined;
+      return;
+    }
+    this.end();
+  }
+
+  private end(): void {
     // Unmounted without q (a signal): the window is still recorded, before the store closes.
     this.monitor?.stop('cvd-tui was closed');
     this.unsubscribe?.();
+    this.unfollow?.();
     this.lines.dispose();
     this.appLog.dispose();
+    for (const host of this.hosts.values()) host.end();
   }
 }

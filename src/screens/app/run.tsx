@@ -4,12 +4,16 @@ import { engineContext, openSession, type SessionOptions } from '../../session/o
 import { interruptAll } from '../../engine/interrupt.js';
 import { lockStateFile, StateBusy } from '../../state/process-lock.js';
 import { openTransport } from '../../transport/open.js';
+import type { EngineContext } from '../../engine/context.js';
 import type { TuiDeps, TuiExit, TuiRequest } from './deps.js';
 import { shellWord } from '../../util/invocation.js';
 import { prepareTui, type PreparedTui } from './prepare.js';
 import { enterAlternateScreen, isInteractive, NOT_A_TERMINAL, stdinReleased } from './terminal.js';
 import { err, out } from '../../util/out.js';
 import { stalled } from '../intents/exit.js';
+import { TuiCore } from './core.js';
+import type { FleetControl } from './fleet-control.js';
+import { initialState } from './state.js';
 
 /**
  * Ink, React and the screens, imported while the target is being looked at
@@ -90,14 +94,33 @@ export interface TuiLaunch {
   options: SessionOptions & { version?: string; takeOverLock: boolean };
 }
 
-/** `--config`, `--state` and `--target` as given, for the resume hint. */
-function resumeFlags(options: TuiLaunch['options']): string[] {
+/** `--config`, `--state`, `--target` (and a fleet's `--inventory`, `--group`) as given, for the resume hint. */
+function resumeFlags(
+  options: TuiLaunch['options'] & { inventory?: string; group?: string },
+): string[] {
   const flags: string[] = [];
-  for (const name of ['config', 'state', 'target'] as const) {
+  for (const name of ['config', 'state', 'target', 'inventory', 'group'] as const) {
     const value = options[name];
     if (value) flags.push(`--${name}`, shellWord(value));
   }
   return flags;
+}
+
+/** What the screens work with: the engine's context, the secrets, and the command line's options. */
+export function tuiDeps(
+  context: EngineContext,
+  secrets: TuiDeps['secrets'],
+  options: TuiLaunch['options'] & { inventory?: string; group?: string },
+): TuiDeps {
+  return {
+    ...context,
+    secrets,
+    resumeFlags: resumeFlags(options),
+    takeOverLock: options.takeOverLock,
+    exportDir: process.cwd(),
+    probes: PROBES,
+    onExit: () => undefined,
+  };
 }
 
 /**
@@ -141,36 +164,64 @@ export async function runTui(
     transport = await openTransport(session.target);
     // Asked here, before Ink owns stdin (two readers of stdin lose keys).
     const secrets = await resolveSecrets(session.target, { interactive: true });
-    const deps: TuiDeps = {
-      ...engineContext(session, transport),
-      secrets,
-      resumeFlags: resumeFlags(args.options),
-      takeOverLock: args.options.takeOverLock,
-      exportDir: process.cwd(),
-      probes: PROBES,
-      onExit: () => undefined,
-    };
+    const deps = tuiDeps(engineContext(session, transport), secrets, args.options);
     const prepared = await prepareTui(deps, request);
     const throwIfLookFailed = failureOf(prepared.looking, () => {
       if (!exit) deps.onExit({ code: EXIT.stepFailed, stepRunning: false });
     });
-    await stdinReleased();
-    const loaded = await screens;
-    throwIfLookFailed();
-    exit = await mount(loaded, prepared, deps);
-    throwIfLookFailed();
-    if (exit.message) out.write(`${exit.message}\n`);
+    exit = await show(screens, prepared, deps, throwIfLookFailed);
     return exit.code;
   } finally {
-    if (exit?.stepRunning) {
-      // The runner is still waiting on the step: closing the store under it would
-      // crash it. Every transition is already committed; the step goes on on the
-      // target and `resume` settles it from its journal; a read-only step is ended there first.
-      await interruptAll((line) => err.write(`${line}\n`));
-      process.exit(exit.code);
-    }
+    await leaveRunning(exit);
     await transport?.close();
     session.store.close();
     releaseState?.();
   }
+}
+
+/**
+ * Mounts the prepared screens once the terminal is free; prints the closing
+ * words. `throwIfFailed` (the look at the target, still going on) is asked
+ * before the mount, which would wait on a screen no one left otherwise, and
+ * after it.
+ */
+async function show(
+  screens: Promise<Screens>,
+  prepared: PreparedTui,
+  deps: TuiDeps,
+  throwIfFailed: () => void = () => undefined,
+): Promise<TuiExit> {
+  await stdinReleased();
+  const loaded = await screens;
+  throwIfFailed();
+  const exit = await mount(loaded, prepared, deps);
+  throwIfFailed();
+  if (exit.message) out.write(`${exit.message}\n`);
+  return exit;
+}
+
+/**
+ * The operator left while a step ran: the runner is still waiting on it, and
+ * closing the store under it would crash it. Every transition is already
+ * committed; the step goes on on the target and `resume` settles it from its
+ * journal; a read-only step is ended there first.
+ */
+async function leaveRunning(exit: TuiExit | undefined): Promise<void> {
+  if (!exit?.stepRunning) return;
+  await interruptAll((line) => err.write(`${line}\n`));
+  process.exit(exit.code);
+}
+
+/**
+ * The fleet screen over a rollout the command line opened (its hosts'
+ * connections, the fleet recorded): `deps` is the fleet's (its first host's
+ * connection, the group's name), `control` the rollout. Returns the exit code.
+ */
+export async function runFleetTui(deps: TuiDeps, control: FleetControl): Promise<number> {
+  const core = new TuiCore(deps);
+  core.followFleet(control);
+  const initial = initialState({ runningVersion: '', runningCommit: '', tags: [] }, 'fleet');
+  const exit = await show(loadScreens(), { core, initial }, deps);
+  await leaveRunning(exit);
+  return exit.code;
 }

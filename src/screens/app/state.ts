@@ -2,8 +2,11 @@ import type { ChangePreview } from '../../engine/change-preview.js';
 import type { TargetState } from '../../engine/target-state.js';
 import type { ChecklistRecord, DeploymentRecord, StepStatus } from '../../state/types.js';
 
-/** The wizard's stages; App picks one screen per stage. `monitor`: post-deployment monitoring, opened from the summary. */
-export type Stage = 'start' | 'checklist' | 'phase' | 'summary' | 'monitor';
+/**
+ * The wizard's stages; App picks one screen per stage. `monitor`: post-deployment
+ * monitoring, opened from the summary. `fleet`: a rollout across a group of targets.
+ */
+export type Stage = 'start' | 'checklist' | 'phase' | 'summary' | 'monitor' | 'fleet';
 
 /** Tab's ring; `steps`: the step list, where j/k select a step and Enter opens it. */
 export type PaneName = 'logs' | 'resources' | 'health' | 'steps';
@@ -37,8 +40,15 @@ export interface StartInfo {
   checking?: boolean;
 }
 
+/** `fleet-rollback`: one host of a fleet (`host`), or every host that changed. `fleet-start`: its checklist, confirmed. */
 export type ConfirmIntent =
-  'rollback' | 'rollback-unfinished' | 'interrupt' | 'rerun' | 'downgrade';
+  | 'rollback'
+  | 'rollback-unfinished'
+  | 'interrupt'
+  | 'rerun'
+  | 'downgrade'
+  | 'fleet-rollback'
+  | 'fleet-start';
 
 /** The change preview of the version on the checklist: being read, read, or why it could not be. */
 export interface PreviewState {
@@ -46,19 +56,21 @@ export interface PreviewState {
   preview?: ChangePreview;
   error?: string;
 }
-/** `issues` and `resolution`: the Execution Log's fields, asked after something went wrong. */
-export type ReasonIntent = 'skip' | 'tick' | 'abandon' | 'issues' | 'resolution';
+/** `issues` and `resolution`: the Execution Log's fields, asked after something went wrong. `fleet-skip`: a fleet's host. */
+export type ReasonIntent = 'skip' | 'tick' | 'abandon' | 'issues' | 'resolution' | 'fleet-skip';
 
 export type Overlay =
   | { kind: 'help' }
   /** `q` or Ctrl-C (`via`) while the service is down (`target`: as the record said then): start it, roll back, or quit anyway. */
   | { kind: 'down'; via: 'quit' | 'interrupt'; target: TargetState }
-  | { kind: 'confirm'; intent: ConfirmIntent; question: string }
+  | { kind: 'confirm'; intent: ConfirmIntent; question: string; host?: string }
   | {
       kind: 'reason';
       intent: ReasonIntent;
       prompt: string;
       itemId?: string;
+      /** The fleet's host a `fleet-skip` is for. */
+      host?: string;
       /** An empty answer is accepted (and means "nothing to say"). @default false */
       optional?: boolean;
       /** Asked on the way out (`q` on a failed deployment): leave once answered. @default false */
@@ -112,6 +124,8 @@ export interface UiState {
   focus: PaneName;
   /** Shown on the checklist screen, before phase 1. */
   preview?: PreviewState;
+  /** On the fleet screen: the host whose phase screen is open over it. */
+  fleetHost?: string;
 }
 
 export type Action =
@@ -127,7 +141,8 @@ export type Action =
   | { type: 'notice'; notice: Notice }
   | { type: 'dismiss' }
   | { type: 'focus-next' }
-  | { type: 'preview'; preview: PreviewState };
+  | { type: 'preview'; preview: PreviewState }
+  | { type: 'fleet-host'; host: string | undefined };
 
 export function initialState(start: StartInfo, stage: Stage = 'start'): UiState {
   return { stage, start, checklist: [], steps: [], postTicks: {}, issues: [], focus: 'logs' };
@@ -184,5 +199,7 @@ function apply(state: UiState, action: Action): UiState {
       return { ...state, focus: PANES[(PANES.indexOf(state.focus) + 1) % PANES.length]! };
     case 'preview':
       return { ...state, preview: action.preview };
+    case 'fleet-host':
+      return { ...state, fleetHost: action.host, notice: undefined };
   }
 }

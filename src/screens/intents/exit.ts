@@ -4,6 +4,7 @@ import type { StepDef } from '../../steps/types.js';
 import type { TuiCore } from '../app/core.js';
 import { askIssues } from './issues.js';
 import { askLeavingDown, downNote, downNow } from './service-down.js';
+import { fleetEnding, fleetRoot } from './fleet.js';
 
 const UNFINISHED = ['in_progress', 'failed'];
 
@@ -17,6 +18,7 @@ function ending(
   d: DeploymentRecord | undefined,
   interrupted: boolean,
 ): { code: number; message?: string } {
+  if (core.fleet) return fleetEnding(core, core.fleet.control.view.getSnapshot(), interrupted);
   if (!d || !UNFINISHED.includes(d.status)) {
     const done = !d || d.status === 'succeeded' || d.status === 'rolled_back';
     return {
@@ -78,7 +80,9 @@ function interruptQuestion(core: TuiCore, busy: string): string {
  * it, roll back, or quit anyway); a failed deployment asks the operator for
  * its issues and resolution (`asked`: they have been asked).
  */
-export function quit(core: TuiCore, asked = false): void {
+export function quit(from: TuiCore, asked = false): void {
+  // From a fleet host's screen, q leaves the whole fleet.
+  const core = fleetRoot(from);
   if (core.busy)
     return core.notify(
       'A step is running: q once it has ended, or Ctrl-C to stop waiting',
@@ -100,8 +104,10 @@ export function quitAnyway(core: TuiCore, asked = false): void {
 /**
  * Ctrl-C: asks first while work runs, saying what becomes of the step under
  * way, or while the service is down; a second Ctrl-C (`confirmed`) leaves.
+ * From a fleet host's screen it is the whole fleet's.
  */
-export function interrupt(core: TuiCore, confirmed = false): void {
+export function interrupt(from: TuiCore, confirmed = false): void {
+  const core = fleetRoot(from);
   const down = core.busy || confirmed ? undefined : downNow(core);
   if (down) return askLeavingDown(core, 'interrupt', down);
   if (core.busy && !confirmed)

@@ -2,6 +2,7 @@ import type { TuiCore } from '../app/core.js';
 import type { Overlay, UiState } from '../app/state.js';
 import { tickWithReason } from './checklist.js';
 import { interrupt, quit } from './exit.js';
+import { checklistConfirmed, rollBackFleet, skipHost } from './fleet.js';
 import { issuesGiven, resolutionGiven } from './issues.js';
 import { leaveMonitor } from './monitor.js';
 import { retry, rollback, skip } from './phase.js';
@@ -28,13 +29,17 @@ export function confirmed(core: TuiCore, state: UiState, overlay: Confirm): void
       return void retry(core, true);
     case 'downgrade':
       return downgradeConfirmed(core);
+    case 'fleet-rollback':
+      return void rollBackFleet(core, overlay.host);
+    case 'fleet-start':
+      return void checklistConfirmed(core);
   }
 }
 
 /** `n` or Esc on a confirm prompt. */
 export function declined(core: TuiCore, overlay: Confirm): void {
   core.dispatch({ type: 'close-overlay' });
-  if (overlay.intent === 'rollback' || overlay.intent === 'rollback-unfinished')
+  if (['rollback', 'rollback-unfinished', 'fleet-rollback'].includes(overlay.intent))
     core.notify('Roll back cancelled: nothing was changed', 'info');
   if (overlay.intent === 'downgrade')
     core.notify('Downgrade not confirmed: phase 1 not started (q quits)', 'info');
@@ -57,6 +62,9 @@ export function reasonGiven(core: TuiCore, state: UiState, overlay: Reason, reas
     case 'resolution':
       resolutionGiven(core, reason);
       if (overlay.andQuit) quit(core, true);
+      return;
+    case 'fleet-skip':
+      if (overlay.host) void skipHost(core, overlay.host, reason);
       return;
   }
 }

@@ -1,0 +1,30 @@
+import type { EngineContext } from '../../engine/context.js';
+import type { Runner } from '../../engine/runner.js';
+import type { FleetView } from '../../fleet/view.js';
+
+/**
+ * What the fleet screen asks of a rollout. The engine's fleet runner is
+ * adapted to it where the TUI is opened; a screen test hands a fixture.
+ * Every action resolves once it has ended (a rollout: finished or halted).
+ */
+export interface FleetControl {
+  /** The rollout as it is now (plain data), and a way to hear that it changed. */
+  view: { getSnapshot(): FleetView; subscribe(listener: () => void): () => void };
+  /** A host's own connection, target and name, and its runner once it has a deployment. */
+  host(name: string): { context: EngineContext; runner: Runner | undefined };
+  /**
+   * Whether the fleet's one pre-deployment checklist is confirmed: the
+   * rollout does not start before. The checks' evidence is each host's.
+   */
+  checklistConfirmed(): boolean;
+  /** The operator confirmed it: each host's checklist is ticked in their name as its deployment begins. */
+  confirmChecklist(): void;
+  /** Starts the rollout, or goes on after a retry or a skip, until it ends or halts. */
+  proceed(): Promise<void>;
+  /** Runs the host's failed step again, and the rollout on if it passes. */
+  retry(host: string): Promise<void>;
+  /** Skips the host (it will not be deployed), with the operator's reason. */
+  skip(host: string, reason: string): Promise<void>;
+  /** Rolls back one host, or (null) every host that changed, in reverse order. */
+  rollBack(host: string | null): Promise<void>;
+}
