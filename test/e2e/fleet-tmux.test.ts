@@ -8,6 +8,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { freshFleet, type FleetHandle } from '../helpers/fleet.js';
 import { tmuxServer } from '../helpers/tmux.js';
+import { INVOKED } from '../helpers/cli.js';
 
 let fleet: FleetHandle;
 const tmux = tmuxServer('fleet');
@@ -38,5 +39,6 @@ it('shows the fleet’s three hosts and opens a host’s panes', async () => {
   await tmux.screen('fleet', /▸ web2/);
   tmux.press('fleet', 'q');
   const end = await tmux.screen('fleet', /EXIT=1/);
-  expect(end).toMatch(/Resume with: cvd-tui resume \d{8}_\d{6}_[0-9a-f]+ [\s\S]*--target web/);
+  expect(end).toMatch(/Resume with: .+ resume \d{8}_\d{6}_[0-9a-f]+ [\s\S]*--target web/);
+  expect(end).toContain(`Resume with: ${INVOKED} resume `);
 }, 120_000);
