@@ -31,15 +31,12 @@ function demoDir(): { dir: string; configPath: string; flags: string[] } {
 async function pausedDemo(session: string, at: 'checklist' | 'phase') {
   const demo = demoDir();
   t.launch(session, SIZE, ['demo', '--dir', demo.dir], 'test_password');
-  await t.screen(session, '▸ v1.0.1');
-  await t.readingKeys(session);
-  t.press(session, 'Enter');
-  await t.screen(session, 'Pre-Deployment Checklist (0/12 ticked)');
-  if (at === 'phase') {
-    for (let i = 0; i < 12; i++) t.press(session, 'Space', 'j');
-    await t.screen(session, '(12/12 ticked)');
+  if (at === 'phase') await t.toPhaseOne(session);
+  else {
+    await t.screen(session, '▸ v1.0.1');
+    await t.readingKeys(session);
     t.press(session, 'Enter');
-    await t.screen(session, '1.1 Environment Verification — next');
+    await t.screen(session, 'Pre-Deployment Checklist (0/12 ticked)');
   }
   t.press(session, 'q');
   await t.screen(session, 'EXIT=1');

@@ -23,12 +23,7 @@ describe('cvd-tui in tmux: a v1.0.2 failure rolled back', () => {
     demos.push(demo);
     const s = 'rollback';
     t.launch(s, [100, 30], ['deploy', '--version', 'v1.0.2', ...demo.flags], 'test_password');
-    await t.screen(s, 'Pre-Deployment Checklist (0/12 ticked)');
-    await t.readingKeys(s);
-    for (let i = 0; i < 12; i++) t.press(s, 'Space', 'j');
-    await t.screen(s, '(12/12 ticked)');
-    t.press(s, 'Enter');
-    await t.screen(s, '1.1 Environment Verification — next');
+    await t.toPhaseOne(s, 'checklist');
     t.press(s, 'A');
     await t.screen(s, 'Phase 1 complete');
     t.press(s, 'A');

@@ -33,14 +33,7 @@ describe('cvd-tui step view, in tmux', () => {
     const cvdctl = (action: string) => execFileSync(join(dir, 'bin', 'cvdctl'), [action]);
     const s = 'steps';
     t.launch(s, [100, 30], ['demo', '--dir', dir], 'test_password');
-    await t.screen(s, '▸ v1.0.1', STEP_WAIT_MS);
-    await t.readingKeys(s);
-    t.press(s, 'Enter');
-    await t.screen(s, 'Pre-Deployment Checklist (0/12 ticked)');
-    for (let i = 0; i < 12; i++) t.press(s, 'Space', 'j');
-    await t.screen(s, '(12/12 ticked)');
-    t.press(s, 'Enter');
-    await t.screen(s, '1.1 Environment Verification — next');
+    await t.toPhaseOne(s);
 
     cvdctl('stop');
     t.press(s, 'Enter');

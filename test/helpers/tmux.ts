@@ -33,6 +33,12 @@ export interface Tmux {
    * to answer a prompt).
    */
   idle(session: string): Promise<void>;
+  /**
+   * As an operator goes to the first step: Enter on the start screen's
+   * preselected v1.0.1 (`from: 'start'`), then every checklist item ticked,
+   * then Enter, until 1.1 is next.
+   */
+  toPhaseOne(session: string, from?: 'start' | 'checklist'): Promise<void>;
   kill(): void;
 }
 
@@ -51,7 +57,7 @@ export function tmuxServer(name: string): Tmux {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   };
-  return {
+  const tmuxApi: Tmux = {
     launch(session, size, args, password) {
       // CI would make Ink print only the last frame; FORCE_COLOR would put escapes in the captures.
       const secret =
@@ -118,6 +124,21 @@ export function tmuxServer(name: string): Tmux {
         20_000,
       );
     },
+    async toPhaseOne(session, from = 'start') {
+      const t = tmuxApi;
+      if (from === 'start') {
+        await t.screen(session, '▸ v1.0.1', 60_000);
+        await t.readingKeys(session);
+        t.press(session, 'Enter');
+      }
+      await t.screen(session, 'Pre-Deployment Checklist (0/12 ticked)');
+      if (from === 'checklist') await t.readingKeys(session);
+      // Keys typed faster than the screen redraws still count one by one.
+      for (let i = 0; i < 12; i++) t.press(session, 'Space', 'j');
+      await t.screen(session, '(12/12 ticked)');
+      t.press(session, 'Enter');
+      await t.screen(session, '1.1 Environment Verification — next');
+    },
     kill() {
       try {
         tmux('kill-server');
@@ -126,4 +147,5 @@ export function tmuxServer(name: string): Tmux {
       }
     },
   };
+  return tmuxApi;
 }
