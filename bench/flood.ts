@@ -57,12 +57,13 @@ const SCENARIO: PtyStep[] = [
   {
     probe: {
       label: 'phase2',
-      // Tab moves the focus Logs → Resources → Health → Logs; the focused pane's title is drawn heavy.
+      // Tab moves the focus Logs → Resources → Health → Steps → Logs; the focused pane's title is drawn heavy.
       // Its effect is computed by the reducer from the state of the moment, unlike a toggle such as
       // `?` whose handler reads state captured at render (see the README's performance notes).
       cycle: [
         { send: '\t', shows: '┏━ Resources ━' },
         { send: '\t', shows: '┏━ Health ━' },
+        { send: '\t', shows: '┏━ Steps ━' },
         { send: '\t', shows: '┏━ Logs' },
       ],
       until: 'Phase 2 complete',
