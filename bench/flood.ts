@@ -71,6 +71,9 @@ const SCENARIO: PtyStep[] = [
     },
   },
   { memory: 'phase2' },
+  // 2.1 stopped the service and 3.1 has not started it: q asks first, q again quits anyway.
+  { send: 'q' },
+  { expect: 'q quit anyway' },
   { send: 'q' },
   { exit: 'quit', timeoutMs: 30_000 },
 ];
