@@ -20,7 +20,7 @@ const md = (value: string | number | null | undefined): string =>
     .replaceAll('<', '&lt;')
     .replaceAll('](', ']\\(');
 /** A table cell's value: its pipes escaped (and backslashes before them, which would undo that). */
-const cell = (value: string | number | null | undefined) =>
+export const cell = (value: string | number | null | undefined) =>
   md(value).replace(/(\\*)\|/g, (_, slashes: string) => `${slashes}${slashes}\\|`);
 
 /** A code block no line of `text` can close: its fence is longer than any run of backticks inside. */

@@ -1,9 +1,8 @@
 import { buildExecutionLog, type ExecutionLog } from '../export/build.js';
-import { toMarkdown } from '../export/markdown.js';
+import { cell, toMarkdown } from '../export/markdown.js';
 import { FleetStore } from '../state/fleet-store.js';
 import type { StateStore } from '../state/store.js';
 import type { DeploymentStatus } from '../state/types.js';
-import { inert } from '../util/text.js';
 import { fleetView } from './build-view.js';
 import type { FleetHalt, FleetHostStatus, FleetPlan } from './view.js';
 
@@ -68,8 +67,6 @@ export function buildFleetLog(
     ),
   };
 }
-
-const cell = (text: string) => inert(text, { max: 200 }).replace(/\|/g, '\\|');
 
 /** The fleet's summary and host table, then each host's execution log in full. */
 export function fleetMarkdown(log: FleetExecutionLog): string {
