@@ -43,6 +43,10 @@ async function deployment(args: ParsedArgs): Promise<Run> {
     return (await import('../screens/app/run.js')).runTui;
   }
   if (fleetChosen(args)) return (await import('./commands/fleet.js')).fleetHeadless;
+  if (args.options.skipHost !== undefined)
+    throw new InputError(
+      '--skip-host leaves a host out of a fleet: name the fleet with --target GROUP (or --inventory FILE --group NAME)',
+    );
   if (args.command === 'resume') return (await import('./commands/resume.js')).resumeHeadless;
   if (args.command === 'rollback') return (await import('./commands/rollback.js')).rollbackHeadless;
   return (await import('./commands/deploy.js')).deployHeadless;

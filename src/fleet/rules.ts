@@ -1,4 +1,5 @@
 import type { StepReport } from '../engine/runner.js';
+import type { FleetView } from './view.js';
 
 /** What a host's step came to, as the halting rule weighs it. */
 export interface HostFailure {
@@ -21,3 +22,30 @@ export interface HostFailure {
  */
 export const haltsRollout = (f: HostFailure): boolean =>
   f.canary || f.status !== 'failed' || f.failedHosts > f.maxFailures;
+
+/** Host statuses with nothing left to skip, as a sentence says them. */
+const ENDED = { succeeded: 'deployed', rolled_back: 'rolled back', skipped: 'skipped' } as const;
+
+/**
+ * Why the operator may not skip `host`, or undefined when they may. A
+ * canary is never skipped: it is there to prove the version on one host
+ * before any batch gets it, so a skipped canary would send an unproven (or,
+ * once it failed, a failing) version to every other host; the operator
+ * retries it once the host is fixed, or rolls back. A host that is deployed,
+ * rolled back or skipped already has nothing left to skip. The reason is
+ * recorded (the execution log's resolution), so it may not be blank.
+ */
+export function skipRefusal(view: FleetView, host: string, reason: string): string | undefined {
+  if (!reason.trim()) return `a host is skipped only with a reason: say why ${host} is left out`;
+  const h = view.hosts.find((x) => x.host === host);
+  if (!h)
+    return `fleet ${view.id} has no host ${host}: its hosts are ${view.hosts.map((x) => x.host).join(', ')}`;
+  if (h.batch === 'canary')
+    return (
+      `${host} is a canary of fleet ${view.id} and is never skipped: it proves ${view.versionTo} before any batch gets it. ` +
+      `Retry it once the host is fixed, or roll the fleet back`
+    );
+  const ended = ENDED[h.status as keyof typeof ENDED];
+  if (ended) return `${host} is ${ended} already: there is nothing of it to skip`;
+  return undefined;
+}

@@ -8,13 +8,14 @@ import { checklistComplete } from '../engine/deployment.js';
 import { FleetStore, type FleetHostRecord, type FleetRecord } from '../state/fleet-store.js';
 import type { StateStore } from '../state/store.js';
 import { UNFINISHED, type DeploymentStatus } from '../state/types.js';
+import { InputError } from '../util/exit.js';
 import { eachAtMost } from '../util/pool.js';
 import type { StepContext } from '../steps/types.js';
 import { fleetView } from './build-view.js';
 import type { FleetHostHandle } from './checks.js';
 import { firstBreach, healthBreaches, type HealthGate } from './health-gate.js';
 import { abandonUnchanged, rollBackInOrder, rollbackOrder } from './rollback.js';
-import { haltsRollout } from './rules.js';
+import { haltsRollout, skipRefusal } from './rules.js';
 import type { FleetHalt, FleetView } from './view.js';
 
 /** How many hosts prepare (phase 1), resume or begin at once. */
@@ -231,8 +232,12 @@ export class FleetRunner {
    * Leaves a host out of the rollout with the operator's reason: its
    * deployment, if unfinished, is abandoned (its lock released) as a lone
    * target's would be. A halt on that host is lifted; `run` goes on.
+   * Refused (InputError, nothing changed) for a canary and for a host with
+   * nothing left to skip: `skipRefusal` says why.
    */
   async skip(host: string, reason: string): Promise<void> {
+    const refusal = skipRefusal(this.view(), host, reason);
+    if (refusal) throw new InputError(refusal);
     const runner = this.runnerOf(host);
     const d = runner?.deployment;
     if (runner && d && UNFINISHED.includes(d.status))

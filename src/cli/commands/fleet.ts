@@ -31,7 +31,10 @@ export async function fleetHeadless(args: ParsedArgs): Promise<number> {
       args,
       choice,
       async (runner) => {
-        if (args.command === 'resume') return runner.resume({ announce: true });
+        if (args.command === 'resume') {
+          await skipFirst(args, runner);
+          return runner.resume({ announce: true });
+        }
         const host = runner.view().hosts.find((h) => h.deploymentId === choice.hostDeploymentId);
         out.write(
           host
@@ -44,6 +47,18 @@ export async function fleetHeadless(args: ParsedArgs): Promise<number> {
     );
   }
   return deployFleet(args, choice);
+}
+
+/**
+ * `resume --skip-host HOST --reason TEXT`: the host is left out first, as the
+ * fleet screen's `s` does (FleetRunner.skip refuses a canary, exit 2), and
+ * the resume then goes on with the rollout without it.
+ */
+async function skipFirst(args: ParsedArgs, runner: FleetRunner): Promise<void> {
+  const { skipHost, reason } = args.options;
+  if (skipHost === undefined) return;
+  out.write(`Skipping ${skipHost} of fleet ${runner.fleet.id}: ${reason}\n`);
+  await runner.skip(skipHost, reason!);
 }
 
 /** `deploy --target GROUP --version TAG --headless --confirm-all`. */

@@ -1,0 +1,116 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { fleetView } from '../../src/fleet/build-view.js';
+import { rollbackOrder } from '../../src/fleet/rollback.js';
+import { haltsRollout, skipRefusal } from '../../src/fleet/rules.js';
+import { FleetStore } from '../../src/state/fleet-store.js';
+import { StateStore } from '../../src/state/store.js';
+
+describe('haltsRollout', () => {
+  const batchFailure = (failedHosts: number, maxFailures: number) =>
+    haltsRollout({ canary: false, status: 'failed', failedHosts, maxFailures });
+
+  it('tolerates batch failures up to maxFailures and halts at the one beyond', () => {
+    expect(batchFailure(1, 0)).toBe(true);
+    expect(batchFailure(1, 1)).toBe(false);
+    expect(batchFailure(2, 1)).toBe(true);
+    expect(batchFailure(2, 2)).toBe(false);
+    expect(batchFailure(3, 2)).toBe(true);
+  });
+
+  it('always halts on a canary, and on a step stuck rather than failed', () => {
+    expect(haltsRollout({ canary: true, status: 'failed', failedHosts: 1, maxFailures: 5 })).toBe(
+      true,
+    );
+    for (const status of ['blocked', 'unsettled', undefined] as const)
+      expect(haltsRollout({ canary: false, status, failedHosts: 0, maxFailures: 5 })).toBe(true);
+  });
+});
+
+/**
+ * A fleet of five recorded hosts: canary web1, batch 1 web2 and web3, batch
+ * 2 web4 and web5. `ran` is the steps each host's deployment ran (none: the
+ * host has no deployment).
+ */
+function recordedFleet(ran: Record<string, string[]>, skipped: string[] = []) {
+  const store = StateStore.open(join(mkdtempSync(join(tmpdir(), 'cvd-fleet-')), 'state.db'));
+  const fleets = new FleetStore(store);
+  const hosts = ['web1', 'web2', 'web3', 'web4', 'web5'];
+  fleets.create({
+    id: 'f1',
+    name: 'web',
+    operator: 'alice',
+    jumpHost: 'jump',
+    versionTo: 'v1.0.1',
+    canary: 1,
+    batchSize: 2,
+    maxFailures: 0,
+    startedAt: 1000,
+    hosts: hosts.map((host, i) => ({ host, position: i, batch: Math.ceil(i / 2) })),
+  });
+  for (const [host, steps] of Object.entries(ran)) {
+    const id = `d-${host}`;
+    fleets.linkHost('f1', host, id);
+    store.createDeployment({
+      id,
+      target: host,
+      operator: 'alice',
+      jumpHost: 'jump',
+      versionFrom: 'v1.0.0',
+      versionTo: 'v1.0.1',
+      startedAt: 1000,
+    });
+    for (const step of steps) {
+      const attempt = store.beginAttempt(id, step, 'run', 'alice', 'step started');
+      store.finishAttempt(id, step, attempt, {
+        status: 'succeeded',
+        exitCode: 0,
+        summary: 'ok',
+        outcomeUnknown: false,
+      });
+    }
+  }
+  for (const host of skipped) fleets.skipHost('f1', host, 'out of rotation');
+  return store;
+}
+
+describe('rollbackOrder', () => {
+  it('takes every changed host, the last batch first and the canary last; never the unchanged or skipped', () => {
+    const changed = ['1.1', '1.3', '2.1', '2.2'];
+    const store = recordedFleet(
+      { web1: changed, web2: changed, web3: ['1.1', '1.3'], web4: changed, web5: changed },
+      ['web5'],
+    );
+    expect(rollbackOrder(store, new FleetStore(store).hosts('f1'))).toEqual([
+      'web4',
+      'web2',
+      'web1',
+    ]);
+    store.close();
+  });
+});
+
+describe('skipRefusal', () => {
+  const store = recordedFleet({ web1: ['1.1'], web2: ['1.1'] });
+  store.setStatus('d-web1', 'failed', 'alice');
+  const view = fleetView(store, 'f1');
+
+  it('refuses a canary, naming the version it is there to prove', () => {
+    expect(skipRefusal(view, 'web1', 'host is broken')).toMatch(
+      /^web1 is a canary of fleet f1 and is never skipped: it proves v1\.0\.1 before any batch gets it/,
+    );
+  });
+
+  it('refuses a blank reason, an unknown host and a host deployed already', () => {
+    expect(skipRefusal(view, 'web2', '  ')).toMatch(/only with a reason/);
+    expect(skipRefusal(view, 'web9', 'gone')).toMatch(/no host web9: its hosts are web1, web2/);
+    store.setStatus('d-web2', 'succeeded', 'alice');
+    expect(skipRefusal(fleetView(store, 'f1'), 'web2', 'gone')).toMatch(/web2 is deployed already/);
+  });
+
+  it('lets a batch host that is not deployed be skipped', () => {
+    expect(skipRefusal(view, 'web3', 'out of rotation')).toBeUndefined();
+  });
+});
