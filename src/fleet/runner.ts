@@ -13,6 +13,7 @@ import { eachAtMost } from '../util/pool.js';
 import type { StepContext } from '../steps/types.js';
 import { fleetView } from './build-view.js';
 import type { FleetHostHandle } from './checks.js';
+import { holdFleet } from './in-hand.js';
 import { firstBreach, healthBreaches, type HealthGate } from './health-gate.js';
 import { abandonUnchanged, rollBackInOrder, rollbackOrder } from './rollback.js';
 import { haltsRollout, skipRefusal } from './rules.js';
@@ -68,6 +69,7 @@ export class FleetRunner {
   constructor(private readonly options: FleetRunnerOptions) {
     this.fleets = new FleetStore(options.store);
     this.handles = new Map(options.hosts.map((h) => [h.name, h]));
+    holdFleet(options.fleetId, this.fleet.name);
   }
 
   on(listener: FleetListener): () => void {
