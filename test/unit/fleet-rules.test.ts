@@ -1,12 +1,9 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fleetView } from '../../src/fleet/build-view.js';
 import { rollbackOrder } from '../../src/fleet/rollback.js';
 import { haltsRollout, skipRefusal } from '../../src/fleet/rules.js';
 import { FleetStore } from '../../src/state/fleet-store.js';
-import { StateStore } from '../../src/state/store.js';
+import { recordFleet } from '../helpers/fleet-record.js';
 
 describe('haltsRollout', () => {
   const batchFailure = (failedHosts: number, maxFailures: number) =>
@@ -35,44 +32,22 @@ describe('haltsRollout', () => {
  * host has no deployment).
  */
 function recordedFleet(ran: Record<string, string[]>, skipped: string[] = []) {
-  const store = StateStore.open(join(mkdtempSync(join(tmpdir(), 'cvd-fleet-')), 'state.db'));
-  const fleets = new FleetStore(store);
   const hosts = ['web1', 'web2', 'web3', 'web4', 'web5'];
-  fleets.create({
-    id: 'f1',
-    name: 'web',
-    operator: 'alice',
-    jumpHost: 'jump',
-    versionTo: 'v1.0.1',
-    canary: 1,
-    batchSize: 2,
-    maxFailures: 0,
-    startedAt: 1000,
-    hosts: hosts.map((host, i) => ({ host, position: i, batch: Math.ceil(i / 2) })),
-  });
-  for (const [host, steps] of Object.entries(ran)) {
-    const id = `d-${host}`;
-    fleets.linkHost('f1', host, id);
-    store.createDeployment({
-      id,
-      target: host,
-      operator: 'alice',
-      jumpHost: 'jump',
-      versionFrom: 'v1.0.0',
-      versionTo: 'v1.0.1',
-      startedAt: 1000,
-    });
+  const store = recordFleet(
+    hosts.map((host, i) => ({ host, batch: Math.ceil(i / 2) })),
+    Object.keys(ran),
+  );
+  for (const [host, steps] of Object.entries(ran))
     for (const step of steps) {
-      const attempt = store.beginAttempt(id, step, 'run', 'alice', 'step started');
-      store.finishAttempt(id, step, attempt, {
+      const attempt = store.beginAttempt(`d-${host}`, step, 'run', 'alice', 'step started');
+      store.finishAttempt(`d-${host}`, step, attempt, {
         status: 'succeeded',
         exitCode: 0,
         summary: 'ok',
         outcomeUnknown: false,
       });
     }
-  }
-  for (const host of skipped) fleets.skipHost('f1', host, 'out of rotation');
+  for (const host of skipped) new FleetStore(store).skipHost('f1', host, 'out of rotation');
   return store;
 }
 
