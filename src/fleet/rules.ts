@@ -1,4 +1,5 @@
 import type { StepReport } from '../engine/runner.js';
+import type { ResumeOutcome } from '../engine/workflows/resume.js';
 import type { FleetView } from './view.js';
 
 /** What a host's step came to, as the halting rule weighs it. */
@@ -22,6 +23,18 @@ export interface HostFailure {
  */
 export const haltsRollout = (f: HostFailure): boolean =>
   f.canary || f.status !== 'failed' || f.failedHosts > f.maxFailures;
+
+/**
+ * Why a host's resume stops the fleet before anything runs on, or undefined
+ * when it settled: the target did not answer, it is not as its deployment
+ * left it, or an interrupted step's outcome cannot be known.
+ */
+export const resumeStop = (outcome: ResumeOutcome): string | undefined =>
+  outcome.kind === 'unreachable'
+    ? 'the target did not answer the drift check: nothing was settled or run'
+    : outcome.kind === 'drift'
+      ? `the target is not as its deployment left it: ${outcome.drift.join('; ')}`
+      : outcome.reports.find((r) => r.status === 'unsettled')?.summary;
 
 /** Host statuses with nothing left to skip, as a sentence says them. */
 const ENDED = { succeeded: 'deployed', rolled_back: 'rolled back', skipped: 'skipped' } as const;

@@ -9,14 +9,15 @@ import { FleetStore, type FleetHostRecord, type FleetRecord } from '../state/fle
 import type { StateStore } from '../state/store.js';
 import { UNFINISHED, type DeploymentStatus } from '../state/types.js';
 import { InputError } from '../util/exit.js';
-import { eachAtMost } from '../util/pool.js';
+import { errorMessage } from '../util/error.js';
+import { allSettledOrThrow, eachAtMost } from '../util/pool.js';
 import type { StepContext } from '../steps/types.js';
 import { fleetView } from './build-view.js';
 import type { FleetHostHandle } from './checks.js';
 import { holdFleet } from './in-hand.js';
 import { firstBreach, healthBreaches, type HealthGate } from './health-gate.js';
 import { abandonUnchanged, rollBackInOrder, rollbackOrder } from './rollback.js';
-import { haltsRollout, skipRefusal } from './rules.js';
+import { haltsRollout, resumeStop, skipRefusal } from './rules.js';
 import type { FleetHalt, FleetView } from './view.js';
 
 /** How many hosts prepare (phase 1), resume or begin at once. */
@@ -172,7 +173,7 @@ export class FleetRunner {
     }
     for (const batch of plan.batches) {
       if (this.fleet.halt || (await this.breached())) break;
-      await Promise.all(batch.map((host) => this.drive(host)));
+      await allSettledOrThrow(batch.map((host) => this.drive(host)));
     }
     return this.conclude();
   }
@@ -196,12 +197,7 @@ export class FleetRunner {
         ...options,
         confirmChecklist: this.options.confirmChecklist,
       });
-      const stop =
-        outcome.kind === 'unreachable'
-          ? 'the target did not answer the drift check: nothing was settled or run'
-          : outcome.kind === 'drift'
-            ? `the target is not as its deployment left it: ${outcome.drift.join('; ')}`
-            : outcome.reports.find((r) => r.status === 'unsettled')?.summary;
+      const stop = resumeStop(outcome);
       if (stop)
         stops.push({
           host: h.host,
@@ -308,13 +304,37 @@ export class FleetRunner {
         reason: `${host}'s deployment is ${d.mode === 'rollback' ? 'rolling back' : d.status.replace('_', ' ')}: skip the host or roll the fleet back`,
         at: Date.now(),
       });
-    for (;;) {
-      if (this.fleet.halt) return;
-      const step = runner.nextStep();
-      if (!step) return void (await runner.runMany('all')); // closes a deployment whose steps all ran
-      if (onlyPhase && step.phase !== onlyPhase) return;
-      const report = await runner.runNext();
-      if (report?.status !== 'succeeded') return this.hostFailed(record, report);
+    try {
+      for (;;) {
+        if (this.fleet.halt) return;
+        const step = runner.nextStep();
+        if (!step) return void (await runner.runMany('all')); // closes a deployment whose steps all ran
+        if (onlyPhase && step.phase !== onlyPhase) return;
+        const report = await runner.runNext();
+        if (report?.status !== 'succeeded') return this.hostFailed(record, report);
+      }
+    } catch (error) {
+      this.haltOnError(host, runner, error);
+      throw error;
+    }
+  }
+
+  /**
+   * An unexpected error on one host (a bug, a lost state database) ends the
+   * run, but only once the other hosts have finished the step they are in
+   * (their connections closed under a running step would leave its outcome
+   * unknown): the halt stops them there, as a failure would.
+   */
+  private haltOnError(host: string, runner: Runner, error: unknown): void {
+    try {
+      this.halt({
+        host,
+        stepId: runner.nextStep()?.id ?? null,
+        reason: `unexpected error: ${errorMessage(error)}`,
+        at: Date.now(),
+      });
+    } catch {
+      // The state database itself failed: the error being thrown says so.
     }
   }
 
