@@ -36,19 +36,25 @@ export const resumeStop = (outcome: ResumeOutcome): string | undefined =>
       ? `the target is not as its deployment left it: ${outcome.drift.join('; ')}`
       : outcome.reports.find((r) => r.status === 'unsettled')?.summary;
 
-/** Host statuses with nothing left to skip, as a sentence says them. */
-const ENDED = { succeeded: 'deployed', rolled_back: 'rolled back', skipped: 'skipped' } as const;
-
 /**
- * Why the operator may not skip `host`, or undefined when they may. A
- * canary is never skipped: it is there to prove the version on one host
- * before any batch gets it, so a skipped canary would send an unproven (or,
- * once it failed, a failing) version to every other host; the operator
- * retries it once the host is fixed, or rolls back. A host that is deployed,
- * rolled back or skipped already has nothing left to skip. The reason is
- * recorded (the execution log's resolution), so it may not be blank.
+ * Why the operator may not skip `host`, or undefined when they may: skipping
+ * leaves a host out as it stands, so it is for a host the rollout has not
+ * changed, or one rolled back. A canary is never skipped: it is there to
+ * prove the version on one host before any batch gets it, so a skipped
+ * canary would send an unproven (or, once it failed, a failing) version to
+ * every other host; the operator retries it once the host is fixed, or rolls
+ * back. A host the rollout changed (`changed`: those a fleet rollback would
+ * restore) is rolled back first, so none is left half-deployed, its service
+ * perhaps stopped, with its lock released. A host deployed or skipped
+ * already has nothing to skip. The reason is recorded (the execution log's
+ * resolution), so it may not be blank.
  */
-export function skipRefusal(view: FleetView, host: string, reason: string): string | undefined {
+export function skipRefusal(
+  view: FleetView,
+  host: string,
+  reason: string,
+  changed: readonly string[],
+): string | undefined {
   if (!reason.trim()) return `a host is skipped only with a reason: say why ${host} is left out`;
   const h = view.hosts.find((x) => x.host === host);
   if (!h)
@@ -58,7 +64,9 @@ export function skipRefusal(view: FleetView, host: string, reason: string): stri
       `${host} is a canary of fleet ${view.id} and is never skipped: it proves ${view.versionTo} before any batch gets it. ` +
       `Retry it once the host is fixed, or roll the fleet back`
     );
-  const ended = ENDED[h.status as keyof typeof ENDED];
-  if (ended) return `${host} is ${ended} already: there is nothing of it to skip`;
+  if (h.status === 'succeeded' || h.status === 'skipped')
+    return `${host} is ${h.status === 'succeeded' ? 'deployed' : 'skipped'} already: there is nothing of it to skip`;
+  if (changed.includes(host))
+    return `${host} has been changed by ${view.versionTo}'s rollout: roll it back first (its deployment ${h.deploymentId}), then skip it`;
   return undefined;
 }

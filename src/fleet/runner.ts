@@ -230,11 +230,12 @@ export class FleetRunner {
    * Leaves a host out of the rollout with the operator's reason: its
    * deployment, if unfinished, is abandoned (its lock released) as a lone
    * target's would be. A halt on that host is lifted; `run` goes on.
-   * Refused (InputError, nothing changed) for a canary and for a host with
-   * nothing left to skip: `skipRefusal` says why.
+   * Refused (InputError, nothing changed) for a canary, a host changed and
+   * not rolled back, and a host with nothing left to skip: `skipRefusal`.
    */
   async skip(host: string, reason: string): Promise<void> {
-    const refusal = skipRefusal(this.view(), host, reason);
+    const changed = rollbackOrder(this.options.store, this.records);
+    const refusal = skipRefusal(this.view(), host, reason, changed);
     if (refusal) throw new InputError(refusal);
     const runner = this.runnerOf(host);
     const d = runner?.deployment;

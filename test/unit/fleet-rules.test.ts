@@ -68,24 +68,48 @@ describe('rollbackOrder', () => {
 });
 
 describe('skipRefusal', () => {
-  const store = recordedFleet({ web1: ['1.1'], web2: ['1.1'] });
-  store.setStatus('d-web1', 'failed', 'alice');
-  const view = fleetView(store, 'f1');
+  // web1 (canary) and web2 failed after 2.1 changed them; web3 only prepared; web4 rolled back.
+  const changedSteps = ['1.1', '1.3', '2.1'];
+  const store = recordedFleet({
+    web1: changedSteps,
+    web2: changedSteps,
+    web3: ['1.1', '1.3'],
+    web4: changedSteps,
+  });
+  for (const host of ['web1', 'web2']) store.setStatus(`d-${host}`, 'failed', 'alice');
+  store.setStatus('d-web4', 'rolled_back', 'alice');
+  const refusal = (host: string, reason = 'out of rotation') =>
+    skipRefusal(
+      fleetView(store, 'f1'),
+      host,
+      reason,
+      rollbackOrder(store, new FleetStore(store).hosts('f1')),
+    );
 
   it('refuses a canary, naming the version it is there to prove', () => {
-    expect(skipRefusal(view, 'web1', 'host is broken')).toMatch(
+    expect(refusal('web1')).toMatch(
       /^web1 is a canary of fleet f1 and is never skipped: it proves v1\.0\.1 before any batch gets it/,
     );
   });
 
-  it('refuses a blank reason, an unknown host and a host deployed already', () => {
-    expect(skipRefusal(view, 'web2', '  ')).toMatch(/only with a reason/);
-    expect(skipRefusal(view, 'web9', 'gone')).toMatch(/no host web9: its hosts are web1, web2/);
-    store.setStatus('d-web2', 'succeeded', 'alice');
-    expect(skipRefusal(fleetView(store, 'f1'), 'web2', 'gone')).toMatch(/web2 is deployed already/);
+  it('refuses a host the rollout changed until it is rolled back', () => {
+    expect(refusal('web2')).toBe(
+      "web2 has been changed by v1.0.1's rollout: roll it back first (its deployment d-web2), then skip it",
+    );
+    expect(refusal('web4')).toBeUndefined();
   });
 
-  it('lets a batch host that is not deployed be skipped', () => {
-    expect(skipRefusal(view, 'web3', 'out of rotation')).toBeUndefined();
+  it('lets a batch host the rollout has not changed be skipped, begun or not', () => {
+    expect(refusal('web3')).toBeUndefined();
+    expect(refusal('web5')).toBeUndefined();
+  });
+
+  it('refuses a blank reason, an unknown host and a host deployed or skipped already', () => {
+    expect(refusal('web3', '  ')).toMatch(/only with a reason/);
+    expect(refusal('web9')).toMatch(/no host web9: its hosts are web1, web2, web3, web4, web5/);
+    store.setStatus('d-web3', 'succeeded', 'alice');
+    expect(refusal('web3')).toMatch(/web3 is deployed already/);
+    new FleetStore(store).skipHost('f1', 'web5', 'gone');
+    expect(refusal('web5')).toMatch(/web5 is skipped already/);
   });
 });
