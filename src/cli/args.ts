@@ -65,6 +65,10 @@ Options:
                       a fleet from an Ansible inventory group (INI or YAML), each host an
                       ssh target with the settings of --target (else defaultTarget); group vars
                       cvd_tui_canary, cvd_tui_batch_size, cvd_tui_max_failures (default 1, 1, 0)
+  --skip-host <host> --reason <text>
+                      resume --headless of a fleet: leave that host out with the reason
+                      (recorded; its deployment abandoned), then go on with the rollout;
+                      a canary is never skipped (retry it, or roll the fleet back)
   --plan              deploy, rollback: print every step's commands, checks and re-run safety; run nothing
                       (a deploy plan starts with the change preview: commits, migrations, config
                       changes and expected downtime, read from the target)
@@ -98,6 +102,8 @@ const OPTIONS = {
   'allowed-signers': { type: 'string' },
   inventory: { type: 'string' },
   group: { type: 'string' },
+  'skip-host': { type: 'string' },
+  reason: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -136,6 +142,9 @@ export interface ParsedArgs {
     /** `--inventory`: an Ansible inventory file whose `--group` is the fleet to deploy. */
     inventory?: string;
     group?: string;
+    /** `--skip-host`: resume of a fleet leaves this host out first, with `reason`. */
+    skipHost?: string;
+    reason?: string;
     /** verify: `--state` was given, with or without a database path. */
     checkState: boolean;
     help: boolean;
@@ -199,6 +208,8 @@ export function parseCli(argv: string[]): ParsedArgs {
       allowedSigners: v['allowed-signers'],
       inventory: v.inventory,
       group: v.group,
+      skipHost: v['skip-host'],
+      reason: v.reason,
       checkState: command === 'verify' && (verifyState.bare || v.state !== undefined),
       help: v.help ?? false,
       showVersion,
@@ -237,6 +248,9 @@ function refuseBadValues(
     'allow-downgrade'?: boolean;
     inventory?: string;
     group?: string;
+    headless?: boolean;
+    'skip-host'?: string;
+    reason?: string;
   },
 ): void {
   if (id !== undefined && !DEPLOYMENT_ID.test(id))
@@ -265,8 +279,40 @@ function refuseBadValues(
     throw new InputError(
       `--group "${printable(v.group)}" must be an inventory group name: letters, digits and _`,
     );
+  refuseBadSkip(command, v);
   if (v.sign && (command !== 'export' || !v.out))
     throw new InputError(
       '--sign goes with export --out <file>: the signature is written to <file>.sig',
     );
+}
+
+/**
+ * `resume --headless --skip-host HOST --reason TEXT`: the reason is recorded
+ * in the host's execution log, so a skip without one (or with a blank one,
+ * or one that is not a line of text) is refused, naming the flag.
+ */
+function refuseBadSkip(
+  command: string | undefined,
+  v: { headless?: boolean; 'skip-host'?: string; reason?: string },
+): void {
+  const host = v['skip-host'];
+  if (host === undefined) {
+    if (v.reason !== undefined)
+      throw new InputError(
+        '--reason goes with --skip-host <host>: it says why the host is left out',
+      );
+    return;
+  }
+  if (command !== 'resume' || !v.headless)
+    throw new InputError(
+      '--skip-host goes with resume --headless (on the fleet screen, s skips the selected host)',
+    );
+  if (!rules.name.test(host) && !rules.host.test(host))
+    throw new InputError(`--skip-host "${printable(host)}" must be a host of the fleet, by name`);
+  if (!v.reason?.trim())
+    throw new InputError(
+      `--skip-host ${host} needs --reason <text>: why the host is left out (recorded in its execution log)`,
+    );
+  if (/\p{Cc}/u.test(v.reason))
+    throw new InputError('--reason must be one line of text, without control characters');
 }

@@ -6,6 +6,8 @@ import { EXIT, InputError } from '../util/exit.js';
 import { errorMessage } from '../util/error.js';
 import { err, out } from '../util/out.js';
 import { cli } from '../util/invocation.js';
+import { fleetInHand } from '../fleet/in-hand.js';
+import { fleetResume, resumeHint } from './resume-hint.js';
 
 /** cvd-tui's version, read only for `--version`. */
 const version = (): string =>
@@ -43,6 +45,10 @@ async function deployment(args: ParsedArgs): Promise<Run> {
     return (await import('../screens/app/run.js')).runTui;
   }
   if (fleetChosen(args)) return (await import('./commands/fleet.js')).fleetHeadless;
+  if (args.options.skipHost !== undefined)
+    throw new InputError(
+      '--skip-host leaves a host out of a fleet: name the fleet with --target GROUP (or --inventory FILE --group NAME)',
+    );
   if (args.command === 'resume') return (await import('./commands/resume.js')).resumeHeadless;
   if (args.command === 'rollback') return (await import('./commands/rollback.js')).rollbackHeadless;
   return (await import('./commands/deploy.js')).deployHeadless;
@@ -71,7 +77,11 @@ async function dispatch(args: ParsedArgs): Promise<number> {
   ]);
   // After the command's modules have loaded: conf's when-exit hooks the same signals when it
   // loads and re-raises them, which kills the process unless this handler is still listening.
-  exitOnSignals(RESUMABLE.has(args.command) ? ` Continue with: ${cli('resume')}` : '');
+  exitOnSignals(() => {
+    if (!RESUMABLE.has(args.command)) return '';
+    const fleet = fleetInHand();
+    return ` Continue with: ${fleet ? fleetResume(fleet, args.options) : cli('resume')}`;
+  });
   // Every connection this run opens trusts unknown hosts only as its flags allow.
   setHostTrustPolicy(cliTrustPolicy(args));
   return run(args);
@@ -83,10 +93,10 @@ async function dispatch(args: ParsedArgs): Promise<number> {
  * step goes on on the target and is settled by `resume`, a read-only step's
  * processes there are ended first.
  */
-function exitOnSignals(hint: string): void {
+function exitOnSignals(hint: () => string): void {
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     process.once(signal, () => {
-      err.write(`\nInterrupted (${signal}): state saved.${hint}\n`);
+      err.write(`\nInterrupted (${signal}): state saved.${hint()}\n`);
       const say = (line: string) => err.write(`${line}\n`);
       void interruptAll(say).finally(() => process.exit(EXIT.interrupted));
     });
@@ -114,9 +124,10 @@ const RESUMABLE = new Set([undefined, 'deploy', 'resume', 'rollback', 'demo', 'r
 /** Runs one command; returns the process exit code (DESIGN: 0, 1, 2, 130). */
 export async function main(argv: string[]): Promise<number> {
   let changesDeployments = false;
+  let args: ParsedArgs | undefined;
   endQuietlyWhenOutputCloses(() => (changesDeployments ? EXIT.interrupted : EXIT.ok));
   try {
-    const args = parseCli(argv);
+    args = parseCli(argv);
     changesDeployments = RESUMABLE.has(args.command) && !args.options.plan;
     return await dispatch(args);
   } catch (error) {
@@ -134,9 +145,11 @@ export async function main(argv: string[]): Promise<number> {
     const detail = process.env.CVD_TUI_DEBUG
       ? ((error instanceof Error ? error.stack : undefined) ?? String(error))
       : errorMessage(error);
-    const id = (await import('../engine/deployment.js')).deploymentInHand();
-    const next = id
-      ? `State is saved; \`${cli(`resume ${id}`)}\` continues deployment ${id}`
+    const { deploymentInHand } = await import('../engine/deployment.js');
+    const left =
+      args && resumeHint({ fleet: fleetInHand(), deploymentId: deploymentInHand() }, args.options);
+    const next = left
+      ? `State is saved; \`${left.command}\` continues ${left.what}`
       : 'No deployment was started';
     err.write(`cvd-tui: ${detail}\n${next} (CVD_TUI_DEBUG=1 shows details).\n`);
     return EXIT.stepFailed;

@@ -3,16 +3,21 @@ import { Runner, type RerunOptions, type StepReport } from '../engine/runner.js'
 import { abandonDeployment } from '../engine/workflows/abandon.js';
 import { beginDeployment } from '../engine/workflows/begin.js';
 import { resumeDeployment, type ResumeOptions } from '../engine/workflows/resume.js';
-import { rollBack } from '../engine/workflows/rollback.js';
 import { newDeploymentId } from '../engine/deployment.js';
 import { checklistComplete } from '../engine/deployment.js';
 import { FleetStore, type FleetHostRecord, type FleetRecord } from '../state/fleet-store.js';
 import type { StateStore } from '../state/store.js';
 import { UNFINISHED, type DeploymentStatus } from '../state/types.js';
+import { InputError } from '../util/exit.js';
+import { errorMessage } from '../util/error.js';
+import { allSettledOrThrow, eachAtMost } from '../util/pool.js';
 import type { StepContext } from '../steps/types.js';
-import { changedHost, fleetView } from './build-view.js';
+import { fleetView } from './build-view.js';
 import type { FleetHostHandle } from './checks.js';
-import { healthBreaches, type HealthGate } from './health-gate.js';
+import { holdFleet } from './in-hand.js';
+import { firstBreach, healthBreaches, type HealthGate } from './health-gate.js';
+import { abandonUnchanged, rollBackInOrder, rollbackOrder } from './rollback.js';
+import { haltsRollout, resumeStop, skipRefusal } from './rules.js';
 import type { FleetHalt, FleetView } from './view.js';
 
 /** How many hosts prepare (phase 1), resume or begin at once. */
@@ -65,6 +70,7 @@ export class FleetRunner {
   constructor(private readonly options: FleetRunnerOptions) {
     this.fleets = new FleetStore(options.store);
     this.handles = new Map(options.hosts.map((h) => [h.name, h]));
+    holdFleet(options.fleetId, this.fleet.name);
   }
 
   on(listener: FleetListener): () => void {
@@ -167,7 +173,7 @@ export class FleetRunner {
     }
     for (const batch of plan.batches) {
       if (this.fleet.halt || (await this.breached())) break;
-      await Promise.all(batch.map((host) => this.drive(host)));
+      await allSettledOrThrow(batch.map((host) => this.drive(host)));
     }
     return this.conclude();
   }
@@ -191,12 +197,7 @@ export class FleetRunner {
         ...options,
         confirmChecklist: this.options.confirmChecklist,
       });
-      const stop =
-        outcome.kind === 'unreachable'
-          ? 'the target did not answer the drift check: nothing was settled or run'
-          : outcome.kind === 'drift'
-            ? `the target is not as its deployment left it: ${outcome.drift.join('; ')}`
-            : outcome.reports.find((r) => r.status === 'unsettled')?.summary;
+      const stop = resumeStop(outcome);
       if (stop)
         stops.push({
           host: h.host,
@@ -229,8 +230,13 @@ export class FleetRunner {
    * Leaves a host out of the rollout with the operator's reason: its
    * deployment, if unfinished, is abandoned (its lock released) as a lone
    * target's would be. A halt on that host is lifted; `run` goes on.
+   * Refused (InputError, nothing changed) for a canary, a host changed and
+   * not rolled back, and a host with nothing left to skip: `skipRefusal`.
    */
   async skip(host: string, reason: string): Promise<void> {
+    const changed = rollbackOrder(this.options.store, this.records);
+    const refusal = skipRefusal(this.view(), host, reason, changed);
+    if (refusal) throw new InputError(refusal);
     const runner = this.runnerOf(host);
     const d = runner?.deployment;
     if (runner && d && UNFINISHED.includes(d.status))
@@ -261,50 +267,24 @@ export class FleetRunner {
       this.fleets.setMode(this.options.fleetId, 'rollback');
       this.setHalt(null);
     }
-    const order = host ? [host] : this.changedHosts().reverse();
-    for (const name of order) {
-      const runner = this.runnerOf(name)!;
-      const report = await rollBack(this.handles.get(name)!.ctx, runner);
-      if (runner.deployment.status !== 'rolled_back') {
-        this.halt({
-          host: name,
-          stepId: report?.stepId ?? null,
-          reason: `rollback stopped: ${report?.summary ?? 'paused'}`,
-          at: Date.now(),
-        });
-        return this.conclude();
-      }
+    const memberOf = (name: string) => ({
+      ctx: this.handles.get(name)!.ctx,
+      runner: this.runnerOf(name),
+    });
+    const order = host ? [host] : rollbackOrder(this.options.store, this.records);
+    const stopped = await rollBackInOrder(order, memberOf);
+    if (stopped) {
+      this.halt(stopped);
+      return this.conclude();
     }
     if (host) return this.conclude();
-    for (const h of this.records) {
-      const runner = this.runnerOf(h.host);
-      if (runner && UNFINISHED.includes(runner.deployment.status))
-        await abandonDeployment(
-          this.handles.get(h.host)!.ctx,
-          runner,
-          `fleet ${this.options.fleetId} rolled back before this host was changed`,
-        );
-    }
+    await abandonUnchanged(
+      this.records.map((h) => h.host),
+      memberOf,
+      this.options.fleetId,
+    );
     this.setStatus('rolled_back', 'every host that changed is rolled back');
     return this.outcome();
-  }
-
-  /** Hosts whose deployment changed them and is not yet rolled back, in the order they went in. */
-  private changedHosts(): string[] {
-    const { store } = this.options;
-    return this.records
-      .filter((h) => {
-        const d = h.deploymentId ? store.deployment(h.deploymentId) : undefined;
-        return (
-          h.skipReason === null &&
-          d !== undefined &&
-          d.status !== 'rolled_back' &&
-          d.status !== 'abandoned' &&
-          (d.mode === 'rollback' || changedHost(store.attempts(d.id)))
-        );
-      })
-      .sort((a, b) => a.batch - b.batch || a.position - b.position)
-      .map((h) => h.host);
   }
 
   /**
@@ -325,13 +305,37 @@ export class FleetRunner {
         reason: `${host}'s deployment is ${d.mode === 'rollback' ? 'rolling back' : d.status.replace('_', ' ')}: skip the host or roll the fleet back`,
         at: Date.now(),
       });
-    for (;;) {
-      if (this.fleet.halt) return;
-      const step = runner.nextStep();
-      if (!step) return void (await runner.runMany('all')); // closes a deployment whose steps all ran
-      if (onlyPhase && step.phase !== onlyPhase) return;
-      const report = await runner.runNext();
-      if (report?.status !== 'succeeded') return this.hostFailed(record, report);
+    try {
+      for (;;) {
+        if (this.fleet.halt) return;
+        const step = runner.nextStep();
+        if (!step) return void (await runner.runMany('all')); // closes a deployment whose steps all ran
+        if (onlyPhase && step.phase !== onlyPhase) return;
+        const report = await runner.runNext();
+        if (report?.status !== 'succeeded') return this.hostFailed(record, report);
+      }
+    } catch (error) {
+      this.haltOnError(host, runner, error);
+      throw error;
+    }
+  }
+
+  /**
+   * An unexpected error on one host (a bug, a lost state database) ends the
+   * run, but only once the other hosts have finished the step they are in
+   * (their connections closed under a running step would leave its outcome
+   * unknown): the halt stops them there, as a failure would.
+   */
+  private haltOnError(host: string, runner: Runner, error: unknown): void {
+    try {
+      this.halt({
+        host,
+        stepId: runner.nextStep()?.id ?? null,
+        reason: `unexpected error: ${errorMessage(error)}`,
+        at: Date.now(),
+      });
+    } catch {
+      // The state database itself failed: the error being thrown says so.
     }
   }
 
@@ -341,23 +345,12 @@ export class FleetRunner {
    * start (a canary that passed its steps and degraded since halts it).
    */
   private async breached(): Promise<boolean> {
-    const gate = this.options.healthGate ?? healthBreaches;
-    const deployed = this.view().hosts.filter((h) => h.status === 'succeeded');
-    const readings = await Promise.all(
-      deployed.map(async (h) => {
-        const { ctx } = this.handles.get(h.host)!;
-        return { host: h.host, breaches: await gate(ctx.transport, ctx.target) };
-      }),
-    );
-    const breach = readings.find((r) => r.breaches.length);
-    if (!breach) return false;
-    this.halt({
-      host: breach.host,
-      stepId: null,
-      reason: `health breach before the next batch: ${breach.breaches.join('; ')}`,
-      at: Date.now(),
-    });
-    return true;
+    const deployed = this.view()
+      .hosts.filter((h) => h.status === 'succeeded')
+      .map((h) => this.handles.get(h.host)!);
+    const breach = await firstBreach(deployed, this.options.healthGate ?? healthBreaches);
+    if (breach) this.halt(breach);
+    return breach !== null;
   }
 
   private hostFailed(record: FleetHostRecord, report: StepReport | undefined): void {
@@ -368,15 +361,22 @@ export class FleetRunner {
       at: Date.now(),
     };
     const failed = this.view().hosts.filter((h) => h.status === 'failed').length;
-    // A canary that fails says the version is bad; a stuck step (blocked, unsettled) needs the operator.
-    if (record.batch === 0 || report?.status !== 'failed' || failed > this.fleet.maxFailures)
+    const { maxFailures } = this.fleet;
+    if (
+      haltsRollout({
+        canary: record.batch === 0,
+        status: report?.status,
+        failedHosts: failed,
+        maxFailures,
+      })
+    )
       this.halt(halt);
     else
       this.emit({
         type: 'fleet',
         status: this.fleet.status,
         halted: null,
-        detail: `${record.host} failed at ${halt.stepId} (${failed} of ${this.fleet.maxFailures} failures tolerated): ${halt.reason}`,
+        detail: `${record.host} failed at ${halt.stepId} (${failed} of ${maxFailures} failures tolerated): ${halt.reason}`,
       });
   }
 
@@ -416,15 +416,8 @@ export class FleetRunner {
   }
 
   /** Runs `work` for every item, at most `parallelism` at once. */
-  private async pool<T>(items: readonly T[], work: (item: T) => Promise<void>): Promise<void> {
-    const queue = [...items];
-    const lanes = Array.from(
-      { length: Math.min(queue.length, this.options.parallelism ?? FLEET_PARALLELISM) },
-      async () => {
-        for (let item = queue.shift(); item !== undefined; item = queue.shift()) await work(item);
-      },
-    );
-    await Promise.all(lanes);
+  private pool<T>(items: readonly T[], work: (item: T) => Promise<void>): Promise<void> {
+    return eachAtMost(items, this.options.parallelism ?? FLEET_PARALLELISM, work);
   }
 
   private emit(event: FleetEvent): void {

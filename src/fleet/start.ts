@@ -5,6 +5,7 @@ import type { StateStore } from '../state/store.js';
 import { InputError } from '../util/exit.js';
 import { checkEveryHost, withChecks, type FleetHostHandle } from './checks.js';
 import type { ResolvedFleet } from './group.js';
+import { holdFleet } from './in-hand.js';
 import { batchesOf } from './plan.js';
 
 export interface FleetStart {
@@ -60,5 +61,6 @@ export async function startFleet(
     startedAt: Date.now(),
     hosts: s.fleet.members.map((m, i) => ({ host: m.name, position: i, batch: batches[i]! })),
   });
+  holdFleet(record.id, record.name);
   return { record, hosts: withChecks(s.hosts, checks) };
 }

@@ -65,6 +65,9 @@ function fleetAttempts(): Attempt[] {
 const stepOf = (rows: Attempt[], host: string, step: string) =>
   rows.find((a) => a.target === host && a.step_id === step)!;
 
+/** Each host's app DB digest and git HEAD before v1.0.1 went out (the v1.0.1 case records them). */
+let beforeV101: { digest: string; head: string }[] = [];
+
 describe('a fleet of three demo targets, one over ssh', () => {
   it('refuses a version that is not a tag on every host before anything runs (exit 2)', async () => {
     for (const i of [0, 1])
@@ -106,6 +109,35 @@ describe('a fleet of three demo targets, one over ssh', () => {
       expect(md.match(/^# CVD Deployment — Execution Log /gm)).toHaveLength(3);
       expect(md).toMatch(/^\| web1 \| canary \| failed \| /m);
 
+      // A canary is never skipped: it proves the version before any batch gets it, and once it
+      // failed, skipping it would send that failing version on. Refused (exit 2), nothing changed.
+      const resumeSkipping = (host: string) =>
+        runCli([
+          'resume',
+          '--headless',
+          '--confirm-all',
+          '--skip-host',
+          host,
+          '--reason',
+          'out of rotation',
+          ...fleet.flags,
+        ]);
+      const canarySkip = await resumeSkipping('web1');
+      expect(canarySkip.code).toBe(2);
+      expect(canarySkip.stderr).toMatch(/web1 is a canary of fleet \S+ and is never skipped/);
+      expect((await exportJson(json.id)).members[0].status).toBe('failed');
+      // A held batch host is left out, and the rollout goes on without it: the canary's 3.2 is
+      // retried, fails again and halts; web3 still untouched.
+      const skipped = await resumeSkipping('web2');
+      expect(skipped.code).toBe(1);
+      expect(skipped.stdout).toMatch(/^fleet +web2 skipped: out of rotation$/m);
+      expect(skipped.stdout).toMatch(/^web1 +3\.2 .* failed /m);
+      expect(skipped.stdout).toMatch(/^web2 +1 +skipped /m);
+      expect(skipped.stdout).not.toMatch(/^web[23] +[2-5]\.\d /m);
+      expect([1, 2].map((i) => ({ digest: fleet.demos[i]!.dbDigest(), head: head(i) }))).toEqual(
+        before,
+      );
+
       const canaryId = json.members[0].deploymentId;
       const one = await runCli(['rollback', canaryId, '--headless', ...fleet.flags]);
       expect(one.code).toBe(0);
@@ -115,7 +147,7 @@ describe('a fleet of three demo targets, one over ssh', () => {
       const afterOne = await exportJson(json.id);
       expect(afterOne.members.map((m: { status: string }) => m.status)).toEqual([
         'rolled_back',
-        'held',
+        'skipped',
         'held',
       ]);
       expect(afterOne.halted).toMatchObject({ host: 'web1', stepId: '3.2' });
@@ -133,6 +165,7 @@ describe('a fleet of three demo targets, one over ssh', () => {
     'v1.0.1: the canary first, then web2 and web3 side by side; kill -9 mid-batch; a health breach on the canary halts the resume; the next resume finishes every host, no mutating step run twice',
     { timeout: 240_000 },
     async () => {
+      beforeV101 = [0, 1, 2].map((i) => ({ digest: fleet.demos[i]!.dbDigest(), head: head(i) }));
       let armed = false;
       const cli = startCli(headlessDeploy('v1.0.1', ...fleet.flags), hook.env, (soFar) => {
         // Once the canary is through, pause web2 (local: the hook reaches it) in the middle of 2.2.
@@ -200,6 +233,38 @@ describe('a fleet of three demo targets, one over ssh', () => {
       expect(stepOf(rows, 'web3', '2.1').started_at).toBeLessThan(
         stepOf(rows, 'web2', '5.3').finished_at!,
       );
+    },
+  );
+
+  it(
+    'rolls the whole v1.0.1 fleet back, the batch (web3, web2) first and the canary last, each to its HEAD and DB before',
+    { timeout: 180_000 },
+    async () => {
+      expect(beforeV101).toHaveLength(3);
+      const { id } = await exportJson();
+      const all = await runCli(['rollback', id, '--headless', ...fleet.flags]);
+      expect(all.code).toBe(0);
+      expect(all.stdout).toMatch(/^Fleet \S+: rolled back/m);
+      const rolledBack = fleetAttempts()
+        .filter((a) => a.step_id.startsWith('R.'))
+        .map((a) => a.target);
+      // One host after another: each host's rollback steps all run before the next host's first.
+      expect(rolledBack.filter((host, i) => host !== rolledBack[i - 1])).toEqual([
+        'web3',
+        'web2',
+        'web1',
+      ]);
+      for (const i of [0, 1, 2]) expect(await version(i)).toBe('v1.0.0');
+      expect([0, 1, 2].map((i) => ({ digest: fleet.demos[i]!.dbDigest(), head: head(i) }))).toEqual(
+        beforeV101,
+      );
+      const json = await exportJson(id);
+      expect(json.status).toBe('rolled_back');
+      expect(json.members.map((m: { status: string }) => m.status)).toEqual([
+        'rolled_back',
+        'rolled_back',
+        'rolled_back',
+      ]);
     },
   );
 });

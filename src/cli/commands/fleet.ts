@@ -15,6 +15,7 @@ import {
 } from '../fleet-session.js';
 import { prefixed, printSteps } from '../headless.js';
 import { lockState, refusingHeld } from '../locks.js';
+import { fleetFlags } from '../resume-hint.js';
 import { table } from './history.js';
 import { confirmChecklist, headlessVersion } from './deploy.js';
 
@@ -31,7 +32,10 @@ export async function fleetHeadless(args: ParsedArgs): Promise<number> {
       args,
       choice,
       async (runner) => {
-        if (args.command === 'resume') return runner.resume({ announce: true });
+        if (args.command === 'resume') {
+          await skipFirst(args, runner);
+          return runner.resume({ announce: true });
+        }
         const host = runner.view().hosts.find((h) => h.deploymentId === choice.hostDeploymentId);
         out.write(
           host
@@ -44,6 +48,18 @@ export async function fleetHeadless(args: ParsedArgs): Promise<number> {
     );
   }
   return deployFleet(args, choice);
+}
+
+/**
+ * `resume --skip-host HOST --reason TEXT`: the host is left out first, as the
+ * fleet screen's `s` does (FleetRunner.skip refuses a canary, exit 2), and
+ * the resume then goes on with the rollout without it.
+ */
+async function skipFirst(args: ParsedArgs, runner: FleetRunner): Promise<void> {
+  const { skipHost, reason } = args.options;
+  if (skipHost === undefined) return;
+  out.write(`Skipping ${skipHost} of fleet ${runner.fleet.id}: ${reason}\n`);
+  await runner.skip(skipHost, reason!);
 }
 
 /** `deploy --target GROUP --version TAG --headless --confirm-all`. */
@@ -61,7 +77,7 @@ async function deployFleet(args: ParsedArgs, choice: FleetChoice): Promise<numbe
       `Deploying ${version} to fleet ${choice.fleet.name} as ${session.operator}: fleet ${record.id}\n` +
         planLine(runner.view()),
     );
-    return finishFleet(runner, await refusingHeld(choice.fleet, () => runner.run()));
+    return finishFleet(args, runner, await refusingHeld(choice.fleet, () => runner.run()));
   } finally {
     await session.close();
   }
@@ -92,7 +108,7 @@ async function withFleet(
       confirmChecklist(session, id, args.options.confirmAll),
     );
     const outcome = await refusingHeld(choice.fleet, () => work(runner));
-    return finishFleet(runner, outcome, hostDeploymentId);
+    return finishFleet(args, runner, outcome, hostDeploymentId);
   } finally {
     await session.close();
   }
@@ -143,10 +159,11 @@ const planLine = (view: FleetView): string =>
 
 /**
  * The fleet's closing table, the exit code, and what the operator can do
- * next. `hostDeploymentId`: the command acted on that one host, whose
+ * next (the fleet named as `args` named it). `hostDeploymentId`: the command acted on that one host, whose
  * outcome is the exit code.
  */
 function finishFleet(
+  args: ParsedArgs,
   runner: FleetRunner,
   outcome: FleetOutcome,
   hostDeploymentId?: string,
@@ -179,7 +196,7 @@ function finishFleet(
   const at = outcome.halted;
   const failed =
     view.hosts.find((h) => h.host === at?.host) ?? view.hosts.find((h) => h.status === 'failed');
-  const t = `--target ${view.group} --headless`;
+  const t = `${fleetFlags(view.group, args.options)} --headless`;
   out.write(
     (at
       ? `Fleet ${view.id} halted at ${at.host}${at.stepId ? ` ${at.stepId}` : ''}: ${at.reason}\n`
