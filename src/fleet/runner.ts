@@ -13,10 +13,8 @@ import type { StepContext } from '../steps/types.js';
 import { changedHost, fleetView } from './build-view.js';
 import type { FleetHostHandle } from './checks.js';
 import { healthBreaches, type HealthGate } from './health-gate.js';
+import { FLEET_PARALLELISM } from './parallelism.js';
 import type { FleetHalt, FleetView } from './view.js';
-
-/** How many hosts prepare (phase 1), resume or begin at once. */
-export const FLEET_PARALLELISM = 4;
 
 /** What a fleet reports: each host's own engine events, prefixed by the host, and the fleet's moves. */
 export type FleetEvent =

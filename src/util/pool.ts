@@ -1,0 +1,28 @@
+/**
+ * Starts `work` on every item, at most `limit` at once, and returns one
+ * promise per item in the items' order: a caller that awaits them in turn
+ * prints each item's result as soon as it and those before it are done.
+ */
+export function startAtMost<T, R>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T) => Promise<R>,
+): Promise<R>[] {
+  let free = Math.max(1, limit);
+  const waiting: (() => void)[] = [];
+  const slot = (): Promise<void> =>
+    free > 0 ? (free--, Promise.resolve()) : new Promise((resolve) => waiting.push(resolve));
+  const release = () => {
+    const next = waiting.shift();
+    if (next) next();
+    else free++;
+  };
+  return items.map(async (item) => {
+    await slot();
+    try {
+      return await work(item);
+    } finally {
+      release();
+    }
+  });
+}
