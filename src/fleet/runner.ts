@@ -10,7 +10,8 @@ import { FleetStore, type FleetHostRecord, type FleetRecord } from '../state/fle
 import type { StateStore } from '../state/store.js';
 import { UNFINISHED, type DeploymentStatus } from '../state/types.js';
 import type { StepContext } from '../steps/types.js';
-import { changedHost, fleetView } from './build-view.js';
+import { fleetView } from './build-view.js';
+import { changedHosts } from './changed-hosts.js';
 import type { FleetHostHandle } from './checks.js';
 import { healthBreaches, type HealthGate } from './health-gate.js';
 import { FLEET_PARALLELISM } from './parallelism.js';
@@ -259,7 +260,7 @@ export class FleetRunner {
       this.fleets.setMode(this.options.fleetId, 'rollback');
       this.setHalt(null);
     }
-    const order = host ? [host] : this.changedHosts().reverse();
+    const order = host ? [host] : changedHosts(this.options.store, this.records).reverse();
     for (const name of order) {
       const runner = this.runnerOf(name)!;
       const report = await rollBack(this.handles.get(name)!.ctx, runner);
@@ -285,24 +286,6 @@ export class FleetRunner {
     }
     this.setStatus('rolled_back', 'every host that changed is rolled back');
     return this.outcome();
-  }
-
-  /** Hosts whose deployment changed them and is not yet rolled back, in the order they went in. */
-  private changedHosts(): string[] {
-    const { store } = this.options;
-    return this.records
-      .filter((h) => {
-        const d = h.deploymentId ? store.deployment(h.deploymentId) : undefined;
-        return (
-          h.skipReason === null &&
-          d !== undefined &&
-          d.status !== 'rolled_back' &&
-          d.status !== 'abandoned' &&
-          (d.mode === 'rollback' || changedHost(store.attempts(d.id)))
-        );
-      })
-      .sort((a, b) => a.batch - b.batch || a.position - b.position)
-      .map((h) => h.host);
   }
 
   /**
