@@ -18,6 +18,7 @@ import { startAtMost } from '../util/pool.js';
 import type { TextOut } from '../util/text.js';
 import type { ParsedArgs } from './args.js';
 import { planLine } from './commands/fleet.js';
+import { fleetFlags } from './fleet-flags.js';
 import type { FleetChoice } from './fleet-session.js';
 import {
   DEPLOY_NOTES,
@@ -44,7 +45,7 @@ export async function printFleetPlan(
   const state = openState(args.options, { readOnlyOk: true });
   try {
     if (args.command === 'deploy') await deployPlan(state, choice.fleet, planVersion(args), out);
-    else rollbackPlan(state, choice, out);
+    else rollbackPlan(args, state, choice, out);
     return EXIT.ok;
   } finally {
     state.store.close();
@@ -141,11 +142,11 @@ export function writeHostSteps(
 }
 
 /** The fleet the command names, or the group's latest. */
-function recordOf(state: StateSession, choice: FleetChoice): FleetRecord {
+function recordOf(args: ParsedArgs, state: StateSession, choice: FleetChoice): FleetRecord {
   const record = choice.record ?? new FleetStore(state.store).latest(choice.fleet.name);
   if (!record)
     throw new InputError(
-      `no recorded fleet of ${choice.fleet.name}: nothing to roll back (see ${cli(`history --target ${choice.fleet.name}`)})`,
+      `no recorded fleet of ${choice.fleet.name}: nothing to roll back (see ${cli(`history ${fleetFlags(args, choice.fleet.name)}`)})`,
     );
   return record;
 }
@@ -156,8 +157,13 @@ function recordOf(state: StateSession, choice: FleetChoice): FleetRecord {
  * (built from that host's facts, so they always differ), and the hosts it
  * would abandon instead.
  */
-function rollbackPlan(state: StateSession, choice: FleetChoice, out: TextOut): void {
-  const record = recordOf(state, choice);
+function rollbackPlan(
+  args: ParsedArgs,
+  state: StateSession,
+  choice: FleetChoice,
+  out: TextOut,
+): void {
+  const record = recordOf(args, state, choice);
   const hosts = new FleetStore(state.store).hosts(record.id);
   const one = hosts.find((h) => h.deploymentId === choice.hostDeploymentId);
   if (!one && record.status === 'rolled_back')
