@@ -23,7 +23,7 @@ import {
   resultLine,
   watchDeployment,
   type MonitorWindow,
-} from './commands/monitor.js';
+} from './monitor-watch.js';
 import { fleetFlags } from './fleet-flags.js';
 import type { FleetChoice } from './fleet-session.js';
 import { prefixed } from './headless.js';

@@ -34,7 +34,7 @@ import {
   writeSteps,
   type PlanBase,
   type StepBlocks,
-} from './plan.js';
+} from './plan-steps.js';
 
 /** A fleet's `--plan`: exit 0, or 2 when there is nothing it could plan. */
 export async function printFleetPlan(

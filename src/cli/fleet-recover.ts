@@ -20,7 +20,7 @@ import { out as stdout } from '../util/out.js';
 import { startAtMost } from '../util/pool.js';
 import type { TextOut } from '../util/text.js';
 import type { ParsedArgs } from './args.js';
-import { nextText, READ_ONLY_NOTE, recoveredText, recoverTarget } from './commands/recover.js';
+import { nextText, READ_ONLY_NOTE, recoveredText, recoverTarget } from './recover-target.js';
 import { fleetFlags } from './fleet-flags.js';
 import { prefixLines } from './headless.js';
 import { lockState } from './locks.js';

@@ -8,7 +8,7 @@ import { doctorFleet } from '../../src/cli/commands/doctor.js';
 import { fleetMonitorSummary, monitoredHosts } from '../../src/cli/fleet-monitor.js';
 import { writeHostSteps } from '../../src/cli/fleet-plan.js';
 import { recoveryExit, recoveryReport, type HostRecovery } from '../../src/cli/fleet-recover.js';
-import { deployContext, stepBlocks } from '../../src/cli/plan.js';
+import { deployContext, stepBlocks } from '../../src/cli/plan-steps.js';
 import { withDefaults } from '../../src/config/defaults.js';
 import type { TargetInput } from '../../src/config/types.js';
 import type { DoctorReport } from '../../src/doctor/run.js';
