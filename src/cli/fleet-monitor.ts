@@ -11,7 +11,6 @@ import { SAMPLE_HEADER } from '../monitor/format.js';
 import type { WatchResult } from '../monitor/watch.js';
 import { openState } from '../session/open.js';
 import type { DeploymentRecord } from '../state/types.js';
-import { openTransport } from '../transport/open.js';
 import type { Transport } from '../transport/types.js';
 import { EXIT, InputError, worstExit } from '../util/exit.js';
 import { cli } from '../util/invocation.js';
@@ -25,7 +24,7 @@ import {
   type MonitorWindow,
 } from './monitor-watch.js';
 import { fleetFlags } from './fleet-flags.js';
-import type { FleetChoice } from './fleet-session.js';
+import { openTransports, type FleetChoice } from './fleet-session.js';
 import { prefixed } from './headless.js';
 
 /** A host of the fleet and what monitor makes of it: its deployment to watch, or why it is not watched. */
@@ -73,7 +72,8 @@ export async function monitorFleet(
     const watched = hosts.filter((h) => h.deployment);
     if (!watched.length)
       throw new InputError(
-        `fleet ${record.id} has no succeeded host (${hosts.map((h) => `${h.host}: ${h.skipped}`).join('; ')}): monitor watches succeeded deployments`,
+        `fleet ${record.id} has no succeeded host (${hosts.map((h) => `${h.host}: ${h.skipped}`).join('; ')}): monitor watches succeeded deployments; ` +
+          `finish the rollout first (${cli(`resume ${record.id} ${fleetFlags(args, record.name)} --headless`)})`,
       );
     const members = new Map(choice.fleet.members.map((m) => [m.name, m.target]));
     const targetOf = (host: string) => {
@@ -97,21 +97,22 @@ export async function monitorFleet(
           : watched.map((h) => `  ${h.host}: ${limitsOf(targetOf(h.host))}\n`).join('')) +
         `${pad('HOST')}${SAMPLE_HEADER}\n`,
     );
+    transports.push(
+      ...(await openTransports(watched.map((h) => ({ name: h.host, target: targetOf(h.host) })))),
+    );
+    // Every connection is open before any watch starts: a host that cannot be reached stops them all, unrecorded.
     const results = await Promise.all(
-      watched.map(async (h) => {
-        const target = targetOf(h.host);
-        const transport = await openTransport(target);
-        transports.push(transport);
-        return watchDeployment({
+      watched.map((h, i) =>
+        watchDeployment({
           ...window,
           store: state.store,
           operator: state.operator,
           deployment: h.deployment!,
-          target,
-          transport,
+          target: targetOf(h.host),
+          transport: transports[i]!,
           out: prefixed(out, pad(h.host)),
-        });
-      }),
+        }),
+      ),
     );
     out.write(fleetMonitorSummary(record.id, fleetFlags(args, record.name), watched, results));
     return worstExit(results.map((r) => (r.status === 'passed' ? EXIT.ok : EXIT.stepFailed)));
