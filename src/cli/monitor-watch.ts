@@ -17,6 +17,24 @@ import type { TextOut } from '../util/text.js';
 
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
+/** What each running watch records when a signal comes: one listener per signal, however many hosts are watched. */
+const stops = new Set<() => void>();
+const recordStops = () => stops.forEach((stop) => stop());
+
+/**
+ * Runs `stop` first on a signal until the returned function is called.
+ * main() exits 130 on a signal without waiting for us; SQLite writes are
+ * synchronous, so the stop is recorded before it exits.
+ */
+function onSignal(stop: () => void): () => void {
+  if (!stops.size) for (const signal of SIGNALS) process.prependListener(signal, recordStops);
+  stops.add(stop);
+  return () => {
+    stops.delete(stop);
+    if (!stops.size) for (const signal of SIGNALS) process.off(signal, recordStops);
+  };
+}
+
 /** A `--minutes` / `--interval` value: a positive, finite number. */
 export function positiveNumber(
   option: string,
@@ -55,9 +73,7 @@ export async function watchDeployment(w: DeploymentWatch): Promise<WatchResult> 
   const recording = { store: w.store, deploymentId: w.deployment.id, operator: w.operator };
   recordMonitorStart(recording, { minutes: w.minutes, intervalSeconds: w.interval });
   const tally = emptyTally(Date.now());
-  // main() exits 130 on a signal without waiting for us; SQLite writes are synchronous, so record the stop first.
-  const onSignal = () => recordMonitorStopped(recording, tally, 'interrupted by a signal');
-  for (const signal of SIGNALS) process.prependOnceListener(signal, onSignal);
+  const done = onSignal(() => recordMonitorStopped(recording, tally, 'interrupted by a signal'));
   try {
     const result = await watch({
       transport: w.transport,
@@ -73,7 +89,7 @@ export async function watchDeployment(w: DeploymentWatch): Promise<WatchResult> 
     recordMonitorResult(recording, result);
     return result;
   } finally {
-    for (const signal of SIGNALS) process.off(signal, onSignal);
+    done();
   }
 }
 

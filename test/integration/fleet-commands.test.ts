@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { headlessDeploy, runCli } from '../helpers/cli.js';
+import { headlessDeploy, runCli, startCli } from '../helpers/cli.js';
 import { freshFleet, type FleetHandle } from '../helpers/fleet.js';
 
 let fleet: FleetHandle;
@@ -86,6 +86,25 @@ describe('doctor, --plan, monitor and recover on a fleet of two demo targets', (
     expect(
       log.hosts.map((h: { monitoring: { status: string } | null }) => h.monitoring?.status),
     ).toEqual(['passed', 'passed']);
+
+    // A signal stops every host's watch, and each is recorded as stopped before the exit.
+    let signalled = false;
+    const interrupted = await startCli(
+      ['monitor', '--minutes', '1', '--interval', '1', ...fleet.flags],
+      {},
+      (soFar) => {
+        if (signalled || !/^web1 {2}\d/m.test(soFar) || !/^web2 {2}\d/m.test(soFar)) return;
+        signalled = true;
+        process.kill(interrupted.pid, 'SIGTERM');
+      },
+    );
+    expect((await interrupted.done).code).toBe(130);
+    const stopped = JSON.parse(
+      (await runCli(['export', fleetId, '--format', 'json', ...fleet.flags])).stdout,
+    );
+    expect(
+      stopped.hosts.map((h: { monitoring: { status: string } }) => h.monitoring.status),
+    ).toEqual(['stopped', 'stopped']);
 
     const plan = await runCli(['rollback', '--plan', ...fleet.flags]);
     expect(plan.code, plan.stderr).toBe(0);
