@@ -4,7 +4,9 @@
  * runs them on demo targets).
  */
 import { describe, expect, it } from 'vitest';
+import { parseCli } from '../../src/cli/args.js';
 import { doctorFleet } from '../../src/cli/commands/doctor.js';
+import { fleetFlags } from '../../src/cli/fleet-flags.js';
 import { fleetMonitorSummary, monitoredHosts } from '../../src/cli/fleet-monitor.js';
 import { writeHostSteps } from '../../src/cli/fleet-plan.js';
 import { recoveryExit, recoveryReport, type HostRecovery } from '../../src/cli/fleet-recover.js';
@@ -290,5 +292,17 @@ describe('recover on a fleet', () => {
     );
     expect(text).toContain('web1 is an inventory host, no target of the config');
     expect(text).not.toMatch(/Resume:/);
+  });
+});
+
+describe('a fleet named again in a hint', () => {
+  it('by its group, or by its inventory and group (an inventory fleet is no config target)', () => {
+    expect(fleetFlags(parseCli(['monitor', '--target', 'web']), 'web')).toBe('--target web');
+    expect(
+      fleetFlags(
+        parseCli(['monitor', '--inventory', 'my hosts.ini', '--group', 'web']),
+        'inventory:web',
+      ),
+    ).toBe("--inventory 'my hosts.ini' --group web");
   });
 });
