@@ -20,6 +20,7 @@ import type { ParsedArgs } from './args.js';
 import { planLine } from './commands/fleet.js';
 import { fleetFlags } from './fleet-flags.js';
 import type { FleetChoice } from './fleet-session.js';
+import { prefixLines } from './headless.js';
 import {
   DEPLOY_NOTES,
   deployContext,
@@ -83,8 +84,9 @@ async function deployPlan(
     await planPreview(text, { ...state, file: '', name: m.name, target: m.target }, version);
     return text.value;
   });
+  const width = Math.max(...fleet.members.map((m) => m.name.length));
   for (const [i, m] of fleet.members.entries())
-    out.write(`Change preview of ${m.name}:\n${await previews[i]!}`);
+    out.write(prefixLines(await previews[i]!, `${m.name.padEnd(width)}  `));
   // The members share 3.3's test user: the fleet takes its password as for the first member.
   const { secrets, note } = planSecrets(fleet.members[0]!.target);
   writeNotes(out, [NOTHING_RUN, ...DEPLOY_NOTES, note]);

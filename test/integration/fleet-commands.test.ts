@@ -49,7 +49,10 @@ describe('doctor, --plan, monitor and recover on a fleet of two demo targets', (
     expect(out).toContain('plan: canary web1; batch 1: web2;');
     for (const host of ['web1', 'web2'])
       expect(out).toMatch(
-        new RegExp(`^Change preview of ${host}:\\nChange preview: v1\\.0\\.0 → v1\\.0\\.1`, 'm'),
+        new RegExp(
+          `^${host} {2}Change preview: v1\\.0\\.0 → v1\\.0\\.1 .*\\n${host} {4}2\\.3 migrations: migration_v1\\.0\\.1\\.sql`,
+          'm',
+        ),
       );
     // Each demo lives in its own directory, so every path-bearing step differs.
     expect(out).toMatch(/^The hosts differ in .*paths\.app/m);
