@@ -233,7 +233,16 @@ function bareVerifyState(argv: string[]): { argv: string[]; bare: boolean } {
 }
 
 /** The commands that act on a fleet, and so may name one by `--inventory`/`--group`. */
-const FLEET_COMMANDS = ['deploy', 'resume', 'rollback', 'export', 'history'];
+const FLEET_COMMANDS = [
+  'deploy',
+  'resume',
+  'rollback',
+  'export',
+  'history',
+  'doctor',
+  'monitor',
+  'recover',
+];
 
 /** Values checked before any command opens a file or a connection (exit 2). */
 function refuseBadValues(

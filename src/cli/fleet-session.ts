@@ -1,5 +1,5 @@
 import type { FleetHostHandle } from '../fleet/checks.js';
-import type { ResolvedFleet } from '../fleet/group.js';
+import type { FleetMember, ResolvedFleet } from '../fleet/group.js';
 import { FleetStore, type FleetRecord } from '../state/fleet-store.js';
 import { openState, type StateSession } from '../session/open.js';
 import { fleetOf } from '../session/fleet.js';
@@ -75,26 +75,40 @@ export interface FleetSession extends StateSession {
   close(): Promise<void>;
 }
 
-/** Opens one connection per host, side by side; one that fails closes those that opened. */
+/**
+ * One connection per member, side by side, in the members' order; one that
+ * fails closes those that opened and is thrown with its member named.
+ */
+export async function openTransports(
+  members: readonly { name: string; target: FleetMember['target'] }[],
+): Promise<Transport[]> {
+  const opened = await Promise.allSettled(members.map((m) => openTransport(m.target)));
+  const transports = opened.flatMap((o) => (o.status === 'fulfilled' ? [o.value] : []));
+  const failed = opened.findIndex((o) => o.status === 'rejected');
+  if (failed < 0) return transports;
+  await Promise.all(transports.map((t) => t.close()));
+  const reason = (opened[failed] as PromiseRejectedResult).reason as unknown;
+  if (reason instanceof Error) reason.message = `${members[failed]!.name}: ${reason.message}`;
+  throw reason;
+}
+
+/** Opens the state database and one connection per host. */
 export async function openFleetSession(
   args: ParsedArgs,
   fleet: ResolvedFleet,
 ): Promise<FleetSession> {
   const state = openState(args.options);
-  const opened = await Promise.allSettled(fleet.members.map((m) => openTransport(m.target)));
-  const transports = opened.flatMap((o) => (o.status === 'fulfilled' ? [o.value] : []));
+  let transports: Transport[];
+  try {
+    transports = await openTransports(fleet.members);
+  } catch (error) {
+    state.store.close();
+    throw error;
+  }
   const close = async () => {
-    await Promise.all(transports.map((t: Transport) => t.close()));
+    await Promise.all(transports.map((t) => t.close()));
     state.store.close();
   };
-  const failed = opened.findIndex((o) => o.status === 'rejected');
-  if (failed >= 0) {
-    await close();
-    const reason = (opened[failed] as PromiseRejectedResult).reason as unknown;
-    if (reason instanceof Error)
-      reason.message = `${fleet.members[failed]!.name}: ${reason.message}`;
-    throw reason;
-  }
   const hosts = fleet.members.map((m, i) => ({
     name: m.name,
     ctx: headlessContext(

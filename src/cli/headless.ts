@@ -80,10 +80,12 @@ export function prefixed(
   writer: Pick<typeof stdout, 'write'>,
   prefix: string,
 ): Pick<typeof stdout, 'write'> {
-  return {
-    write: (text: string) => writer.write(text.replace(/^(?=.)/gm, prefix)),
-  };
+  return { write: (text: string) => writer.write(prefixLines(text, prefix)) };
 }
+
+/** `text` with `prefix` before each of its non-empty lines. */
+export const prefixLines = (text: string, prefix: string): string =>
+  text.replace(/^(?=.)/gm, prefix);
 
 /** Exit code and closing advice for how a run ended. */
 export function finish(runner: Runner, report: StepReport | undefined, out = stdout): number {

@@ -6,7 +6,8 @@ import { openTransport } from '../transport/open.js';
 import type { Transport } from '../transport/types.js';
 import type { ParsedArgs } from './args.js';
 import { headlessContext } from './headless-context.js';
-import { printSteps } from './headless.js';
+import { prefixed, printSteps } from './headless.js';
+import { err as stderr, out as stdout } from '../util/out.js';
 import { lockState, refusingHeld } from './locks.js';
 import { resolveSecrets, type Secrets } from '../session/secrets.js';
 import { openSession, type Session } from '../session/open.js';
@@ -15,12 +16,13 @@ import { openSession, type Session } from '../session/open.js';
 export const headlessSecrets = (session: Session): Promise<Secrets> =>
   resolveSecrets(session.target, { interactive: false });
 
-/** A runner for one deployment whose steps are printed one line each. */
+/** A runner for one deployment whose steps are printed one line each (after `prefix`: a fleet's host). */
 export function headlessRunner(
   session: Session,
   transport: Transport,
   deploymentId: string,
   secrets: Secrets,
+  prefix = '',
 ): Runner {
   const runner = new Runner({
     store: session.store,
@@ -31,7 +33,7 @@ export function headlessRunner(
     operator: session.operator,
     secrets,
   });
-  printSteps(runner);
+  printSteps(runner, prefixed(stdout, prefix), prefixed(stderr, prefix));
   return runner;
 }
 

@@ -256,7 +256,7 @@ export function resolveTarget(
     throw new ConfigError(
       file,
       `targets.${chosen}`,
-      `is a group of targets (${input.group.join(', ')}): deploy, resume, roll back, export or look at its history with --target ${chosen}, or pass one member's name`,
+      `is a group of targets (${input.group.join(', ')}): this command takes one target, so pass one member's name (deploy, resume, rollback, --plan, export, history, doctor, monitor and recover take --target ${chosen})`,
     );
   return { name: chosen, target: withDefaults(input) };
 }

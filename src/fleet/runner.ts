@@ -18,10 +18,8 @@ import { holdFleet } from './in-hand.js';
 import { firstBreach, healthBreaches, type HealthGate } from './health-gate.js';
 import { abandonUnchanged, rollBackInOrder, rollbackOrder } from './rollback.js';
 import { haltsRollout, resumeStop, skipRefusal } from './rules.js';
+import { FLEET_PARALLELISM } from './parallelism.js';
 import type { FleetHalt, FleetView } from './view.js';
-
-/** How many hosts prepare (phase 1), resume or begin at once. */
-export const FLEET_PARALLELISM = 4;
 
 /** What a fleet reports: each host's own engine events, prefixed by the host, and the fleet's moves. */
 export type FleetEvent =

@@ -19,3 +19,6 @@ export class InputError extends Error {
     this.name = 'InputError';
   }
 }
+
+/** A command run on several hosts ends with the worst of their codes (interrupted, bad input, failed, ok). */
+export const worstExit = (codes: readonly number[]): number => Math.max(EXIT.ok, ...codes);

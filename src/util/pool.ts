@@ -10,17 +10,42 @@ export async function allSettledOrThrow(work: readonly Promise<unknown>[]): Prom
 
 /**
  * Runs `work` for every item, at most `limit` at once; resolves when all
- * have ended, and rejects (after they have) with the first error. A lane
- * whose work threw takes no more items; the others drain the queue.
+ * have ended, and rejects (after they have) with the first error: one item
+ * failing never stops the others.
  */
-export async function eachAtMost<T>(
+export function eachAtMost<T>(
   items: readonly T[],
   limit: number,
   work: (item: T) => Promise<void>,
 ): Promise<void> {
-  const queue = [...items];
-  const lanes = Array.from({ length: Math.min(queue.length, limit) }, async () => {
-    for (let item = queue.shift(); item !== undefined; item = queue.shift()) await work(item);
+  return allSettledOrThrow(startAtMost(items, limit, work));
+}
+
+/**
+ * Starts `work` on every item, at most `limit` at once, and returns one
+ * promise per item in the items' order: a caller that awaits them in turn
+ * prints each item's result as soon as it and those before it are done.
+ */
+export function startAtMost<T, R>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T) => Promise<R>,
+): Promise<R>[] {
+  let free = Math.max(1, limit);
+  const waiting: (() => void)[] = [];
+  const slot = (): Promise<void> =>
+    free > 0 ? (free--, Promise.resolve()) : new Promise((resolve) => waiting.push(resolve));
+  const release = () => {
+    const next = waiting.shift();
+    if (next) next();
+    else free++;
+  };
+  return items.map(async (item) => {
+    await slot();
+    try {
+      return await work(item);
+    } finally {
+      release();
+    }
   });
-  await allSettledOrThrow(lanes);
 }

@@ -247,8 +247,9 @@ describe('--inventory and --group', () => {
       parseCli(['deploy', '--inventory', 'hosts.ini', '--group', 'web']).options,
     ).toMatchObject({ inventory: 'hosts.ini', group: 'web' });
     expect(() => parseCli(['deploy', '--inventory', 'hosts.ini'])).toThrow(/go together/);
-    expect(() => parseCli(['doctor', '--inventory', 'h', '--group', 'web'])).toThrow(
-      /with deploy, resume, rollback, export, history/,
+    expect(parseCli(['doctor', '--inventory', 'h', '--group', 'web']).options.group).toBe('web');
+    expect(() => parseCli(['sudoers', '--inventory', 'h', '--group', 'web'])).toThrow(
+      /with deploy, resume, rollback, export, history, doctor, monitor, recover/,
     );
     expect(() => parseCli(['deploy', '--inventory', 'h', '--group', 'w;b'])).toThrow(
       /must be an inventory group name/,

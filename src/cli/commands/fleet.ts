@@ -152,7 +152,8 @@ function headlessFleet(
   return runner;
 }
 
-const planLine = (view: FleetView): string =>
+/** The rollout's order in one line: canary, batches, when it halts. */
+export const planLine = (view: Pick<FleetView, 'plan'>): string =>
   `  plan: canary ${view.plan.canary.join(', ') || '(none)'}` +
   view.plan.batches.map((b, i) => `; batch ${i + 1}: ${b.join(', ')}`).join('') +
   `; halts when more than ${view.plan.maxFailures} host(s) fail, or a canary does\n`;
