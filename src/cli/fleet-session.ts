@@ -9,7 +9,7 @@ import { openTransport } from '../transport/open.js';
 import type { Transport } from '../transport/types.js';
 import { InputError } from '../util/exit.js';
 import type { ParsedArgs } from './args.js';
-import { headlessContext } from './headless-context.js';
+import { headlessContext, type Refusal } from './headless-context.js';
 
 /** A command meant for a fleet: the group, and the fleet record or host deployment its id names. */
 export interface FleetChoice {
@@ -75,10 +75,14 @@ export interface FleetSession extends StateSession {
   close(): Promise<void>;
 }
 
-/** Opens one connection per host, side by side; one that fails closes those that opened. */
+/**
+ * Opens one connection per host, side by side; one that fails closes those
+ * that opened. `refuse`: which failed checks refuse the version on a host.
+ */
 export async function openFleetSession(
   args: ParsedArgs,
   fleet: ResolvedFleet,
+  refuse: Refusal = 'any',
 ): Promise<FleetSession> {
   const state = openState(args.options);
   const opened = await Promise.allSettled(fleet.members.map((m) => openTransport(m.target)));
@@ -101,6 +105,7 @@ export async function openFleetSession(
       { ...state, file: args.options.config ?? '', name: m.name, target: m.target },
       transports[i]!,
       args.options.takeOverLock,
+      refuse,
     ),
   }));
   return { ...state, fleet, hosts, close };
