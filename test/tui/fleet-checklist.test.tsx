@@ -12,28 +12,7 @@ import type { FleetEvidence, FleetFixture } from './fleet-fixture.js';
 // chalk decides its color level when it is first imported: force color before Ink loads.
 process.env.FORCE_COLOR = '1';
 const { KEY } = await import('../helpers/ink.js');
-const { fleetFixture, haltedAtCanary, renderFleet } = await import('./fleet-fixture.js');
-
-/** Three hosts begun (their checks recorded), nothing run yet. */
-function begun(): FleetView {
-  const halted = haltedAtCanary();
-  return {
-    ...halted,
-    status: 'in_progress',
-    halted: null,
-    hosts: halted.hosts.map((h) => ({
-      ...h,
-      status: 'waiting',
-      versionRunning: 'v1.0.0',
-      phase: null,
-      currentStep: null,
-      health: 'ok',
-      downSince: null,
-      downtimeMs: 0,
-      note: null,
-    })),
-  };
-}
+const { begunFleet, fleetFixture, renderFleet } = await import('./fleet-fixture.js');
 
 /** What the target said about its disk on web3, with an escape sequence that would retitle the terminal. */
 const HOSTILE = 'only 4% free on /srv/app \u001b]0;owned\u0007';
@@ -66,13 +45,13 @@ describe('fleet checklist', () => {
     screen = fixture = undefined;
   });
   const open = async (after?: FleetView) => {
-    fixture = fleetFixture(begun(), after, false, evidence());
+    fixture = fleetFixture(begunFleet(), after, false, evidence());
     screen = await renderFleet(fixture, { columns: 100, rows: 30 });
     return { screen, fixture };
   };
   const record = (f: FleetFixture, host: string, itemId: string) =>
     f.store
-      .checklist(begun().hosts.find((h) => h.host === host)!.deploymentId!)
+      .checklist(begunFleet().hosts.find((h) => h.host === host)!.deploymentId!)
       .find((c) => c.itemId === itemId);
 
   it('shows an item red when one host failed it, with each host’s evidence, and ticks it on every host with the reason', async () => {
@@ -123,7 +102,7 @@ describe('fleet checklist', () => {
   });
 
   it('the rollout starts only once every item is ticked on every host', async () => {
-    const done: FleetView = { ...begun(), status: 'succeeded' };
+    const done: FleetView = { ...begunFleet(), status: 'succeeded' };
     const { screen, fixture } = await open(done);
     await screen.waitFor('(0/12 ticked)');
     await screen.press(KEY.enter);

@@ -89,6 +89,17 @@ export function haltedAtCanary(now = Date.now()): FleetView {
 /** A check's result on one host: `evidence.web3['tech.5']`. */
 export type FleetEvidence = Record<string, Record<string, { ok: boolean; text: string }>>;
 
+/** The same three hosts begun (each deployment recorded, its checks too), nothing run yet. */
+export function begunFleet(): FleetView {
+  const halted = haltedAtCanary();
+  return {
+    ...halted,
+    status: 'in_progress',
+    halted: null,
+    hosts: halted.hosts.map((h) => host(h.host, h.batch, { deploymentId: h.deploymentId })),
+  };
+}
+
 /** What the fake rollout was asked to do, in order: `proceed`, `retry web1`, `skip web2: …`, `rollback *`. */
 export type Calls = string[];
 

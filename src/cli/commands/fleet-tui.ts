@@ -47,7 +47,10 @@ export async function fleetTui(args: ParsedArgs): Promise<number> {
     const secrets = await resolveSecrets(choice.fleet.members[0]!.target, { interactive: true });
     const runner = new FleetRunner({ store: session.store, fleetId: record.id, hosts, secrets });
     // The checklist shows each host's evidence and ticks each host's record: every host begun first.
-    if (!runner.checklistComplete()) await runner.begin();
+    if (!runner.checklistComplete()) {
+      err.write(`Opening the checklist of fleet ${record.id} on every host…\n`);
+      await runner.begin();
+    }
     const control = fleetRunnerControl({
       runner,
       hosts,
