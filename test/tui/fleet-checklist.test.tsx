@@ -2,9 +2,15 @@
  * The fleet's one checklist in the TUI, over the engine's fleetChecklist and
  * tickFleetItem on real records: three hosts, one check failed on one host.
  */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { withDefaults } from '../../src/config/defaults.js';
 import type { FleetView } from '../../src/fleet/view.js';
 import { CHECKLIST } from '../../src/steps/checklist.js';
+import { LocalTransport } from '../../src/transport/local.js';
 import type { TestScreen } from '../helpers/ink.js';
 import { waitFor } from '../helpers/wait.js';
 import type { FleetEvidence, FleetFixture } from './fleet-fixture.js';
@@ -45,7 +51,7 @@ describe('fleet checklist', () => {
     screen = fixture = undefined;
   });
   const open = async (after?: FleetView) => {
-    fixture = fleetFixture(begunFleet(), after, false, evidence());
+    fixture = fleetFixture(begunFleet(), { after, ticked: false, evidence: evidence() });
     screen = await renderFleet(fixture, { columns: 100, rows: 30 });
     return { screen, fixture };
   };
@@ -139,5 +145,52 @@ describe('fleet checklist', () => {
     await screen.press('A');
     await waitFor(() => fixture.calls.includes('proceed'));
     expect(fixture.calls).toEqual(['proceed']);
+  });
+
+  it('asks y before the fleet screen of a downgrade across a migration, and records it on every host', async () => {
+    // The first host's app: a git repository at v1.0.1, whose migration v1.0.0 lacks.
+    const dir = mkdtempSync(join(tmpdir(), 'cvd-tui-fleet-app-'));
+    try {
+      const app = join(dir, 'app');
+      mkdirSync(join(app, 'migrations'), { recursive: true });
+      const git = (...args: string[]) =>
+        execFileSync('git', ['-C', app, '-c', 'user.name=t', '-c', 'user.email=t@e', ...args]);
+      git('init', '-q');
+      git('commit', '-q', '--allow-empty', '-m', 'one');
+      git('tag', 'v1.0.0');
+      writeFileSync(join(app, 'migrations', 'migration_v1.0.1.sql'), 'ALTER TABLE t ADD c;\n');
+      git('add', '.');
+      git('commit', '-q', '-m', 'two');
+      git('tag', 'v1.0.1');
+      const target = withDefaults({ transport: 'local', useSudo: false, paths: { app } });
+      const view = { ...begunFleet(), versionTo: 'v1.0.0' };
+      fixture = fleetFixture(view, {
+        ticked: false,
+        first: { transport: new LocalTransport(), target },
+      });
+      const { control } = fixture.core.fleet!;
+      for (const item of CHECKLIST.slice(1)) control.tick(item.id, { checked: true, by: 'alice' });
+      screen = await renderFleet(fixture, { columns: 100, rows: 30 });
+      await screen.waitFor('Change preview of web1: v1.0.1 → v1.0.0');
+      await screen.press(KEY.space);
+      await screen.waitFor('(12/12 ticked)');
+      const question = 'Downgrade: the database keeps migration_v1.0.1.sql. Deploy v1.0.0?';
+      await screen.press(KEY.enter);
+      await screen.waitFor(question);
+      await screen.press('n');
+      await screen.waitFor('Downgrade not confirmed: the fleet screen not opened');
+      await screen.press(KEY.enter);
+      await screen.waitFor(question);
+      await screen.press('y');
+      await screen.waitFor('Plan canary web1 → batch 1 web2 web3');
+      for (const h of view.hosts) {
+        const said = fixture.store
+          .events(h.deploymentId!)
+          .filter((e) => e.type === 'downgrade-confirmed');
+        expect(said.map((e) => [e.actor, e.detail])).toEqual([['alice', 'migration_v1.0.1.sql']]);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

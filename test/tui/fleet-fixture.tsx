@@ -112,19 +112,26 @@ export interface FleetFixture {
   dispose(): void;
 }
 
+export interface FleetFixtureOptions {
+  /** The view `proceed` ends the rollout with. */
+  after?: FleetView;
+  /** Every checklist item ticked on every host already. @default true */
+  ticked?: boolean;
+  evidence?: FleetEvidence;
+  /** The first host's connection and target (the fleet screen's own), in place of a quiet fake one. */
+  first?: Pick<EngineContext, 'transport' | 'target'>;
+}
+
 /**
  * A fleet screen over a fake rollout: the view is the fixture's, the fleet
  * and each host's deployment are real records in a real state file (web1's
  * steps up to its failed 3.2, each host's `evidence`), and every action is
  * recorded in `calls`; `proceed` ends the rollout with `after` when given.
- * The checklist is the engine's, over those records; `ticked`: every item
- * ticked on every host already.
+ * The checklist is the engine's, over those records.
  */
 export function fleetFixture(
   start: FleetView,
-  after?: FleetView,
-  ticked = true,
-  evidence: FleetEvidence = {},
+  { after, ticked = true, evidence = {}, first }: FleetFixtureOptions = {},
 ): FleetFixture {
   const dir = mkdtempSync(join(tmpdir(), 'cvd-tui-fleet-'));
   const store = StateStore.open(join(dir, 'state.db'));
@@ -142,6 +149,7 @@ export function fleetFixture(
       targetName: h.host,
       operator: 'alice',
       jumpHost: 'jump',
+      ...(h === start.hosts[0] ? first : undefined),
     };
     contexts.set(h.host, context);
     if (!h.deploymentId) continue;

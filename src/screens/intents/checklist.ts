@@ -4,7 +4,7 @@ import { CHECKLIST } from '../../steps/checklist.js';
 import type { TuiCore } from '../app/core.js';
 import { fleetEntries } from '../app/fleet-checklist.js';
 import type { ChecklistEntry } from '../app/state.js';
-import { toPhaseOne } from './preview.js';
+import { leaveChecklist } from './preview.js';
 
 type Tick = { checked: boolean; by: string; reason?: string };
 
@@ -13,8 +13,6 @@ interface Checklist {
   entries(): ChecklistEntry[];
   /** Recorded with who and when: on the deployment, or on every host of the fleet. */
   tick(itemId: string, tick: Tick): void;
-  /** Every item ticked: on to phase 1, or to the fleet screen where the rollout starts. */
-  onward(): void;
 }
 
 function checklistOf(core: TuiCore): Checklist | undefined {
@@ -23,7 +21,6 @@ function checklistOf(core: TuiCore): Checklist | undefined {
     return {
       entries: () => fleetEntries(fleet.control.checklist()),
       tick: (itemId, tick) => fleet.control.tick(itemId, tick),
-      onward: () => core.dispatch({ type: 'navigate', stage: 'fleet' }),
     };
   const runner = core.runner;
   if (!runner) return undefined;
@@ -32,7 +29,6 @@ function checklistOf(core: TuiCore): Checklist | undefined {
   return {
     entries: () => store.checklist(id),
     tick: (itemId, tick) => tickItem(store, id, itemId, tick),
-    onward: () => void toPhaseOne(core),
   };
 }
 
@@ -82,7 +78,7 @@ export function continueFromChecklist(core: TuiCore): void {
   const checklist = checklistOf(core);
   if (!checklist) return;
   const left = unticked(checklist.entries());
-  if (!left.length) return checklist.onward();
+  if (!left.length) return void leaveChecklist(core);
   core.notify(
     `Tick every item before continuing: ${left.length} left (${left.join(', ')})`,
     'error',

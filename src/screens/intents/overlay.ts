@@ -40,7 +40,10 @@ export function declined(core: TuiCore, overlay: Confirm): void {
   if (['rollback', 'rollback-unfinished', 'fleet-rollback'].includes(overlay.intent))
     core.notify('Roll back cancelled: nothing was changed', 'info');
   if (overlay.intent === 'downgrade')
-    core.notify('Downgrade not confirmed: phase 1 not started (q quits)', 'info');
+    core.notify(
+      `Downgrade not confirmed: ${core.fleet ? 'the fleet screen not opened' : 'phase 1 not started'} (q quits)`,
+      'info',
+    );
 }
 
 /** Enter on a reason prompt (an optional one may be answered with nothing). */
