@@ -9,7 +9,7 @@ import { openTransport } from '../transport/open.js';
 import type { Transport } from '../transport/types.js';
 import { InputError } from '../util/exit.js';
 import type { ParsedArgs } from './args.js';
-import { headlessContext } from './headless-context.js';
+import { headlessContext, type Refusal } from './headless-context.js';
 
 /** A command meant for a fleet: the group, and the fleet record or host deployment its id names. */
 export interface FleetChoice {
@@ -92,10 +92,14 @@ export async function openTransports(
   throw reason;
 }
 
-/** Opens the state database and one connection per host. */
+/**
+ * Opens the state database and one connection per host. `refuse`: which
+ * failed checks refuse the version on a host.
+ */
 export async function openFleetSession(
   args: ParsedArgs,
   fleet: ResolvedFleet,
+  refuse: Refusal = 'any',
 ): Promise<FleetSession> {
   const state = openState(args.options);
   let transports: Transport[];
@@ -115,6 +119,7 @@ export async function openFleetSession(
       { ...state, file: args.options.config ?? '', name: m.name, target: m.target },
       transports[i]!,
       args.options.takeOverLock,
+      refuse,
     ),
   }));
   return { ...state, fleet, hosts, close };

@@ -21,6 +21,8 @@ export interface PreviewLineOptions {
   commits?: number;
   /** The width commit subjects are cut to. @default 200 */
   width?: number;
+  /** The target the preview was read on, named in its title (a fleet's: one of its hosts). */
+  host?: string;
 }
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -62,7 +64,7 @@ export function changePreviewLines(
   const downtime = p.downtime ? `~${roughDuration(p.downtime.ms)}` : 'unknown';
   const lines: PreviewLine[] = [
     {
-      text: `Change preview: ${running} → ${v} · ${count} · expected downtime ${downtime}`,
+      text: `Change preview${options.host ? ` of ${options.host}` : ''}: ${running} → ${v} · ${count} · expected downtime ${downtime}`,
       tone: 'plain',
     },
   ];

@@ -2,6 +2,7 @@ import type { TargetConfig } from '../config/types.js';
 import { checklistScript, evaluateChecklist, type Evidence } from '../steps/checklist.js';
 import { targetShell, type TargetShell } from '../steps/shell.js';
 import type { Transport } from '../transport/types.js';
+import { InputError } from '../util/exit.js';
 import { execWithFacts } from './execute.js';
 
 export interface Preflight {
@@ -44,4 +45,13 @@ export async function preflight(
     tags: (facts.tags ?? '').split(' ').filter(Boolean),
     evidence: evaluateChecklist(facts, target),
   };
+}
+
+/** The checks, unless `version` is not a tag of `targetName`'s app repository or its origin: then refused (exit 2). */
+export function requireTag(checks: Preflight, version: string, targetName: string): Preflight {
+  if (!checks.evidence.get('tech.3')?.ok)
+    throw new InputError(
+      `version ${version} is not a tag of the app repository on ${targetName} or its origin`,
+    );
+  return checks;
 }

@@ -1,17 +1,27 @@
 import { tickItem } from '../engine/deployment.js';
 import { FleetStore } from '../state/fleet-store.js';
 import type { StateStore } from '../state/store.js';
+import type { ChecklistRecord } from '../state/types.js';
 import { CHECKLIST, type ChecklistItem } from '../steps/checklist.js';
+
+/** One host's evidence for an item of the fleet's checklist (text from the target: hostile). */
+export interface HostEvidence {
+  host: string;
+  ok: boolean | null;
+  text: string;
+}
 
 /** One item of the fleet's one checklist: ticked on every host, red if any host's check failed. */
 export interface FleetChecklistItem {
   item: ChecklistItem;
   /** Ticked on every begun host. */
   checked: boolean;
+  /** Who ticked it, when, and why a red one: the first host's record (one tick records the same on every host). */
+  tick: Pick<ChecklistRecord, 'by' | 'at' | 'reason'>;
   /** false: some host's check failed (ticking it then needs a reason); null: nothing to check. */
   evidenceOk: boolean | null;
-  /** Each host's evidence, `host: text`, the failing hosts first. */
-  evidence: { host: string; ok: boolean | null; text: string }[];
+  /** Each host's evidence, the failing hosts first. */
+  evidence: HostEvidence[];
 }
 
 /** The begun, not skipped hosts of a fleet with their deployment ids. */
@@ -37,9 +47,11 @@ export function fleetChecklist(store: StateStore, fleetId: string): FleetCheckli
       .filter((r) => r.record?.evidence)
       .map((r) => ({ host: r.host, ok: r.record!.evidenceOk, text: r.record!.evidence! }))
       .sort((a, b) => Number(a.ok !== false) - Number(b.ok !== false));
+    const first = rows[0]?.record;
     return {
       item,
       checked: rows.length > 0 && rows.every((r) => r.record?.checked),
+      tick: { by: first?.by ?? null, at: first?.at ?? null, reason: first?.reason ?? null },
       evidenceOk: evidence.length ? evidence.every((e) => e.ok !== false) : null,
       evidence,
     };

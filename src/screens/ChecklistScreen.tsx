@@ -2,10 +2,11 @@ import { Box } from 'ink';
 import { Text } from './components/Text.js';
 import { Header } from './components/Header.js';
 import { useCursor } from './hooks/use-cursor.js';
-import type { ChecklistRecord } from '../state/types.js';
-import { CHECKLIST, type ChecklistItem } from '../steps/checklist.js';
+import { CHECKLIST } from '../steps/checklist.js';
 import { useTui } from './app/context.js';
-import { clock, fit } from './components/format.js';
+import { HostEvidenceLines, ItemDetail, ItemRow } from './components/ChecklistItem.js';
+import { FleetHeader } from './components/FleetHeader.js';
+import { useFleetView } from './hooks/use-fleet-view.js';
 import { continueFromChecklist, toggleItem } from './intents/checklist.js';
 import { color } from './components/theme.js';
 import { ScreenLayout } from './components/ScreenLayout.js';
@@ -17,6 +18,10 @@ import { readPreview } from './intents/preview.js';
 
 /** Rows the checklist takes besides the change preview: frame, header, title, 3 groups, 12 items, detail, footer. */
 const CHECKLIST_ROWS = 21;
+/** A fleet's per-host evidence of the item under the cursor: at most this many lines, taken from the preview's rows. */
+const HOST_LINES = 3;
+/** The change preview keeps at least this many rows. */
+const PREVIEW_ROWS = 3;
 
 const GROUPS = [...new Set(CHECKLIST.map((i) => i.group))];
 /** Labels of the items with evidence are padded to one column; the others need no room beside them. */
@@ -24,63 +29,19 @@ const EVIDENCE_LABEL = Math.max(
   ...CHECKLIST.filter((i) => i.evaluate).map((i) => `${i.id} ${i.label}`.length),
 );
 
-function ItemRow({
-  item,
-  record,
-  selected,
-  labelWidth,
-}: {
-  item: ChecklistItem;
-  record?: ChecklistRecord;
-  selected: boolean;
-  labelWidth: number;
-}) {
-  const red = record?.evidenceOk === false;
-  const box = record?.checked ? '[x]' : '[ ]';
-  return (
-    <Text wrap="truncate-end" bold={selected}>
-      <Text color={color('accent')}>{selected ? '▸ ' : '  '}</Text>
-      <Text color={red ? color('error') : record?.checked ? color('ok') : undefined}>
-        {box}{' '}
-        {record?.evidence
-          ? fit(`${item.id} ${item.label}`, labelWidth).padEnd(labelWidth)
-          : `${item.id} ${item.label}`}
-      </Text>
-      {record?.evidence ? (
-        <Text color={color(red ? 'error' : 'ok')}>
-          {' '}
-          {red ? '✗' : '✓'} {record.evidence}
-        </Text>
-      ) : null}
-    </Text>
-  );
-}
-
-/** Who ticked the item under the cursor and when, its evidence in full, and the reason of a red one. */
-function Detail({ item, record }: { item: ChecklistItem; record?: ChecklistRecord }) {
-  const parts = [
-    record?.checked ? `ticked by ${record.by} at ${clock(record.at)}` : 'not ticked',
-    record?.reason ? `reason: ${record.reason}` : undefined,
-    record?.evidence
-      ? `evidence: ${record.evidence}${record.evidenceOk === false ? ' (check failed)' : ''}`
-      : undefined,
-  ];
-  return (
-    <Text color={color('muted')} wrap="truncate-end">
-      {item.id}: {parts.filter(Boolean).join(' · ')}
-    </Text>
-  );
-}
-
 /**
  * The runbook's Pre-Deployment Checklist in its three groups. Space ticks
  * the item under the cursor; items the tool verified show their evidence and
  * turn red when the check failed; Enter opens phase 1 once every item is ticked.
+ * A fleet's one checklist shows here too: each item's evidence from every
+ * host (red if any host failed it), ticked on every host at once; Enter then
+ * opens the fleet screen, where the rollout starts.
  */
 export function ChecklistScreen() {
   const { state, core } = useTui();
   const { columns, rows } = useTerminalSize();
-  const version = state.deployment?.versionTo;
+  const fleet = useFleetView(core);
+  const version = state.deployment?.versionTo ?? fleet?.versionTo;
   useEffect(() => {
     if (version) void readPreview(core, version);
   }, [core, version]);
@@ -107,7 +68,10 @@ export function ChecklistScreen() {
     },
     {
       keys: ['continue'],
-      label: ticked === CHECKLIST.length ? 'continue to phase 1' : 'continue (once all are ticked)',
+      label:
+        ticked === CHECKLIST.length
+          ? `continue to ${fleet ? 'the fleet' : 'phase 1'}`
+          : 'continue (once all are ticked)',
       short: 'continue',
       enabled: idle,
       run: () => continueFromChecklist(core),
@@ -115,13 +79,25 @@ export function ChecklistScreen() {
     ...commonBindings(core, state),
   ];
   const labelWidth = Math.min(EVIDENCE_LABEL, Math.max(30, columns - 36));
+  const hosts = records.get(item.id)?.hosts ?? [];
+  const hostLines = Math.min(hosts.length, HOST_LINES, rows - CHECKLIST_ROWS - PREVIEW_ROWS);
   return (
     <ScreenLayout bindings={bindings} width={columns}>
-      <Header title="cvd-tui Checklist" width={columns} />
+      {fleet ? (
+        <FleetHeader
+          title="cvd-tui Fleet Checklist"
+          view={fleet}
+          operator={core.deps.operator}
+          width={columns}
+        />
+      ) : (
+        <Header title="cvd-tui Checklist" width={columns} />
+      )}
       <ChangePreviewPanel
         preview={state.preview?.version === version ? state.preview : undefined}
-        rows={Math.max(3, rows - CHECKLIST_ROWS)}
+        rows={Math.max(PREVIEW_ROWS, rows - CHECKLIST_ROWS - Math.max(0, hostLines))}
         width={columns}
+        host={fleet?.hosts[0]?.host}
       />
       <Text bold>
         Pre-Deployment Checklist{' '}
@@ -144,7 +120,8 @@ export function ChecklistScreen() {
             ))}
           </Box>
         ))}
-        <Detail item={item} record={records.get(item.id)} />
+        <ItemDetail item={item} record={records.get(item.id)} />
+        <HostEvidenceLines hosts={hosts} rows={hostLines} />
       </Box>
     </ScreenLayout>
   );

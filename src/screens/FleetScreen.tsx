@@ -1,10 +1,10 @@
-import { Box } from 'ink';
 import type { FleetPlan, FleetView } from '../fleet/view.js';
 import { fleetBindings } from './app/bindings.js';
 import { TuiProvider } from './app/context.js';
 import type { TuiCore } from './app/core.js';
 import { useTui } from './app/context.js';
 import { initialState } from './app/state.js';
+import { FleetHeader } from './components/FleetHeader.js';
 import { FleetTable } from './components/FleetTable.js';
 import { FOOTER_ROWS } from './components/Footer.js';
 import { Pane } from './components/Pane.js';
@@ -50,7 +50,7 @@ export function FleetScreen() {
   const bindings = fleetBindings(core, state, view, cursor);
   return (
     <ScreenLayout bindings={bindings} width={width}>
-      <FleetHeader view={view} operator={core.deps.operator} width={width} />
+      <FleetHeader title="cvd-tui Fleet" view={view} operator={core.deps.operator} width={width} />
       <Pane title={`Hosts (${view.hosts.length})`} width={width} height={hostRows + 3}>
         <FleetTable
           hosts={view.hosts}
@@ -110,49 +110,6 @@ export function progressText(view: FleetView): string {
       .map(([what, n]) => `${n} ${what}`),
   ];
   return parts.join(' · ');
-}
-
-/** `cvd-tui Fleet · web (3 hosts) · → v1.0.1 · alice · <id>`, the status on the right. */
-function FleetHeader({
-  view,
-  operator,
-  width,
-}: {
-  view: FleetView;
-  operator: string;
-  width: number;
-}) {
-  const status = `[${view.status.replace('_', ' ')}]`;
-  const title = 'cvd-tui Fleet';
-  const room = width - title.length - status.length - 1;
-  const group = `${view.group} (${view.hosts.length} hosts)`;
-  const forms = [
-    ` · ${group} · → ${view.versionTo} · ${operator} · ${view.id}`,
-    ` · ${group} · → ${view.versionTo} · ${operator}`,
-  ];
-  const tone =
-    view.status === 'failed' || view.halted
-      ? 'error'
-      : view.status === 'succeeded' || view.status === 'rolled_back'
-        ? 'ok'
-        : 'info';
-  return (
-    <Box width={width} height={1}>
-      <Box flexGrow={1} flexShrink={1}>
-        <Text wrap="truncate-end">
-          <Text bold color={color('accent')}>
-            {title}
-          </Text>
-          {forms.find((f) => f.length <= room) ?? forms[1]}
-        </Text>
-      </Box>
-      <Box flexShrink={0} marginLeft={1}>
-        <Text color={color(tone)} bold>
-          {status}
-        </Text>
-      </Box>
-    </Box>
-  );
 }
 
 /**

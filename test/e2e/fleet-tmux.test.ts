@@ -1,9 +1,10 @@
 /**
- * The built cvd-tui deploying a group of three demo targets in tmux: the
- * fleet screen lists the three hosts with their place in the plan, Enter
- * opens one host's phase screen and its panes, Esc comes back, q leaves the
- * fleet paused. Nothing is deployed: the rollout is the headless and
- * integration tests' (test/integration/fleet.test.ts).
+ * The built cvd-tui deploying a group of three demo targets in tmux: it
+ * opens on the fleet's one checklist (each host's evidence), ticked through
+ * to the fleet screen, which lists the three hosts with their place in the
+ * plan; Enter opens one host's phase screen and its panes, Esc comes back,
+ * q leaves the fleet paused. Nothing is deployed: the rollout is the
+ * headless and integration tests' (test/integration/fleet.test.ts).
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { freshFleet, type FleetHandle } from '../helpers/fleet.js';
@@ -21,13 +22,21 @@ afterAll(async () => {
   await fleet?.cleanup();
 });
 
-it('shows the fleet’s three hosts and opens a host’s panes', async () => {
+it('ticks the fleet’s checklist, then shows its three hosts and opens a host’s panes', async () => {
   tmux.launch('fleet', [100, 30], ['deploy', ...fleet.flags, '--version', 'v1.0.1'], 'test');
-  const screen = await tmux.screen(
+  const checklist = await tmux.screen(
     'fleet',
-    [/▸ web1\s+canary\s+\S+\s+-\s+-\s+waiting/, /web2\s+batch 1/, /web3\s+batch 1/],
+    /tech\.3 Git tag .* ✓ 3\/3 hosts ok · web1: tag/,
     60_000,
   );
+  expect(checklist).toMatch(/^cvd-tui Fleet Checklist · web \(3 hosts\) · → v1\.0\.1 · /);
+  await tmux.tickChecklist('fleet', true);
+  tmux.press('fleet', 'Enter');
+  const screen = await tmux.screen('fleet', [
+    /▸ web1\s+canary\s+\S+\s+-\s+-\s+waiting/,
+    /web2\s+batch 1/,
+    /web3\s+batch 1/,
+  ]);
   expect(screen).toMatch(/^cvd-tui Fleet · web \(3 hosts\) · → v1\.0\.1 · /);
   expect(screen).toContain('Plan canary web1 → batch 1 web2 web3');
   await tmux.readingKeys('fleet');

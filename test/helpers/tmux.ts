@@ -39,6 +39,12 @@ export interface Tmux {
    * then Enter, until 1.1 is next.
    */
   toPhaseOne(session: string, from?: 'start' | 'checklist'): Promise<void>;
+  /**
+   * Every item of the checklist on screen ticked (none red): Space and `j`
+   * twelve times. `waitForKeys`: the checklist is the first screen, so wait
+   * until cvd-tui reads keys.
+   */
+  tickChecklist(session: string, waitForKeys: boolean): Promise<void>;
   kill(): void;
 }
 
@@ -131,13 +137,17 @@ export function tmuxServer(name: string): Tmux {
         await t.readingKeys(session);
         t.press(session, 'Enter');
       }
+      await t.tickChecklist(session, from === 'checklist');
+      t.press(session, 'Enter');
+      await t.screen(session, '1.1 Environment Verification — next');
+    },
+    async tickChecklist(session, waitForKeys) {
+      const t = tmuxApi;
       await t.screen(session, 'Pre-Deployment Checklist (0/12 ticked)');
-      if (from === 'checklist') await t.readingKeys(session);
+      if (waitForKeys) await t.readingKeys(session);
       // Keys typed faster than the screen redraws still count one by one.
       for (let i = 0; i < 12; i++) t.press(session, 'Space', 'j');
       await t.screen(session, '(12/12 ticked)');
-      t.press(session, 'Enter');
-      await t.screen(session, '1.1 Environment Verification — next');
     },
     kill() {
       try {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { withDefaults } from '../../src/config/defaults.js';
 import type { EngineContext } from '../../src/engine/context.js';
 import { Runner } from '../../src/engine/runner.js';
+import { fleetChecklist, tickFleetItem } from '../../src/fleet/checklist.js';
 import type { FleetHostView, FleetView } from '../../src/fleet/view.js';
 import { App } from '../../src/screens/app/App.js';
 import { TuiProvider } from '../../src/screens/app/context.js';
@@ -11,8 +12,11 @@ import { TuiCore } from '../../src/screens/app/core.js';
 import type { TuiExit } from '../../src/screens/app/deps.js';
 import type { FleetControl } from '../../src/screens/app/fleet-control.js';
 import { initialState } from '../../src/screens/app/state.js';
+import { fleetOpening } from '../../src/screens/intents/fleet.js';
 import { ValueStore } from '../../src/screens/stores/value-store.js';
+import { FleetStore } from '../../src/state/fleet-store.js';
 import { StateStore } from '../../src/state/store.js';
+import { CHECKLIST } from '../../src/steps/checklist.js';
 import { DEPLOY_STEPS } from '../../src/steps/index.js';
 import type { Transport } from '../../src/transport/types.js';
 import { renderScreen, type TestScreen } from '../helpers/ink.js';
@@ -82,6 +86,20 @@ export function haltedAtCanary(now = Date.now()): FleetView {
   };
 }
 
+/** A check's result on one host: `evidence.web3['tech.5']`. */
+export type FleetEvidence = Record<string, Record<string, { ok: boolean; text: string }>>;
+
+/** The same three hosts begun (each deployment recorded, its checks too), nothing run yet. */
+export function begunFleet(): FleetView {
+  const halted = haltedAtCanary();
+  return {
+    ...halted,
+    status: 'in_progress',
+    halted: null,
+    hosts: halted.hosts.map((h) => host(h.host, h.batch, { deploymentId: h.deploymentId })),
+  };
+}
+
 /** What the fake rollout was asked to do, in order: `proceed`, `retry web1`, `skip web2: …`, `rollback *`. */
 export type Calls = string[];
 
@@ -94,15 +112,30 @@ export interface FleetFixture {
   dispose(): void;
 }
 
+export interface FleetFixtureOptions {
+  /** The view `proceed` ends the rollout with. */
+  after?: FleetView;
+  /** Every checklist item ticked on every host already. @default true */
+  ticked?: boolean;
+  evidence?: FleetEvidence;
+  /** The first host's connection and target (the fleet screen's own), in place of a quiet fake one. */
+  first?: Pick<EngineContext, 'transport' | 'target'>;
+}
+
 /**
- * A fleet screen over a fake rollout: the view is the fixture's, each host
- * has a real deployment in a real state file (web1's steps up to its failed
- * 3.2), and every action is recorded in `calls`; `proceed` ends the rollout
- * with `after` when given. `confirmed`: the checklist was confirmed already.
+ * A fleet screen over a fake rollout: the view is the fixture's, the fleet
+ * and each host's deployment are real records in a real state file (web1's
+ * steps up to its failed 3.2, each host's `evidence`), and every action is
+ * recorded in `calls`; `proceed` ends the rollout with `after` when given.
+ * The checklist is the engine's, over those records.
  */
-export function fleetFixture(start: FleetView, after?: FleetView, confirmed = true): FleetFixture {
+export function fleetFixture(
+  start: FleetView,
+  { after, ticked = true, evidence = {}, first }: FleetFixtureOptions = {},
+): FleetFixture {
   const dir = mkdtempSync(join(tmpdir(), 'cvd-tui-fleet-'));
   const store = StateStore.open(join(dir, 'state.db'));
+  recordFleet(store, start);
   const view = new ValueStore(start);
   const calls: Calls = [];
   const exits: TuiExit[] = [];
@@ -116,20 +149,21 @@ export function fleetFixture(start: FleetView, after?: FleetView, confirmed = tr
       targetName: h.host,
       operator: 'alice',
       jumpHost: 'jump',
+      ...(h === start.hosts[0] ? first : undefined),
     };
     contexts.set(h.host, context);
     if (!h.deploymentId) continue;
-    record(store, h);
+    record(store, h, evidence[h.host] ?? {});
     runners.set(h.host, new Runner({ ...context, deploymentId: h.deploymentId, secrets: {} }));
   }
-  let checklist = confirmed;
+  const tick = (itemId: string, t: Parameters<FleetControl['tick']>[1]) =>
+    tickFleetItem(store, start.id, itemId, t);
+  if (ticked)
+    for (const item of CHECKLIST) tick(item.id, { checked: true, by: 'alice', reason: 'fixture' });
   const control: FleetControl = {
     view,
-    checklistConfirmed: () => checklist,
-    confirmChecklist: () => {
-      calls.push('checklist');
-      checklist = true;
-    },
+    checklist: () => fleetChecklist(store, start.id),
+    tick,
     host: (name) => ({ context: contexts.get(name)!, runner: runners.get(name) }),
     proceed: async () => {
       calls.push('proceed');
@@ -163,8 +197,37 @@ export function fleetFixture(start: FleetView, after?: FleetView, confirmed = tr
   };
 }
 
-/** The host's deployment as the store would have it: every step before its current one done. */
-function record(store: StateStore, h: FleetHostView): void {
+/** The fleet as startFleet records it, each begun host linked to its deployment. */
+function recordFleet(store: StateStore, view: FleetView): void {
+  const fleets = new FleetStore(store);
+  fleets.create({
+    id: view.id,
+    name: view.group,
+    operator: 'alice',
+    jumpHost: 'jump',
+    versionTo: view.versionTo,
+    canary: view.plan.canary.length,
+    batchSize: view.plan.batches[0]?.length ?? 1,
+    maxFailures: view.plan.maxFailures,
+    startedAt: Date.now() - 60_000,
+    hosts: view.hosts.map((h, i) => ({
+      host: h.host,
+      position: i,
+      batch: h.batch === 'canary' ? 0 : h.batch,
+    })),
+  });
+  for (const h of view.hosts) if (h.deploymentId) fleets.linkHost(view.id, h.host, h.deploymentId);
+}
+
+/**
+ * The host's deployment as the store would have it: its checks' evidence
+ * recorded, every step before its current one done.
+ */
+function record(
+  store: StateStore,
+  h: FleetHostView,
+  evidence: Record<string, { ok: boolean; text: string }>,
+): void {
   store.createDeployment({
     id: h.deploymentId!,
     target: h.host,
@@ -174,6 +237,15 @@ function record(store: StateStore, h: FleetHostView): void {
     versionTo: 'v1.0.1',
     startedAt: Date.now() - 60_000,
   });
+  for (const [itemId, e] of Object.entries(evidence))
+    store.tick(h.deploymentId!, {
+      itemId,
+      checked: false,
+      by: null,
+      evidence: e.text,
+      evidenceOk: e.ok,
+      reason: null,
+    });
   const current = h.currentStep;
   if (!current) return;
   for (const step of DEPLOY_STEPS) {
@@ -194,8 +266,9 @@ export function renderFleet(
   size: { columns: number; rows: number },
 ): Promise<TestScreen> {
   const start = { runningVersion: '', runningCommit: '', tags: [] };
+  const stage = fleetOpening(fixture.core.fleet!.control);
   return renderScreen(
-    <TuiProvider core={fixture.core} initial={initialState(start, 'fleet')}>
+    <TuiProvider core={fixture.core} initial={initialState(start, stage)}>
       <App />
     </TuiProvider>,
     size,

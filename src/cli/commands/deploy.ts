@@ -27,14 +27,12 @@ export function refuseIfUnfinished(session: Session): void {
 /**
  * Headless has no one to tick the checklist: `--confirm-all` ticks every
  * item left unticked (a run killed before it did leaves them so), anything
- * else is refused before a step runs. `how`: what the record says confirmed
- * them (the fleet screen confirms a fleet's checklist as one).
+ * else is refused before a step runs.
  */
 export function confirmChecklist(
   session: Pick<Session, 'store' | 'operator'>,
   deploymentId: string,
   confirmAll: boolean,
-  how = 'confirmed by flag',
 ): void {
   if (checklistComplete(session.store, deploymentId)) return;
   if (!confirmAll)
@@ -51,7 +49,7 @@ export function confirmChecklist(
     if (!ticked.has(item.id))
       tickItem(session.store, deploymentId, item.id, {
         checked: true,
-        by: `${session.operator} (${how})`,
+        by: `${session.operator} (confirmed by flag)`,
       });
 }
 

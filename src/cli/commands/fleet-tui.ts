@@ -10,15 +10,15 @@ import { err } from '../../util/out.js';
 import type { ParsedArgs } from '../args.js';
 import { fleetChosen, openFleetSession, type FleetSession } from '../fleet-session.js';
 import { lockState } from '../locks.js';
-import { confirmChecklist } from './deploy.js';
 
 /**
  * `deploy --target GROUP --version TAG` and `resume` of a fleet, in the TUI
  * (main.ts sends a terminal's runs here):
  * every host's connection opened and (deploy) the version checked on every
- * host before the fleet screen shows; the operator starts the rollout there.
- * The checks are headless's: a failed one refuses the fleet, so the
- * checklist the operator confirms on the screen has no red item to explain.
+ * host before the screens show. Only an unknown tag refuses the fleet: a
+ * failed check is a red item of the fleet's one checklist, which the
+ * operator ticks on every host with a reason, as on one target. Until it is
+ * complete the TUI opens on it; the rollout starts on the fleet screen.
  */
 export async function fleetTui(args: ParsedArgs): Promise<number> {
   const choice = fleetChosen(args);
@@ -33,7 +33,7 @@ export async function fleetTui(args: ParsedArgs): Promise<number> {
     const problem = versionProblem(version);
     if (problem) throw new InputError(problem);
   }
-  const session = await openFleetSession(args, choice.fleet);
+  const session = await openFleetSession(args, choice.fleet, 'tag');
   try {
     lockState(session);
     let hosts = session.hosts;
@@ -45,24 +45,17 @@ export async function fleetTui(args: ParsedArgs): Promise<number> {
     } else record = resumable(session, choice.record);
     // One 3.3 password for the fleet: its members share the app and its test user.
     const secrets = await resolveSecrets(choice.fleet.members[0]!.target, { interactive: true });
-    let confirmed = false;
-    const runner = new FleetRunner({
-      store: session.store,
-      fleetId: record.id,
-      hosts,
-      secrets,
-      confirmChecklist: (id) => {
-        if (confirmed) confirmChecklist(session, id, true, 'confirmed on the fleet screen');
-      },
-    });
+    const runner = new FleetRunner({ store: session.store, fleetId: record.id, hosts, secrets });
+    // The checklist shows each host's evidence and ticks each host's record: every host begun first.
+    if (!runner.checklistComplete()) {
+      err.write(`Opening the checklist of fleet ${record.id} on every host…\n`);
+      await runner.begin();
+    }
     const control = fleetRunnerControl({
       runner,
       hosts,
       resuming: args.command === 'resume',
-      checklist: {
-        confirmed: () => confirmed || runner.checklistComplete(),
-        confirm: () => void (confirmed = true),
-      },
+      store: session.store,
     });
     const deps = tuiDeps(
       { ...hosts[0]!.ctx, targetName: choice.fleet.name },

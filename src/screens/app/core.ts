@@ -15,6 +15,7 @@ import type { TuiDeps } from './deps.js';
 import { LineStore } from '../stores/line-store.js';
 import type { MonitorSession } from './monitor-session.js';
 import { replayRecorded } from './replay.js';
+import { fleetEntries } from './fleet-checklist.js';
 import { stepRows } from './rows.js';
 import type { Action, Notice, Synced } from './state.js';
 import { ValueStore } from '../stores/value-store.js';
@@ -41,7 +42,7 @@ export interface FleetLink {
 }
 
 /** Actions that only say what is true now: before a screen mounts, the latest one is all it needs. */
-const SNAPSHOTS = new Set<Action['type']>(['synced', 'step-started']);
+const SNAPSHOTS = new Set<Action['type']>(['synced', 'step-started', 'fleet-checklist']);
 
 /**
  * The TUI's link to the engine, the store and the probes: plain TypeScript
@@ -129,6 +130,7 @@ export class TuiCore {
     };
     this.unfollow = control.view.subscribe(follow);
     follow();
+    this.sync();
   }
 
   /** The core of one host of the fleet (its phase screen's), made once, its runner adopted once it has one. */
@@ -152,8 +154,14 @@ export class TuiCore {
     this.dispatch({ type: 'cleared' });
   }
 
-  /** Re-reads the deployment on screen from the store: the store, not memory, is the truth. */
+  /** Re-reads the deployment on screen (on the fleet screen's core: the fleet's checklist) from the store: the store, not memory, is the truth. */
   sync(): void {
+    const fleet = this.fleet;
+    if (fleet && !fleet.host)
+      return this.dispatch({
+        type: 'fleet-checklist',
+        checklist: fleetEntries(fleet.control.checklist()),
+      });
     const synced = this.synced();
     if (!synced) return;
     // A step has moved on (the service restarted, say): a failing endpoint is asked again now, not after its back-off.

@@ -1,5 +1,6 @@
 import type { EngineContext } from '../../engine/context.js';
 import type { Runner } from '../../engine/runner.js';
+import type { FleetChecklistItem } from '../../fleet/checklist.js';
 import type { FleetView } from '../../fleet/view.js';
 
 /**
@@ -13,12 +14,13 @@ export interface FleetControl {
   /** A host's own connection, target and name, and its runner once it has a deployment. */
   host(name: string): { context: EngineContext; runner: Runner | undefined };
   /**
-   * Whether the fleet's one pre-deployment checklist is confirmed: the
-   * rollout does not start before. The checks' evidence is each host's.
+   * The fleet's one pre-deployment checklist, read now from its hosts'
+   * records (each host's evidence; red if any host failed a check). The
+   * rollout does not start before every item is ticked.
    */
-  checklistConfirmed(): boolean;
-  /** The operator confirmed it: each host's checklist is ticked in their name as its deployment begins. */
-  confirmChecklist(): void;
+  checklist(): FleetChecklistItem[];
+  /** Ticks or unticks an item on every host, for `by`; a red item needs a reason (recorded on every host). */
+  tick(itemId: string, tick: { checked: boolean; by: string; reason?: string }): void;
   /** Starts the rollout, or goes on after a retry or a skip, until it ends or halts. */
   proceed(): Promise<void>;
   /** Runs the host's failed step again, and the rollout on if it passes. */

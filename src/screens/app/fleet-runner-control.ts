@@ -1,6 +1,8 @@
+import { fleetChecklist, tickFleetItem } from '../../fleet/checklist.js';
 import type { FleetHostHandle } from '../../fleet/checks.js';
 import type { FleetRunner } from '../../fleet/runner.js';
 import type { FleetView } from '../../fleet/view.js';
+import type { StateStore } from '../../state/store.js';
 import { ValueStore } from '../stores/value-store.js';
 import type { FleetControl } from './fleet-control.js';
 
@@ -12,8 +14,8 @@ export interface FleetRunnerLink {
   hosts: readonly FleetHostHandle[];
   /** `resume`: the rollout's first start settles what a killed run left (FleetRunner.resume). */
   resuming: boolean;
-  /** The operator's confirmation of the fleet's checklist, kept by whoever ticks it as hosts begin. */
-  checklist: { confirmed(): boolean; confirm(): void };
+  /** The state database the fleet and its hosts' checklists are recorded in. */
+  store: StateStore;
 }
 
 /**
@@ -47,8 +49,8 @@ export function fleetRunnerControl(link: FleetRunnerLink): FleetControl {
   return {
     view,
     host: (name) => ({ context: contexts.get(name)!, runner: runner.runnerOf(name) }),
-    checklistConfirmed: () => link.checklist.confirmed(),
-    confirmChecklist: () => link.checklist.confirm(),
+    checklist: () => fleetChecklist(link.store, runner.fleet.id),
+    tick: (itemId, tick) => tickFleetItem(link.store, runner.fleet.id, itemId, tick),
     proceed: () => {
       const first = resuming;
       resuming = false;

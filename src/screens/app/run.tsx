@@ -11,6 +11,7 @@ import { prepareTui, type PreparedTui } from './prepare.js';
 import { enterAlternateScreen, isInteractive, NOT_A_TERMINAL, stdinReleased } from './terminal.js';
 import { err, out } from '../../util/out.js';
 import { stalled } from '../intents/exit.js';
+import { fleetOpening } from '../intents/fleet.js';
 import { TuiCore } from './core.js';
 import type { FleetControl } from './fleet-control.js';
 import { initialState } from './state.js';
@@ -215,12 +216,16 @@ async function leaveRunning(exit: TuiExit | undefined): Promise<void> {
 /**
  * The fleet screen over a rollout the command line opened (its hosts'
  * connections, the fleet recorded): `deps` is the fleet's (its first host's
- * connection, the group's name), `control` the rollout. Returns the exit code.
+ * connection, the group's name), `control` the rollout. It opens on the
+ * fleet's checklist until that is ticked. Returns the exit code.
  */
 export async function runFleetTui(deps: TuiDeps, control: FleetControl): Promise<number> {
   const core = new TuiCore(deps);
   core.followFleet(control);
-  const initial = initialState({ runningVersion: '', runningCommit: '', tags: [] }, 'fleet');
+  const initial = initialState(
+    { runningVersion: '', runningCommit: '', tags: [] },
+    fleetOpening(control),
+  );
   const exit = await show(loadScreens(), { core, initial }, deps);
   await leaveRunning(exit);
   return exit.code;

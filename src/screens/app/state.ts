@@ -1,5 +1,6 @@
 import type { ChangePreview } from '../../engine/change-preview.js';
 import type { TargetState } from '../../engine/target-state.js';
+import type { HostEvidence } from '../../fleet/checklist.js';
 import type { ChecklistRecord, DeploymentRecord, StepStatus } from '../../state/types.js';
 
 /**
@@ -40,15 +41,9 @@ export interface StartInfo {
   checking?: boolean;
 }
 
-/** `fleet-rollback`: one host of a fleet (`host`), or every host that changed. `fleet-start`: its checklist, confirmed. */
+/** `fleet-rollback`: one host of a fleet (`host`), or every host that changed. */
 export type ConfirmIntent =
-  | 'rollback'
-  | 'rollback-unfinished'
-  | 'interrupt'
-  | 'rerun'
-  | 'downgrade'
-  | 'fleet-rollback'
-  | 'fleet-start';
+  'rollback' | 'rollback-unfinished' | 'interrupt' | 'rerun' | 'downgrade' | 'fleet-rollback';
 
 /** The change preview of the version on the checklist: being read, read, or why it could not be. */
 export interface PreviewState {
@@ -93,6 +88,16 @@ export interface Notice {
   stage?: Stage;
 }
 
+/**
+ * A checklist item as the checklist screen shows it: one deployment's
+ * record, or a fleet's one item (ticked on every host, red if any host's
+ * check failed, `evidence` summing up `hosts`).
+ */
+export interface ChecklistEntry extends ChecklistRecord {
+  /** A fleet's item: each host's evidence, the failing hosts first. */
+  hosts?: HostEvidence[];
+}
+
 /** What the store says about the deployment on screen; refreshed after every transition. */
 export interface Synced {
   deployment: DeploymentRecord;
@@ -110,7 +115,7 @@ export interface UiState {
   stage: Stage;
   start: StartInfo;
   deployment?: DeploymentRecord;
-  checklist: ChecklistRecord[];
+  checklist: ChecklistEntry[];
   steps: StepRow[];
   postTicks: Record<string, boolean>;
   issues: string[];
@@ -131,6 +136,8 @@ export interface UiState {
 export type Action =
   | { type: 'start-info'; start: StartInfo }
   | { type: 'synced'; synced: Synced }
+  /** A fleet's one checklist, re-read from its hosts' records. */
+  | { type: 'fleet-checklist'; checklist: ChecklistEntry[] }
   | { type: 'cleared' }
   | { type: 'navigate'; stage: Stage }
   | { type: 'busy'; what: string }
@@ -163,6 +170,8 @@ function apply(state: UiState, action: Action): UiState {
       return { ...state, start: action.start };
     case 'synced':
       return { ...state, ...action.synced };
+    case 'fleet-checklist':
+      return { ...state, checklist: action.checklist };
     case 'cleared':
       // Back to the start screen with no deployment chosen (after Abandon).
       return {

@@ -55,13 +55,15 @@ export interface ChangePreviewPanelProps {
   /** The rows it may take: the lines beyond them (the commits first) are left out. */
   rows: number;
   width: number;
+  /** The host it was read on, when the checklist is more than one target's (a fleet's first host). */
+  host?: string;
 }
 
 /**
  * What the deployment will change, above the checklist: the last thing an
  * operator reads before phase 1, in the rows the checklist leaves (fitRows).
  */
-export function ChangePreviewPanel({ preview, rows, width }: ChangePreviewPanelProps) {
+export function ChangePreviewPanel({ preview, rows, width, host }: ChangePreviewPanelProps) {
   if (!preview) return null;
   if (!preview.preview)
     return (
@@ -71,7 +73,7 @@ export function ChangePreviewPanel({ preview, rows, width }: ChangePreviewPanelP
           : 'Change preview: reading the target…'}
       </Text>
     );
-  const shown = fitRows(changePreviewLines(preview.preview, { width }), rows, width);
+  const shown = fitRows(changePreviewLines(preview.preview, { width, host }), rows, width);
   return (
     <Box flexDirection="column" flexShrink={0}>
       {shown.map((line, i) => (

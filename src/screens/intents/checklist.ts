@@ -1,19 +1,46 @@
-import { checklistComplete, tickItem } from '../../engine/deployment.js';
-import type { ChecklistRecord } from '../../state/types.js';
+import { tickItem } from '../../engine/deployment.js';
+import type { HostEvidence } from '../../fleet/checklist.js';
 import { CHECKLIST } from '../../steps/checklist.js';
 import type { TuiCore } from '../app/core.js';
-import { toPhaseOne } from './preview.js';
+import { fleetEntries } from '../app/fleet-checklist.js';
+import type { ChecklistEntry } from '../app/state.js';
+import { leaveChecklist } from './preview.js';
+
+type Tick = { checked: boolean; by: string; reason?: string };
+
+/** The checklist a core ticks: its deployment's, or on the fleet screen's core the fleet's one checklist. */
+interface Checklist {
+  entries(): ChecklistEntry[];
+  /** Recorded with who and when: on the deployment, or on every host of the fleet. */
+  tick(itemId: string, tick: Tick): void;
+}
+
+function checklistOf(core: TuiCore): Checklist | undefined {
+  const fleet = core.fleet;
+  if (fleet && !fleet.host)
+    return {
+      entries: () => fleetEntries(fleet.control.checklist()),
+      tick: (itemId, tick) => fleet.control.tick(itemId, tick),
+    };
+  const runner = core.runner;
+  if (!runner) return undefined;
+  const { store } = core.deps;
+  const id = runner.deployment.id;
+  return {
+    entries: () => store.checklist(id),
+    tick: (itemId, tick) => tickItem(store, id, itemId, tick),
+  };
+}
 
 /**
  * `Space`: ticks or unticks an item for the operator, recording who and
- * when. A red item (its check failed) is ticked only with a reason, so it
- * asks for one instead.
+ * when (on a fleet: on every host). A red item (its check failed; on a
+ * fleet, on any host) is ticked only with a reason, so it asks for one instead.
  */
 export function toggleItem(core: TuiCore, itemId: string): void {
-  const runner = core.runner;
-  if (!runner) return;
-  const { store, operator } = core.deps;
-  const record = store.checklist(runner.deployment.id).find((c) => c.itemId === itemId);
+  const checklist = checklistOf(core);
+  if (!checklist) return;
+  const record = checklist.entries().find((c) => c.itemId === itemId);
   const checked = record?.checked ?? false;
   if (!checked && record?.evidenceOk === false)
     return core.dispatch({
@@ -22,31 +49,36 @@ export function toggleItem(core: TuiCore, itemId: string): void {
         kind: 'reason',
         intent: 'tick',
         itemId,
-        prompt: `${itemId} failed its check (${record.evidence}). Reason to tick it anyway:`,
+        prompt: record.hosts
+          ? `${itemId} failed its check on ${failing(record.hosts)}. Reason to tick it anyway (recorded on every host):`
+          : `${itemId} failed its check (${record.evidence}). Reason to tick it anyway:`,
       },
     });
-  tickItem(store, runner.deployment.id, itemId, { checked: !checked, by: operator });
+  checklist.tick(itemId, { checked: !checked, by: core.deps.operator });
   core.sync();
 }
+
+/** `web3` or `web2, web3`: the hosts whose check failed (their evidence is on the screen). */
+const failing = (hosts: readonly HostEvidence[]): string =>
+  hosts
+    .filter((h) => h.ok === false)
+    .map((h) => h.host)
+    .join(', ');
 
 export function tickWithReason(core: TuiCore, itemId: string, reason: string): void {
-  const runner = core.runner;
-  if (!runner) return;
-  tickItem(core.deps.store, runner.deployment.id, itemId, {
-    checked: true,
-    by: core.deps.operator,
-    reason,
-  });
+  checklistOf(core)?.tick(itemId, { checked: true, by: core.deps.operator, reason });
   core.sync();
 }
 
-/** `Enter`: on to phase 1 only when every item is ticked (and a downgrade across a migration is confirmed). */
+/**
+ * `Enter`: on only when every item is ticked: to phase 1 (a downgrade
+ * across a migration confirmed first), or a fleet's screen, where `A` starts it.
+ */
 export function continueFromChecklist(core: TuiCore): void {
-  const runner = core.runner;
-  if (!runner) return;
-  const { store } = core.deps;
-  if (checklistComplete(store, runner.deployment.id)) return void toPhaseOne(core);
-  const left = unticked(store.checklist(runner.deployment.id));
+  const checklist = checklistOf(core);
+  if (!checklist) return;
+  const left = unticked(checklist.entries());
+  if (!left.length) return void leaveChecklist(core);
   core.notify(
     `Tick every item before continuing: ${left.length} left (${left.join(', ')})`,
     'error',
@@ -56,7 +88,7 @@ export function continueFromChecklist(core: TuiCore): void {
 }
 
 /** The checklist items not ticked yet, in the runbook's order. */
-function unticked(records: readonly ChecklistRecord[]): string[] {
+function unticked(records: readonly ChecklistEntry[]): string[] {
   const ticked = new Set(records.filter((c) => c.checked).map((c) => c.itemId));
   return CHECKLIST.filter((i) => !ticked.has(i.id)).map((i) => i.id);
 }

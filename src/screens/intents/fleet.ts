@@ -75,30 +75,30 @@ export const openHost = (core: TuiCore, host: string): void =>
 export const backToFleet = (core: TuiCore): void =>
   fleetRoot(core).dispatch({ type: 'fleet-host', host: undefined });
 
+/** Every item of the fleet's one checklist is ticked on every host: the rollout may start. */
+export const fleetChecklistTicked = (control: FleetControl): boolean =>
+  control.checklist().every((i) => i.checked);
+
+/** Where a fleet's TUI opens: on its checklist until that is ticked, then on the fleet screen. */
+export const fleetOpening = (control: FleetControl): 'checklist' | 'fleet' =>
+  fleetChecklistTicked(control) ? 'fleet' : 'checklist';
+
 /**
  * `A` on the fleet screen: the rollout, from where it stands, until it ends
- * or halts. Its first start asks the operator to confirm the checklist.
+ * or halts. Not before the fleet's checklist is ticked on every host: back to it.
  */
 export function requestProceed(core: TuiCore, view: FleetView): void {
-  if (core.fleet?.control.checklistConfirmed()) return void proceed(core, view.group);
-  core.dispatch({
-    type: 'overlay',
-    overlay: {
-      kind: 'confirm',
-      intent: 'fleet-start',
-      question: `Start ${view.versionTo} on ${view.hosts.length} hosts, ticking each one's checklist in your name?`,
-    },
-  });
+  const control = core.fleet?.control;
+  if (control && fleetChecklistTicked(control)) return void proceed(core, view.group);
+  core.dispatch({ type: 'navigate', stage: 'checklist' });
+  core.notify(
+    'Tick the fleet’s checklist first: the rollout starts once every item is ticked',
+    'error',
+  );
 }
 
 export const proceed = (core: TuiCore, group: string): Promise<void> =>
   fleetWork(core, `rolling out ${group}`, (c) => c.proceed());
-
-/** `y` to the checklist: recorded, then the rollout starts. */
-export function checklistConfirmed(core: TuiCore): Promise<void> {
-  core.fleet?.control.confirmChecklist();
-  return proceed(core, core.fleet?.control.view.getSnapshot().group ?? 'the fleet');
-}
 
 /** `r`: the host's failed step again; the rollout goes on with `A`. */
 export const retryHost = (core: TuiCore, host: string): Promise<void> =>

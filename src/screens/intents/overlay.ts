@@ -2,7 +2,7 @@ import type { TuiCore } from '../app/core.js';
 import type { Overlay, UiState } from '../app/state.js';
 import { tickWithReason } from './checklist.js';
 import { interrupt, quit } from './exit.js';
-import { checklistConfirmed, rollBackFleet, skipHost } from './fleet.js';
+import { rollBackFleet, skipHost } from './fleet.js';
 import { issuesGiven, resolutionGiven } from './issues.js';
 import { leaveMonitor } from './monitor.js';
 import { retry, rollback, skip } from './phase.js';
@@ -31,8 +31,6 @@ export function confirmed(core: TuiCore, state: UiState, overlay: Confirm): void
       return downgradeConfirmed(core);
     case 'fleet-rollback':
       return void rollBackFleet(core, overlay.host);
-    case 'fleet-start':
-      return void checklistConfirmed(core);
   }
 }
 
@@ -42,7 +40,10 @@ export function declined(core: TuiCore, overlay: Confirm): void {
   if (['rollback', 'rollback-unfinished', 'fleet-rollback'].includes(overlay.intent))
     core.notify('Roll back cancelled: nothing was changed', 'info');
   if (overlay.intent === 'downgrade')
-    core.notify('Downgrade not confirmed: phase 1 not started (q quits)', 'info');
+    core.notify(
+      `Downgrade not confirmed: ${core.fleet ? 'the fleet screen not opened' : 'phase 1 not started'} (q quits)`,
+      'info',
+    );
 }
 
 /** Enter on a reason prompt (an optional one may be answered with nothing). */
