@@ -87,6 +87,7 @@ export type Calls = string[];
 
 export interface FleetFixture {
   core: TuiCore;
+  control: FleetControl;
   view: ValueStore<FleetView>;
   calls: Calls;
   exits: TuiExit[];
@@ -152,6 +153,7 @@ export function fleetFixture(start: FleetView, after?: FleetView, confirmed = tr
   core.followFleet(control);
   return {
     core,
+    control,
     view,
     calls,
     exits,

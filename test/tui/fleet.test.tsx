@@ -1,5 +1,8 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FleetView } from '../../src/fleet/view.js';
+import { FleetStore } from '../../src/state/fleet-store.js';
 import { KEY, type TestScreen } from '../helpers/ink.js';
 import { waitFor } from '../helpers/wait.js';
 import { fleetFixture, haltedAtCanary, renderFleet, type FleetFixture } from './fleet-fixture.js';
@@ -79,7 +82,8 @@ describe('fleet screen', () => {
     expect(frame).toContain('Progress 0/3 hosts done · 1 failed · 2 held');
     expect(frame).toContain('Halted: web1 at 3.2: /health/database answered 500');
     expect(frame).toContain(
-      '↑↓ host · Enter open · A run · r retry web1 · s skip web1 · R roll back all · ? help · q quit',
+      // Too long for ' · ' between the keys at 100 columns: two spaces.
+      '↑↓ host  Enter open  A run  r retry web1  s skip web1  R roll back all  e export  ? help  q quit',
     );
   });
 
@@ -183,7 +187,9 @@ describe('fleet screen', () => {
       })),
     };
     const { screen, fixture } = await open(fresh, undefined, done, false);
-    await screen.waitFor('Enter open web1 · A start the rollout · s skip web1 · ? help · q quit');
+    await screen.waitFor(
+      'Enter open web1 · A start the rollout · s skip web1 · e export · ? help · q quit',
+    );
     await screen.press('A');
     await screen.waitFor(
       "Start v1.0.1 on 3 hosts, ticking each one's checklist in your name? (y/n)",
@@ -233,6 +239,33 @@ describe('fleet screen', () => {
         'Resume with: cvd-tui resume 20260101_120000_f1e2 --target web',
       ),
     });
+  });
+
+  it("e writes the fleet's execution log where e writes one deployment's, and says where", async () => {
+    const view = haltedAtCanary();
+    const { screen, fixture } = await open(view);
+    const fleets = new FleetStore(fixture.store);
+    fleets.create({
+      id: view.id,
+      name: view.group,
+      operator: 'alice',
+      jumpHost: 'jump',
+      versionTo: view.versionTo,
+      canary: 1,
+      batchSize: 2,
+      maxFailures: 0,
+      startedAt: Date.now() - 60_000,
+      hosts: view.hosts.map((h, i) => ({ host: h.host, position: i, batch: i && 1 })),
+    });
+    for (const h of view.hosts) fleets.linkHost(view.id, h.host, h.deploymentId!);
+    await screen.waitFor('e export');
+    await screen.press('e');
+    const file = join(fixture.core.deps.exportDir, `cvd-deployment-${view.id}.md`);
+    await screen.waitFor(`Execution log written to ${file}`);
+    const md = readFileSync(file, 'utf8');
+    expect(md.indexOf(`# CVD Fleet Deployment — Execution Log (${view.id})`)).toBe(0);
+    expect(md).toMatch(/^\| web1 \| canary \| \w+ \| 20260101_120001_0001 \| /m);
+    expect(md.match(/^# CVD Deployment — Execution Log /gm)).toHaveLength(3);
   });
 
   it('shows what a host reported inert', async () => {

@@ -1,6 +1,8 @@
 import type { EngineContext } from '../../engine/context.js';
 import type { Runner } from '../../engine/runner.js';
+import type { FleetLook } from '../../fleet/look.js';
 import type { FleetView } from '../../fleet/view.js';
+import type { UnfinishedFleet } from './state.js';
 
 /**
  * What the fleet screen asks of a rollout. The engine's fleet runner is
@@ -27,4 +29,25 @@ export interface FleetControl {
   skip(host: string, reason: string): Promise<void>;
   /** Rolls back one host, or (null) every host that changed, in reverse order. */
   rollBack(host: string | null): Promise<void>;
+}
+
+/**
+ * How the fleet's start screen reaches the group (every host's connection,
+ * opened by the command line): look at the hosts, start a rollout, or take
+ * up the unfinished one. Each rollout it opens is shown on the fleet screen.
+ */
+export interface FleetEntry {
+  /** The group's name and members, in order. */
+  group: string;
+  members: string[];
+  /** The group's unfinished fleet, read from the state now. */
+  unfinished(): UnfinishedFleet | undefined;
+  /** What every host runs, and the tags on every host. */
+  look(): Promise<FleetLook>;
+  /** Checks the version on every host (refusing it names each host that refused), then records the fleet. */
+  deploy(version: string): Promise<FleetControl>;
+  /** A recorded fleet's rollout; its first `proceed` resumes it (settling each host first). */
+  open(fleetId: string): FleetControl;
+  /** Abandons the fleet: every host's unfinished deployment, with the reason, its lock released. */
+  abandon(fleetId: string, reason: string): Promise<void>;
 }
