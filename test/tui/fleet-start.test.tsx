@@ -5,10 +5,15 @@ import { App } from '../../src/screens/app/App.js';
 import { TuiProvider } from '../../src/screens/app/context.js';
 import type { FleetEntry } from '../../src/screens/app/fleet-control.js';
 import { prepareFleetTui, type FleetOpening } from '../../src/screens/app/prepare-fleet.js';
-import type { UnfinishedFleet } from '../../src/screens/app/state.js';
 import { KEY, renderScreen, type TestScreen } from '../helpers/ink.js';
 import { waitFor } from '../helpers/wait.js';
-import { fleetFixture, haltedAtCanary, type FleetFixture } from './fleet-fixture.js';
+import {
+  fleetFixture,
+  haltedAtCanary,
+  recordOf,
+  waiting,
+  type FleetFixture,
+} from './fleet-fixture.js';
 
 /** What each host runs and its tags: web3 runs v1.0.1, lacks v1.0.2 and alone has v1.0.3. */
 const LOOKS = [
@@ -16,50 +21,6 @@ const LOOKS = [
   { host: 'web2', runningVersion: 'v1.0.0', tags: ['v1.0.2', 'v1.0.1', 'v1.0.0'] },
   { host: 'web3', runningVersion: 'v1.0.1', tags: ['v1.0.3', 'v1.0.1', 'v1.0.0'] },
 ];
-
-/** A rollout just recorded: every host waiting. */
-function waiting(version: string): FleetView {
-  const halted = haltedAtCanary();
-  return {
-    ...halted,
-    versionTo: version,
-    status: 'in_progress',
-    halted: null,
-    hosts: halted.hosts.map((h) => ({
-      ...h,
-      status: 'waiting',
-      deploymentId: null,
-      phase: null,
-      currentStep: null,
-      health: 'ok',
-      downSince: null,
-      downtimeMs: 0,
-      note: null,
-    })),
-  };
-}
-
-/** haltedAtCanary's record, as the state would hold it. */
-function unfinishedOf(view: FleetView): UnfinishedFleet {
-  return {
-    view,
-    record: {
-      id: view.id,
-      name: view.group,
-      operator: 'alice',
-      jumpHost: 'jump',
-      versionTo: view.versionTo,
-      canary: 1,
-      batchSize: 2,
-      maxFailures: 0,
-      mode: 'deploy',
-      status: view.status,
-      startedAt: Date.UTC(2026, 0, 1, 12, 0, 0),
-      finishedAt: null,
-      halt: view.halted,
-    },
-  };
-}
 
 describe("a fleet's start screen", () => {
   let screen: TestScreen | undefined;
@@ -77,7 +38,7 @@ describe("a fleet's start screen", () => {
   const open = async (opening: FleetOpening, unfinished?: FleetView) => {
     fixture = fleetFixture(unfinished ?? haltedAtCanary());
     const f = fixture;
-    let open = unfinished && unfinishedOf(unfinished);
+    let open = unfinished && { view: unfinished, record: recordOf(unfinished) };
     const entry: FleetEntry = {
       group: 'web',
       members: ['web1', 'web2', 'web3'],

@@ -2,10 +2,16 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FleetView } from '../../src/fleet/view.js';
-import { FleetStore } from '../../src/state/fleet-store.js';
 import { KEY, type TestScreen } from '../helpers/ink.js';
 import { waitFor } from '../helpers/wait.js';
-import { fleetFixture, haltedAtCanary, renderFleet, type FleetFixture } from './fleet-fixture.js';
+import {
+  fleetFixture,
+  haltedAtCanary,
+  renderFleet,
+  storeFleet,
+  waiting,
+  type FleetFixture,
+} from './fleet-fixture.js';
 
 const lines = (frame: string) => frame.split('\n');
 
@@ -170,23 +176,7 @@ describe('fleet screen', () => {
         note: null,
       })),
     };
-    const waiting = haltedAtCanary();
-    const fresh: FleetView = {
-      ...waiting,
-      status: 'in_progress',
-      halted: null,
-      hosts: waiting.hosts.map((h) => ({
-        ...h,
-        status: 'waiting',
-        deploymentId: null,
-        phase: null,
-        currentStep: null,
-        downSince: null,
-        downtimeMs: 0,
-        note: null,
-      })),
-    };
-    const { screen, fixture } = await open(fresh, undefined, done, false);
+    const { screen, fixture } = await open(waiting(), undefined, done, false);
     await screen.waitFor(
       'Enter open web1 · A start the rollout · s skip web1 · e export · ? help · q quit',
     );
@@ -244,20 +234,7 @@ describe('fleet screen', () => {
   it("e writes the fleet's execution log where e writes one deployment's, and says where", async () => {
     const view = haltedAtCanary();
     const { screen, fixture } = await open(view);
-    const fleets = new FleetStore(fixture.store);
-    fleets.create({
-      id: view.id,
-      name: view.group,
-      operator: 'alice',
-      jumpHost: 'jump',
-      versionTo: view.versionTo,
-      canary: 1,
-      batchSize: 2,
-      maxFailures: 0,
-      startedAt: Date.now() - 60_000,
-      hosts: view.hosts.map((h, i) => ({ host: h.host, position: i, batch: i && 1 })),
-    });
-    for (const h of view.hosts) fleets.linkHost(view.id, h.host, h.deploymentId!);
+    storeFleet(fixture.store, view);
     await screen.waitFor('e export');
     await screen.press('e');
     const file = join(fixture.core.deps.exportDir, `cvd-deployment-${view.id}.md`);

@@ -11,6 +11,7 @@ import { FleetRunner } from '../../src/fleet/runner.js';
 import { FleetStore } from '../../src/state/fleet-store.js';
 import { StateStore } from '../../src/state/store.js';
 import { LocalTransport } from '../../src/transport/local.js';
+import { newFleet } from '../helpers/fleet-record.js';
 
 describe("a fleet's start screen, as the engine reads it", () => {
   it('offers the tags every host has, newest first, and names the hosts lacking the others', () => {
@@ -47,18 +48,7 @@ describe('abandoning a fleet', () => {
     const store = StateStore.open(join(dir, 'state.db'));
     const fleets = new FleetStore(store);
     const names = ['web1', 'web2', 'web3'];
-    fleets.create({
-      id: 'f1',
-      name: 'web',
-      operator: 'alice',
-      jumpHost: 'jump',
-      versionTo: 'v1.0.1',
-      canary: 1,
-      batchSize: 2,
-      maxFailures: 0,
-      startedAt: 1000,
-      hosts: names.map((host, i) => ({ host, position: i, batch: i && 1 })),
-    });
+    fleets.create(newFleet('f1', names));
     const transport = new LocalTransport();
     const hosts: FleetHostHandle[] = [];
     for (const name of names) {

@@ -6,26 +6,13 @@ import { fleetView } from '../../src/fleet/build-view.js';
 import { fleetChecklist, tickFleetItem } from '../../src/fleet/checklist.js';
 import { FleetStore } from '../../src/state/fleet-store.js';
 import { StateStore } from '../../src/state/store.js';
+import { newFleet } from '../helpers/fleet-record.js';
 
 /** A fleet of web1 (canary) and web2 (batch 1), each host begun with tech.3 evidence. */
 function recordedFleet(web2Tag: boolean) {
   const store = StateStore.open(join(mkdtempSync(join(tmpdir(), 'cvd-fleet-')), 'state.db'));
   const fleets = new FleetStore(store);
-  fleets.create({
-    id: 'f1',
-    name: 'web',
-    operator: 'alice',
-    jumpHost: 'jump',
-    versionTo: 'v1.0.1',
-    canary: 1,
-    batchSize: 1,
-    maxFailures: 0,
-    startedAt: 1000,
-    hosts: [
-      { host: 'web1', position: 0, batch: 0 },
-      { host: 'web2', position: 1, batch: 1 },
-    ],
-  });
+  fleets.create(newFleet('f1', ['web1', 'web2'], { batchSize: 1 }));
   for (const [host, ok] of [
     ['web1', true],
     ['web2', web2Tag],
