@@ -49,14 +49,14 @@ function choose(
     'fleet' in unfinished
       ? [
           `fleet ${unfinished.fleet.record.id}`,
-          `every changed host, in reverse order (${changedHosts(unfinished.fleet.view)
+          `: every changed host, in reverse order (${changedHosts(unfinished.fleet.view)
             .map((h) => h.host)
             .reverse()
             .join(', ')})`,
         ]
       : [
           unfinished.deployment.id,
-          `to ${unfinished.deployment.versionFrom ?? 'the previous version'}`,
+          ` to ${unfinished.deployment.versionFrom ?? 'the previous version'}`,
         ];
   core.dispatch({
     type: 'overlay',
@@ -65,7 +65,7 @@ function choose(
         ? {
             kind: 'confirm',
             intent: 'rollback-unfinished',
-            question: `Roll back ${what} ${question}?`,
+            question: `Roll back ${what}${question}?`,
           }
         : {
             kind: 'reason',
@@ -90,7 +90,12 @@ function VersionPicker({ start, index, rows }: { start: StartInfo; index: number
       </Box>
     );
   if (!start.tags.length)
-    return (
+    return start.fleet ? (
+      <Box flexDirection="column" marginTop={1}>
+        <Text color={color('error')}>No tag is on every host: nothing the group can deploy.</Text>
+        <PartialTags fleet={start.fleet} />
+      </Box>
+    ) : (
       <Text color={color('error')}>
         The app repository on the target has no tags: nothing to deploy.
       </Text>

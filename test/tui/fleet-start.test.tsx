@@ -35,7 +35,7 @@ describe("a fleet's start screen", () => {
    * The fleet's TUI over a fake group: its rollouts are the fleet fixture's
    * (`calls` records what the screens asked), its hosts answer with LOOKS.
    */
-  const open = async (opening: FleetOpening, unfinished?: FleetView) => {
+  const open = async (opening: FleetOpening, unfinished?: FleetView, looks = LOOKS) => {
     fixture = fleetFixture(unfinished ?? haltedAtCanary());
     const f = fixture;
     let open = unfinished && { view: unfinished, record: recordOf(unfinished) };
@@ -44,8 +44,8 @@ describe("a fleet's start screen", () => {
       members: ['web1', 'web2', 'web3'],
       unfinished: () => open,
       look: async () => ({
-        hosts: LOOKS.map(({ host, runningVersion }) => ({ host, runningVersion })),
-        ...sharedTags(LOOKS),
+        hosts: looks.map(({ host, runningVersion }) => ({ host, runningVersion })),
+        ...sharedTags(looks),
       }),
       deploy: async (version) => {
         f.calls.push(`deploy ${version}`);
@@ -84,6 +84,17 @@ describe("a fleet's start screen", () => {
     expect(fleet).toMatch(/^cvd-tui Fleet · web \(3 hosts\) · → v1\.0\.0 · alice/);
   });
 
+  it('says so when no tag is on every host, and offers nothing to deploy', async () => {
+    const looks = [LOOKS[0]!, { ...LOOKS[2]!, tags: ['v1.0.3'] }];
+    const { screen } = await open({ kind: 'start' }, undefined, looks);
+    const frame = await screen.waitFor('No tag is on every host: nothing the group can deploy.');
+    expect(frame).toContain(
+      // One line, cut at the terminal's width.
+      'Not on every host: v1.0.2 (not on web3), v1.0.1 (not on web3), v1.0.0 (not on web3), v1.0.3 (not on…',
+    );
+    expect(frame).not.toContain('Enter');
+  });
+
   it('offers Resume (selected), Roll back and Abandon for the unfinished fleet; Resume opens it', async () => {
     const view = haltedAtCanary();
     const { screen, fixture } = await open({ kind: 'start' }, view);
@@ -112,7 +123,7 @@ describe("a fleet's start screen", () => {
     await screen.waitFor((f) => f.includes('Abandon') && !f.includes('checking'));
     await screen.press('j', KEY.enter);
     await screen.waitFor(
-      `Roll back fleet ${view.id} every changed host, in reverse order (web1)? (y/n)`,
+      `Roll back fleet ${view.id}: every changed host, in reverse order (web1)? (y/n)`,
     );
     await screen.press('y');
     await waitFor(() => fixture.calls.includes('rollback *'));

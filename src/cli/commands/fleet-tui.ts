@@ -78,10 +78,13 @@ async function opening(
     const record = pickFleet(session.store, choice, args.command);
     const control = entry.open(record.id);
     if (args.command === 'resume') return { kind: 'rollout', control };
+    if (!choice.hostDeploymentId) return { kind: 'rollout', control, rollBack: {} };
     const host = control.view
       .getSnapshot()
       .hosts.find((h) => h.deploymentId === choice.hostDeploymentId);
-    return { kind: 'rollout', control, rollBack: { host: host?.host } };
+    if (!host)
+      throw new Error(`fleet ${record.id} has no host deployment ${choice.hostDeploymentId}`);
+    return { kind: 'rollout', control, rollBack: { host: host.host } };
   }
   // As for one target: `deploy --version` with the group's fleet unfinished offers it first.
   if (!version || entry.unfinished()) return { kind: 'start', fixedVersion: version };
