@@ -11,7 +11,7 @@ import { useCursor } from './hooks/use-cursor.js';
 import type { DeploymentRecord } from '../state/types.js';
 import { useTui } from './app/context.js';
 import { chooseVersion, resume } from './intents/start.js';
-import { chooseFleetVersion, resumeFleet } from './intents/fleet-start.js';
+import { chooseFleetVersion, chooseForFleet } from './intents/fleet-start.js';
 import { changedHosts } from './intents/fleet.js';
 import { runningSummary } from '../fleet/look.js';
 import type { StartInfo, UnfinishedFleet } from './app/state.js';
@@ -32,32 +32,9 @@ const choicesFor = (target: TargetState | undefined): readonly Choice[] =>
 const fleetChoicesFor = (fleet: UnfinishedFleet): readonly Choice[] =>
   changedHosts(fleet.view).length ? CHOICES : CHOICES.filter((c) => c !== 'Roll back');
 
-/**
- * Enter on the unfinished deployment's (or fleet's) choice: resume at once,
- * or ask first (y to roll back, a reason to abandon).
- */
-function choose(
-  core: TuiCore,
-  unfinished: { deployment: DeploymentRecord } | { fleet: UnfinishedFleet },
-  choice: Choice,
-) {
-  if (choice === 'Resume')
-    return 'fleet' in unfinished
-      ? resumeFleet(core, unfinished.fleet)
-      : void resume(core, unfinished.deployment);
-  const [what, question] =
-    'fleet' in unfinished
-      ? [
-          `fleet ${unfinished.fleet.record.id}`,
-          `: every changed host, in reverse order (${changedHosts(unfinished.fleet.view)
-            .map((h) => h.host)
-            .reverse()
-            .join(', ')})`,
-        ]
-      : [
-          unfinished.deployment.id,
-          ` to ${unfinished.deployment.versionFrom ?? 'the previous version'}`,
-        ];
+/** Enter on the unfinished deployment's choice: resume at once, or ask first (y to roll back, a reason to abandon). */
+function choose(core: TuiCore, unfinished: DeploymentRecord, choice: Choice) {
+  if (choice === 'Resume') return void resume(core, unfinished);
   core.dispatch({
     type: 'overlay',
     overlay:
@@ -65,16 +42,9 @@ function choose(
         ? {
             kind: 'confirm',
             intent: 'rollback-unfinished',
-            question: `Roll back ${what}${question}?`,
+            question: `Roll back ${unfinished.id} to ${unfinished.versionFrom ?? 'the previous version'}?`,
           }
-        : {
-            kind: 'reason',
-            intent: 'abandon',
-            prompt:
-              'fleet' in unfinished
-                ? `Abandon ${what} (every host's deployment; nothing runs) — reason:`
-                : `Abandon ${what} — reason:`,
-          },
+        : { kind: 'reason', intent: 'abandon', prompt: `Abandon ${unfinished.id} — reason:` },
   });
 }
 
@@ -170,8 +140,8 @@ export function StartScreen() {
       enabled: idle && canContinue,
       run: () => {
         const choice = choices[menu.current()]!;
-        if (unfinishedFleet) return choose(core, { fleet: unfinishedFleet }, choice);
-        if (start.unfinished) return choose(core, { deployment: start.unfinished }, choice);
+        if (unfinishedFleet) return chooseForFleet(core, unfinishedFleet, choice);
+        if (start.unfinished) return choose(core, start.unfinished, choice);
         const version = start.fixedVersion ?? start.tags[picker.current()]!;
         void (fleet ? chooseFleetVersion : chooseVersion)(core, version);
       },

@@ -4,7 +4,7 @@ import type { TuiCore } from '../app/core.js';
 import type { FleetControl } from '../app/fleet-control.js';
 import { keyLabel } from '../app/keys.js';
 import type { StartInfo, UnfinishedFleet } from '../app/state.js';
-import { openHost, requestFleetRollback, rollBackFleet } from './fleet.js';
+import { changedHosts, openHost, requestFleetRollback, rollBackFleet } from './fleet.js';
 
 /** The fleet screen over `control`, from the fleet's start screen. */
 function enterFleet(core: TuiCore, control: FleetControl): void {
@@ -31,8 +31,37 @@ export async function chooseFleetVersion(core: TuiCore, version: string): Promis
   if (control) enterFleet(core, control);
 }
 
+/**
+ * Enter on the unfinished fleet's choice, as on a lone target's: resume at
+ * once, or ask first (y to roll back every changed host, a reason to abandon).
+ */
+export function chooseForFleet(
+  core: TuiCore,
+  unfinished: UnfinishedFleet,
+  choice: 'Resume' | 'Roll back' | 'Abandon',
+): void {
+  if (choice === 'Resume') return resumeFleet(core, unfinished);
+  const { id } = unfinished.record;
+  const changed = changedHosts(unfinished.view).map((h) => h.host);
+  core.dispatch({
+    type: 'overlay',
+    overlay:
+      choice === 'Roll back'
+        ? {
+            kind: 'confirm',
+            intent: 'rollback-unfinished',
+            question: `Roll back fleet ${id}: every changed host, in reverse order (${changed.reverse().join(', ')})?`,
+          }
+        : {
+            kind: 'reason',
+            intent: 'abandon',
+            prompt: `Abandon fleet ${id} (every host's deployment; nothing runs) — reason:`,
+          },
+  });
+}
+
 /** Resume: the unfinished fleet's screen; `A` resumes it there (each host re-checked and settled first). */
-export function resumeFleet(core: TuiCore, unfinished: UnfinishedFleet): void {
+function resumeFleet(core: TuiCore, unfinished: UnfinishedFleet): void {
   const { id } = unfinished.record;
   enterFleet(core, core.fleetEntry!.open(id));
   core.notify(
