@@ -10,7 +10,7 @@ import { StatusStrip } from './components/StatusStrip.js';
 import { useCursor } from './hooks/use-cursor.js';
 import type { DeploymentRecord } from '../state/types.js';
 import { useTui } from './app/context.js';
-import { chooseVersion, resume } from './intents/start.js';
+import { askFirst, chooseVersion, resume } from './intents/start.js';
 import { chooseFleetVersion, chooseForFleet } from './intents/fleet-start.js';
 import { changedHosts } from './intents/fleet.js';
 import { runningSummary } from '../fleet/look.js';
@@ -35,16 +35,9 @@ const fleetChoicesFor = (fleet: UnfinishedFleet): readonly Choice[] =>
 /** Enter on the unfinished deployment's choice: resume at once, or ask first (y to roll back, a reason to abandon). */
 function choose(core: TuiCore, unfinished: DeploymentRecord, choice: Choice) {
   if (choice === 'Resume') return void resume(core, unfinished);
-  core.dispatch({
-    type: 'overlay',
-    overlay:
-      choice === 'Roll back'
-        ? {
-            kind: 'confirm',
-            intent: 'rollback-unfinished',
-            question: `Roll back ${unfinished.id} to ${unfinished.versionFrom ?? 'the previous version'}?`,
-          }
-        : { kind: 'reason', intent: 'abandon', prompt: `Abandon ${unfinished.id} — reason:` },
+  askFirst(core, choice, {
+    rollBack: `Roll back ${unfinished.id} to ${unfinished.versionFrom ?? 'the previous version'}?`,
+    abandon: `Abandon ${unfinished.id} — reason:`,
   });
 }
 

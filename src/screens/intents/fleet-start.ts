@@ -5,6 +5,7 @@ import type { FleetControl } from '../app/fleet-control.js';
 import { keyLabel } from '../app/keys.js';
 import type { StartInfo, UnfinishedFleet } from '../app/state.js';
 import { changedHosts, openHost, requestFleetRollback, rollBackFleet } from './fleet.js';
+import { askFirst } from './start.js';
 
 /** The fleet screen over `control`, from the fleet's start screen. */
 function enterFleet(core: TuiCore, control: FleetControl): void {
@@ -43,20 +44,9 @@ export function chooseForFleet(
   if (choice === 'Resume') return resumeFleet(core, unfinished);
   const { id } = unfinished.record;
   const changed = changedHosts(unfinished.view).map((h) => h.host);
-  core.dispatch({
-    type: 'overlay',
-    overlay:
-      choice === 'Roll back'
-        ? {
-            kind: 'confirm',
-            intent: 'rollback-unfinished',
-            question: `Roll back fleet ${id}: every changed host, in reverse order (${changed.reverse().join(', ')})?`,
-          }
-        : {
-            kind: 'reason',
-            intent: 'abandon',
-            prompt: `Abandon fleet ${id} (every host's deployment; nothing runs) — reason:`,
-          },
+  askFirst(core, choice, {
+    rollBack: `Roll back fleet ${id}: every changed host, in reverse order (${changed.reverse().join(', ')})?`,
+    abandon: `Abandon fleet ${id} (every host's deployment; nothing runs) — reason:`,
   });
 }
 
