@@ -68,6 +68,27 @@ export function fleetChosen(args: ParsedArgs): FleetChoice | undefined {
   return { fleet: byTarget, record: byId?.record, hostDeploymentId: byId?.hostDeploymentId };
 }
 
+/**
+ * The fleet `resume` or `rollback` acts on: the one its id names, else the
+ * group's latest; refused (exit 2) when there is nothing to resume or to
+ * roll back.
+ */
+export function pickFleet(
+  store: StateStore,
+  choice: FleetChoice,
+  command: 'resume' | 'rollback',
+): FleetRecord {
+  const record = choice.record ?? new FleetStore(store).latest(choice.fleet.name);
+  if (!record) throw new InputError(`no recorded fleet of ${choice.fleet.name}`);
+  if (command === 'resume' && record.status !== 'in_progress' && record.status !== 'failed')
+    throw new InputError(
+      `fleet ${record.id} is ${record.status.replace('_', ' ')}: nothing to resume`,
+    );
+  if (command === 'rollback' && record.status === 'rolled_back' && !choice.hostDeploymentId)
+    throw new InputError(`fleet ${record.id} is rolled back: nothing to roll back`);
+  return record;
+}
+
 /** Every host's connection (one each) and workflow context, over one state database. */
 export interface FleetSession extends StateSession {
   fleet: ResolvedFleet;

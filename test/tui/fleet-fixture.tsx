@@ -14,11 +14,12 @@ import type { FleetControl } from '../../src/screens/app/fleet-control.js';
 import { initialState } from '../../src/screens/app/state.js';
 import { fleetOpening } from '../../src/screens/intents/fleet.js';
 import { ValueStore } from '../../src/screens/stores/value-store.js';
-import { FleetStore } from '../../src/state/fleet-store.js';
+import { FleetStore, type FleetRecord } from '../../src/state/fleet-store.js';
 import { StateStore } from '../../src/state/store.js';
 import { CHECKLIST } from '../../src/steps/checklist.js';
 import { DEPLOY_STEPS } from '../../src/steps/index.js';
 import type { Transport } from '../../src/transport/types.js';
+import { newFleet } from '../helpers/fleet-record.js';
 import { renderScreen, type TestScreen } from '../helpers/ink.js';
 
 /** A connection that answers every command with nothing: the screens here run no step. */
@@ -100,11 +101,38 @@ export function begunFleet(): FleetView {
   };
 }
 
+/** The same fleet just recorded (its version `version`): every host waiting, nothing begun. */
+export function waiting(version = 'v1.0.1'): FleetView {
+  return {
+    ...haltedAtCanary(),
+    versionTo: version,
+    status: 'in_progress',
+    halted: null,
+    hosts: [host('web1', 'canary', {}), host('web2', 1, {}), host('web3', 1, {})],
+  };
+}
+
+/** The fleet's own record, as the state holds it. */
+export function recordOf(view: FleetView): FleetRecord {
+  return {
+    ...newFleet(
+      view.id,
+      view.hosts.map((h) => h.host),
+      { versionTo: view.versionTo, startedAt: Date.UTC(2026, 0, 1, 12, 0, 0) },
+    ),
+    mode: 'deploy',
+    status: view.status,
+    finishedAt: null,
+    halt: view.halted,
+  };
+}
+
 /** What the fake rollout was asked to do, in order: `proceed`, `retry web1`, `skip web2: …`, `rollback *`. */
 export type Calls = string[];
 
 export interface FleetFixture {
   core: TuiCore;
+  control: FleetControl;
   view: ValueStore<FleetView>;
   calls: Calls;
   exits: TuiExit[];
@@ -186,6 +214,7 @@ export function fleetFixture(
   core.followFleet(control);
   return {
     core,
+    control,
     view,
     calls,
     exits,

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FleetView } from '../../src/fleet/view.js';
 import { KEY, type TestScreen } from '../helpers/ink.js';
@@ -74,7 +76,8 @@ describe('fleet screen', () => {
     expect(frame).toContain('Progress 0/3 hosts done · 1 failed · 2 held');
     expect(frame).toContain('Halted: web1 at 3.2: /health/database answered 500');
     expect(frame).toContain(
-      '↑↓ host · Enter open · A run · r retry web1 · s skip web1 · R roll back all · ? help · q quit',
+      // Too long for ' · ' between the keys at 100 columns: two spaces.
+      '↑↓ host  Enter open  A run  r retry web1  s skip web1  R roll back all  e export  ? help  q quit',
     );
   });
 
@@ -186,6 +189,19 @@ describe('fleet screen', () => {
         'Resume with: cvd-tui resume 20260101_120000_f1e2 --target web',
       ),
     });
+  });
+
+  it("e writes the fleet's execution log where e writes one deployment's, and says where", async () => {
+    const view = haltedAtCanary();
+    const { screen, fixture } = await open(view);
+    await screen.waitFor('e export');
+    await screen.press('e');
+    const file = join(fixture.core.deps.exportDir, `cvd-deployment-${view.id}.md`);
+    await screen.waitFor(`Execution log written to ${file}`);
+    const md = readFileSync(file, 'utf8');
+    expect(md.indexOf(`# CVD Fleet Deployment — Execution Log (${view.id})`)).toBe(0);
+    expect(md).toMatch(/^\| web1 \| canary \| \w+ \| 20260101_120001_0001 \| /m);
+    expect(md.match(/^# CVD Deployment — Execution Log /gm)).toHaveLength(3);
   });
 
   it('shows what a host reported inert', async () => {

@@ -2,7 +2,7 @@ import { FleetRunner, type FleetOutcome } from '../../fleet/runner.js';
 import { cli } from '../../util/invocation.js';
 import { refuseIfUnfinished, startFleet } from '../../fleet/start.js';
 import type { FleetView } from '../../fleet/view.js';
-import { FleetStore, type FleetRecord } from '../../state/fleet-store.js';
+import type { FleetRecord } from '../../state/fleet-store.js';
 import { resolveSecrets, type Secrets } from '../../session/secrets.js';
 import { EXIT, InputError } from '../../util/exit.js';
 import { err, out } from '../../util/out.js';
@@ -10,6 +10,7 @@ import type { ParsedArgs } from '../args.js';
 import {
   fleetChosen,
   openFleetSession,
+  pickFleet,
   type FleetChoice,
   type FleetSession,
 } from '../fleet-session.js';
@@ -93,14 +94,11 @@ async function withFleet(
   const session = await openFleetSession(args, choice.fleet);
   try {
     lockState(session);
-    const record = choice.record ?? new FleetStore(session.store).latest(choice.fleet.name);
-    if (!record) throw new InputError(`no recorded fleet of ${choice.fleet.name}`);
-    if (args.command === 'resume' && record.status !== 'in_progress' && record.status !== 'failed')
-      throw new InputError(
-        `fleet ${record.id} is ${record.status.replace('_', ' ')}: nothing to resume`,
-      );
-    if (args.command === 'rollback' && record.status === 'rolled_back' && !choice.hostDeploymentId)
-      throw new InputError(`fleet ${record.id} is rolled back: nothing to roll back`);
+    const record = pickFleet(
+      session.store,
+      choice,
+      args.command === 'resume' ? 'resume' : 'rollback',
+    );
     out.write(
       `${args.command === 'resume' ? 'Resuming' : 'Opening'} fleet ${record.id} (${record.versionTo} on ${record.name})\n`,
     );

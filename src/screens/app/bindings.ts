@@ -3,6 +3,7 @@ import { interrupt, quit } from '../intents/exit.js';
 import {
   backToFleet,
   changedHosts,
+  exportFleetLog,
   openHost,
   requestFleetRollback,
   requestProceed,
@@ -58,17 +59,23 @@ export function dispatchBinding(bindings: readonly Binding[], action: KeyAction)
 /** How the key bar names a binding's keys: `↑↓`, `Enter`, `? Esc q`. */
 export const bindingKeys = (b: Binding): string => b.keyText ?? b.keys.map(keyLabel).join('/');
 
-/** `e`, `?` and `q`, the last keys of every screen's list. `e` only once a deployment is on screen. */
+/**
+ * `e`, `?` and `q`, the last keys of every screen's list. `e` only once a
+ * deployment is on screen; on the fleet screen it is the fleet's log.
+ */
 export function commonBindings(core: TuiCore, state: UiState): Binding[] {
+  const fleetScreen = core.fleet !== undefined && core.fleet.host === undefined;
   return [
     {
       keys: ['export'],
       label: 'export',
-      help: 'export the execution log',
+      help: fleetScreen
+        ? "export the fleet's execution log (every host's)"
+        : 'export the execution log',
       // Left out of a narrow key bar before the screen's own keys; `?` still lists it.
       show: 'optional',
-      enabled: state.deployment !== undefined,
-      run: () => exportLog(core),
+      enabled: state.deployment !== undefined || fleetScreen,
+      run: () => (fleetScreen ? exportFleetLog(core) : exportLog(core)),
     },
     {
       keys: ['help'],

@@ -31,7 +31,7 @@ function issuesOnRecord(store: TuiDeps['store'], id: string): string[] {
   const notes = store.issues(id).map((i) => i.text);
   return notes.length ? notes : recordedIssues(store.attempts(id));
 }
-import type { FleetControl } from './fleet-control.js';
+import type { FleetControl, FleetEntry } from './fleet-control.js';
 
 /** How a core belongs to a fleet: the rollout's controls, the fleet screen's core, the host a core shows. */
 export interface FleetLink {
@@ -64,6 +64,8 @@ export class TuiCore {
   preflight: { version: string; result: Preflight } | undefined;
   /** Set on the cores of a fleet rollout (the fleet screen's and each host's). */
   fleet: FleetLink | undefined;
+  /** A fleet's start screen: how it reaches the group's hosts. */
+  fleetEntry: FleetEntry | undefined;
   private readonly hosts = new Map<string, TuiCore>();
   private unfollow: (() => void) | undefined;
   private unsubscribe: (() => void) | undefined;

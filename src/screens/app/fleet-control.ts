@@ -1,7 +1,9 @@
 import type { EngineContext } from '../../engine/context.js';
 import type { Runner } from '../../engine/runner.js';
 import type { FleetChecklistItem } from '../../fleet/checklist.js';
+import type { FleetLook } from '../../fleet/look.js';
 import type { FleetView } from '../../fleet/view.js';
+import type { UnfinishedFleet } from './state.js';
 
 /**
  * What the fleet screen asks of a rollout. The engine's fleet runner is
@@ -29,4 +31,31 @@ export interface FleetControl {
   skip(host: string, reason: string): Promise<void>;
   /** Rolls back one host, or (null) every host that changed, in reverse order. */
   rollBack(host: string | null): Promise<void>;
+}
+
+/**
+ * How the fleet's start screen reaches the group (every host's connection,
+ * opened by the command line): look at the hosts, start a rollout, or take
+ * up the unfinished one. Each rollout it opens is shown on the fleet screen.
+ */
+/** Why a recorded fleet is opened. */
+export type FleetPurpose = 'resume' | 'rollback';
+
+export interface FleetEntry {
+  /** The group's name and members, in order. */
+  group: string;
+  members: string[];
+  /** The group's unfinished fleet, read from the state now. */
+  unfinished(): UnfinishedFleet | undefined;
+  /** What every host runs, and the tags on every host. */
+  look(): Promise<FleetLook>;
+  /** Checks the version on every host (refusing it names each host that refused), then records the fleet. */
+  deploy(version: string): Promise<FleetControl>;
+  /**
+   * A recorded fleet's rollout, to resume (its first `proceed` settles each
+   * host first; every host begun while its checklist is unticked) or to roll back.
+   */
+  open(fleetId: string, purpose: FleetPurpose): Promise<FleetControl>;
+  /** Abandons the fleet: every host's unfinished deployment, with the reason, its lock released. */
+  abandon(fleetId: string, reason: string): Promise<void>;
 }

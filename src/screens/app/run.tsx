@@ -11,10 +11,8 @@ import { prepareTui, type PreparedTui } from './prepare.js';
 import { enterAlternateScreen, isInteractive, NOT_A_TERMINAL, stdinReleased } from './terminal.js';
 import { err, out } from '../../util/out.js';
 import { stalled } from '../intents/exit.js';
-import { fleetOpening } from '../intents/fleet.js';
-import { TuiCore } from './core.js';
-import type { FleetControl } from './fleet-control.js';
-import { initialState } from './state.js';
+import type { FleetEntry } from './fleet-control.js';
+import { prepareFleetTui, type FleetOpening } from './prepare-fleet.js';
 
 /**
  * Ink, React and the screens, imported while the target is being looked at
@@ -166,11 +164,7 @@ export async function runTui(
     // Asked here, before Ink owns stdin (two readers of stdin lose keys).
     const secrets = await resolveSecrets(session.target, { interactive: true });
     const deps = tuiDeps(engineContext(session, transport), secrets, args.options);
-    const prepared = await prepareTui(deps, request);
-    const throwIfLookFailed = failureOf(prepared.looking, () => {
-      if (!exit) deps.onExit({ code: EXIT.stepFailed, stepRunning: false });
-    });
-    exit = await show(screens, prepared, deps, throwIfLookFailed);
+    exit = await show(screens, await prepareTui(deps, request), deps);
     return exit.code;
   } finally {
     await leaveRunning(exit);
@@ -182,7 +176,7 @@ export async function runTui(
 
 /**
  * Mounts the prepared screens once the terminal is free; prints the closing
- * words. `throwIfFailed` (the look at the target, still going on) is asked
+ * words. A failure of the look at the target, still going on, is thrown
  * before the mount, which would wait on a screen no one left otherwise, and
  * after it.
  */
@@ -190,12 +184,16 @@ async function show(
   screens: Promise<Screens>,
   prepared: PreparedTui,
   deps: TuiDeps,
-  throwIfFailed: () => void = () => undefined,
 ): Promise<TuiExit> {
+  let left = false;
+  const throwIfFailed = failureOf(prepared.looking, () => {
+    if (!left) deps.onExit({ code: EXIT.stepFailed, stepRunning: false });
+  });
   await stdinReleased();
   const loaded = await screens;
   throwIfFailed();
   const exit = await mount(loaded, prepared, deps);
+  left = true;
   throwIfFailed();
   if (exit.message) out.write(`${exit.message}\n`);
   return exit;
@@ -214,19 +212,19 @@ async function leaveRunning(exit: TuiExit | undefined): Promise<void> {
 }
 
 /**
- * The fleet screen over a rollout the command line opened (its hosts'
- * connections, the fleet recorded): `deps` is the fleet's (its first host's
- * connection, the group's name), `control` the rollout. It opens on the
- * fleet's checklist until that is ticked. Returns the exit code.
+ * A fleet's TUI over the group the command line opened (every host's
+ * connection): `deps` is the fleet's (its first host's connection, the
+ * group's name), `entry` how its screens reach the hosts, `opening` the
+ * screen it opens at. Returns the exit code.
  */
-export async function runFleetTui(deps: TuiDeps, control: FleetControl): Promise<number> {
-  const core = new TuiCore(deps);
-  core.followFleet(control);
-  const initial = initialState(
-    { runningVersion: '', runningCommit: '', tags: [] },
-    fleetOpening(control),
-  );
-  const exit = await show(loadScreens(), { core, initial }, deps);
+export async function runFleetTui(
+  deps: TuiDeps,
+  entry: FleetEntry,
+  opening: FleetOpening,
+): Promise<number> {
+  const screens = loadScreens();
+  screens.catch(() => undefined);
+  const exit = await show(screens, prepareFleetTui(deps, entry, opening), deps);
   await leaveRunning(exit);
   return exit.code;
 }

@@ -1,6 +1,9 @@
 import type { ChangePreview } from '../../engine/change-preview.js';
 import type { TargetState } from '../../engine/target-state.js';
 import type { HostEvidence } from '../../fleet/checklist.js';
+import type { FleetLook } from '../../fleet/look.js';
+import type { FleetView } from '../../fleet/view.js';
+import type { FleetRecord } from '../../state/fleet-store.js';
 import type { ChecklistRecord, DeploymentRecord, StepStatus } from '../../state/types.js';
 
 /**
@@ -39,6 +42,23 @@ export interface StartInfo {
   unfinished?: DeploymentRecord;
   /** The target is still being looked at: the running version and the tags are not known yet. */
   checking?: boolean;
+  /** A group of targets: `tags` are those on every host, `runningVersion` one version or `mixed`. */
+  fleet?: FleetStartInfo;
+}
+
+/** What a fleet's start screen shows besides a lone target's. */
+export interface FleetStartInfo {
+  group: string;
+  members: string[];
+  /** Every host looked at (absent while `checking`). */
+  look?: FleetLook;
+  /** The group's unfinished fleet, if any: Resume / Roll back / Abandon. */
+  unfinished?: UnfinishedFleet;
+}
+
+export interface UnfinishedFleet {
+  record: FleetRecord;
+  view: FleetView;
 }
 
 /** `fleet-rollback`: one host of a fleet (`host`), or every host that changed. */

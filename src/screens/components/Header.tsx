@@ -8,7 +8,16 @@ import { color } from './theme.js';
  * One line naming what this is about: screen, target, versions, operator;
  * the connection and the deployment id when the width allows; the status.
  */
-export function Header({ title, width }: { title: string; width: number }) {
+export function Header({
+  title,
+  width,
+  where,
+}: {
+  title: string;
+  width: number;
+  /** What it is about, in place of the target and its connection (a fleet: its group). */
+  where?: string;
+}) {
   const { state, core } = useTui();
   // On the start screen, the unfinished deployment: its versions, not the checked-out code as if it ran.
   const d = state.deployment ?? state.start.unfinished;
@@ -33,7 +42,7 @@ export function Header({ title, width }: { title: string; width: number }) {
   const { targetName, operator, transport } = core.deps;
   const room = width - title.length - status.length - 1;
   const forms = [
-    ` · ${targetName} (${transport.description}) · ${versions} · ${operator}${d ? ` · ${d.id}` : ''}`,
+    ` · ${where ?? `${targetName} (${transport.description})`} · ${versions} · ${operator}${d ? ` · ${d.id}` : ''}`,
     ` · ${targetName} · ${versions} · ${operator}${d ? ` · ${d.id}` : ''}`,
     ` · ${targetName} · ${versions} · ${operator}`,
   ];

@@ -16,6 +16,10 @@ function serviceLine(target: TargetState, name: string): string {
   return `${name} not stopped by this deployment`;
 }
 
+/** `started 2026-01-01 12:00:00 by alice on jump`: who began an unfinished deployment (or fleet), when and where. */
+export const startedLine = (d: { startedAt: number; operator: string; jumpHost: string }) =>
+  `started ${new Date(d.startedAt).toISOString().slice(0, 10)} ${clock(d.startedAt)} by ${d.operator} on ${d.jumpHost}`;
+
 /** Resume (selected) / Roll back / Abandon, for the target's unfinished deployment, with its service state and next step. */
 export function UnfinishedMenu({
   unfinished,
@@ -38,8 +42,7 @@ export function UnfinishedMenu({
         {d.versionFrom ?? '?'} → {d.versionTo}, {d.status.replace('_', ' ')}
       </Text>
       <Text color={color('muted')} wrap="truncate-end">
-        started {new Date(d.startedAt).toISOString().slice(0, 10)} {clock(d.startedAt)} by{' '}
-        {d.operator} on {d.jumpHost}
+        {startedLine(d)}
       </Text>
       {target ? (
         <>

@@ -1,3 +1,4 @@
+import { buildFleetLog, fleetMarkdown } from '../../fleet/export.js';
 import type { FleetHostView, FleetView } from '../../fleet/view.js';
 import { errorMessage } from '../../util/error.js';
 import { EXIT } from '../../util/exit.js';
@@ -5,6 +6,7 @@ import type { TuiCore } from '../app/core.js';
 import type { FleetControl } from '../app/fleet-control.js';
 import { keyLabel } from '../app/keys.js';
 import type { Notice } from '../app/state.js';
+import { writeExecutionLog } from './export.js';
 
 /** The fleet screen's core, from it or from one of its hosts' cores. */
 export const fleetRoot = (core: TuiCore): TuiCore => core.fleet?.root ?? core;
@@ -157,4 +159,14 @@ export function fleetEnding(
     code: interrupted ? EXIT.interrupted : EXIT.stepFailed,
     message: `${status}; state saved.\nResume with: ${core.resumeCommand(view.id)}`,
   };
+}
+
+/** `e` on the fleet screen: the fleet's execution log (its summary, then each host's), where `e` writes one deployment's. */
+export function exportFleetLog(core: TuiCore): void {
+  const control = core.fleet?.control;
+  if (!control) return;
+  const { id } = control.view.getSnapshot();
+  const threshold = (host: string) =>
+    control.host(host).context.target.thresholds.maxRegressionPercent;
+  writeExecutionLog(core, id, () => fleetMarkdown(buildFleetLog(core.deps.store, id, threshold)));
 }

@@ -3,6 +3,7 @@ import type { Overlay, UiState } from '../app/state.js';
 import { tickWithReason } from './checklist.js';
 import { interrupt, quit } from './exit.js';
 import { rollBackFleet, skipHost } from './fleet.js';
+import { abandonFleet, rollBackUnfinishedFleet } from './fleet-start.js';
 import { issuesGiven, resolutionGiven } from './issues.js';
 import { leaveMonitor } from './monitor.js';
 import { retry, rollback, skip } from './phase.js';
@@ -22,6 +23,8 @@ export function confirmed(core: TuiCore, state: UiState, overlay: Confirm): void
       return void rollback(core);
     case 'rollback-unfinished':
       if (state.start.unfinished) void rollbackUnfinished(core, state.start.unfinished);
+      if (state.start.fleet?.unfinished)
+        void rollBackUnfinishedFleet(core, state.start.fleet.unfinished);
       return;
     case 'interrupt':
       return interrupt(core, true);
@@ -57,6 +60,8 @@ export function reasonGiven(core: TuiCore, state: UiState, overlay: Reason, reas
       return;
     case 'abandon':
       if (state.start.unfinished) void abandon(core, state.start.unfinished, reason, state.start);
+      if (state.start.fleet?.unfinished)
+        void abandonFleet(core, state.start.fleet.unfinished, reason, state.start);
       return;
     case 'issues':
       return issuesGiven(core, reason, overlay.andQuit, overlay.draft);

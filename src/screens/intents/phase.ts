@@ -1,5 +1,3 @@
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { StepReport } from '../../engine/runner.js';
 import { buildExecutionLog } from '../../export/build.js';
 import { toMarkdown } from '../../export/markdown.js';
@@ -10,7 +8,7 @@ import { rollBack } from '../../engine/workflows/rollback.js';
 import { reachSummary } from './issues.js';
 import { stepRange } from './service-down.js';
 import { workflowContext } from './workflow.js';
-import { errorMessage } from '../../util/error.js';
+import { writeExecutionLog } from './export.js';
 
 const DONE = ['succeeded', 'rolled_back'];
 
@@ -177,11 +175,5 @@ export function exportLog(core: TuiCore): void {
   const runner = runnerOf(core);
   if (!runner) return;
   const id = runner.deployment.id;
-  const file = join(core.deps.exportDir, `cvd-deployment-${id}.md`);
-  try {
-    writeFileSync(file, toMarkdown(buildExecutionLog(core.deps.store, id)), { mode: 0o600 });
-    core.notify(`Execution log written to ${file}`, 'ok');
-  } catch (error) {
-    core.notify(`Could not write ${file}: ${errorMessage(error)}`, 'error');
-  }
+  writeExecutionLog(core, id, () => toMarkdown(buildExecutionLog(core.deps.store, id)));
 }

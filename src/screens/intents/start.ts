@@ -76,6 +76,21 @@ export async function resume(core: TuiCore, deployment: DeploymentRecord): Promi
   await settle(core, deployment, true);
 }
 
+/** Roll back or Abandon, chosen for an unfinished deployment (or fleet): asks `y`, or a reason, first. */
+export function askFirst(
+  core: TuiCore,
+  choice: 'Roll back' | 'Abandon',
+  ask: { rollBack: string; abandon: string },
+): void {
+  core.dispatch({
+    type: 'overlay',
+    overlay:
+      choice === 'Roll back'
+        ? { kind: 'confirm', intent: 'rollback-unfinished', question: ask.rollBack }
+        : { kind: 'reason', intent: 'abandon', prompt: ask.abandon },
+  });
+}
+
 /** Roll back the unfinished deployment the start screen offered (after `y`). */
 export async function rollbackUnfinished(
   core: TuiCore,
