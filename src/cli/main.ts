@@ -69,8 +69,8 @@ async function dispatch(args: ParsedArgs): Promise<number> {
     import('../transport/trust.js'),
     import('../init/prompts.js'),
   ]);
-  // After the command's modules have loaded: conf's when-exit hooks the same signals when it
-  // loads and re-raises them, which kills the process unless this handler is still listening.
+  // Installed before Ink loads: its signal-exit hooks the same signals and re-raises them when
+  // no other handler listens, which would kill the process before this one could say so.
   exitOnSignals(RESUMABLE.has(args.command) ? ` Continue with: ${cli('resume')}` : '');
   // Every connection this run opens trusts unknown hosts only as its flags allow.
   setHostTrustPolicy(cliTrustPolicy(args));
