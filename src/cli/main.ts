@@ -38,11 +38,11 @@ async function deployment(args: ParsedArgs): Promise<Run> {
   if (!args.options.headless) {
     // Not a terminal: the TUI says so before any config is read.
     const { isInteractive } = await import('../screens/app/terminal.js');
-    if (isInteractive() && fleetChosen(args))
+    if (isInteractive() && (await fleetChosen(args)))
       return (await import('./commands/fleet-tui.js')).fleetTui;
     return (await import('../screens/app/run.js')).runTui;
   }
-  if (fleetChosen(args)) return (await import('./commands/fleet.js')).fleetHeadless;
+  if (await fleetChosen(args)) return (await import('./commands/fleet.js')).fleetHeadless;
   if (args.command === 'resume') return (await import('./commands/resume.js')).resumeHeadless;
   if (args.command === 'rollback') return (await import('./commands/rollback.js')).rollbackHeadless;
   return (await import('./commands/deploy.js')).deployHeadless;

@@ -21,7 +21,7 @@ import { confirmChecklist } from './deploy.js';
  * checklist the operator confirms on the screen has no red item to explain.
  */
 export async function fleetTui(args: ParsedArgs): Promise<number> {
-  const choice = fleetChosen(args);
+  const choice = await fleetChosen(args);
   if (!choice) throw new InputError('no fleet named: pass --target GROUP');
   if (args.command !== 'deploy' && args.command !== 'resume')
     throw new InputError(
