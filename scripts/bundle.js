@@ -11,6 +11,7 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import process from 'node:process';
 import { build } from 'esbuild';
+import { mayBeEmoji } from './emoji-prefilter.js';
 
 /**
  * better-sqlite3 and ssh2 (with its optional cpu-features) load compiled
@@ -51,6 +52,35 @@ const yogaWithoutFetch = {
   },
 };
 
+/**
+ * string-width (8, Ink's) tests every grapheme cluster of a line that is not
+ * plain ASCII against `/^\p{RGI_Emoji}$/v`, whose first use compiles ~3,700
+ * strings: 15–35 ms before the first frame, for a `·` or `…`. A cheap test
+ * that rules out what cannot be an emoji (scripts/emoji-prefilter.js) goes
+ * in front; widths are unchanged. The build fails if the test is not found.
+ */
+const STRING_WIDTH = /[\\/]string-width[\\/]index\.js$/;
+const RGI_TEST = 'if (rgiEmojiRegex.test(segment) ||';
+let rgiTestsPatched = 0;
+const emojiPrefilter = {
+  name: 'emoji-prefilter',
+  setup(build) {
+    build.onLoad({ filter: STRING_WIDTH }, (args) => {
+      const source = readFileSync(args.path, 'utf8');
+      // Older string-width (wrap-ansi's) has no RGI test: left as it is.
+      if (!source.includes('rgiEmojiRegex')) return undefined;
+      if (source.split(RGI_TEST).length !== 2)
+        throw new Error(`${args.path}: expected one "${RGI_TEST}"`);
+      rgiTestsPatched++;
+      const patched = source.replace(
+        RGI_TEST,
+        'if ((mayBeEmoji(segment) && rgiEmojiRegex.test(segment)) ||',
+      );
+      return { contents: `${patched}\n${mayBeEmoji.toString()}\n`, loader: 'js' };
+    });
+  },
+};
+
 // Chunk names carry content hashes: stale ones from an earlier build would pile up.
 rmSync('dist/bundle', { recursive: true, force: true });
 const result = await build({
@@ -71,10 +101,11 @@ const result = await build({
   define: { 'process.env.NODE_ENV': '"production"' },
   metafile: true,
   logLevel: 'warning',
-  plugins: [yogaWithoutFetch],
+  plugins: [yogaWithoutFetch, emojiPrefilter],
 });
 if (!yogaLoaderSeen)
   throw new Error(`bundle: yoga-layout's loader (${YOGA_LOADER}) was not bundled`);
+if (!rgiTestsPatched) throw new Error("bundle: string-width's RGI emoji test was not found");
 // What each chunk holds, to see what a command loads: CVD_BUNDLE_META=meta.json npm run build.
 if (process.env.CVD_BUNDLE_META)
   writeFileSync(process.env.CVD_BUNDLE_META, JSON.stringify(result.metafile));
