@@ -17,11 +17,13 @@ import { build } from 'esbuild';
 import { mayBeEmoji } from './emoji-prefilter.js';
 
 /**
- * better-sqlite3 and ssh2 (with its optional cpu-features) load compiled
- * `.node` addons by paths relative to their own files; react-devtools-core is
- * an optional import of Ink's, used only with DEV=true, and not installed.
+ * ssh2 (with its optional cpu-features) loads compiled `.node` addons by
+ * paths relative to its own files; react-devtools-core is an optional import
+ * of Ink's, used only with DEV=true, and not installed. better-sqlite3 is
+ * bundled: cvd-tui names its addon by path (src/state/sqlite.ts), so its
+ * `bindings` lookup, which would look beside the bundle, never runs.
  */
-const EXTERNAL = ['better-sqlite3', 'ssh2', 'cpu-features', 'react-devtools-core'];
+const EXTERNAL = ['ssh2', 'cpu-features', 'react-devtools-core'];
 
 /**
  * Bundled CommonJS packages call `require` for Node's built-in modules; an
