@@ -67,30 +67,39 @@ const yogaWithoutFetch = {
 };
 
 /**
- * string-width (8, Ink's) tests every grapheme cluster of a line that is not
- * plain ASCII against `/^\p{RGI_Emoji}$/v`, whose first use compiles ~3,700
- * strings: 15–35 ms before the first frame, for a `·` or `…`. A cheap test
- * that rules out what cannot be an emoji (scripts/emoji-prefilter.js) goes
- * in front; widths are unchanged. The build fails if the test is not found.
+ * string-width (8, Ink's) builds `/^\p{RGI_Emoji}$/v` as it loads (~5–15 ms:
+ * the set holds ~3,700 strings) and tests every grapheme cluster of a line
+ * that is not plain ASCII against it, whose first use compiles it (another
+ * 15–35 ms) before the first frame, for a `·` or `…`. The regex is now built
+ * on first use, and a cheap test that rules out what cannot be an emoji
+ * (scripts/emoji-prefilter.js) goes in front; widths are unchanged. The
+ * build fails if either piece of string-width is not found.
  */
 const STRING_WIDTH = /[\\/]string-width[\\/]index\.js$/;
-const RGI_TEST = 'if (rgiEmojiRegex.test(segment) ||';
+const RGI_EMOJI = [
+  ['const rgiEmojiRegex = /^\\p{RGI_Emoji}$/v;', 'let rgiEmojiRegex;'],
+  [
+    'if (rgiEmojiRegex.test(segment) ||',
+    "if ((mayBeEmoji(segment) && (rgiEmojiRegex ??= new RegExp('^\\\\p{RGI_Emoji}$', 'v')).test(segment)) ||",
+  ],
+];
 let rgiTestsPatched = 0;
 const emojiPrefilter = {
   name: 'emoji-prefilter',
   setup(build) {
     build.onLoad({ filter: STRING_WIDTH }, (args) => {
-      const source = readFileSync(args.path, 'utf8');
+      let source = readFileSync(args.path, 'utf8');
       // Older string-width (wrap-ansi's) has no RGI test: left as it is.
       if (!source.includes('rgiEmojiRegex')) return undefined;
-      if (source.split(RGI_TEST).length !== 2)
-        throw new Error(`${args.path}: expected one "${RGI_TEST}"`);
+      for (const [from, to] of RGI_EMOJI) {
+        if (source.split(from).length !== 2)
+          throw new Error(`${args.path}: expected one "${from}"`);
+        source = source.replace(from, () => to);
+      }
+      if (source.split('rgiEmojiRegex').length !== 3)
+        throw new Error(`${args.path}: rgiEmojiRegex is used where this patch does not expect`);
       rgiTestsPatched++;
-      const patched = source.replace(
-        RGI_TEST,
-        'if ((mayBeEmoji(segment) && rgiEmojiRegex.test(segment)) ||',
-      );
-      return { contents: `${patched}\n${mayBeEmoji.toString()}\n`, loader: 'js' };
+      return { contents: `${source}\n${mayBeEmoji.toString()}\n`, loader: 'js' };
     });
   },
 };
