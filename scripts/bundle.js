@@ -1,8 +1,11 @@
 /**
  * Bundles the CLI into dist/bundle/ (esbuild), after `tsc` has type-checked
  * and emitted dist/: Node resolving and reading ~1,000 modules one file at a
- * time was most of cvd-tui's start-up. Each command is its own chunk, loaded
- * on demand (src/cli/main.ts), so `--help` reads a few small files (~40 KB). Native
+ * time was most of cvd-tui's start-up. The commands load together, on demand
+ * (src/cli/commands/index.ts), so `--help` reads a few small files (~55 KB);
+ * one import for all of them, and one for Ink and the screens, keep the TUI's
+ * start-up to ~16 files (a split per command made ~60, half under 2 KB, each
+ * resolved, read and linked by Node's ES module loader). Native
  * addons and packages that load files beside their own sources stay external:
  * Node loads them from node_modules as before. The output is deterministic:
  * the same sources, lockfile and checkout path give the same bytes (only
@@ -11,13 +14,16 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import process from 'node:process';
 import { build } from 'esbuild';
+import { mayBeEmoji } from './emoji-prefilter.js';
 
 /**
- * better-sqlite3 and ssh2 (with its optional cpu-features) load compiled
- * `.node` addons by paths relative to their own files; react-devtools-core is
- * an optional import of Ink's, used only with DEV=true, and not installed.
+ * ssh2 (with its optional cpu-features) loads compiled `.node` addons by
+ * paths relative to its own files; react-devtools-core is an optional import
+ * of Ink's, used only with DEV=true, and not installed. better-sqlite3 is
+ * bundled: cvd-tui names its addon by path (src/state/sqlite.ts), so its
+ * `bindings` lookup, which would look beside the bundle, never runs.
  */
-const EXTERNAL = ['better-sqlite3', 'ssh2', 'cpu-features', 'react-devtools-core'];
+const EXTERNAL = ['ssh2', 'cpu-features', 'react-devtools-core'];
 
 /**
  * Bundled CommonJS packages call `require` for Node's built-in modules; an
@@ -32,11 +38,16 @@ const REQUIRE_SHIM =
  * with `fetch` whenever there is one, which in Node loads Node's own undici
  * first (measured: 40–100 ms and ~7 MB before Ink's first frame). Its two
  * "is there a fetch" tests are made false, so it decodes the base64 itself,
- * as it does where there is no fetch. The build fails if they are not found,
- * so an update of yoga-layout cannot drop this silently.
+ * as it does where there is no fetch. It decodes with `atob` and a loop
+ * over the 90 KB, which took 10–40 ms before the first frame: Node's own
+ * base64 decoder (Buffer) does it in well under 1 ms. The build fails if
+ * either is not found, so an update of yoga-layout cannot drop this silently.
  */
 const YOGA_LOADER = /yoga-layout[\\/]dist[\\/]binaries[\\/]yoga-wasm-base64-esm\.js$/;
 const FETCH_TEST = '"function"!=typeof fetch';
+const ATOB_DECODE =
+  'var b=xa(a.slice(37)),c=new Uint8Array(b.length);for(a=0;a<b.length;++a)c[a]=b.charCodeAt(a);var d=c';
+const BUFFER_DECODE = 'var d=new Uint8Array(Buffer.from(a.slice(37),"base64"))';
 let yogaLoaderSeen = false;
 const yogaWithoutFetch = {
   name: 'yoga-without-fetch',
@@ -45,8 +56,50 @@ const yogaWithoutFetch = {
       const source = readFileSync(args.path, 'utf8');
       const tests = source.split(FETCH_TEST).length - 1;
       if (tests !== 2) throw new Error(`${args.path}: expected 2 fetch tests, found ${tests}`);
+      const decodes = source.split(ATOB_DECODE).length - 1;
+      if (decodes !== 1)
+        throw new Error(`${args.path}: expected 1 atob decode of the wasm, found ${decodes}`);
       yogaLoaderSeen = true;
-      return { contents: source.replaceAll(FETCH_TEST, 'true'), loader: 'js' };
+      const contents = source.replaceAll(FETCH_TEST, 'true').replace(ATOB_DECODE, BUFFER_DECODE);
+      return { contents, loader: 'js' };
+    });
+  },
+};
+
+/**
+ * string-width (8, Ink's) builds `/^\p{RGI_Emoji}$/v` as it loads (~5–15 ms:
+ * the set holds ~3,700 strings) and tests every grapheme cluster of a line
+ * that is not plain ASCII against it, whose first use compiles it (another
+ * 15–35 ms) before the first frame, for a `·` or `…`. The regex is now built
+ * on first use, and a cheap test that rules out what cannot be an emoji
+ * (scripts/emoji-prefilter.js) goes in front; widths are unchanged. The
+ * build fails if either piece of string-width is not found.
+ */
+const STRING_WIDTH = /[\\/]string-width[\\/]index\.js$/;
+const RGI_EMOJI = [
+  ['const rgiEmojiRegex = /^\\p{RGI_Emoji}$/v;', 'let rgiEmojiRegex;'],
+  [
+    'if (rgiEmojiRegex.test(segment) ||',
+    "if ((mayBeEmoji(segment) && (rgiEmojiRegex ??= new RegExp('^\\\\p{RGI_Emoji}$', 'v')).test(segment)) ||",
+  ],
+];
+let rgiTestsPatched = 0;
+const emojiPrefilter = {
+  name: 'emoji-prefilter',
+  setup(build) {
+    build.onLoad({ filter: STRING_WIDTH }, (args) => {
+      let source = readFileSync(args.path, 'utf8');
+      // Older string-width (wrap-ansi's) has no RGI test: left as it is.
+      if (!source.includes('rgiEmojiRegex')) return undefined;
+      for (const [from, to] of RGI_EMOJI) {
+        if (source.split(from).length !== 2)
+          throw new Error(`${args.path}: expected one "${from}"`);
+        source = source.replace(from, () => to);
+      }
+      if (source.split('rgiEmojiRegex').length !== 3)
+        throw new Error(`${args.path}: rgiEmojiRegex is used where this patch does not expect`);
+      rgiTestsPatched++;
+      return { contents: `${source}\n${mayBeEmoji.toString()}\n`, loader: 'js' };
     });
   },
 };
@@ -71,10 +124,11 @@ const result = await build({
   define: { 'process.env.NODE_ENV': '"production"' },
   metafile: true,
   logLevel: 'warning',
-  plugins: [yogaWithoutFetch],
+  plugins: [yogaWithoutFetch, emojiPrefilter],
 });
 if (!yogaLoaderSeen)
   throw new Error(`bundle: yoga-layout's loader (${YOGA_LOADER}) was not bundled`);
+if (!rgiTestsPatched) throw new Error("bundle: string-width's RGI emoji test was not found");
 // What each chunk holds, to see what a command loads: CVD_BUNDLE_META=meta.json npm run build.
 if (process.env.CVD_BUNDLE_META)
   writeFileSync(process.env.CVD_BUNDLE_META, JSON.stringify(result.metafile));

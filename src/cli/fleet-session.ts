@@ -47,11 +47,11 @@ function recordOf(
  * id is a fleet's (then `--target` may be left out). A host deployment's id
  * means its fleet only with `--target GROUP`; alone it is that one target's.
  */
-export function fleetChosen(args: ParsedArgs): FleetChoice | undefined {
+export async function fleetChosen(args: ParsedArgs): Promise<FleetChoice | undefined> {
   const byId = recordOf(args);
-  const byTarget = fleetOf(args.options);
+  const byTarget = await fleetOf(args.options);
   if (byId && !byId.hostDeploymentId && !byTarget) {
-    const fleet = fleetOf({ ...args.options, target: byId.record.name });
+    const fleet = await fleetOf({ ...args.options, target: byId.record.name });
     if (!fleet)
       throw new InputError(
         `fleet ${byId.record.id} deployed the group ${byId.record.name}, which the config no longer holds: restore the group`,

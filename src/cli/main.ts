@@ -16,42 +16,41 @@ const version = (): string =>
 type Run = (args: ParsedArgs) => number | Promise<number>;
 
 /**
- * Each command's module, imported only when that command runs: `--help`,
- * `--version` and a usage error load none of them, and the single-file
- * build (scripts/bundle.js) makes each its own chunk.
+ * The commands (./commands/index.ts), imported only when one runs: `--help`,
+ * `--version` and a usage error load none of them.
  */
+const commands = () => import('./commands/index.js');
+
 const COMMANDS: Record<Exclude<Command, 'deploy' | 'resume' | 'rollback'>, () => Promise<Run>> = {
-  export: async () => (await import('./commands/export.js')).exportLog,
-  history: async () => (await import('./commands/history.js')).history,
-  demo: async () => (await import('./commands/demo.js')).demo,
-  monitor: async () => (await import('./commands/monitor.js')).monitor,
-  doctor: async () => (await import('./commands/doctor.js')).doctor,
-  init: async () => (await import('./commands/init.js')).init,
-  verify: async () => (await import('./commands/verify.js')).verify,
-  sudoers: async () => (await import('./commands/sudoers.js')).sudoers,
-  recover: async () => (await import('./commands/recover.js')).recover,
+  export: async () => (await commands()).exportLog,
+  history: async () => (await commands()).history,
+  demo: async () => (await commands()).demo,
+  monitor: async () => (await commands()).monitor,
+  doctor: async () => (await commands()).doctor,
+  init: async () => (await commands()).init,
+  verify: async () => (await commands()).verify,
+  sudoers: async () => (await commands()).sudoers,
+  recover: async () => (await commands()).recover,
 };
 
 /** deploy, resume, rollback and no command: the plan, the TUI, or a headless run. */
 async function deployment(args: ParsedArgs): Promise<Run> {
-  if (args.options.plan) return (await import('./plan.js')).printPlan;
-  const { fleetChosen } = await import('./fleet-session.js');
+  const all = await commands();
+  if (args.options.plan) return all.printPlan;
   // Ink and React cost most of an interactive start-up, and headless runs never need them.
   if (!args.options.headless) {
     // Not a terminal: the TUI says so before any config is read.
-    const { isInteractive } = await import('../screens/app/terminal.js');
-    if (isInteractive() && fleetChosen(args))
-      return (await import('./commands/fleet-tui.js')).fleetTui;
-    return (await import('../screens/app/run.js')).runTui;
+    if (all.isInteractive() && (await all.fleetChosen(args))) return all.fleetTui;
+    return all.runTui;
   }
-  if (fleetChosen(args)) return (await import('./commands/fleet.js')).fleetHeadless;
+  if (await all.fleetChosen(args)) return all.fleetHeadless;
   if (args.options.skipHost !== undefined)
     throw new InputError(
       '--skip-host leaves a host out of a fleet: name the fleet with --target GROUP (or --inventory FILE --group NAME)',
     );
-  if (args.command === 'resume') return (await import('./commands/resume.js')).resumeHeadless;
-  if (args.command === 'rollback') return (await import('./commands/rollback.js')).rollbackHeadless;
-  return (await import('./commands/deploy.js')).deployHeadless;
+  if (args.command === 'resume') return all.resumeHeadless;
+  if (args.command === 'rollback') return all.rollbackHeadless;
+  return all.deployHeadless;
 }
 
 /** The function that runs the command line's command, its module loaded. */
@@ -70,13 +69,12 @@ function runnerOf(args: ParsedArgs): Promise<Run> {
 async function dispatch(args: ParsedArgs): Promise<number> {
   if (args.options.showVersion) return (void out.write(`${version()}\n`), EXIT.ok);
   if (args.options.help) return (void out.write(`${USAGE}\n`), EXIT.ok);
-  const [run, { setHostTrustPolicy }, { cliTrustPolicy }] = await Promise.all([
+  const [run, { setHostTrustPolicy, cliTrustPolicy }] = await Promise.all([
     runnerOf(args),
-    import('../transport/trust.js'),
-    import('../init/prompts.js'),
+    commands(),
   ]);
-  // After the command's modules have loaded: conf's when-exit hooks the same signals when it
-  // loads and re-raises them, which kills the process unless this handler is still listening.
+  // Installed before Ink loads: its signal-exit hooks the same signals and re-raises them when
+  // no other handler listens, which would kill the process before this one could say so.
   exitOnSignals(() => {
     if (!RESUMABLE.has(args.command)) return '';
     const fleet = fleetInHand();
@@ -135,8 +133,8 @@ export async function main(argv: string[]): Promise<number> {
       err.write(`cvd-tui: ${error.message}\n`);
       return EXIT.badInput;
     }
-    // Loaded already whenever a state database was open; an error before that costs the import.
-    const { StateLost } = await import('../state/store.js');
+    // Loaded already whenever a command ran; a usage error before that costs the import.
+    const { StateLost } = await commands();
     if (error instanceof StateLost) {
       err.write(`cvd-tui: ${error.message}\n`);
       return EXIT.stepFailed;
@@ -145,7 +143,7 @@ export async function main(argv: string[]): Promise<number> {
     const detail = process.env.CVD_TUI_DEBUG
       ? ((error instanceof Error ? error.stack : undefined) ?? String(error))
       : errorMessage(error);
-    const { deploymentInHand } = await import('../engine/deployment.js');
+    const { deploymentInHand } = await commands();
     const left =
       args && resumeHint({ fleet: fleetInHand(), deploymentId: deploymentInHand() }, args.options);
     const next = left

@@ -28,7 +28,7 @@ import {
 /** `--plan` on deploy or rollback. */
 export async function printPlan(args: ParsedArgs, out = stdout): Promise<number> {
   const version = args.command === 'deploy' ? planVersion(args) : undefined;
-  const fleet = fleetChosen(args);
+  const fleet = await fleetChosen(args);
   if (fleet) return (await import('./fleet-plan.js')).printFleetPlan(args, fleet, out);
   const session = openSession(args.options, { readOnlyOk: true });
   try {

@@ -1,35 +1,11 @@
-import { existsSync, mkdirSync } from 'node:fs';
-import { basename, dirname, extname, join, resolve } from 'node:path';
-import Conf from 'conf';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import envPaths from 'env-paths';
 import { positionOf, scanJson, withoutBom, type TextPosition } from './json-text.js';
 import { ConfigError, resolveTarget, validateConfig } from './validate.js';
 import type { ConfigFile, TargetConfig } from './types.js';
+import { writeFileAtomically } from '../util/atomic-write.js';
 import { cli } from '../util/invocation.js';
-
-type Parse = (text: string) => Record<string, unknown>;
-
-/** The file the operator chose, or conf's own location when none was. */
-function openStore(
-  file: string | undefined,
-  deserialize: Parse = (text) => JSON.parse(withoutBom(text)) as Record<string, unknown>,
-): Conf<Record<string, unknown>> {
-  const common = {
-    configFileMode: 0o600,
-    clearInvalidConfig: false,
-    accessPropertiesByDotNotation: false,
-    deserialize,
-  };
-  if (!file) return new Conf({ ...common, projectName: 'cvd-tui', projectSuffix: '' });
-  const absolute = resolve(file);
-  const extension = extname(absolute);
-  return new Conf({
-    ...common,
-    cwd: dirname(absolute),
-    configName: basename(absolute, extension),
-    fileExtension: extension.slice(1),
-  });
-}
 
 export interface LoadedTarget {
   file: string;
@@ -44,12 +20,15 @@ export function loadTarget(file: string | undefined, targetName?: string): Loade
 }
 
 /**
- * Where conf keeps the config when no --config is given, worked out as conf
- * does (env-paths) without opening conf, which creates the directory as it
- * opens a file that is not there: reading never creates anything.
+ * Where the config is when no --config is given: where the `conf` package,
+ * which cvd-tui used to read it with, kept it (its config directory for the
+ * project "cvd-tui" with no suffix, from env-paths: on Linux
+ * $XDG_CONFIG_HOME/cvd-tui/config.json, else ~/.config/cvd-tui/config.json),
+ * so every config written before is still found. Loading conf (ajv, semver)
+ * cost a tenth of the TUI's start-up.
  */
 export function defaultConfigPath(): string {
-  return join(envPaths('cvd-tui', { suffix: '' }).config, 'config.json');
+  return resolve(envPaths('cvd-tui', { suffix: '' }).config, 'config.json');
 }
 
 export function readConfig(file: string | undefined): { file: string; config: ConfigFile } {
@@ -62,19 +41,18 @@ export function readConfig(file: string | undefined): { file: string; config: Co
         ? `does not exist: run \`${cli('init')}\` to create a target, or \`${cli('demo --dir <dir>')}\` for a sandbox`
         : `does not exist (no --config given, so this default was read): run \`${cli('init')}\` to create a target, or pass --config <file>`,
     );
+  const absolute = resolve(path);
   // The text as read, kept to point at a line and column when something in it is wrong.
   let text = '';
-  let store: Conf<Record<string, unknown>>;
+  let raw: unknown;
   try {
-    store = openStore(
-      path,
-      (raw) => JSON.parse((text = withoutBom(raw))) as Record<string, unknown>,
-    );
+    text = withoutBom(readFileSync(absolute, 'utf8'));
+    raw = JSON.parse(text);
   } catch (error) {
     throw unreadable(path, text, error);
   }
   try {
-    return { file: store.path, config: validateConfig(store.store, store.path) };
+    return { file: absolute, config: validateConfig(raw, absolute) };
   } catch (error) {
     if (error instanceof ConfigError) throw error.at(keyPosition(text, error.key));
     throw error;
@@ -111,12 +89,16 @@ function keyPosition(text: string, key: string): TextPosition | undefined {
   return undefined;
 }
 
-/** Writes a whole config (validated first), creating its directory 0700 and the file 0600. */
+/**
+ * Writes a whole config, validated first, as one atomic replacement (an
+ * `init` cut short leaves the old file or the new, never half of one): the
+ * file 0600, and any directory it creates 0700 (as XDG asks of the config
+ * directory). Tab-indented JSON, as conf wrote it.
+ */
 export function writeConfig(file: string | undefined, config: ConfigFile): string {
-  const target = file ? resolve(file) : undefined;
-  if (target) mkdirSync(dirname(target), { recursive: true, mode: 0o700 });
-  const store = openStore(target);
-  validateConfig(config, store.path);
-  store.store = config as unknown as Record<string, unknown>;
-  return store.path;
+  const path = file ? resolve(file) : defaultConfigPath();
+  validateConfig(config, path);
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  writeFileAtomically(path, JSON.stringify(config, undefined, '\t'), 0o600);
+  return path;
 }

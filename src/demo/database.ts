@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import { openSqlite } from '../state/sqlite.js';
 import { ASSETS, type DemoLayout } from './layout.js';
 
 /** Local date as YYYYmmdd, the way a nightly cron job names its file. */
@@ -16,7 +16,7 @@ function day(date: Date): string {
  */
 export async function createDatabase(layout: DemoLayout): Promise<string> {
   const schema = await readFile(join(ASSETS, 'schema.sql'), 'utf8');
-  const db = new Database(layout.database);
+  const db = openSqlite(layout.database);
   try {
     // DELETE, not WAL: the runbook backs up and restores the database by
     // copying one file, so no -wal file may hold committed data.

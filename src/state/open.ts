@@ -1,8 +1,9 @@
 import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { MIGRATIONS } from './schema.js';
+import { openSqlite } from './sqlite.js';
 import { errorMessage } from '../util/error.js';
 import { cli } from '../util/invocation.js';
 
@@ -39,7 +40,7 @@ const notWritable = (code: string) => /^SQLITE_(READONLY|CANTOPEN)|^E(ACCES|PERM
  */
 export function openDatabase(path: string, options: OpenOptions = {}): Database.Database {
   // Reading creates nothing: no file, no directory.
-  if (options.readOnlyOk && !existsSync(path)) return migrated(new Database(':memory:'));
+  if (options.readOnlyOk && !existsSync(path)) return migrated(openSqlite(':memory:'));
   try {
     return openWritable(path);
   } catch (error) {
@@ -53,7 +54,7 @@ export function openDatabase(path: string, options: OpenOptions = {}): Database.
 function openWritable(path: string): Database.Database {
   const fresh = !existsSync(path);
   mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-  const db = new Database(path);
+  const db = openSqlite(path);
   try {
     if (fresh) chmodSync(path, 0o600);
     db.pragma('journal_mode = WAL');
@@ -87,7 +88,7 @@ function migrated(db: Database.Database): Database.Database {
 function openReadOnly(path: string): Database.Database {
   let db: Database.Database;
   try {
-    db = new Database(path, { readonly: true, fileMustExist: true });
+    db = openSqlite(path, { readonly: true, fileMustExist: true });
     db.pragma('user_version');
   } catch {
     db = openCopy(path);
@@ -113,7 +114,7 @@ function openCopy(path: string): Database.Database {
   const copy = join(dir, basename(path));
   copyFileSync(path, copy);
   if (existsSync(`${path}-wal`)) copyFileSync(`${path}-wal`, `${copy}-wal`);
-  return new Database(copy);
+  return openSqlite(copy);
 }
 
 function explained<T>(path: string, open: () => T): T {

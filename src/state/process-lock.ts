@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
-import Database from 'better-sqlite3';
 import { processAlive } from '../util/process.js';
+import { openSqlite } from './sqlite.js';
 
 export class StateBusy extends Error {}
 
@@ -18,7 +18,7 @@ export class StateBusy extends Error {}
 export function lockStateFile(statePath: string): () => void {
   const file = `${statePath}.lock`;
   const holderFile = `${file}-holder`;
-  const db = new Database(file, { timeout: 0 });
+  const db = openSqlite(file, { timeout: 0 });
   try {
     db.pragma('locking_mode = EXCLUSIVE');
     db.exec('BEGIN EXCLUSIVE');

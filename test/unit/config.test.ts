@@ -1,10 +1,21 @@
-import { mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import {
+  chmodSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { RUNBOOK_DEFAULTS } from '../../src/config/defaults.js';
 import { scanJson } from '../../src/config/json-text.js';
-import { loadTarget, writeConfig } from '../../src/config/load.js';
+import { defaultConfigPath, loadTarget, writeConfig } from '../../src/config/load.js';
 import { ConfigError, resolveTarget, validateConfig } from '../../src/config/validate.js';
 
 const ssh = { transport: 'ssh', host: 'prod.example.com', username: 'cvdops' };
@@ -81,7 +92,7 @@ describe('config validation', () => {
     );
   });
 
-  it('writes the file 0600 and reads it back through conf', () => {
+  it('writes the file 0600 and reads it back', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'cvd-conf-')), 'nested', 'cvd.json');
     writeConfig(file, { defaultTarget: 'prod', targets: { prod: ssh as never } });
     expect(statSync(file).mode & 0o777).toBe(0o600);
@@ -200,5 +211,77 @@ describe('config messages point at the file without quoting it', () => {
     const sub = join(dir, 'adir.json');
     mkdirSync(sub);
     expect(() => loadTarget(sub)).toThrow(`${sub}: cannot be read (EISDIR)`);
+  });
+});
+
+describe('where the config lives, and how it is written', () => {
+  const xdg = process.env.XDG_CONFIG_HOME;
+  afterEach(() => {
+    if (xdg === undefined) delete process.env.XDG_CONFIG_HOME;
+    else process.env.XDG_CONFIG_HOME = xdg;
+  });
+  const config = { defaultTarget: 'prod', targets: { prod: ssh as never } };
+
+  // The paths conf 15.1 opened for {projectName: 'cvd-tui', projectSuffix: ''}, which cvd-tui
+  // used until it read the file itself: every config written before must still be found.
+  it('is where conf kept it: $XDG_CONFIG_HOME/cvd-tui/config.json, else ~/.config/cvd-tui/config.json', () => {
+    process.env.XDG_CONFIG_HOME = '/srv/xdg';
+    expect(defaultConfigPath()).toBe('/srv/xdg/cvd-tui/config.json');
+    delete process.env.XDG_CONFIG_HOME;
+    expect(defaultConfigPath()).toBe(join(homedir(), '.config', 'cvd-tui', 'config.json'));
+    process.env.XDG_CONFIG_HOME = '';
+    expect(defaultConfigPath()).toBe(join(homedir(), '.config', 'cvd-tui', 'config.json'));
+    // conf resolved a relative XDG_CONFIG_HOME against the working directory.
+    process.env.XDG_CONFIG_HOME = 'relative/xdg';
+    expect(defaultConfigPath()).toBe(resolve('relative/xdg/cvd-tui/config.json'));
+  });
+
+  it('without --config, init writes there (directories 0700) and the TUI reads it back', () => {
+    const home = mkdtempSync(join(tmpdir(), 'cvd-xdg-'));
+    process.env.XDG_CONFIG_HOME = join(home, 'config');
+    const file = writeConfig(undefined, config);
+    expect(file).toBe(join(home, 'config', 'cvd-tui', 'config.json'));
+    expect(statSync(join(home, 'config')).mode & 0o777).toBe(0o700);
+    expect(statSync(join(home, 'config', 'cvd-tui')).mode & 0o777).toBe(0o700);
+    expect(loadTarget(undefined).target.host).toBe('prod.example.com');
+  });
+
+  it('writes tab-indented JSON, as conf did, and replaces a file 0644 by one 0600', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'cvd-conf-')), 'cvd.json');
+    writeFileSync(file, '{}');
+    chmodSync(file, 0o644);
+    writeConfig(file, config);
+    expect(readFileSync(file, 'utf8')).toBe(JSON.stringify(config, undefined, '\t'));
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+  });
+
+  it('replaces the file in one rename: no temporary file is left, a symlink stays a link to the new content', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cvd-conf-'));
+    const real = join(dir, 'real.json');
+    const link = join(dir, 'link.json');
+    writeFileSync(real, '{}');
+    symlinkSync(real, link);
+    const before = statSync(real).ino;
+    writeConfig(link, config);
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+    expect(loadTarget(link).target.host).toBe('prod.example.com');
+    // A new inode: the old file was replaced whole, never rewritten in place.
+    expect(statSync(real).ino).not.toBe(before);
+    expect(readdirSync(dir).sort()).toEqual(['link.json', 'real.json']);
+  });
+
+  it('a config that does not validate, or a write that fails, leaves the old file and no temporary one', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cvd-conf-'));
+    const file = join(dir, 'cvd.json');
+    writeConfig(file, config);
+    const old = readFileSync(file, 'utf8');
+    const bad = { targets: { prod: { ...ssh, port: 0 } } } as unknown as typeof config;
+    expect(() => writeConfig(file, bad)).toThrow(/targets\.prod\.port/);
+    expect(readFileSync(file, 'utf8')).toBe(old);
+    // A directory where the file should be: the rename fails, the temporary file goes.
+    const taken = join(dir, 'taken.json');
+    mkdirSync(taken);
+    expect(() => writeConfig(taken, config)).toThrow(/EISDIR/);
+    expect(readdirSync(dir).sort()).toEqual(['cvd.json', 'taken.json']);
   });
 });

@@ -59,8 +59,8 @@ export async function doctorFleet(
 }
 
 /** `doctor [--config F] [--target T|GROUP] [--inventory F --group G] [--trust-host-key FP]`: read-only; needs no state database. */
-export function doctor(args: ParsedArgs): Promise<number> {
-  const fleet = fleetOf(args.options);
+export async function doctor(args: ParsedArgs): Promise<number> {
+  const fleet = await fleetOf(args.options);
   if (fleet) return doctorFleet(fleet);
   const loaded = targetOf(args.options);
   return doctorTarget(loaded.name, loaded.target);

@@ -23,11 +23,11 @@ const signingKey = (target: TargetConfig): SigningKey =>
     : { agentSocket: process.env.SSH_AUTH_SOCK };
 
 /** `export [id] --format md|json --out FILE [--sign]`: the execution log of one deployment. */
-export function exportLog(args: ParsedArgs): number {
+export async function exportLog(args: ParsedArgs): Promise<number> {
   const format = args.options.format ?? 'md';
   if (format !== 'md' && format !== 'json')
     throw new InputError(`--format must be md or json, not "${printable(format)}"`);
-  const choice = fleetChosen(args);
+  const choice = await fleetChosen(args);
   if (choice) return exportFleet(args, format, choice);
   const session = openSession(args.options, { readOnlyOk: true });
   try {

@@ -37,7 +37,7 @@ import { lockState } from '../locks.js';
  * checklist the operator confirms on the screen has no red item to explain.
  */
 export async function fleetTui(args: ParsedArgs): Promise<number> {
-  const choice = fleetChosen(args);
+  const choice = await fleetChosen(args);
   if (!choice) throw new InputError('no fleet named: pass --target GROUP');
   const { version } = args.options;
   if (args.command === 'deploy' && version) {

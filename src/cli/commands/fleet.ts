@@ -22,7 +22,7 @@ import { confirmChecklist, headlessVersion } from './deploy.js';
 
 /** deploy, resume or rollback `--headless` of a fleet (`--target GROUP`, or a fleet's id). */
 export async function fleetHeadless(args: ParsedArgs): Promise<number> {
-  const choice = fleetChosen(args);
+  const choice = await fleetChosen(args);
   if (!choice) throw new InputError('no fleet named: pass --target GROUP');
   if (args.command === 'resume' || args.command === 'rollback') {
     if (choice.hostDeploymentId && args.command === 'resume')

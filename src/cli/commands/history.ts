@@ -60,9 +60,9 @@ function fleetRows(store: StateStore): string[][] {
 }
 
 /** `history`: past deployments, newest first; then the fleets with their hosts. */
-export function history(args: ParsedArgs): number {
+export async function history(args: ParsedArgs): Promise<number> {
   // A group names no one target: its fleets are in the same state database.
-  const session = fleetOf(args.options)
+  const session = (await fleetOf(args.options))
     ? openState(args.options, { readOnlyOk: true })
     : openSession(args.options, { readOnlyOk: true });
   try {

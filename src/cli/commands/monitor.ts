@@ -41,7 +41,7 @@ export async function monitor(args: ParsedArgs, out = stdout): Promise<number> {
     minutes: positiveNumber('minutes', args.options.minutes, MONITOR_DEFAULTS.durationMinutes),
     interval: positiveNumber('interval', args.options.interval, MONITOR_DEFAULTS.intervalSeconds),
   };
-  const fleet = fleetChosen(args);
+  const fleet = await fleetChosen(args);
   if (fleet) return (await import('../fleet-monitor.js')).monitorFleet(args, fleet, window, out);
   const session = openSession(args.options);
   let transport: Transport | undefined;

@@ -16,7 +16,7 @@ import { nextText, READ_ONLY_NOTE, recoveredText, recoverTarget } from '../recov
  * fleet-recover.ts.
  */
 export async function recover(args: ParsedArgs): Promise<number> {
-  const fleet = fleetOf(args.options);
+  const fleet = await fleetOf(args.options);
   if (fleet) return (await import('../fleet-recover.js')).recoverFleet(args, fleet);
   const session = openSession(args.options);
   try {

@@ -19,14 +19,7 @@ import { prepareFleetTui, type FleetOpening } from './prepare-fleet.js';
  * (connection, preflight) instead of before: that wait is for processes, not
  * for this one, so loading them then shortens the time to the first frame.
  */
-const loadScreens = async () => {
-  const [{ render }, { App }, { TuiProvider }] = await Promise.all([
-    import('ink'),
-    import('./App.js'),
-    import('./context.js'),
-  ]);
-  return { render, App, TuiProvider };
-};
+const loadScreens = () => import('./screens.js');
 type Screens = Awaited<ReturnType<typeof loadScreens>>;
 
 /** Probe intervals in production: every few seconds, over the deployment's own connection. */

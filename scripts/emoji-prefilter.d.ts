@@ -1,0 +1,1 @@
+export function mayBeEmoji(text: string): boolean;
