@@ -8,6 +8,7 @@ import {
 } from '../steps/facts.js';
 import type { Facts } from '../steps/types.js';
 import type { ExecOptions, ExecResult, Transport } from '../transport/types.js';
+import { JoinedLines } from '../util/joined-lines.js';
 import type { AppUserTarget } from './app-user.js';
 import {
   attemptCommand,
@@ -134,7 +135,7 @@ async function run(
   journaled: boolean,
   options: Omit<ExecuteOptions, 'journal'>,
 ): Promise<Execution> {
-  const lines: string[] = [];
+  const lines = new JoinedLines();
   const reader = new MarkerReader(newNonce());
   const result = await transport.exec(command, {
     stdin: withNonceStdin(reader.command, options.stdin),
@@ -146,7 +147,7 @@ async function run(
         options.onLine(shown, fact);
       }),
   });
-  const output = lines.join('\n');
+  const output = lines.text();
   const { facts } = reader;
   const { outcome } = result;
   if (outcome.kind === 'exited') {

@@ -11,7 +11,15 @@
  * for 15 % less time writing in all.
  */
 export class OutputSink {
-  private pending: string[] = [];
+  /**
+   * Whole batches waiting, each `maxLines` lines joined with '\n' (kept apart
+   * when one holds a '\n'): in a flood the store falls behind by 100,000 lines
+   * and more, which held one string each survived into V8's old space
+   * (measured: the bulk of a flood's peak RSS); joined, a line dies young.
+   */
+  private batches: (string | string[])[] = [];
+  private batch: string[] = [];
+  private batchHasNewline = false;
   private timer: NodeJS.Timeout | undefined;
   private writing: Promise<void> | undefined;
   /** A write that failed on the timer (the state file lost): the next awaited drain throws it. */
@@ -24,7 +32,9 @@ export class OutputSink {
   ) {}
 
   push(line: string): void {
-    this.pending.push(line);
+    this.batch.push(line);
+    if (line.includes('\n')) this.batchHasNewline = true;
+    if (this.batch.length >= this.maxLines) this.seal();
     this.timer ??= setTimeout(
       () => void this.drain().catch((error: unknown) => (this.failed ??= error)),
       this.intervalMs,
@@ -40,14 +50,19 @@ export class OutputSink {
     return this.writing;
   }
 
+  private seal(): void {
+    if (!this.batch.length) return;
+    this.batches.push(this.batchHasNewline ? this.batch : this.batch.join('\n'));
+    this.batch = [];
+    this.batchHasNewline = false;
+  }
+
   private async writeAll(): Promise<void> {
-    while (this.pending.length) {
-      const lines = this.pending;
-      this.pending = [];
-      for (let i = 0; i < lines.length; i += this.maxLines) {
-        if (i > 0) await new Promise((resolve) => setImmediate(resolve));
-        this.write(lines.slice(i, i + this.maxLines));
-      }
+    this.seal();
+    for (let next = this.batches.shift(); next !== undefined; next = this.batches.shift()) {
+      this.write(typeof next === 'string' ? next.split('\n') : next);
+      if (!this.batches.length) this.seal(); // lines pushed while we waited
+      if (this.batches.length) await new Promise((resolve) => setImmediate(resolve));
     }
   }
 }

@@ -1,5 +1,4 @@
-import type { Socket } from 'node:net';
-import type { Agent } from 'undici';
+import type { Agent } from 'node:http';
 import type { TargetConfig } from '../config/types.js';
 import { endpoint } from '../steps/urls.js';
 import { healthStatus } from '../steps/verify.js';
@@ -8,6 +7,7 @@ import { HEALTH_ENDPOINTS, type HealthReading } from './health-endpoints.js';
 import { readOnServer } from './health-on-server.js';
 import { BackoffSchedule } from './backoff.js';
 import { errorMessage, isErrorNamed } from '../util/error.js';
+import { agentOver, httpModule, httpRequest } from '../util/http.js';
 
 /**
  * How the probe reached the app: straight from the jump host, through the SSH
@@ -36,61 +36,50 @@ export function needsTunnel(target: TargetConfig, transport: Transport): boolean
   );
 }
 
-/**
- * undici, loaded on the first poll rather than with the TUI: it and its HTTP
- * parser's WebAssembly memory cost start-up time and RSS, and only the phase
- * screen's Health pane polls. `.default`: the bundle (scripts/bundle.js)
- * gives a CommonJS package's dynamic import its exports there only.
- */
-const undici = async () => (await import('undici')).default;
+/** The three requests of a poll share the agent's connections, which close after this long idle. */
+const IDLE_MS = 1000;
 
-/** An undici dispatcher whose every connection is a channel through the transport. */
-async function tunnelAgent(
+/** A keep-alive agent, its connections straight to the app or (tunnel) channels through the transport. */
+async function pollAgent(
   transport: Transport,
   target: TargetConfig,
+  via: HealthRoute,
   onRefused: () => void,
 ): Promise<Agent> {
   const url = new URL(target.appUrl);
+  const agent = new (await httpModule(url)).Agent({ keepAlive: true, timeout: IDLE_MS });
+  if (via !== 'tunnel') return agent;
   const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
-  const { Agent } = await undici();
-  return new Agent({
-    connect: (_options, callback) => {
-      transport.forward!(url.hostname, port).then(
-        // undici drives the stream through the Duplex interface it shares with a Socket.
-        (stream) => callback(null, stream as Socket),
-        (error: Error) => {
-          if (error instanceof ForwardingRefused) onRefused();
-          callback(error, null);
-        },
-      );
-    },
-  });
+  return agentOver(agent, () =>
+    transport.forward!(url.hostname, port).catch((error: unknown) => {
+      if (error instanceof ForwardingRefused) onRefused();
+      throw error;
+    }),
+  );
 }
 
 export async function readEndpoint(
   base: string,
   e: (typeof HEALTH_ENDPOINTS)[number],
-  dispatcher: Promise<Agent>,
+  agent: Promise<Agent>,
   timeoutMs: number,
 ): Promise<HealthReading> {
   try {
-    const [{ request }, agent] = await Promise.all([undici(), dispatcher]);
+    const pooled = await agent;
     const started = performance.now();
-    const response = await request(endpoint(base, e.path), {
-      dispatcher: agent,
-      headersTimeout: timeoutMs,
-      bodyTimeout: timeoutMs,
-      signal: AbortSignal.timeout(timeoutMs),
+    const response = await httpRequest(endpoint(base, e.path), {
+      agent: pooled,
+      timeoutMs,
+      maxBodyBytes: 4096,
     });
-    const body = (await response.body.text()).slice(0, 4096);
     const latencyMs = Math.round(performance.now() - started);
     const reading: HealthReading = {
       name: e.name,
       path: e.path,
-      code: response.statusCode,
+      code: response.status,
       latencyMs,
     };
-    return e.name === 'detailed' ? { ...reading, status: healthStatus(body) } : reading;
+    return e.name === 'detailed' ? { ...reading, status: healthStatus(response.body) } : reading;
   } catch (error) {
     // A wrapping error's cause, when it has one, says what failed (refused, reset, …).
     const message = isErrorNamed(error, 'TimeoutError')
@@ -132,11 +121,7 @@ export function startHealthProbe(
 ): HealthProbe {
   let via: HealthRoute = needsTunnel(target, transport) ? 'tunnel' : 'direct';
   let refused = false;
-  // Short keep-alive: one connection serves the three requests of a poll, then idles out.
-  const agent =
-    via === 'tunnel'
-      ? tunnelAgent(transport, target, () => (refused = true))
-      : undici().then(({ Agent }) => new Agent({ keepAliveTimeout: 1000 }));
+  const agent = pollAgent(transport, target, via, () => (refused = true));
   const timeoutMs = options.timeoutMs ?? 2000;
   const intervalMs = options.intervalMs ?? 3000;
   const schedule = new BackoffSchedule<HealthReading['name']>(

@@ -135,8 +135,13 @@ export function statements(db: Database.Database) {
     deleteOutput: sql<[string, string, number]>(
       'DELETE FROM output WHERE deployment_id = ? AND step_id = ? AND attempt = ?',
     ),
-    output: column<[string, string, number], string>(
-      'SELECT text FROM output WHERE deployment_id = ? AND step_id = ? AND attempt = ? ORDER BY seq',
+    /** One page of an attempt's output after `seq`: [seq, text] rows. */
+    outputPage: once(() =>
+      db
+        .prepare<[string, string, number, number, number], [number, string]>(
+          'SELECT seq, text FROM output WHERE deployment_id = ? AND step_id = ? AND attempt = ? AND seq > ? ORDER BY seq LIMIT ?',
+        )
+        .raw(),
     ),
     upsertFact: sql<[string, string, string, string, number]>(
       `INSERT INTO facts (deployment_id, key, value, step_id, at) VALUES (?, ?, ?, ?, ?)

@@ -2,6 +2,7 @@ import { statSync } from 'node:fs';
 import type Database from 'better-sqlite3';
 import { runDigest, type ChainHead } from './chain.js';
 import { appendEvent, chainHead } from './chain-store.js';
+import { JoinedLines } from '../util/joined-lines.js';
 import { openDatabase, type OpenOptions } from './open.js';
 import {
   statements,
@@ -19,6 +20,9 @@ import type {
   Mode,
 } from './types.js';
 import { cli } from '../util/invocation.js';
+
+/** Rows per read of an attempt's output (store.output). */
+const OUTPUT_PAGE = 10_000;
 
 const toDeployment = (r: DeploymentRow): DeploymentRecord => ({
   id: r.id,
@@ -339,8 +343,19 @@ export class StateStore {
     })();
   }
 
+  /**
+   * An attempt's whole output, read a page at a time: all at once, a flood's
+   * 200,000 rows came back as one array, whose growing copies were most of the
+   * memory a flooding step's end took.
+   */
   output(id: string, stepId: string, attempt: number): string {
-    return this.sql.output().all(id, stepId, attempt).join('\n');
+    const joined = new JoinedLines();
+    for (let after = 0; ;) {
+      const page = this.sql.outputPage().all(id, stepId, attempt, after, OUTPUT_PAGE);
+      for (const [, text] of page) joined.push(text);
+      if (page.length < OUTPUT_PAGE) return joined.text();
+      after = page[page.length - 1]![0];
+    }
   }
 
   recordFacts(id: string, stepId: string, facts: Record<string, string>): void {

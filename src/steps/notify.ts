@@ -1,5 +1,6 @@
 import type { LocalAction } from './types.js';
 import { errorMessage, isErrorNamed } from '../util/error.js';
+import { httpRequest } from '../util/http.js';
 
 const TIMEOUT_MS = 5_000;
 const ATTEMPTS = 2;
@@ -23,24 +24,18 @@ export async function postWebhook(
   text: string,
   timeoutMs = TIMEOUT_MS,
 ): Promise<{ ok: boolean; detail: string }> {
-  // Loaded here, not at start-up: every command imports the steps, few ever notify. Through
-  // `default` (module.exports of this CommonJS package): the bundle's (scripts/bundle.js)
-  // dynamic import of it has no named exports.
-  const { request } = (await import('undici')).default;
   let detail = '';
   for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
     try {
-      const response = await request(url, {
+      const { status } = await httpRequest(url, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ text }),
-        headersTimeout: timeoutMs,
-        bodyTimeout: timeoutMs,
-        signal: AbortSignal.timeout(timeoutMs),
+        timeoutMs,
+        maxBodyBytes: 0,
       });
-      await response.body.dump();
-      if (response.statusCode < 300) return { ok: true, detail: `HTTP ${response.statusCode}` };
-      detail = `HTTP ${response.statusCode}`;
+      if (status < 300) return { ok: true, detail: `HTTP ${status}` };
+      detail = `HTTP ${status}`;
     } catch (error) {
       // The webhook URL is a secret: report the error's kind, never the URL.
       detail = isErrorNamed(error, 'TimeoutError')

@@ -9,10 +9,11 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs';
+import { request as httpRequest } from 'node:http';
+import { Agent, request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Agent, request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadTarget } from '../../src/config/load.js';
 import { buildDemoTarget, stopDemoService, type DemoTarget } from '../../src/demo/build.js';
@@ -70,20 +71,36 @@ describe('demo target', () => {
   const sqlite = (sql: string) => exec('sqlite3', ['-bail', at('data', 'cvd.db')], sql);
   const git = (...args: string[]) => exec('git', ['-C', at('app'), ...args]);
 
-  async function call(base: string, path: string, body?: unknown) {
-    const response = await request(`${base}${path}`, {
-      method: body === undefined ? 'GET' : 'POST',
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-      dispatcher: tls,
+  function call(base: string, path: string, body?: unknown) {
+    const url = new URL(`${base}${path}`);
+    const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
+    return new Promise<{ status: number; text: string; json: unknown }>((resolve, reject) => {
+      const req = request(
+        url,
+        {
+          method: body === undefined ? 'GET' : 'POST',
+          headers: body === undefined ? {} : { 'content-type': 'application/json' },
+          agent: url.protocol === 'https:' ? tls : undefined,
+        },
+        (response) => {
+          let text = '';
+          response.setEncoding('utf8');
+          response.on('data', (chunk: string) => (text += chunk));
+          response.on('error', reject);
+          response.on('end', () =>
+            resolve({
+              status: response.statusCode ?? 0,
+              text,
+              json: String(response.headers['content-type'] ?? '').includes('json')
+                ? (JSON.parse(text) as unknown)
+                : undefined,
+            }),
+          );
+        },
+      );
+      req.on('error', reject);
+      req.end(body === undefined ? undefined : JSON.stringify(body));
     });
-    const text = await response.body.text();
-    const type = String(response.headers['content-type'] ?? '');
-    return {
-      status: response.statusCode,
-      text,
-      json: type.includes('json') ? (JSON.parse(text) as unknown) : undefined,
-    };
   }
   const bases = () => [`http://127.0.0.1:${demo.appPort}`, `https://localhost:${demo.httpsPort}`];
 
@@ -92,12 +109,12 @@ describe('demo target', () => {
     demo = await buildDemoTarget(dir);
     buildMs = Date.now() - started;
     // Verification stays on: the demo's own certificate is the only CA trusted.
-    tls = new Agent({ connect: { ca: readFileSync(at('config', 'tls', 'cert.pem')) } });
+    tls = new Agent({ ca: readFileSync(at('config', 'tls', 'cert.pem')) });
   });
 
   afterAll(async () => {
     await stopDemoService(dir);
-    await tls?.close();
+    tls?.destroy();
     for (const d of [dir, ...extraDirs]) rmSync(d, { recursive: true, force: true });
   });
 

@@ -10,6 +10,7 @@ import { shellWord } from '../../util/invocation.js';
 import { prepareTui, type PreparedTui } from './prepare.js';
 import { enterAlternateScreen, isInteractive, NOT_A_TERMINAL, stdinReleased } from './terminal.js';
 import { err, out } from '../../util/out.js';
+import { keepHeapSmall } from '../../util/heap.js';
 import { stalled } from '../intents/exit.js';
 import type { FleetEntry } from './fleet-control.js';
 import { prepareFleetTui, type FleetOpening } from './prepare-fleet.js';
@@ -128,6 +129,7 @@ export async function runTui(
     err.write(NOT_A_TERMINAL);
     return EXIT.badInput;
   }
+  keepHeapSmall();
   const command =
     args.command === 'deploy' || args.command === 'resume' || args.command === 'rollback'
       ? args.command

@@ -63,7 +63,7 @@ function title(via: HealthRoute | undefined, width: number): string {
 
 /**
  * /health, /health/detailed's status and /health/database: code and latency,
- * polled with undici, or with curl on the target when the server refuses TCP
+ * polled over HTTP, or with curl on the target when the server refuses TCP
  * forwarding (the latency is then the server's own). A failing endpoint is
  * asked less often: the pane says when it is asked next.
  */

@@ -40,7 +40,7 @@ function title(p: LogsPaneProps, above: number): string {
  * The Logs pane: the step output and cvd-tui's notes, or (`l`) the live
  * tail of the target's error.log, each with its own scroll; error lines
  * highlighted, repeated lines collapsed. It renders only the rows it shows,
- * from a snapshot published at most every 75 ms (LineStore), so a flood of
+ * from a snapshot published at most every 250 ms (LineStore), so a flood of
  * output costs a bounded amount of work.
  */
 export function LogsPane(props: LogsPaneProps) {

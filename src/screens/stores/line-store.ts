@@ -45,16 +45,19 @@ export const repeatKey = (text: string): string => text.replace(TIMESTAMP, '');
 export interface LineStoreOptions {
   /** Lines kept for the pane; the full output is in the state store. @default 2000 */
   capacity?: number;
-  /** How often the view is told about new lines. @default 75 */
+  /** How often the view is told about new lines. @default 250 */
   flushMs?: number;
 }
 
 /**
  * The Logs pane's lines, batched at the source. The engine can emit
  * thousands of lines a second; each push costs O(1) and no render. Listeners
- * hear about new lines at most once per `flushMs` (75 ms: under the eye's
- * notice, and ~13 renders a second at worst), and memory stays bounded by
- * the ring, whatever the step prints.
+ * hear about new lines at most once per `flushMs`, and memory stays bounded
+ * by the ring, whatever the step prints. 250 ms, 4 renders a second at
+ * worst: each render measures every visible character (Ink's string width),
+ * ~30 % of the CPU in a 200,000-line flood at 75 ms, and a key's frame waited
+ * behind them (keypress p95 in the flood 271-329 ms at 75 ms, 214-254 ms at
+ * 250, alternated at load 4-9).
  */
 export class LineStore {
   private readonly ring: RingBuffer<LogLine>;
@@ -71,7 +74,7 @@ export class LineStore {
 
   constructor(options: LineStoreOptions = {}) {
     this.ring = new RingBuffer(options.capacity ?? 2000);
-    this.flushMs = options.flushMs ?? 75;
+    this.flushMs = options.flushMs ?? 250;
   }
 
   /** How many lines the pane keeps. */
