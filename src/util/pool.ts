@@ -25,6 +25,9 @@ export function eachAtMost<T>(
  * Starts `work` on every item, at most `limit` at once, and returns one
  * promise per item in the items' order: a caller that awaits them in turn
  * prints each item's result as soon as it and those before it are done.
+ * Each promise is marked handled: a caller that stops at an earlier item's
+ * error never awaits the later ones, and their rejections must not end the
+ * process as unhandled (a caller that awaits one still gets its error).
  */
 export function startAtMost<T, R>(
   items: readonly T[],
@@ -40,12 +43,16 @@ export function startAtMost<T, R>(
     if (next) next();
     else free++;
   };
-  return items.map(async (item) => {
-    await slot();
-    try {
-      return await work(item);
-    } finally {
-      release();
-    }
+  return items.map((item) => {
+    const started = (async () => {
+      await slot();
+      try {
+        return await work(item);
+      } finally {
+        release();
+      }
+    })();
+    started.catch(() => undefined);
+    return started;
   });
 }

@@ -124,6 +124,18 @@ describe('doctor, --plan, monitor and recover on a fleet of two demo targets', (
     expect((await runCli(['history', ...fleet.flags])).stdout).toMatch(
       new RegExp(`^${fleetId} +web +v1\\.0\\.1 .*succeeded`, 'm'),
     );
+
+    // Headless, a downgrade across v1.0.1's migration on any host refuses the fleet before it begins.
+    const before = (await runCli(['history', ...fleet.flags])).stdout;
+    const downgrade = await runCli(headlessDeploy('v1.0.0', ...fleet.flags));
+    expect(downgrade.code, downgrade.stdout + downgrade.stderr).toBe(2);
+    expect(downgrade.stdout).toMatch(
+      /^web1 {2}✗ downgrade: v1\.0\.0 lacks 1 commit of v1\.0\.1; /m,
+    );
+    expect(downgrade.stderr).toMatch(
+      /web1: v1\.0\.0 is a downgrade from v1\.0\.1 across migration_v1\.0\.1\.sql .*pass --allow-downgrade/,
+    );
+    expect((await runCli(['history', ...fleet.flags])).stdout).toBe(before);
   }, 120_000);
 
   it('recover rebuilds each host of a halted rollout into a fresh state database, and says the fleet is not', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { allSettledOrThrow, eachAtMost } from '../../src/util/pool.js';
+import { allSettledOrThrow, eachAtMost, startAtMost } from '../../src/util/pool.js';
 
 /** What `work` had done when `promise` rejected, and the error it rejected with. */
 async function atRejection<T>(promise: Promise<void>, seen: () => T) {
@@ -44,5 +44,26 @@ describe('eachAtMost', () => {
     );
     expect(outcome).toEqual({ seen: [2, 3, 4, 5], error: new Error('host 1 failed') });
     expect(most).toBe(2);
+  });
+});
+
+describe('startAtMost', () => {
+  it('leaves no unhandled rejection behind a caller that stopped at an earlier error', async () => {
+    const unhandled: unknown[] = [];
+    const listener = (reason: unknown) => void unhandled.push(reason);
+    process.on('unhandledRejection', listener);
+    try {
+      const [first, second] = startAtMost([1, 2], 2, async (n) => {
+        throw new Error(`host ${n} failed`);
+      });
+      await expect(first).rejects.toThrow('host 1 failed');
+      // The caller stops here; the second rejection is never awaited.
+      await new Promise(setImmediate);
+      await new Promise(setImmediate);
+      expect(unhandled).toEqual([]);
+      await expect(second).rejects.toThrow('host 2 failed');
+    } finally {
+      process.off('unhandledRejection', listener);
+    }
   });
 });

@@ -19,6 +19,10 @@ import { lockState, refusingHeld } from '../locks.js';
 import { fleetFlags } from '../resume-hint.js';
 import { table } from './history.js';
 import { confirmChecklist, headlessVersion } from './deploy.js';
+import { confirmChanges } from '../change-preview.js';
+import { gatherChangePreview } from '../../engine/change-preview.js';
+import { FLEET_PARALLELISM } from '../../fleet/parallelism.js';
+import { startAtMost } from '../../util/pool.js';
 
 /** deploy, resume or rollback `--headless` of a fleet (`--target GROUP`, or a fleet's id). */
 export async function fleetHeadless(args: ParsedArgs): Promise<number> {
@@ -70,6 +74,7 @@ async function deployFleet(args: ParsedArgs, choice: FleetChoice): Promise<numbe
   try {
     lockState(session);
     refuseIfUnfinished(session.store, choice.fleet);
+    await confirmFleetChanges(session, version, args.options.allowDowngrade);
     const { record, hosts } = await startFleet({ ...session, version });
     const runner = headlessFleet(session, record, hosts, await fleetSecrets(choice), (id) =>
       confirmChecklist(session, id, true),
@@ -81,6 +86,37 @@ async function deployFleet(args: ParsedArgs, choice: FleetChoice): Promise<numbe
     return finishFleet(args, runner, await refusingHeld(choice.fleet, () => runner.run()));
   } finally {
     await session.close();
+  }
+}
+
+/**
+ * Each host's change preview, prefixed by the host, as a lone target's
+ * headless deploy prints its own; a downgrade across a migration on any
+ * host refuses the fleet (exit 2, naming the host) unless
+ * `--allow-downgrade` confirms it, before any host is begun.
+ */
+async function confirmFleetChanges(
+  session: FleetSession,
+  version: string,
+  allowDowngrade: boolean,
+): Promise<void> {
+  const previews = startAtMost(session.hosts, FLEET_PARALLELISM, (h) =>
+    gatherChangePreview(h.ctx, version),
+  );
+  const width = Math.max(...session.hosts.map((h) => h.name.length));
+  for (const [i, h] of session.hosts.entries()) {
+    const prefix = `${h.name.padEnd(width)}  `;
+    try {
+      confirmChanges(
+        await previews[i]!,
+        allowDowngrade,
+        prefixed(out, prefix),
+        prefixed(err, prefix),
+      );
+    } catch (error) {
+      if (error instanceof InputError) error.message = `${h.name}: ${error.message}`;
+      throw error;
+    }
   }
 }
 
