@@ -7,6 +7,7 @@ import { factRow, outcomeRow } from './verification-rows.js';
 import { answers200, present, verdict } from './verify.js';
 import { endpoint } from './urls.js';
 import { baselineOf, compareBaselines, describeDelta } from './baseline.js';
+import { closeHold, heldFor, HOLD_SECONDS } from './hold.js';
 
 /** Where 4.1's log window keeps its live error count and the errors it saw. */
 export const logWindowDir = (deployments: string, deploymentId: string) =>
@@ -61,8 +62,7 @@ export const monitorLogs: StepDef = {
   title: 'Monitor Application Logs',
   mutates: [],
   rerunSafe: true,
-  verifies:
-    'error lines in the last 100 log entries counted; the log window is open (opened by 3.1, else here)',
+  verifies: `the service held since 3.1 started it (active, same main PID, ${HOLD_SECONDS} s; waits for the rest); error lines in the last 100 log entries counted; the log window is open (opened by 3.1, else here)`,
   effect: {},
   verification: [
     factRow(
@@ -86,6 +86,8 @@ export const monitorLogs: StepDef = {
     ].join('\n');
     return t.script(
       'echo "=== Monitoring Application Logs ==="',
+      // First the hold 3.1 opened: nothing past this step runs on a service that did not stay up.
+      closeHold(target, deploymentId),
       'echo "Checking for errors in last 100 log entries..."',
       // A log that does not exist yet has no errors; one that cannot be read is a failure, not "No errors found".
       `recent=$(${t.asApp(sh`[ ! -e ${log} ] || tail -n 100 -- ${log}`)}) || fail ${shq(`cannot read ${log} as ${target.appUser}`)}`,
@@ -96,12 +98,12 @@ export const monitorLogs: StepDef = {
       sh`fact logWindow ${window}`,
     );
   },
-  verify: (result) => {
+  verify: (result, { target }) => {
     const errors = Number(result.facts.errorCount ?? 0);
     return verdict(
       result,
-      `${errors} error lines in the last 100 log entries; log window open`,
-      [present('logWindow', 'the log window did not start')],
+      `${target.serviceName} held ${HOLD_SECONDS} s; ${errors} error lines in the last 100 log entries; log window open`,
+      [heldFor(target), present('logWindow', 'the log window did not start')],
       errors > 0 ? [`${errors} error lines in error.log`] : [],
     );
   },
