@@ -6,7 +6,7 @@ import type { Check } from './verify.js';
 
 /**
  * How long a started service must stay active, with the same main PID,
- * before the deployment may go on past 4.1 (R.6: before it is called started).
+ * before any step changes the target again (5.1; R.6: before it is called started).
  */
 export const HOLD_SECONDS = 3;
 
@@ -19,14 +19,16 @@ export const holdDir = (deployments: string, deploymentId: string) =>
  * asks `is-active` once; 3.1 used to poll the state for the hold's length
  * before 3.2 could begin. Now 3.1 starts a watcher (detached, as the app
  * user, beside the log window) that polls the state and the main PID every
- * 0.1 s for HOLD_SECONDS, while 3.2–3.4 check the running app. That is at
- * least as strict as both: the same polls over the same time (now timed to
- * the millisecond), a restart that `is-active` alone misses fails it too,
- * every step until 4.1 fails as soon as the watcher saw the service leave
- * (`holdNotBroken`), and nothing past 4.1 runs until it held (`heldFor`):
- * 4.1 waits for the remainder. The verdict is a file on the target, so a
- * cvd-tui killed meanwhile finds it on resume; a watcher that died without
- * one (a reboot) makes 4.1 hold the service again itself.
+ * 0.1 s for HOLD_SECONDS, while the read-only checks 3.2–4.3 run against the
+ * started app. That is at least as strict as both: the same polls over the
+ * same time (now timed by a `sleep`, not whole seconds), a restart that
+ * `is-active` alone misses fails it too, each of 3.2–4.3 fails as soon as
+ * the service left (`holdNotBroken`, naming the service), and no step that
+ * changes the target again (5.1, 5.2: the record, the webhook, backup
+ * retention) runs until it held (`holdGate`, `heldFor`): 5.1 waits for the
+ * remainder. The verdict is a file on the target, so a cvd-tui killed
+ * meanwhile finds it on resume; a watcher that died without one (a reboot)
+ * or a skipped 3.1 makes 5.1 hold the service itself.
  *
  * Run by the operator's step script after it saw the service active, with
  * `$pid` set to its main PID (empty when the service manager cannot say).
@@ -45,11 +47,11 @@ export function openHold(target: TargetConfig, deploymentId: string): string {
     sh`rm -rf -- ${dir} && mkdir -p -- ${dir} || exit 1`,
     `setsid nohup bash -c ${sh`${watcher}`} service-hold ${sh`${dir} ${String(HOLD_SECONDS)}`} "$1" </dev/null >/dev/null 2>&1 &`,
   ].join('\n');
-  return `${targetShell(target).asApp(open, '"$pid"')} || echo "Could not open the service hold: 4.1 holds the service itself"`;
+  return `${targetShell(target).asApp(open, '"$pid"')} || echo "Could not open the service hold: 5.1 holds the service itself"`;
 }
 
 /**
- * For 3.2–3.4: `fact serviceHold` with the hold's verdict so far: the
+ * For 3.2–4.3: `fact serviceHold` with the hold's verdict so far: the
  * watcher's, `holding`, or nothing when 3.1 opened no hold. A service that
  * is not active while the hold runs has left it (`left STATE`), whether or
  * not the watcher's next poll has said so yet: a step that saw the app go
@@ -70,11 +72,12 @@ export function holdSoFar(target: TargetConfig, deploymentId: string): string {
 }
 
 /**
- * For 4.1: waits for the verdict of 3.1's hold while its watcher lives, and
- * records it (`fact serviceHold`); with no verdict to wait for (3.1 skipped
- * or its watcher gone), holds the service for HOLD_SECONDS itself.
+ * For 5.1 and 5.2, before they change anything: waits for the verdict of
+ * 3.1's hold while its watcher lives, records it (`fact serviceHold`) and
+ * ends the step unless it is `held`. With no verdict to wait for (3.1
+ * skipped or its watcher gone), holds the service for HOLD_SECONDS itself.
  */
-export function closeHold(target: TargetConfig, deploymentId: string): string {
+export function holdGate(target: TargetConfig, deploymentId: string): string {
   const dir = holdDir(target.paths.deployments, deploymentId);
   const read = [
     WAIT_FOR,
@@ -95,6 +98,7 @@ export function closeHold(target: TargetConfig, deploymentId: string): string {
     'fi',
     `echo "${serviceName} after its start: $hold"`,
     'fact serviceHold "$hold"',
+    '[ "$hold" = held ] || exit 1',
   ].join('\n');
 }
 
@@ -111,13 +115,13 @@ function broken(target: TargetConfig, verdict: string | undefined): string | und
   return `${target.serviceName} did not stay active for ${HOLD_SECONDS} s after it started: ${why}`;
 }
 
-/** 3.2–3.4: fails once the hold 3.1 opened has seen the service leave (a step may not pass over a dead service). */
+/** 3.2–4.3: fails once the hold 3.1 opened has seen the service leave (a step may not pass over a dead service). */
 export const holdNotBroken =
   (target: TargetConfig): Check =>
   ({ facts }: StepResult) =>
     broken(target, facts.serviceHold);
 
-/** 4.1 and R.6: the service held, with the same main PID, for HOLD_SECONDS. */
+/** 5.1, 5.2 and R.6: the service held, with the same main PID, for HOLD_SECONDS. */
 export const heldFor =
   (target: TargetConfig): Check =>
   ({ facts }: StepResult) =>

@@ -15,7 +15,7 @@ export const startApplication = serviceStep(
     phase: '3',
     title: 'Start Application Services',
     verifies:
-      'the service becomes active within timeouts.serviceSeconds; the service hold (3.2–4.1) and the log window (4.1, 5.3) open once it is started',
+      'the service becomes active within timeouts.serviceSeconds; the service hold (closed by 5.1) and the log window (4.1, 5.3) open once it is started',
     verification: [
       factRow(
         1,

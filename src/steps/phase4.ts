@@ -7,7 +7,7 @@ import { factRow, outcomeRow } from './verification-rows.js';
 import { answers200, present, verdict } from './verify.js';
 import { endpoint } from './urls.js';
 import { baselineOf, compareBaselines, describeDelta } from './baseline.js';
-import { closeHold, heldFor, HOLD_SECONDS } from './hold.js';
+import { holdNotBroken, holdSoFar } from './hold.js';
 
 /** Where 4.1's log window keeps its live error count and the errors it saw. */
 export const logWindowDir = (deployments: string, deploymentId: string) =>
@@ -62,7 +62,8 @@ export const monitorLogs: StepDef = {
   title: 'Monitor Application Logs',
   mutates: [],
   rerunSafe: true,
-  verifies: `the service held since 3.1 started it (active, same main PID, ${HOLD_SECONDS} s; waits for the rest); error lines in the last 100 log entries counted; the log window is open (opened by 3.1, else here)`,
+  verifies:
+    'error lines in the last 100 log entries counted; the log window is open (opened by 3.1, else here)',
   effect: {},
   verification: [
     factRow(
@@ -86,8 +87,6 @@ export const monitorLogs: StepDef = {
     ].join('\n');
     return t.script(
       'echo "=== Monitoring Application Logs ==="',
-      // First the hold 3.1 opened: nothing past this step runs on a service that did not stay up.
-      closeHold(target, deploymentId),
       'echo "Checking for errors in last 100 log entries..."',
       // A log that does not exist yet has no errors; one that cannot be read is a failure, not "No errors found".
       `recent=$(${t.asApp(sh`[ ! -e ${log} ] || tail -n 100 -- ${log}`)}) || fail ${shq(`cannot read ${log} as ${target.appUser}`)}`,
@@ -96,14 +95,15 @@ export const monitorLogs: StepDef = {
       // The watcher runs as the app user: it reads the app's log and writes in the app's tree.
       `${t.asApp(keepOrOpen)} || fail ${shq(`cannot open the log window in ${window}`)}`,
       sh`fact logWindow ${window}`,
+      holdSoFar(target, deploymentId),
     );
   },
   verify: (result, { target }) => {
     const errors = Number(result.facts.errorCount ?? 0);
     return verdict(
       result,
-      `${target.serviceName} held ${HOLD_SECONDS} s; ${errors} error lines in the last 100 log entries; log window open`,
-      [heldFor(target), present('logWindow', 'the log window did not start')],
+      `${errors} error lines in the last 100 log entries; log window open`,
+      [holdNotBroken(target), present('logWindow', 'the log window did not start')],
       errors > 0 ? [`${errors} error lines in error.log`] : [],
     );
   },
@@ -121,7 +121,7 @@ export const performanceBaseline: StepDef = {
     'responses under maxResponseMs; no regression beyond maxRegressionPercent vs the previous deployment',
   effect: {},
   verification: [outcomeRow(7, 'Performance within acceptable limits')],
-  script: ({ target }) => {
+  script: ({ target, deploymentId }) => {
     const t = targetShell(target);
     const health = endpoint(target.appUrl, '/health');
     return t.script(
@@ -135,6 +135,7 @@ export const performanceBaseline: StepDef = {
       'fact responseSeconds "${times# }"',
       ...resourceFacts(t, target.paths.app),
       `fact userCount "$(${t.asApp(sh`sqlite3 -readonly ${target.paths.database} 'SELECT COUNT(*) FROM users;' 2>&1 | head -n 1`)})"`,
+      holdSoFar(target, deploymentId),
     );
   },
   verify: (result, { target, previousFacts }) => {
@@ -156,6 +157,7 @@ export const performanceBaseline: StepDef = {
       result,
       `slowest of ${times.length} responses ${Math.round(slowest)} ms${comparison}`,
       [
+        holdNotBroken(target),
         () => (times.length === RESPONSE_SAMPLES ? undefined : 'response times were not measured'),
         () =>
           slowest < target.thresholds.maxResponseMs
@@ -182,7 +184,7 @@ export const userAcceptance: StepDef = {
   verifies: 'main page, manifest.json and service-worker.js answer 200',
   effect: {},
   verification: [outcomeRow(8, 'PWA functionality working')],
-  script: ({ target }) => {
+  script: ({ target, deploymentId }) => {
     const t = targetShell(target);
     return t.script(
       'echo "=== User Acceptance Testing ==="',
@@ -190,12 +192,12 @@ export const userAcceptance: StepDef = {
         ([key, path]) =>
           `fact ${key} "$(http_code ${t.curlTls} ${sh`${endpoint(target.publicUrl, path)}`})"`,
       ),
+      holdSoFar(target, deploymentId),
     );
   },
   verify: (result, { target }) =>
-    verdict(
-      result,
-      'main page, PWA manifest and service worker accessible',
-      UAT_PAGES.map(([key, path]) => answers200(key, endpoint(target.publicUrl, path))),
-    ),
+    verdict(result, 'main page, PWA manifest and service worker accessible', [
+      holdNotBroken(target),
+      ...UAT_PAGES.map(([key, path]) => answers200(key, endpoint(target.publicUrl, path))),
+    ]),
 };

@@ -16,7 +16,7 @@ const STOPPED = ['inactive', 'failed'];
  * Polling returns as soon as the state is reached, and fails at a deadline
  * instead of hoping ten seconds were enough. A start must then hold: active,
  * same main PID, for HOLD_SECONDS (hold.ts); R.6 waits for that itself,
- * 3.1 opens the hold and 4.1 closes it (`holdOpen`).
+ * 3.1 opens the hold and 5.1 closes it (`holdOpen`).
  */
 export function serviceStep(
   action: 'stop' | 'start',
@@ -79,7 +79,7 @@ export function serviceStep(
         : verdict(
             result,
             holdOpen
-              ? `${target.serviceName} active (4.1 checks it held ${HOLD_SECONDS} s)`
+              ? `${target.serviceName} active (5.1 checks it held ${HOLD_SECONDS} s)`
               : `${target.serviceName} active`,
             [
               factIs('serviceState', 'active', `${target.serviceName} did not become active`),
