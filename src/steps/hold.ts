@@ -1,6 +1,6 @@
 import type { TargetConfig } from '../config/types.js';
 import { sh } from '../shell/quote.js';
-import { serviceHoldFunctions, targetShell, WAIT_FOR } from './shell.js';
+import { serviceQueryFunctions, targetShell, WAIT_FOR } from './shell.js';
 import type { StepResult } from './types.js';
 import type { Check } from './verify.js';
 
@@ -38,7 +38,7 @@ export const holdDir = (deployments: string, deploymentId: string) =>
 export function openHold(target: TargetConfig, deploymentId: string): string {
   const dir = holdDir(target.paths.deployments, deploymentId);
   const watcher = [
-    serviceHoldFunctions(target),
+    serviceQueryFunctions(target),
     'echo $$ > "$1/watcher" || exit 1',
     'v=$(hold_watch "$2" "$3")',
     '[ "$(cat -- "$1/watcher" 2>/dev/null)" = $$ ] && echo "$v" > "$1/result.tmp" && mv -f -- "$1/result.tmp" "$1/result"',

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { withDefaults } from '../../src/config/defaults.js';
-import { serviceHoldFunctions } from '../../src/steps/shell.js';
+import { serviceQueryFunctions } from '../../src/steps/shell.js';
 import { waitFor } from '../helpers/wait.js';
 
 let dir: string;
@@ -49,7 +49,7 @@ const queries = () => {
 /** Runs `hold_watch SECONDS "$(main_pid)"`; resolves with what it printed and how long it took. */
 function holdWatch(seconds: number): Promise<{ verdict: string; ms: number }> {
   const target = withDefaults({ transport: 'local', useSudo: false, serviceCtl: join(dir, 'ctl') });
-  const script = `${serviceHoldFunctions(target)}\nhold_watch ${seconds} "$(main_pid)"`;
+  const script = `${serviceQueryFunctions(target)}\nhold_watch ${seconds} "$(main_pid)"`;
   const began = Date.now();
   const child = spawn('bash', ['-c', script]);
   let out = '';
