@@ -1,6 +1,6 @@
 import type { TargetConfig } from '../config/types.js';
 import { sh } from '../shell/quote.js';
-import { serviceQueryFunctions, targetShell, WAIT_FOR } from './shell.js';
+import { serviceQueryFunctions, targetShell } from './shell.js';
 import type { StepResult } from './types.js';
 import type { Check } from './verify.js';
 
@@ -39,12 +39,13 @@ export function openHold(target: TargetConfig, deploymentId: string): string {
   const dir = holdDir(target.paths.deployments, deploymentId);
   const watcher = [
     serviceQueryFunctions(target),
-    'echo $$ > "$1/watcher" || exit 1',
+    'echo $$ > "$1/watcher" && exec 3<> "$1/ended.fifo" || exit 1',
     'v=$(hold_watch "$2" "$3")',
     '[ "$(cat -- "$1/watcher" 2>/dev/null)" = $$ ] && echo "$v" > "$1/result.tmp" && mv -f -- "$1/result.tmp" "$1/result"',
+    'echo ended >&3',
   ].join('\n');
   const open = [
-    sh`rm -rf -- ${dir} && mkdir -p -- ${dir} || exit 1`,
+    sh`rm -rf -- ${dir} && mkdir -p -- ${dir} && mkfifo -- ${dir}/ended.fifo || exit 1`,
     `setsid nohup bash -c ${sh`${watcher}`} service-hold ${sh`${dir} ${String(HOLD_SECONDS)}`} "$1" </dev/null >/dev/null 2>&1 &`,
   ].join('\n');
   return `${targetShell(target).asApp(open, '"$pid"')} || echo "Could not open the service hold: 5.1 holds the service itself"`;
@@ -79,13 +80,15 @@ export function holdSoFar(target: TargetConfig, deploymentId: string): string {
  */
 export function holdGate(target: TargetConfig, deploymentId: string): string {
   const dir = holdDir(target.paths.deployments, deploymentId);
+  // Until the watcher has ended, told at once through its FIFO (see the log window's WATCHER):
+  // with a verdict, or gone without one. Open before looking, as 5.3 reads the log window.
   const read = [
-    WAIT_FOR,
     sh`d=${dir}`,
     '[ -d "$d" ] || exit 0',
-    // Ended: a verdict, or no watcher alive to give one.
-    'ended() { [ -e "$d/result" ] || ! { w=$(cat -- "$d/watcher" 2>/dev/null) && kill -0 "$w" 2>/dev/null; }; }',
-    `wait_for ${HOLD_SECONDS + 30} ended`,
+    '[ -p "$d/ended.fifo" ] && exec 3<> "$d/ended.fifo"',
+    'if [ ! -e "$d/result" ] && w=$(cat -- "$d/watcher" 2>/dev/null) && kill -0 "$w" 2>/dev/null; then',
+    `  read -r -t ${HOLD_SECONDS + 30} -u 3 _`,
+    'fi',
     'cat -- "$d/result" 2>/dev/null',
     'exit 0',
   ].join('\n');

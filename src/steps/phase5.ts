@@ -133,9 +133,17 @@ function readWindow(window: string, seconds: number): string {
     WAIT_FOR,
     sh`w=${window}`,
     '[ -d "$w" ] || exit 0',
+    // Open before looking for `done`: a watcher that ends after the look finds this reader there.
+    // (`<>` never blocks on a FIFO.)
+    '[ -p "$w/done.fifo" ] && exec 3<> "$w/done.fifo"',
+    '[ -p "$w/close.fifo" ] && echo close 1<> "$w/close.fifo"',
+    // What closes a window an older cvd-tui opened: its keeper polls for this file.
     'touch -- "$w/close"',
     'echo "Waiting for the log window (4.1) to close" >&2',
-    `wait_for ${seconds} test -e "$w/done" || echo "The log window did not close" >&2`,
+    'if [ -p "$w/done.fifo" ]; then',
+    `  [ -e "$w/done" ] || read -r -t ${seconds} -u 3 _`,
+    `else wait_for ${seconds} test -e "$w/done"; fi`,
+    `[ -e "$w/done" ] || echo "The log window did not close" >&2`,
     'cat -- "$w/count" 2>/dev/null || echo',
     'tail -n 20 -- "$w/errors" 2>/dev/null',
     'exit 0',
