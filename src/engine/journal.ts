@@ -43,14 +43,31 @@ const DRAIN_POLLS = 500;
 const FOLLOW_POLL_SECONDS = 0.01;
 
 /**
+ * The runner's first call as the app user (`$1`: the attempt directory, the
+ * runner's pid on standard input): records the pid, then prints the script.
+ * The pid comes before the script can start: the launcher's record came
+ * after the fork, so a launcher killed in between left a running step with
+ * no pid, read as `absent` ("never started") and re-run by resume — 2.3
+ * applied twice (test/integration/crash-resume). "No pid" means the script
+ * never started.
+ */
+const START = 'cat > "$1/pid.run" && mv -f -- "$1/pid.run" "$1/pid" && cat -- "$1/script.sh"';
+
+/**
+ * The runner's last call as the app user (the nonce and the status on
+ * standard input, never on a command line): the exit marker, which a
+ * follower sees at once (tail notices the runner's end only at its next
+ * poll, FOLLOW_POLL_SECONDS), then `rc`, atomically.
+ */
+const END = [
+  'read -r n rc',
+  'printf "CVD-EXIT:%s %s\\n" "$n" "$rc" >> "$1/out"',
+  'echo "$rc" > "$1/rc.tmp" && mv -f -- "$1/rc.tmp" "$1/rc"',
+].join('\n');
+
+/**
  * The detached runner (`$1`: the attempt directory; the attempt's nonce in
  * `$CVD_NONCE`, its environment, which only the operator can read).
- *
- * It records its own pid before the script starts: the launcher's record
- * comes after the fork, so a launcher killed in between left a running step
- * with no pid, read as `absent` ("never started") and re-run by resume — 2.3
- * applied twice (test/integration/crash-resume). Now "no pid" really means
- * the script never started.
  *
  * The script comes from the app user's copy (`$0` names the file, so a crash
  * hook sees which step it is; the text is on the launcher's command line
@@ -58,55 +75,56 @@ const FOLLOW_POLL_SECONDS = 0.01;
  * hence the check. Output goes to
  * `out` through a process substitution the runner does not wait for
  * indefinitely: a daemon the step starts may keep the pipe open forever.
- * Then the exit marker, which a follower sees at once (tail notices the
- * runner's end only at its next poll, FOLLOW_POLL_SECONDS), and `rc`.
+ * Each call as the app user is a process (on a hardened host a sudo) on the
+ * way of every journaled step: one before the script, one after, one writer.
  */
 const runner = (target: AppUserTarget) =>
   [
     appFunction(target),
-    'echo $$ | app tee "$1/pid.run" >/dev/null && app mv -f "$1/pid.run" "$1/pid" || exit 97',
-    's=$(app cat "$1/script.sh") && [ -n "$s" ] || exit 97',
+    `s=$(echo $$ | app bash -c ${sh`${START}`} cvd-start "$1") && [ -n "$s" ] || exit 97`,
     'exec 4> >(app tee -a "$1/out" >/dev/null); w=$!',
     // 4>&-: the script's stdout and stderr are the pipe already; fd 4 itself, inherited, would
     // keep the pipe open in every daemon a step starts (cvdctl redirects only 0-2), and the
     // runner would wait out the drain on each service start.
     'bash -c "$s" "$1/script.sh" </dev/null >&4 2>&4 4>&-; rc=$?',
     'exec 4>&-',
-    `for _ in $(seq ${DRAIN_POLLS}); do kill -0 "$w" 2>/dev/null || break; sleep 0.01; done`,
-    `printf 'CVD-EXIT:%s %s\\n' "$CVD_NONCE" "$rc" | app tee -a "$1/out" >/dev/null`,
-    'echo "$rc" | app tee "$1/rc.tmp" >/dev/null && app mv -f "$1/rc.tmp" "$1/rc"',
+    `for ((i = 0; i < ${DRAIN_POLLS}; i++)); do kill -0 "$w" 2>/dev/null || break; sleep 0.01; done`,
+    `printf '%s %s\\n' "$CVD_NONCE" "$rc" | app bash -c ${sh`${END}`} cvd-end "$1"`,
   ].join('\n');
 
+/** Sets `$n` and `$p`, the nonce and pid of an attempt this command did not launch (`$d`). */
+const READ_ATTEMPT = 'n=$(app cat "$d/nonce" 2>/dev/null); p=$(app cat "$d/pid" 2>/dev/null)';
+
 /**
- * Follows the step's output until its process is gone. First it vouches for
- * the attempt's nonce with this command's own (`CVD-NONCE`), so a follower
- * that did not start the attempt (resume, another jump host) can read it.
+ * Follows the step's output until its process (`$p`) is gone. First it
+ * vouches for the attempt's nonce (`$n`) with this command's own
+ * (`CVD-NONCE`), so a follower that did not start the attempt (resume,
+ * another jump host) can read it.
  */
-const follow = (target: AppUserTarget, dir: string) =>
-  [
-    appFunction(target),
-    sh`d=${dir}`,
-    `printf 'CVD-NONCE:%s %s\\n' "$CVD_NONCE" "$(app cat "$d/nonce" 2>/dev/null)"`,
-    // tail --pid ends once the step's process is gone, after a last read of the file (GNU tail
-    // treats another user's pid, EPERM, as alive). When the caller gives up (a timeout kills this
-    // shell with TERM), tail must go too: left behind, it held the local transport's pipe open and
-    // cvd-tui could not exit until the step ended (test/integration/crash-resume, "outlives its
-    // timeout"). Hence & + wait + trap.
-    `app tail -n +1 -s ${FOLLOW_POLL_SECONDS} --pid="$(app cat "$d/pid" 2>/dev/null)" -f "$d/out" 2>/dev/null & t=$!`,
-    `trap 'kill "$t" 2>/dev/null; exit 143' TERM HUP`,
-    'wait "$t"; trap - TERM HUP',
-  ].join('\n');
+const follow = [
+  `printf 'CVD-NONCE:%s %s\\n' "$CVD_NONCE" "$n"`,
+  // tail --pid ends once the step's process is gone, after a last read of the file (GNU tail
+  // treats another user's pid, EPERM, as alive). When the caller gives up (a timeout kills this
+  // shell with TERM), tail must go too: left behind, it held the local transport's pipe open and
+  // cvd-tui could not exit until the step ended (test/integration/crash-resume, "outlives its
+  // timeout"). Hence & + wait + trap.
+  `app tail -n +1 -s ${FOLLOW_POLL_SECONDS} --pid="$p" -f "$d/out" 2>/dev/null & t=$!`,
+  `trap 'kill "$t" 2>/dev/null; exit 143' TERM HUP`,
+  'wait "$t"; trap - TERM HUP',
+].join('\n');
 
 /**
  * Starts the step (only if this attempt never started: a repeated launch of
  * the same attempt just follows it) and follows it to the end. Making the
  * attempt's directory is the claim: `mkdir` fails for the second launcher.
  * The app user writes the nonce (from this command's standard input) and the
- * script in one sudo; the runner gets the nonce in its environment.
+ * script in one sudo; the runner gets the nonce in its environment. The
+ * runner records its own pid (`$!`: setsid, nohup and bash exec each other),
+ * and the launcher knows the nonce: it follows without reading either back.
  */
 export function launchAndFollow(target: AppUserTarget, dir: string, script: string): string {
   const claim = [
-    'd=$1; mkdir -p -- "$(dirname -- "$d")" || exit 97',
+    'd=$1; mkdir -p -- "${d%/*}" || exit 97',
     'mkdir -- "$d" 2>/dev/null || { echo started; exit 0; }',
     'IFS= read -r n; printf "%s\\n" "$n" > "$d/nonce" && cat > "$d/script.sh" && : > "$d/out" && echo new',
   ].join('\n');
@@ -117,15 +135,16 @@ export function launchAndFollow(target: AppUserTarget, dir: string, script: stri
     sh`claim=$({ printf '%s\n' "$CVD_NONCE"; printf '%s\n' ${script}; } | app bash -c ${claim} cvd-journal "$d") || exit 97`,
     'if [ "$claim" = new ]; then',
     `  CVD_NONCE="$CVD_NONCE" setsid nohup bash -c ${sh`${runner(target)}`} cvd-step "$d" </dev/null >/dev/null 2>&1 &`,
-    '  echo $! | app tee "$d/pid.tmp" >/dev/null && app mv -f "$d/pid.tmp" "$d/pid"',
+    '  n=$CVD_NONCE p=$!',
+    `else ${READ_ATTEMPT}`,
     'fi',
-    follow(target, dir),
+    follow,
   ].join('\n');
 }
 
 /** Follows an attempt that an earlier run (or another jump host) started. */
 export const reattach = (target: AppUserTarget, dir: string): string =>
-  [READ_NONCE, follow(target, dir)].join('\n');
+  [READ_NONCE, appFunction(target), sh`d=${dir}`, READ_ATTEMPT, follow].join('\n');
 
 /**
  * `ranMs`: how long a finished step ran on the target, from its script's

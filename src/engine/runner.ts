@@ -427,7 +427,11 @@ export class Runner {
     return { stepId: step.id, status: 'unsettled', summary };
   }
 
-  /** Verifies an exited attempt against its facts, runs its jump-host part if it passed, and records the verdict. */
+  /**
+   * Verifies an exited attempt against its facts, runs its jump-host part if
+   * it passed, and records the verdict: with the facts, in one transaction,
+   * unless the jump-host part needs the facts recorded before it runs.
+   */
   private async judge(
     step: StepDef,
     attempt: number,
@@ -437,18 +441,24 @@ export class Runner {
   ): Promise<StepReport> {
     const { store, deploymentId } = this.options;
     const facts = this.maskFacts(exited.facts);
-    store.recordFacts(deploymentId, step.id, facts);
-    const ctx = this.context();
+    // What the store will hold once the facts are in: a later fact of the same key replaces an earlier one.
+    const recorded = this.context();
+    const ctx = { ...recorded, facts: { ...recorded.facts, ...facts } };
     const verdict = step.verify({ exitCode: exited.code, output: exited.output, facts }, ctx);
-    if (verdict.ok && step.local) await this.runLocal(step, attempt, step.local, ctx);
-    return this.endAttempt(step, attempt, {
+    const local = verdict.ok ? step.local : undefined;
+    if (local) {
+      store.recordFacts(deploymentId, step.id, facts);
+      await this.runLocal(step, attempt, local, ctx);
+    }
+    const end: AttemptEnd = {
       status: verdict.ok ? 'succeeded' : 'failed',
       exitCode: exited.code,
       summary: verdict.summary,
       warnings: verdict.warnings,
       started,
       ranMs,
-    });
+    };
+    return this.endAttempt(step, attempt, end, local ? undefined : facts);
   }
 
   /** A step's work on the jump host: its lines join the attempt's output, its facts the deployment's. */
@@ -510,15 +520,27 @@ export class Runner {
     return this.endAttempt(step, attempt, { status: 'failed', exitCode: null, ...failure });
   }
 
-  /** Records how an attempt ended, tells the listeners, and moves the deployment on (failed, or done). */
-  private async endAttempt(step: StepDef, attempt: number, end: AttemptEnd): Promise<StepReport> {
+  /**
+   * Records how an attempt ended (with `facts`, in the same transaction),
+   * tells the listeners, and moves the deployment on (failed, or done).
+   */
+  private async endAttempt(
+    step: StepDef,
+    attempt: number,
+    end: AttemptEnd,
+    facts: Facts = {},
+  ): Promise<StepReport> {
     const { status, exitCode, summary, outcomeUnknown, started, ranMs } = end;
-    this.options.store.finishAttempt(this.options.deploymentId, step.id, attempt, {
-      status,
-      exitCode,
-      summary,
-      outcomeUnknown,
-      finishedAt: started !== undefined && ranMs !== undefined ? started + ranMs : undefined,
+    const { store, deploymentId } = this.options;
+    store.atomically(() => {
+      store.recordFacts(deploymentId, step.id, facts);
+      store.finishAttempt(deploymentId, step.id, attempt, {
+        status,
+        exitCode,
+        summary,
+        outcomeUnknown,
+        finishedAt: started !== undefined && ranMs !== undefined ? started + ranMs : undefined,
+      });
     });
     this.emitStepEnd(step, end);
     if (status === 'failed') await this.setStatus('failed', `${step.id} ${summary}`);

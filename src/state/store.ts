@@ -110,6 +110,14 @@ export class StateStore {
     this.db.close();
   }
 
+  /**
+   * Runs several of this store's writes as one transaction: one commit (one
+   * fsync) instead of one each, and a crash keeps all of them or none.
+   */
+  atomically<T>(writes: () => T): T {
+    return this.db.transaction(writes)();
+  }
+
   createDeployment(d: NewDeployment): DeploymentRecord {
     this.checkFile();
     this.db.transaction(() => {

@@ -6,6 +6,7 @@ import { factRow, outcomeRow } from './verification-rows.js';
 import { answers200, factIs, verdict } from './verify.js';
 import { daysUntil, endpoint, tlsAddress } from './urls.js';
 import { openLogWindow } from './phase4.js';
+import { holdNotBroken, holdSoFar } from './hold.js';
 
 export const startApplication = serviceStep(
   'start',
@@ -14,7 +15,7 @@ export const startApplication = serviceStep(
     phase: '3',
     title: 'Start Application Services',
     verifies:
-      'the service becomes active within timeouts.serviceSeconds; the log window (4.1, 5.3) opens once it is started',
+      'the service becomes active within timeouts.serviceSeconds; the service hold (closed by 5.1) and the log window (4.1, 5.3) open once it is started',
     verification: [
       factRow(
         1,
@@ -25,17 +26,24 @@ export const startApplication = serviceStep(
       ),
     ],
   },
-  // The log window opens with the service, so it runs while 3.1 holds the service and 3.2…5.2
-  // verify; 4.1 opens it if this did not, and fails if it cannot.
-  ({ target, deploymentId }) =>
-    `${targetShell(target).asApp(openLogWindow(target, deploymentId))} || echo "Could not open the log window yet: 4.1 opens it"`,
+  {
+    // The log window opens with the service, so it runs while the service holds and 3.2…5.2
+    // verify; 4.1 opens it if this did not, and fails if it cannot.
+    afterAction: ({ target, deploymentId }) =>
+      `${targetShell(target).asApp(openLogWindow(target, deploymentId))} || echo "Could not open the log window yet: 4.1 opens it"`,
+    holdOpen: true,
+  },
 );
 
-/** Shell lines that poll `url` until it answers 200 (or the deadline passes), recording the code as `key`. */
+/**
+ * Shell lines that poll `url` until it answers 200 (or the deadline passes),
+ * recording the code as `key`. A stopped service (inactive, failed) ends the
+ * wait at once: it will not answer, and its step fails on the code.
+ */
 export const pollHealth = (url: string, seconds: number, key: string) => [
   sh`echo "Waiting for "${url}` + ` "to answer 200 (up to ${seconds} s)"`,
-  `wait_for ${seconds} ` +
-    sh`sh -c ${`[ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "$0")" = 200 ]`} ${url} || true`,
+  sh`answers_or_stopped() { [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 ${url})" = 200 ] || service_stopped; }`,
+  `wait_for ${seconds} answers_or_stopped || true`,
   sh`fact ${key} "$(http_code ${url})"`,
 ];
 
@@ -50,11 +58,12 @@ export const healthCheck: StepDef = {
   title: 'Health Check Verification',
   mutates: [],
   rerunSafe: true,
-  verifies: '/health and /health/database answer 200 within timeouts.healthSeconds',
+  verifies:
+    '/health and /health/database answer 200 within timeouts.healthSeconds; the service has not left active since 3.1',
   effect: {},
   verification: [outcomeRow(2, 'Health endpoints responding (200 status)')],
   timeoutSeconds: (target) => target.timeouts.healthSeconds + 60,
-  script: ({ target }) => {
+  script: ({ target, deploymentId }) => {
     const t = targetShell(target);
     const url = (path: string) => endpoint(target.appUrl, path);
     return t.script(
@@ -62,10 +71,12 @@ export const healthCheck: StepDef = {
       ...pollHealth(url('/health'), target.timeouts.healthSeconds, 'healthCode'),
       sh`fact detailedHealth "$(curl -s --max-time 10 ${url('/health/detailed')} | tr -d '\n')"`,
       sh`fact databaseHealthCode "$(http_code ${url('/health/database')})"`,
+      holdSoFar(target, deploymentId),
     );
   },
   verify: (result, { target }) =>
     verdict(result, 'all health checks passed', [
+      holdNotBroken(target),
       answers200('healthCode', endpoint(target.appUrl, '/health')),
       answers200('databaseHealthCode', endpoint(target.appUrl, '/health/database')),
     ]),
@@ -102,7 +113,7 @@ export const functionalTests: StepDef = {
     secrets.testPassword === undefined
       ? undefined
       : JSON.stringify({ username: target.functionalTestUser, password: secrets.testPassword }),
-  script: ({ target, secrets }) => {
+  script: ({ target, secrets, deploymentId }) => {
     const t = targetShell(target);
     const url = (path: string) => endpoint(target.appUrl, path);
     const login =
@@ -119,6 +130,7 @@ export const functionalTests: StepDef = {
       ...login,
       sh`fact devicesCode "$(http_code ${url('/api/devices')})"`,
       sh`fact planogramsCode "$(http_code ${url('/api/planograms')})"`,
+      holdSoFar(target, deploymentId),
     );
   },
   verify: (result, { target }) =>
@@ -129,6 +141,7 @@ export const functionalTests: StepDef = {
         ? `${LOGIN_NOT_TESTED}; devices and planograms working`
         : 'login, devices and planograms working',
       [
+        holdNotBroken(target),
         factIs('loginCode', ['200', 'skipped'], 'login failed'),
         answers200('devicesCode', endpoint(target.appUrl, '/api/devices')),
         answers200('planogramsCode', endpoint(target.appUrl, '/api/planograms')),
@@ -146,13 +159,14 @@ export const sslVerification: StepDef = {
     'publicUrl /health answers 200 over HTTPS; certificate not expired (warns under certMinDays)',
   effect: {},
   verification: [outcomeRow(4, 'SSL certificate valid and working')],
-  script: ({ target }) => {
+  script: ({ target, deploymentId }) => {
     const t = targetShell(target);
     const { host, port } = tlsAddress(target.publicUrl);
     return t.script(
       'echo "=== Verifying SSL Configuration ==="',
       `fact httpsCode "$(http_code ${t.curlTls} ${sh`${endpoint(target.publicUrl, '/health')}`})"`,
       sh`fact certNotAfter "$(timeout 10 openssl s_client -connect ${`${host}:${port}`} -servername ${host} </dev/null 2>/dev/null | openssl x509 -noout -enddate | cut -d= -f2)"`,
+      holdSoFar(target, deploymentId),
     );
   },
   verify: (result, { target }) => {
@@ -165,6 +179,7 @@ export const sslVerification: StepDef = {
       result,
       `HTTPS working, certificate valid for ${days ?? '?'} more days`,
       [
+        holdNotBroken(target),
         answers200('httpsCode', endpoint(target.publicUrl, '/health')),
         () =>
           days === undefined

@@ -7,6 +7,7 @@ import { factRow, outcomeRow } from './verification-rows.js';
 import { answers200, present, verdict } from './verify.js';
 import { endpoint } from './urls.js';
 import { baselineOf, compareBaselines, describeDelta } from './baseline.js';
+import { holdNotBroken, holdSoFar } from './hold.js';
 
 /** Where 4.1's log window keeps its live error count and the errors it saw. */
 export const logWindowDir = (deployments: string, deploymentId: string) =>
@@ -21,16 +22,22 @@ const LINGER_SECONDS = 300;
 /**
  * The log window's watcher (run as the app user, detached): counts error
  * lines appended to error.log from when it opens until `logWindowSeconds`
- * have passed and 5.3 has closed it (`close`), then writes `done`.
- * Arguments: the window's directory, its least length in seconds, the log.
+ * have passed and 5.3 has closed it (a line into `close.fifo`), then writes
+ * `done` and a line into `done.fifo`. Each end holds its FIFO open from the
+ * start, so a line written before the other side reads waits there. Each
+ * hop now follows the one before it within 10 ms: 5.3 used to wait up to
+ * 0.3 s for three 0.1 s polls in a row (a pid cannot be waited on instead:
+ * the detached watcher's parent is gone, and a late-reaping init keeps its
+ * zombie "alive"). Arguments: the window's directory, its least length in
+ * seconds, the log.
  */
 const WATCHER = [
-  'n=0; echo 0 > "$1/count"',
+  'n=0; echo 0 > "$1/count"; exec 4<> "$1/done.fifo"',
   // The keeper's life is the window's: tail stops soon after it exits.
-  `{ sleep "$2"; for _ in $(seq 1 ${LINGER_SECONDS * 10}); do [ -e "$1/close" ] && break; sleep 0.1; done; } &`,
-  'tail -n 0 -s 0.1 -F --pid=$! -- "$3" 2>/dev/null | grep --line-buffered -i error |',
+  `{ exec 3<> "$1/close.fifo"; sleep "$2"; read -r -t ${LINGER_SECONDS} -u 3 _; } &`,
+  'tail -n 0 -s 0.01 -F --pid=$! -- "$3" 2>/dev/null | grep --line-buffered -i error |',
   '  while IFS= read -r line; do n=$((n + 1)); printf "%s\\n" "$line" >> "$1/errors"; echo "$n" > "$1/count.tmp" && mv -f "$1/count.tmp" "$1/count"; done',
-  'touch "$1/done"',
+  'touch "$1/done"; echo done >&4',
 ].join('\n');
 
 /**
@@ -43,7 +50,7 @@ export function openLogWindow(target: TargetConfig, deploymentId: string): strin
   const window = logWindowDir(target.paths.deployments, deploymentId);
   const log = `${target.paths.logs}/error.log`;
   return [
-    sh`rm -rf -- ${window} && mkdir -p -- ${window} || exit 1`,
+    sh`rm -rf -- ${window} && mkdir -p -- ${window} && mkfifo -- ${window}/close.fifo ${window}/done.fifo || exit 1`,
     `setsid nohup bash -c ${sh`${WATCHER}`} log-window ${sh`${window} ${String(target.logWindowSeconds)} ${log}`} </dev/null >/dev/null 2>&1 &`,
   ].join('\n');
 }
@@ -94,14 +101,15 @@ export const monitorLogs: StepDef = {
       // The watcher runs as the app user: it reads the app's log and writes in the app's tree.
       `${t.asApp(keepOrOpen)} || fail ${shq(`cannot open the log window in ${window}`)}`,
       sh`fact logWindow ${window}`,
+      holdSoFar(target, deploymentId),
     );
   },
-  verify: (result) => {
+  verify: (result, { target }) => {
     const errors = Number(result.facts.errorCount ?? 0);
     return verdict(
       result,
       `${errors} error lines in the last 100 log entries; log window open`,
-      [present('logWindow', 'the log window did not start')],
+      [holdNotBroken(target), present('logWindow', 'the log window did not start')],
       errors > 0 ? [`${errors} error lines in error.log`] : [],
     );
   },
@@ -119,7 +127,7 @@ export const performanceBaseline: StepDef = {
     'responses under maxResponseMs; no regression beyond maxRegressionPercent vs the previous deployment',
   effect: {},
   verification: [outcomeRow(7, 'Performance within acceptable limits')],
-  script: ({ target }) => {
+  script: ({ target, deploymentId }) => {
     const t = targetShell(target);
     const health = endpoint(target.appUrl, '/health');
     return t.script(
@@ -133,6 +141,7 @@ export const performanceBaseline: StepDef = {
       'fact responseSeconds "${times# }"',
       ...resourceFacts(t, target.paths.app),
       `fact userCount "$(${t.asApp(sh`sqlite3 -readonly ${target.paths.database} 'SELECT COUNT(*) FROM users;' 2>&1 | head -n 1`)})"`,
+      holdSoFar(target, deploymentId),
     );
   },
   verify: (result, { target, previousFacts }) => {
@@ -154,6 +163,7 @@ export const performanceBaseline: StepDef = {
       result,
       `slowest of ${times.length} responses ${Math.round(slowest)} ms${comparison}`,
       [
+        holdNotBroken(target),
         () => (times.length === RESPONSE_SAMPLES ? undefined : 'response times were not measured'),
         () =>
           slowest < target.thresholds.maxResponseMs
@@ -180,7 +190,7 @@ export const userAcceptance: StepDef = {
   verifies: 'main page, manifest.json and service-worker.js answer 200',
   effect: {},
   verification: [outcomeRow(8, 'PWA functionality working')],
-  script: ({ target }) => {
+  script: ({ target, deploymentId }) => {
     const t = targetShell(target);
     return t.script(
       'echo "=== User Acceptance Testing ==="',
@@ -188,12 +198,12 @@ export const userAcceptance: StepDef = {
         ([key, path]) =>
           `fact ${key} "$(http_code ${t.curlTls} ${sh`${endpoint(target.publicUrl, path)}`})"`,
       ),
+      holdSoFar(target, deploymentId),
     );
   },
   verify: (result, { target }) =>
-    verdict(
-      result,
-      'main page, PWA manifest and service worker accessible',
-      UAT_PAGES.map(([key, path]) => answers200(key, endpoint(target.publicUrl, path))),
-    ),
+    verdict(result, 'main page, PWA manifest and service worker accessible', [
+      holdNotBroken(target),
+      ...UAT_PAGES.map(([key, path]) => answers200(key, endpoint(target.publicUrl, path))),
+    ]),
 };

@@ -5,6 +5,7 @@ import type { LocalAction, StepDef } from './types.js';
 import { healthStatus, present, verdict } from './verify.js';
 import { endpoint } from './urls.js';
 import { logWindowDir } from './phase4.js';
+import { heldFor, holdGate } from './hold.js';
 
 export const updateMonitoring = (notify: LocalAction): StepDef => ({
   id: '5.1',
@@ -13,7 +14,7 @@ export const updateMonitoring = (notify: LocalAction): StepDef => ({
   mutates: ['files'],
   rerunSafe: true,
   verifies:
-    'the deployment is recorded in logs/deployments.log; the webhook is told (non-critical)',
+    'the service held since 3.1 started it (waits for the rest); the deployment is recorded in logs/deployments.log; the webhook is told (non-critical)',
   effect: {},
   verification: [],
   script: ({ target, version, deploymentId }) => {
@@ -21,6 +22,7 @@ export const updateMonitoring = (notify: LocalAction): StepDef => ({
     const deploymentsLog = `${target.paths.logs}/deployments.log`;
     return t.script(
       'echo "=== Updating Monitoring Configuration ==="',
+      holdGate(target, deploymentId),
       `short=$(${t.inApp('git rev-parse --short HEAD')}) || fail "could not read the deployed commit"`,
       `line="Deployment completed: Version ${'$short'} (${sh`${version}`}, ${sh`${deploymentId}`}) at $(date)"`,
       // Appended by the app user, who owns the logs (the runbook's `>>` ran as the operator).
@@ -30,8 +32,9 @@ export const updateMonitoring = (notify: LocalAction): StepDef => ({
     );
   },
   local: notify,
-  verify: (result) =>
-    verdict(result, 'deployment recorded', [
+  verify: (result, { target }) =>
+    verdict(result, `${target.serviceName} held; deployment recorded`, [
+      heldFor(target),
       present('deployedShort', 'could not read the deployed commit'),
     ]),
 });
@@ -51,10 +54,12 @@ export const cleanUp: StepDef = {
   verifies: 'backups beyond keepBackups deleted, newest kept',
   effect: {},
   verification: [],
-  script: ({ target }) => {
+  script: ({ target, deploymentId }) => {
     const t = targetShell(target);
     return t.script(
       'echo "=== Cleaning Up Deployment Artifacts ==="',
+      // Passes at once after 5.1; holds the service itself when 5.1 was skipped.
+      holdGate(target, deploymentId),
       `kept=$(${t.asApp(pruneBackupsScript(target.paths.backups, target.keepBackups))}) || fail "backup retention failed"`,
       'read -r databases tarballs <<< "$kept"',
       'echo "Kept $databases verified database backups and $tarballs verified app tarballs"',
@@ -62,8 +67,10 @@ export const cleanUp: StepDef = {
       'echo "Cleanup completed"',
     );
   },
-  verify: (result) =>
-    verdict(result, `${result.facts.backupsKept ?? '?'} verified database backups kept`, []),
+  verify: (result, { target }) =>
+    verdict(result, `${result.facts.backupsKept ?? '?'} verified database backups kept`, [
+      heldFor(target),
+    ]),
 };
 
 /**
@@ -126,9 +133,17 @@ function readWindow(window: string, seconds: number): string {
     WAIT_FOR,
     sh`w=${window}`,
     '[ -d "$w" ] || exit 0',
+    // Open before looking for `done`: a watcher that ends after the look finds this reader there.
+    // (`<>` never blocks on a FIFO.)
+    '[ -p "$w/done.fifo" ] && exec 3<> "$w/done.fifo"',
+    '[ -p "$w/close.fifo" ] && echo close 1<> "$w/close.fifo"',
+    // What closes a window an older cvd-tui opened: its keeper polls for this file.
     'touch -- "$w/close"',
     'echo "Waiting for the log window (4.1) to close" >&2',
-    `wait_for ${seconds} test -e "$w/done" || echo "The log window did not close" >&2`,
+    'if [ -p "$w/done.fifo" ]; then',
+    `  [ -e "$w/done" ] || read -r -t ${seconds} -u 3 _`,
+    `else wait_for ${seconds} test -e "$w/done"; fi`,
+    `[ -e "$w/done" ] || echo "The log window did not close" >&2`,
     'cat -- "$w/count" 2>/dev/null || echo',
     'tail -n 20 -- "$w/errors" 2>/dev/null',
     'exit 0',

@@ -117,15 +117,11 @@ export function targetShell(target: TargetConfig) {
       [
         PRELUDE,
         ...(target.useSudo ? [SUDO_RUN] : []),
-        // systemctl is-active prints the state and exits non-zero unless active: keep the word, drop the status.
-        `service_state() { ${service('is-active')} 2>/dev/null || true; }`,
+        serviceQueryFunctions(target),
         'service_is() { [ "$(service_state)" = "$1" ]; }',
         'service_stopped() { case "$(service_state)" in inactive|failed) return 0;; *) return 1;; esac; }',
         // Not on its way somewhere (activating, deactivating, reloading): active, failed, inactive, or unknown.
         'service_settled() { case "$(service_state)" in activating|deactivating|reloading) return 1;; *) return 0;; esac; }',
-        'service_left_active() { ! service_is active; }',
-        // Succeeds when the service is still active after $1 seconds, failing as soon as it is not.
-        'service_stays_active() { service_is active && ! wait_for "$1" service_left_active; }',
         PRELUDE_END,
         ...lines,
       ].join('\n'),
@@ -133,3 +129,39 @@ export function targetShell(target: TargetConfig) {
 }
 
 export type TargetShell = ReturnType<typeof targetShell>;
+
+/**
+ * `service_state` prints the service's state (`systemctl is-active`, which
+ * exits non-zero unless active: the word is kept, the status dropped);
+ * `main_pid` its main PID (`systemctl show -p MainPID --value`), or nothing
+ * where the service manager cannot say; `hold_watch
+ * SECONDS PID` prints `held` once the service has stayed active for at least
+ * SECONDS (a `sleep` times it: bash's SECONDS counts whole seconds, and a
+ * deadline on it ended a "3 s" hold after 2.0 to 3.0 s) with its main PID
+ * still PID (when known), else as soon as it is not: `left STATE` or
+ * `restarted PID`. It polls every 0.1 s. A text of its own, because the hold
+ * 3.1 opens runs detached as the app user (hold.ts), which sees none of the
+ * step script's functions.
+ */
+export function serviceQueryFunctions(target: TargetConfig): string {
+  const query = (...words: string[]) =>
+    `timeout ${QUERY_SECONDS} ${sh`${target.serviceCtl}`} ${words.join(' ')} ${sh`${target.serviceName}`}`;
+  return [
+    `service_state() { ${query('is-active')} 2>/dev/null || true; }`,
+    `main_pid() { local p; p=$(${query('show', '-p', 'MainPID', '--value')} 2>/dev/null) || return 0`,
+    '  case $p in "" | 0 | *[!0-9]*) ;; *) echo "$p" ;; esac; }',
+    'hold_watch() {',
+    '  local pid=$2 clock over s p',
+    '  sleep "$1" & clock=$!',
+    '  while :; do',
+    // Whether the time is up is read before the state: the last state that counts was read at or after it.
+    '    kill -0 "$clock" 2>/dev/null; over=$?',
+    '    s=$(service_state)',
+    '    [ "$s" = active ] || { kill "$clock" 2>/dev/null; echo "left ${s:-unknown}"; return; }',
+    '    if [ -n "$pid" ]; then p=$(main_pid); [ "$p" = "$pid" ] || { kill "$clock" 2>/dev/null; echo "restarted ${p:-none}"; return; }; fi',
+    '    [ "$over" = 0 ] || { echo held; return; }',
+    '    sleep 0.1',
+    '  done',
+    '}',
+  ].join('\n');
+}

@@ -103,7 +103,8 @@ export type CrashMode =
   | 'mid'
   /**
    * Mutating only: the launcher paused right after starting the step, before
-   * it records the pid; the step itself waits mid-way for the same release.
+   * it follows it (the step records its own pid); the step itself waits
+   * mid-way for the same release.
    */
   | 'launched';
 
@@ -155,7 +156,7 @@ export function crashHook(dir: string): CrashHook {
           mode === 'start'
             ? 'block'
             : mode === 'launched'
-              ? 'pause:echo $!'
+              ? 'pause:p=$!'
               : journaled
                 ? 'none'
                 : `pause:${middle}`,

@@ -270,7 +270,7 @@ describe.concurrent('2.3, the step that must never run twice', () => {
   );
 
   it(
-    'launcher killed after starting it but before recording its pid: resume reattaches to it, never re-runs it',
+    'launcher killed right after starting it, before following it: resume reattaches to it, never re-runs it',
     () =>
       withDemo(async (demo, hook) => {
         hook.arm('2.3', 'launched');

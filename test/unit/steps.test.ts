@@ -145,6 +145,42 @@ describe('verification parsing', () => {
     );
   });
 
+  it('the hold 3.1 opens: 3.2–4.3 fail once the service left it, 5.1, 5.2 and R.6 pass only when it held', () => {
+    const healthy = ['CVD-FACT healthCode=200', 'CVD-FACT databaseHealthCode=200'];
+    const hold = (verdict: string) => [`CVD-FACT serviceHold=${verdict}`];
+    for (const verdict of ['holding', 'held', ''])
+      expect(step('3.2').verify(result(0, [...healthy, ...hold(verdict)]), ctx()).ok).toBe(true);
+    expect(step('3.2').verify(result(0, [...healthy, ...hold('left failed')]), ctx())).toEqual({
+      ok: false,
+      summary: 'cvd did not stay active for 3 s after it started: it is failed',
+      warnings: [],
+    });
+    const logs = ['CVD-FACT errorCount=0', 'CVD-FACT logWindow=/opt/cvd/w'];
+    expect(step('4.1').verify(result(0, [...logs, ...hold('restarted 4242')]), ctx()).summary).toBe(
+      'cvd did not stay active for 3 s after it started: its main PID changed (now 4242): it restarted',
+    );
+    const recorded = ['CVD-FACT deployedShort=abc1234'];
+    expect(step('5.1').verify(result(0, [...recorded, ...hold('held')]), ctx()).ok).toBe(true);
+    for (const verdict of ['holding', 'left inactive', 'restarted none'])
+      expect(step('5.1').verify(result(1, hold(verdict)), ctx()).ok).toBe(false);
+    expect(step('5.2').verify(result(0, ['CVD-FACT backupsKept=1']), ctx()).summary).toBe(
+      'cvd was not seen active for 3 s after it started',
+    );
+    const active = 'CVD-FACT serviceState=active';
+    expect(step('R.6').verify(result(0, [active, ...hold('held')]), ctx()).ok).toBe(true);
+    expect(step('R.6').verify(result(0, [active, ...hold('restarted 7')]), ctx()).ok).toBe(false);
+    // 3.1 opens the hold and goes on; 5.1 and 5.2 wait for it before they change anything.
+    expect(step('3.1').script(ctx())).toContain('setsid nohup bash -c');
+    expect(step('R.6').script(ctx())).not.toContain('setsid');
+    for (const id of ['5.1', '5.2']) {
+      const script = step(id).script(ctx());
+      expect(script.indexOf('[ "$hold" = held ] || exit 1')).toBeGreaterThan(0);
+      expect(script.indexOf('[ "$hold" = held ] || exit 1')).toBeLessThan(
+        script.indexOf(id === '5.1' ? 'deployments.log' : 'pre_deploy_'),
+      );
+    }
+  });
+
   it('3.2 needs /health and /health/database to answer 200', () => {
     expect(
       step('3.2').verify(
