@@ -47,10 +47,17 @@ function needles(webhook: string): string[] {
   ];
 }
 
-/** Every file under `dir`, recursively. */
+/**
+ * Every regular file under `dir`, recursively: a FIFO (the log window's and
+ * the service hold's) holds no data and would block a read forever.
+ */
 function filesUnder(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? filesUnder(join(dir, e.name)) : [join(dir, e.name)],
+    e.isDirectory()
+      ? filesUnder(join(dir, e.name))
+      : e.isFile() || e.isSymbolicLink()
+        ? [join(dir, e.name)]
+        : [],
   );
 }
 
