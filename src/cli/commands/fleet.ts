@@ -20,9 +20,7 @@ import { fleetFlags } from '../resume-hint.js';
 import { table } from './history.js';
 import { confirmChecklist, headlessVersion } from './deploy.js';
 import { confirmChanges } from '../change-preview.js';
-import { gatherChangePreview } from '../../engine/change-preview.js';
-import { FLEET_PARALLELISM } from '../../fleet/parallelism.js';
-import { startAtMost } from '../../util/pool.js';
+import { readHostPreviews } from '../../fleet/preview.js';
 
 /** deploy, resume or rollback `--headless` of a fleet (`--target GROUP`, or a fleet's id). */
 export async function fleetHeadless(args: ParsedArgs): Promise<number> {
@@ -100,9 +98,7 @@ async function confirmFleetChanges(
   version: string,
   allowDowngrade: boolean,
 ): Promise<void> {
-  const previews = startAtMost(session.hosts, FLEET_PARALLELISM, (h) =>
-    gatherChangePreview(h.ctx, version),
-  );
+  const previews = readHostPreviews(session.hosts, version);
   const width = Math.max(...session.hosts.map((h) => h.name.length));
   for (const [i, h] of session.hosts.entries()) {
     const prefix = `${h.name.padEnd(width)}  `;
