@@ -125,6 +125,7 @@ describe('doctor on a fleet', () => {
     // web1 answers last: its table still comes first.
     const code = await doctorFleet(
       fleetOf(member('web1'), member('web2'), member('web3')),
+      parseCli(['doctor', '--target', 'web']).options,
       out,
       async (target) => {
         if (target.host === 'web1.example.com') await new Promise((r) => setTimeout(r, 20));
@@ -145,8 +146,11 @@ describe('doctor on a fleet', () => {
 
   it('a refused connection on one host makes the fleet exit 2', async () => {
     const out = buffer();
-    const code = await doctorFleet(fleetOf(member('web1'), member('web2')), out, async (t) =>
-      t.host === 'web2.example.com' ? refused : passed,
+    const code = await doctorFleet(
+      fleetOf(member('web1'), member('web2')),
+      parseCli(['doctor', '--target', 'web']).options,
+      out,
+      async (t) => (t.host === 'web2.example.com' ? refused : passed),
     );
     expect(code).toBe(EXIT.badInput);
     expect(out.text).toMatch(/^ {2}web2 +connection refused: host key$/m);

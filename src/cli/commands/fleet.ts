@@ -29,7 +29,7 @@ export async function fleetHeadless(args: ParsedArgs): Promise<number> {
   if (args.command === 'resume' || args.command === 'rollback') {
     if (choice.hostDeploymentId && args.command === 'resume')
       throw new InputError(
-        `${args.id} is one host of fleet ${choice.record!.id}: resume the fleet (${cli(`resume ${choice.record!.id} --target ${choice.fleet.name}`)})`,
+        `${args.id} is one host of fleet ${choice.record!.id}: resume the fleet (${cli(`resume ${choice.record!.id} ${fleetFlags(choice.fleet.name, args.options)}`)})`,
       );
     return withFleet(
       args,
@@ -71,7 +71,7 @@ async function deployFleet(args: ParsedArgs, choice: FleetChoice): Promise<numbe
   const session = await openFleetSession(args, choice.fleet);
   try {
     lockState(session);
-    refuseIfUnfinished(session.store, choice.fleet);
+    refuseIfUnfinished(session.store, choice.fleet, fleetFlags(choice.fleet.name, args.options));
     await confirmFleetChanges(session, version, args.options.allowDowngrade);
     const { record, hosts } = await startFleet({ ...session, version });
     const runner = headlessFleet(session, record, hosts, await fleetSecrets(choice), (id) =>
