@@ -19,6 +19,7 @@ import { memberDifferences } from '../../src/fleet/differences.js';
 import type { FleetMember, ResolvedFleet } from '../../src/fleet/group.js';
 import { emptyTally } from '../../src/monitor/tally.js';
 import type { WatchResult } from '../../src/monitor/watch.js';
+import type { FleetRecord } from '../../src/state/fleet-store.js';
 import type { DeploymentRecord } from '../../src/state/types.js';
 import { DEPLOY_STEPS } from '../../src/steps/index.js';
 import { EXIT, worstExit } from '../../src/util/exit.js';
@@ -285,6 +286,19 @@ describe('recover on a fleet', () => {
     expect(text).toMatch(/^web3 {2}not recovered: connection refused$/m);
     expect(text).toContain('Fleet web: 1 of 3 host deployments recovered.');
     expect(text).toContain('the fleet record is not rebuilt');
+  });
+
+  it('with the fleet rebuilt, goes on with the fleet, not with each host alone', () => {
+    const text = recoveryReport('web', '--target web', [recovered], (h) => ` --target ${h}`, {
+      id: 'f1',
+      versionTo: 'v1.0.2',
+    } as FleetRecord);
+    expect(text).toMatch(/^web1 {2}Recovered deployment d1 of web1 /m);
+    expect(text).not.toMatch(/resume d1/);
+    expect(text).toContain("Fleet f1 (v1.0.2) rebuilt from the hosts' metadata");
+    expect(text).toMatch(/^ {2}Resume it: +.*resume f1 --target web$/m);
+    expect(text).toMatch(/^ {2}Roll it back: +.*rollback f1 --target web$/m);
+    expect(text).not.toContain('not rebuilt');
   });
 
   it('says an inventory host cannot be resumed alone until it is a target', () => {
