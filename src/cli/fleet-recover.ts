@@ -1,15 +1,22 @@
 /**
  * `recover --target GROUP` (or `--inventory F --group G`): every member's
  * unfinished deployment rebuilt from its own journal, a few hosts at a time.
- * The fleet's own record cannot be rebuilt: a host's journal and metadata
- * (engine/deployment-meta.ts) name its deployment, versions, operator and
- * jump host, but not the fleet it belonged to, nor the fleet's plan or halt.
- * So each host is recovered as a deployment of its own, and the output says
- * so and how to go on with each.
+ * A host's metadata (engine/deployment-meta.ts) names its fleet and group;
+ * when every member was recovered and all name the same fleet of this
+ * group, the fleet's record is rebuilt too (its plan from the group's
+ * config; its halt is not on any target, and resume finds each host where
+ * it stopped), so `resume <fleet-id>` goes on with it as one. Otherwise
+ * (a member had nothing to recover: it may have finished, and a rebuilt
+ * fleet would deploy it again; or older metadata names no fleet) each host
+ * is recovered as a deployment of its own, and the output says so and how
+ * to go on with each.
  */
 import { NothingToRecover, type Recovered } from '../engine/recover.js';
 import type { FleetMember, ResolvedFleet } from '../fleet/group.js';
 import { FLEET_PARALLELISM } from '../fleet/parallelism.js';
+import { batchesOf } from '../fleet/plan.js';
+import { FleetStore, type FleetRecord } from '../state/fleet-store.js';
+import type { StateStore } from '../state/store.js';
 import { openState } from '../session/open.js';
 import { resolveSecrets } from '../session/secrets.js';
 import { TransportRefused } from '../transport/types.js';
@@ -48,6 +55,8 @@ export function recoveryReport(
   flags: string,
   hosts: readonly HostRecovery[],
   alone: (host: string) => string | undefined,
+  /** The fleet record rebuilt from the hosts' metadata: its hosts go on only with it. */
+  rebuilt?: FleetRecord,
 ): string {
   const width = Math.max(...hosts.map((h) => h.host.length));
   const section = (h: HostRecovery): string => {
@@ -55,23 +64,82 @@ export function recoveryReport(
     if ('nothing' in h) return `${pad}nothing to recover: ${h.nothing}\n`;
     if ('failed' in h) return `${pad}not recovered: ${h.failed}\n`;
     const flags = alone(h.host);
-    const next =
-      flags === undefined
+    const next = rebuilt
+      ? ''
+      : flags === undefined
         ? `  (${h.host} is an inventory host, no target of the config: add it as a target named ${h.host} to resume or roll it back alone)\n`
         : nextText(h.recovered.deployment.id, flags);
     return prefixLines(recoveredText(h.host, h.recovered) + next, pad);
   };
   const recovered = hosts.filter((h) => 'recovered' in h).length;
-  return (
+  const summary =
     hosts.map(section).join('') +
-    `Fleet ${group}: ${recovered} of ${hosts.length} host deployments recovered.\n` +
+    `Fleet ${group}: ${recovered} of ${hosts.length} host deployments recovered.\n`;
+  if (rebuilt)
+    return (
+      summary +
+      `  Fleet ${rebuilt.id} (${rebuilt.versionTo}) rebuilt from the hosts' metadata, its plan from the config; each host goes on where it stopped.\n` +
+      `  Resume it:`.padEnd(18) +
+      `${cli(`resume ${rebuilt.id} ${flags}`)}\n` +
+      `  Roll it back:`.padEnd(18) +
+      `${cli(`rollback ${rebuilt.id} ${flags}`)}\n` +
+      READ_ONLY_NOTE
+    );
+  return (
+    summary +
     (recovered
-      ? "  The hosts' journals do not record which fleet they belonged to, nor its plan or halt: " +
-        'the fleet record is not rebuilt, and each recovered host is resumed or rolled back on its own (above). ' +
+      ? '  Not every member was recovered naming the same fleet (a host that finished would be deployed again; ' +
+        "an older cvd-tui's metadata names no fleet): the fleet record is not rebuilt, " +
+        'and each recovered host is resumed or rolled back on its own (above). ' +
         `Where a state database still holds the fleet, \`${cli(`resume <fleet-id> ${flags}`)}\` continues it as one.\n` +
         READ_ONLY_NOTE
       : `  Nothing was recovered (each host's line says why): ${cli(`history ${flags}`)} lists what this state database holds.\n`)
   );
+}
+
+/**
+ * The fleet's record rebuilt in `store` when every member was recovered and
+ * each host's metadata names the same fleet of this group (and the store
+ * does not hold it): its plan from the group's config, each host linked to
+ * its recovered deployment. Else undefined.
+ */
+export function rebuildFleet(
+  store: StateStore,
+  fleet: ResolvedFleet,
+  hosts: readonly HostRecovery[],
+): FleetRecord | undefined {
+  const recovered = hosts.flatMap((h) =>
+    'recovered' in h ? [{ ...h.recovered, host: h.host }] : [],
+  );
+  const named = new Set(recovered.map((r) => r.fleet?.id));
+  const [id] = named;
+  const fleets = new FleetStore(store);
+  if (
+    recovered.length !== fleet.members.length ||
+    named.size !== 1 ||
+    id === undefined ||
+    recovered.some((r) => r.fleet!.group !== fleet.name) ||
+    fleets.fleet(id)
+  )
+    return undefined;
+  const first = recovered[0]!.deployment;
+  const batches = batchesOf(fleet);
+  return store.atomically(() => {
+    fleets.create({
+      id,
+      name: fleet.name,
+      operator: first.operator,
+      jumpHost: first.jumpHost,
+      versionTo: first.versionTo,
+      canary: fleet.canary,
+      batchSize: fleet.batchSize,
+      maxFailures: fleet.maxFailures,
+      startedAt: Math.min(...recovered.map((r) => r.deployment.startedAt)),
+      hosts: fleet.members.map((m, i) => ({ host: m.name, position: i, batch: batches[i]! })),
+    });
+    for (const r of recovered) fleets.linkHost(id, r.host, r.deployment.id);
+    return fleets.fleet(id)!;
+  });
 }
 
 export async function recoverFleet(
@@ -110,8 +178,12 @@ export async function recoverFleet(
     const hosts = await Promise.all(startAtMost(fleet.members, FLEET_PARALLELISM, recover));
     const inventory = args.options.inventory !== undefined;
     out.write(
-      recoveryReport(fleet.name, fleetFlags(args, fleet.name), hosts, (h) =>
-        inventory ? undefined : ` --target ${h}`,
+      recoveryReport(
+        fleet.name,
+        fleetFlags(args, fleet.name),
+        hosts,
+        (h) => (inventory ? undefined : ` --target ${h}`),
+        rebuildFleet(state.store, fleet, hosts),
       ),
     );
     return recoveryExit(hosts);

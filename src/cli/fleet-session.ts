@@ -20,27 +20,43 @@ export interface FleetChoice {
   hostDeploymentId: string | undefined;
 }
 
-/** The fleet record an id names, read without taking the state database. */
-function recordOf(
-  args: ParsedArgs,
-): { record: FleetRecord; hostDeploymentId?: string } | undefined {
-  if (!args.id) return undefined;
+/** `read` over the fleets on record, without taking the state database; undefined when it cannot be opened. */
+function readFleets<T>(
+  options: ParsedArgs['options'],
+  read: (fleets: FleetStore) => T,
+): T | undefined {
   let store: StateStore;
   try {
-    store = StateStore.open(args.options.state ?? defaultStatePath(), { readOnlyOk: true });
+    store = StateStore.open(options.state ?? defaultStatePath(), { readOnlyOk: true });
   } catch {
     return undefined; // the single-target path says what is wrong with it
   }
   try {
-    const fleets = new FleetStore(store);
-    const record = fleets.fleet(args.id);
-    if (record) return { record };
-    const ofHost = fleets.fleetOfDeployment(args.id);
-    return ofHost && { record: ofHost, hostDeploymentId: args.id };
+    return read(new FleetStore(store));
   } finally {
     store.close();
   }
 }
+
+/** The fleet record an id names, read without taking the state database. */
+function recordOf(
+  args: ParsedArgs,
+): { record: FleetRecord; hostDeploymentId?: string } | undefined {
+  const id = args.id;
+  if (!id) return undefined;
+  return readFleets(args.options, (fleets) => {
+    const record = fleets.fleet(id);
+    if (record) return { record };
+    const ofHost = fleets.fleetOfDeployment(id);
+    return ofHost && { record: ofHost, hostDeploymentId: id };
+  });
+}
+
+/** The fleet whose host deployment `id` is, read without taking the state database. */
+export const fleetOfHostDeployment = (
+  options: ParsedArgs['options'],
+  id: string,
+): FleetRecord | undefined => readFleets(options, (fleets) => fleets.fleetOfDeployment(id));
 
 /**
  * Whether the command line means a fleet: `--target` names a group, or the

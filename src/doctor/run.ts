@@ -6,11 +6,11 @@ import { forwardingCheck } from './forwarding.js';
 import { certificateCheck, serviceCheck, urlsCheck } from './service.js';
 import { pathsCheck } from './paths.js';
 import { sudoCheck } from './sudo.js';
-import { diskCheck, lockCheck, toolsCheck } from './system.js';
+import { diskCheck, lockCheck, toolsCheck, type LockAdvice } from './system.js';
 import { fail, pass, type CheckResult, type RemoteCheck } from './types.js';
 
 /** In table order. Each runs alone so one slow or failing check cannot hide another. */
-const CHECKS: readonly RemoteCheck[] = [
+const checks = (advise: LockAdvice): readonly RemoteCheck[] => [
   sudoCheck,
   pathsCheck,
   toolsCheck,
@@ -18,7 +18,7 @@ const CHECKS: readonly RemoteCheck[] = [
   urlsCheck,
   certificateCheck,
   diskCheck,
-  lockCheck,
+  lockCheck(advise),
 ];
 
 /** Enough for curl's 10 s and openssl; a check that takes longer is itself a finding. */
@@ -32,9 +32,13 @@ export interface DoctorReport {
 
 export const allPassed = (report: DoctorReport): boolean => report.results.every((r) => r.ok);
 
-/** Connects, runs every read-only check, and closes. Never throws for what it finds. */
+/**
+ * Connects, runs every read-only check, and closes. Never throws for what
+ * it finds. `advise`: how to finish the deployment that holds the deploy lock.
+ */
 export async function runDoctor(
   target: TargetConfig,
+  advise: LockAdvice,
   open: (target: TargetConfig) => Promise<Transport> = openTransport,
 ): Promise<DoctorReport> {
   let transport: Transport;
@@ -52,7 +56,7 @@ export async function runDoctor(
   try {
     const forwarding = await forwardingCheck(transport, target);
     if (forwarding) results.push(forwarding);
-    for (const check of CHECKS) results.push(...(await runCheck(transport, target, check)));
+    for (const check of checks(advise)) results.push(...(await runCheck(transport, target, check)));
   } finally {
     await transport.close();
   }

@@ -69,7 +69,17 @@ export const diskCheck: RemoteCheck = {
   },
 };
 
-export const lockCheck: RemoteCheck = {
+/** What the lock row tells the operator to do with the deployment `deploymentId` that holds the lock. */
+export type LockAdvice = (deploymentId: string) => string;
+
+/** Without knowing more: finish the deployment itself, on this target. */
+export const plainLockAdvice =
+  (targetName: string): LockAdvice =>
+  (id) =>
+    `finish that deployment (${cli(`resume ${id} --target ${targetName}`)} or ${cli(`rollback ${id} --target ${targetName}`)})`;
+
+/** The deploy lock: held, by whom, and (`advise`) how to finish what holds it. */
+export const lockCheck = (advise: LockAdvice): RemoteCheck => ({
   script: (target) => {
     const dir = lockDir(target.paths.deployments);
     const t = targetShell(target);
@@ -83,15 +93,14 @@ export const lockCheck: RemoteCheck = {
       return [{ name: 'deploy lock', ...pass(`not held (${lockDir(target.paths.deployments)})`) }];
     const holder = parseToken(output.slice('locked'.length).trim());
     const stale = isStale(holder, { jumpHost: hostname(), alive: processAlive });
-    const id = holder?.deploymentId ?? 'ID';
     return [
       {
         name: 'deploy lock',
         ...fail(
           `held by ${describeHolder(holder, stale)}`,
-          `finish that deployment (${cli(`resume ${id}`)} or ${cli(`rollback ${id}`)}); if its process is gone, --take-over-lock`,
+          `${advise(holder?.deploymentId ?? 'ID')}; if its process is gone, --take-over-lock`,
         ),
       },
     ];
   },
-};
+});

@@ -43,6 +43,10 @@ const CONFIG_TEXT: Record<ConfigChange, string> = {
 /** Every value from the target made inert and cut: one line, never wider than `width`. */
 const safe = (text: string, width: number) => inert(text, { max: width });
 
+/** The migrations a downgrade leaves applied, as files: `migration_v1.0.1.sql, migration_v1.0.2.sql`. */
+export const keptMigrations = (p: ChangePreview): string =>
+  p.migrationsLost.map((tag) => `migration_${safe(tag, 64)}.sql`).join(', ');
+
 /**
  * The change preview as lines: the same text heads `deploy --plan`, the
  * headless run and the TUI's checklist screen. Most urgent first (a screen
@@ -78,7 +82,7 @@ export function changePreviewLines(
   // One line for a downgrade that needs the operator's word: on a small screen it must show whole.
   if (needsDowngradeConfirmation(p))
     add(
-      `✗ downgrade: ${behind}; the database keeps ${p.migrationsLost.map(migration).join(', ')}: confirm to deploy (headless: ${ALLOW_DOWNGRADE_FLAG})`,
+      `✗ downgrade: ${behind}; the database keeps ${keptMigrations(p)}: confirm to deploy (headless: ${ALLOW_DOWNGRADE_FLAG})`,
       'error',
     );
   else if (p.direction === 'downgrade' || p.direction === 'sideways')

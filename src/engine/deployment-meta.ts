@@ -9,11 +9,13 @@ import type { Transport } from '../transport/types.js';
  * to what, and when, written on the target beside the journal so that
  * `recover` can rebuild the record when the state database is gone.
  * `key=value` lines; read back as hostile text (recover validates each value).
+ * A fleet's host also names its fleet and group (`fleet`, `group`), so that
+ * recover can rebuild the fleet; older metadata lacks them.
  */
 export type DeploymentMeta = Pick<
   DeploymentRecord,
   'id' | 'target' | 'operator' | 'jumpHost' | 'versionTo' | 'startedAt'
-> & { versionFrom: string };
+> & { versionFrom: string; fleet?: string; group?: string };
 
 const KEYS = [
   'id',
@@ -24,11 +26,15 @@ const KEYS = [
   'versionTo',
   'startedAt',
 ] as const;
+/** Written only for a fleet's host. */
+const FLEET_KEYS = ['fleet', 'group'] as const;
 
 export const metaPath = (deployments: string, id: string) => `${deployments}/${id}/meta`;
 
 export function formatMeta(meta: DeploymentMeta): string {
-  return KEYS.map((k) => `${k}=${String(meta[k]).replace(/\n/g, ' ')}`).join('\n');
+  return [...KEYS, ...FLEET_KEYS.filter((k) => meta[k] !== undefined)]
+    .map((k) => `${k}=${String(meta[k]).replace(/\n/g, ' ')}`)
+    .join('\n');
 }
 
 export function parseMeta(text: string): DeploymentMeta | undefined {
@@ -46,6 +52,7 @@ export function parseMeta(text: string): DeploymentMeta | undefined {
     versionFrom: map.get('versionFrom')!,
     versionTo: map.get('versionTo')!,
     startedAt,
+    ...Object.fromEntries(FLEET_KEYS.flatMap((k) => (map.has(k) ? [[k, map.get(k)!]] : []))),
   };
 }
 

@@ -31,6 +31,8 @@ export interface Recovered {
   attempts: RecoveredAttempt[];
   /** Names of the facts the journal gave back (previousCommit, backups, …). */
   facts: string[];
+  /** The fleet and group the metadata names (a fleet's host; hostile text but the id's shape). */
+  fleet?: { id: string; group: string };
 }
 
 const ORDER = [...DEPLOY_STEPS, ...ROLLBACK_STEPS].map((s) => s.id);
@@ -156,5 +158,8 @@ export async function recoverDeployment(r: RecoverRequest): Promise<Recovered> {
     deployment: store.deployment(meta.id)!,
     attempts: rebuilt,
     facts: Object.keys(store.facts(meta.id)).sort(),
+    ...(meta.fleet && DEPLOYMENT_ID.test(meta.fleet) && meta.group !== undefined
+      ? { fleet: { id: meta.fleet, group: meta.group } }
+      : {}),
   };
 }

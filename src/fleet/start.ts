@@ -20,14 +20,17 @@ export interface FleetStart {
 /**
  * Refuses (exit 2) a second rollout of the group while one is unfinished,
  * and a rollout over a member that has an unfinished deployment of its own.
+ * `flags` name the fleet as the command line did (`--target web`, or an
+ * inventory's `--inventory F --group G`: its name is no target), so the
+ * hints work as printed.
  */
-export function refuseIfUnfinished(store: StateStore, fleet: ResolvedFleet): void {
+export function refuseIfUnfinished(store: StateStore, fleet: ResolvedFleet, flags: string): void {
   const open = new FleetStore(store).latest(fleet.name, true);
   if (open)
     throw new InputError(
       `fleet ${open.id} of ${open.versionTo} on ${fleet.name} is unfinished (${open.status}).\n` +
-        `  Resume it:    ${cli(`resume ${open.id} --target ${fleet.name}`)}\n` +
-        `  Roll it back: ${cli(`rollback ${open.id} --target ${fleet.name}`)}`,
+        `  Resume it:    ${cli(`resume ${open.id} ${flags}`)}\n` +
+        `  Roll it back: ${cli(`rollback ${open.id} ${flags}`)}`,
     );
   for (const m of fleet.members) {
     const d = store.latestUnfinished(m.name);

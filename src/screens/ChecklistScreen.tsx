@@ -97,7 +97,6 @@ export function ChecklistScreen() {
         preview={state.preview?.version === version ? state.preview : undefined}
         rows={Math.max(PREVIEW_ROWS, rows - CHECKLIST_ROWS - Math.max(0, hostLines))}
         width={columns}
-        host={fleet?.hosts[0]?.host}
       />
       <Text bold>
         Pre-Deployment Checklist{' '}

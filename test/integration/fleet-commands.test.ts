@@ -138,32 +138,44 @@ describe('doctor, --plan, monitor and recover on a fleet of two demo targets', (
     expect((await runCli(['history', ...fleet.flags])).stdout).toBe(before);
   }, 120_000);
 
-  it('recover rebuilds each host of a halted rollout into a fresh state database, and says the fleet is not', async () => {
+  it('recover rebuilds each host of a halted rollout and the fleet into a fresh state database, which resume then takes', async () => {
     const halted = await runCli(headlessDeploy('v1.0.2', ...fleet.flags));
     expect(halted.code, halted.stdout + halted.stderr).toBe(1);
+    const fleetId = /^Deploying v1\.0\.2 to fleet web as \S+: fleet (\S+)$/m.exec(
+      halted.stdout,
+    )?.[1];
+    expect(fleetId, halted.stdout).toBeDefined();
     const ids = Object.fromEntries(
       [...halted.stdout.matchAll(/^(web\d) +\S+ +\S+ +(\d{8}_\d{6}_\w{4}) /gm)].map((m) => [
         m[1],
         m[2],
       ]),
     );
+    // Each host's metadata beside its journal names the fleet and its group.
+    for (const [i, host] of ['web1', 'web2'].entries())
+      expect(
+        readFileSync(join(fleet.demos[i]!.dir, 'deployments', ids[host]!, 'meta'), 'utf8'),
+      ).toContain(`\nfleet=${fleetId}\ngroup=web\n`);
     const fresh = join(fleet.demos[0]!.dir, '..', 'fresh.db');
     const flags = fleet.flags.map((f) => (f === fleet.state ? fresh : f));
     const recovered = await runCli(['recover', ...flags]);
     expect(recovered.code, recovered.stdout + recovered.stderr).toBe(0);
-    for (const host of ['web1', 'web2']) {
+    for (const host of ['web1', 'web2'])
       expect(recovered.stdout).toMatch(
         new RegExp(
           `^${host} {2}Recovered deployment ${ids[host]} of ${host} .*v1\\.0\\.1 -> v1\\.0\\.2`,
           'm',
         ),
       );
-      expect(recovered.stdout).toMatch(
-        new RegExp(`^${host} {4}Resume: +.* resume ${ids[host]} --target ${host}$`, 'm'),
-      );
-    }
     expect(recovered.stdout).toMatch(/^web1 {2}2\.3 +Database Migration +succeeded/m);
-    expect(recovered.stdout).toContain('the fleet record is not rebuilt');
+    // The hosts go on with their fleet, rebuilt, not each alone.
+    expect(recovered.stdout).not.toMatch(/Resume: +.* resume \d/);
+    expect(recovered.stdout).toContain(
+      `Fleet ${fleetId} (v1.0.2) rebuilt from the hosts' metadata`,
+    );
+    expect(recovered.stdout).toMatch(
+      new RegExp(`^ {2}Resume it: +.* resume ${fleetId} --target web$`, 'm'),
+    );
     const web1 = JSON.parse(
       (
         await runCli([
@@ -176,9 +188,16 @@ describe('doctor, --plan, monitor and recover on a fleet of two demo targets', (
       ).stdout,
     );
     expect(web1).toMatchObject({ id: ids.web1, target: 'web1', status: 'in_progress' });
+    const history = await runCli(['history', ...flags]);
+    expect(history.stdout, history.stderr).toContain(fleetId);
 
     const again = await runCli(['recover', ...flags]);
     expect(again.code).toBe(2);
     expect(again.stdout).toMatch(/^web1 {2}nothing to recover: deployment \S+ is already in /m);
-  }, 120_000);
+
+    // resume takes the rebuilt fleet as one (v1.0.2 fails on the canary again: exit 1, not refused).
+    const resumed = await runCli(['resume', fleetId!, ...flags, '--headless', '--confirm-all']);
+    expect(resumed.stdout, resumed.stderr).toContain(`Resuming fleet ${fleetId} (v1.0.2 on web)`);
+    expect(resumed.code, resumed.stdout + resumed.stderr).toBe(1);
+  }, 240_000);
 });

@@ -147,36 +147,53 @@ describe('fleet checklist', () => {
     expect(fixture.calls).toEqual(['proceed']);
   });
 
-  it('asks y before the fleet screen of a downgrade across a migration, and records it on every host', async () => {
-    // The first host's app: a git repository at v1.0.1, whose migration v1.0.0 lacks.
+  it('asks y before the fleet screen when any host would be downgraded across a migration, naming it, and records it on every host', async () => {
+    // The group's app: v1.0.0, v1.0.1 and v1.0.2 each with its migration. web1 and web3 run
+    // v1.0.0 (v1.0.1 is forward there); web2 runs v1.0.2, whose migration v1.0.1 lacks.
     const dir = mkdtempSync(join(tmpdir(), 'cvd-tui-fleet-app-'));
     try {
-      const app = join(dir, 'app');
-      mkdirSync(join(app, 'migrations'), { recursive: true });
-      const git = (...args: string[]) =>
+      const git = (app: string, ...args: string[]) =>
         execFileSync('git', ['-C', app, '-c', 'user.name=t', '-c', 'user.email=t@e', ...args]);
-      git('init', '-q');
-      git('commit', '-q', '--allow-empty', '-m', 'one');
-      git('tag', 'v1.0.0');
-      writeFileSync(join(app, 'migrations', 'migration_v1.0.1.sql'), 'ALTER TABLE t ADD c;\n');
-      git('add', '.');
-      git('commit', '-q', '-m', 'two');
-      git('tag', 'v1.0.1');
-      const target = withDefaults({ transport: 'local', useSudo: false, paths: { app } });
-      const view = { ...begunFleet(), versionTo: 'v1.0.0' };
+      const newer = join(dir, 'newer');
+      mkdirSync(join(newer, 'migrations'), { recursive: true });
+      git(newer, 'init', '-q');
+      git(newer, 'commit', '-q', '--allow-empty', '-m', 'one');
+      git(newer, 'tag', 'v1.0.0');
+      for (const tag of ['v1.0.1', 'v1.0.2']) {
+        writeFileSync(join(newer, 'migrations', `migration_${tag}.sql`), 'ALTER TABLE t ADD c;\n');
+        git(newer, 'add', '.');
+        git(newer, 'commit', '-q', '-m', tag);
+        git(newer, 'tag', tag);
+      }
+      const older = join(dir, 'older');
+      execFileSync('git', ['clone', '-q', newer, older]);
+      git(older, 'checkout', '-q', '--detach', 'v1.0.0');
+      const on = (app: string) => ({
+        transport: new LocalTransport(),
+        target: withDefaults({ transport: 'local', useSudo: false, paths: { app } }),
+      });
+      const view = begunFleet();
       fixture = fleetFixture(view, {
         ticked: false,
-        first: { transport: new LocalTransport(), target },
+        targets: { web1: on(older), web2: on(newer), web3: on(older) },
       });
       const { control } = fixture.core.fleet!;
       for (const item of CHECKLIST.slice(1)) control.tick(item.id, { checked: true, by: 'alice' });
-      screen = await renderFleet(fixture, { columns: 100, rows: 30 });
-      await screen.waitFor('Change preview of web1: v1.0.1 → v1.0.0');
+      screen = await renderFleet(fixture, { columns: 80, rows: 24 });
+      // The first host's preview, and under its title the host that differs, red.
+      let frame = await screen.waitFor('✗ other hosts: web2');
+      expect(frame).toContain('Change preview of web1: v1.0.0 → v1.0.1');
+      expect(frame.replace(/\s+/g, ' ')).toContain(
+        '✗ other hosts: web2 ✗ downgrade from v1.0.2, keeps migration_v1.0.2.sql',
+      );
+      expect(frame).not.toContain('web3 runs');
+      expect(frame.split('\n').length).toBeLessThanOrEqual(23);
+      for (const line of frame.split('\n')) expect(line.length).toBeLessThanOrEqual(80);
       await screen.press(KEY.space);
       await screen.waitFor('(12/12 ticked)');
-      const question = 'Downgrade: the database keeps migration_v1.0.1.sql. Deploy v1.0.0?';
+      const question = 'Downgrade: the database keeps migration_v1.0.2.sql on web2. Deploy v1.0.1?';
       await screen.press(KEY.enter);
-      await screen.waitFor(question);
+      frame = await screen.waitFor(question);
       await screen.press('n');
       await screen.waitFor('Downgrade not confirmed: the fleet screen not opened');
       await screen.press(KEY.enter);
@@ -187,7 +204,9 @@ describe('fleet checklist', () => {
         const said = fixture.store
           .events(h.deploymentId!)
           .filter((e) => e.type === 'downgrade-confirmed');
-        expect(said.map((e) => [e.actor, e.detail])).toEqual([['alice', 'migration_v1.0.1.sql']]);
+        expect(said.map((e) => [e.actor, e.detail])).toEqual([
+          ['alice', 'migration_v1.0.2.sql on web2'],
+        ]);
       }
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -146,8 +146,8 @@ export interface FleetFixtureOptions {
   /** Every checklist item ticked on every host already. @default true */
   ticked?: boolean;
   evidence?: FleetEvidence;
-  /** The first host's connection and target (the fleet screen's own), in place of a quiet fake one. */
-  first?: Pick<EngineContext, 'transport' | 'target'>;
+  /** Hosts' own connection and target (the first host's is the fleet screen's), in place of a quiet fake one. */
+  targets?: Record<string, Pick<EngineContext, 'transport' | 'target'>>;
 }
 
 /**
@@ -159,7 +159,7 @@ export interface FleetFixtureOptions {
  */
 export function fleetFixture(
   start: FleetView,
-  { after, ticked = true, evidence = {}, first }: FleetFixtureOptions = {},
+  { after, ticked = true, evidence = {}, targets = {} }: FleetFixtureOptions = {},
 ): FleetFixture {
   const dir = mkdtempSync(join(tmpdir(), 'cvd-tui-fleet-'));
   const store = StateStore.open(join(dir, 'state.db'));
@@ -177,7 +177,7 @@ export function fleetFixture(
       targetName: h.host,
       operator: 'alice',
       jumpHost: 'jump',
-      ...(h === start.hosts[0] ? first : undefined),
+      ...targets[h.host],
     };
     contexts.set(h.host, context);
     if (!h.deploymentId) continue;

@@ -19,6 +19,7 @@ import { memberDifferences } from '../../src/fleet/differences.js';
 import type { FleetMember, ResolvedFleet } from '../../src/fleet/group.js';
 import { emptyTally } from '../../src/monitor/tally.js';
 import type { WatchResult } from '../../src/monitor/watch.js';
+import type { FleetRecord } from '../../src/state/fleet-store.js';
 import type { DeploymentRecord } from '../../src/state/types.js';
 import { DEPLOY_STEPS } from '../../src/steps/index.js';
 import { EXIT, worstExit } from '../../src/util/exit.js';
@@ -125,6 +126,7 @@ describe('doctor on a fleet', () => {
     // web1 answers last: its table still comes first.
     const code = await doctorFleet(
       fleetOf(member('web1'), member('web2'), member('web3')),
+      parseCli(['doctor', '--target', 'web']).options,
       out,
       async (target) => {
         if (target.host === 'web1.example.com') await new Promise((r) => setTimeout(r, 20));
@@ -145,8 +147,11 @@ describe('doctor on a fleet', () => {
 
   it('a refused connection on one host makes the fleet exit 2', async () => {
     const out = buffer();
-    const code = await doctorFleet(fleetOf(member('web1'), member('web2')), out, async (t) =>
-      t.host === 'web2.example.com' ? refused : passed,
+    const code = await doctorFleet(
+      fleetOf(member('web1'), member('web2')),
+      parseCli(['doctor', '--target', 'web']).options,
+      out,
+      async (t) => (t.host === 'web2.example.com' ? refused : passed),
     );
     expect(code).toBe(EXIT.badInput);
     expect(out.text).toMatch(/^ {2}web2 +connection refused: host key$/m);
@@ -281,6 +286,19 @@ describe('recover on a fleet', () => {
     expect(text).toMatch(/^web3 {2}not recovered: connection refused$/m);
     expect(text).toContain('Fleet web: 1 of 3 host deployments recovered.');
     expect(text).toContain('the fleet record is not rebuilt');
+  });
+
+  it('with the fleet rebuilt, goes on with the fleet, not with each host alone', () => {
+    const text = recoveryReport('web', '--target web', [recovered], (h) => ` --target ${h}`, {
+      id: 'f1',
+      versionTo: 'v1.0.2',
+    } as FleetRecord);
+    expect(text).toMatch(/^web1 {2}Recovered deployment d1 of web1 /m);
+    expect(text).not.toMatch(/resume d1/);
+    expect(text).toContain("Fleet f1 (v1.0.2) rebuilt from the hosts' metadata");
+    expect(text).toMatch(/^ {2}Resume it: +.*resume f1 --target web$/m);
+    expect(text).toMatch(/^ {2}Roll it back: +.*rollback f1 --target web$/m);
+    expect(text).not.toContain('not rebuilt');
   });
 
   it('says an inventory host cannot be resumed alone until it is a target', () => {

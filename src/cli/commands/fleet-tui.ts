@@ -23,6 +23,7 @@ import {
   type FleetSession,
 } from '../fleet-session.js';
 import { lockState } from '../locks.js';
+import { fleetFlags } from '../resume-hint.js';
 
 /**
  * A fleet in the TUI (main.ts sends a terminal's runs here), every host's
@@ -46,14 +47,14 @@ export async function fleetTui(args: ParsedArgs): Promise<number> {
   }
   if (choice.hostDeploymentId && args.command === 'resume')
     throw new InputError(
-      `${args.id} is one host of fleet ${choice.record!.id}: resume the fleet (${cli(`resume ${choice.record!.id} --target ${choice.fleet.name}`)})`,
+      `${args.id} is one host of fleet ${choice.record!.id}: resume the fleet (${cli(`resume ${choice.record!.id} ${fleetFlags(choice.fleet.name, args.options)}`)})`,
     );
   const session = await openFleetSession(args, choice.fleet, 'tag');
   try {
     lockState(session);
     // One 3.3 password for the fleet: its members share the app and its test user.
     const secrets = await resolveSecrets(choice.fleet.members[0]!.target, { interactive: true });
-    const entry = fleetEntry(session, secrets);
+    const entry = fleetEntry(session, secrets, fleetFlags(choice.fleet.name, args.options));
     const deps = tuiDeps(
       { ...session.hosts[0]!.ctx, targetName: choice.fleet.name },
       secrets,
@@ -87,13 +88,16 @@ async function opening(
   }
   // As for one target: `deploy --version` with the group's fleet unfinished offers it first.
   if (!version || entry.unfinished()) return { kind: 'start', fixedVersion: version };
-  refuseIfUnfinished(session.store, choice.fleet);
+  refuseIfUnfinished(session.store, choice.fleet, fleetFlags(choice.fleet.name, args.options));
   err.write(`Checking ${version} on ${session.hosts.map((h) => h.name).join(', ')}…\n`);
   return { kind: 'rollout', control: await entry.deploy(version) };
 }
 
-/** How the fleet's screens reach the group: the session's hosts, one rollout control per fleet. */
-function fleetEntry(session: FleetSession, secrets: Secrets): FleetEntry {
+/**
+ * How the fleet's screens reach the group: the session's hosts, one rollout
+ * control per fleet. `flags`: how the command line named the fleet, for hints.
+ */
+function fleetEntry(session: FleetSession, secrets: Secrets, flags: string): FleetEntry {
   const fleets = new FleetStore(session.store);
   return {
     group: session.fleet.name,
@@ -104,7 +108,7 @@ function fleetEntry(session: FleetSession, secrets: Secrets): FleetEntry {
     },
     look: () => lookAtFleet(session.hosts),
     deploy: async (version) => {
-      refuseIfUnfinished(session.store, session.fleet);
+      refuseIfUnfinished(session.store, session.fleet, flags);
       const { record, hosts } = await startFleet({ ...session, version });
       return rolloutControl(session, record, hosts, secrets, 'deploy');
     },

@@ -20,9 +20,7 @@ import { fleetFlags } from '../resume-hint.js';
 import { table } from './history.js';
 import { confirmChecklist, headlessVersion } from './deploy.js';
 import { confirmChanges } from '../change-preview.js';
-import { gatherChangePreview } from '../../engine/change-preview.js';
-import { FLEET_PARALLELISM } from '../../fleet/parallelism.js';
-import { startAtMost } from '../../util/pool.js';
+import { readHostPreviews } from '../../fleet/preview.js';
 
 /** deploy, resume or rollback `--headless` of a fleet (`--target GROUP`, or a fleet's id). */
 export async function fleetHeadless(args: ParsedArgs): Promise<number> {
@@ -31,7 +29,7 @@ export async function fleetHeadless(args: ParsedArgs): Promise<number> {
   if (args.command === 'resume' || args.command === 'rollback') {
     if (choice.hostDeploymentId && args.command === 'resume')
       throw new InputError(
-        `${args.id} is one host of fleet ${choice.record!.id}: resume the fleet (${cli(`resume ${choice.record!.id} --target ${choice.fleet.name}`)})`,
+        `${args.id} is one host of fleet ${choice.record!.id}: resume the fleet (${cli(`resume ${choice.record!.id} ${fleetFlags(choice.fleet.name, args.options)}`)})`,
       );
     return withFleet(
       args,
@@ -73,7 +71,7 @@ async function deployFleet(args: ParsedArgs, choice: FleetChoice): Promise<numbe
   const session = await openFleetSession(args, choice.fleet);
   try {
     lockState(session);
-    refuseIfUnfinished(session.store, choice.fleet);
+    refuseIfUnfinished(session.store, choice.fleet, fleetFlags(choice.fleet.name, args.options));
     await confirmFleetChanges(session, version, args.options.allowDowngrade);
     const { record, hosts } = await startFleet({ ...session, version });
     const runner = headlessFleet(session, record, hosts, await fleetSecrets(choice), (id) =>
@@ -100,9 +98,7 @@ async function confirmFleetChanges(
   version: string,
   allowDowngrade: boolean,
 ): Promise<void> {
-  const previews = startAtMost(session.hosts, FLEET_PARALLELISM, (h) =>
-    gatherChangePreview(h.ctx, version),
-  );
+  const previews = readHostPreviews(session.hosts, version);
   const width = Math.max(...session.hosts.map((h) => h.name.length));
   for (const [i, h] of session.hosts.entries()) {
     const prefix = `${h.name.padEnd(width)}  `;

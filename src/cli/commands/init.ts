@@ -15,6 +15,7 @@ import { doctorTarget } from './doctor.js';
 import { err, out } from '../../util/out.js';
 import { errorMessage, isErrorNamed } from '../../util/error.js';
 import { cli } from '../../util/invocation.js';
+import { plainLockAdvice } from '../../doctor/system.js';
 
 /** The config as it is, or undefined when there is none yet; one that does not validate is not overwritten. */
 function existingConfig(file: string | undefined): ConfigFile | undefined {
@@ -66,7 +67,7 @@ export async function init(args: ParsedArgs): Promise<number> {
   const file = writeConfig(args.options.config, result.config);
   out.write(`\nTarget ${result.name} written to ${file}\n\n`);
   const target = withDefaults(result.target);
-  const code = await doctorTarget(result.name, target);
+  const code = await doctorTarget(result.name, target, plainLockAdvice(result.name));
   if (result.printSudoers) await printFragment(result.name, target);
   return code;
 }

@@ -1,6 +1,8 @@
 import type { DeploymentRecord } from '../../state/types.js';
 import { checksRecorded, createDeployment, newDeploymentId, recordChecks } from '../deployment.js';
-import { writeMeta } from '../deployment-meta.js';
+import { writeMeta, type DeploymentMeta } from '../deployment-meta.js';
+import { FleetStore } from '../../state/fleet-store.js';
+import type { StateStore } from '../../state/store.js';
 import { LockHeld, recordTakeover, releaseLock, takeDeployLock } from '../lock.js';
 import type { WorkflowContext } from './context.js';
 
@@ -40,6 +42,12 @@ export async function beginDeployment(
   return store.deployment(id)!;
 }
 
+/** A fleet host's fleet and group, for its metadata (the fleet links its host's id before it begins). */
+function fleetOf(store: StateStore, id: string): Pick<DeploymentMeta, 'fleet' | 'group'> {
+  const fleet = new FleetStore(store).fleetOfDeployment(id);
+  return fleet ? { fleet: fleet.id, group: fleet.name } : {};
+}
+
 /**
  * Runs and records the deployment's checks unless they are recorded (a run
  * killed between taking the lock and recording them left none), and writes
@@ -58,6 +66,7 @@ export async function completeChecks(
     jumpHost: deployment.jumpHost,
     versionFrom: checks.runningVersion,
     versionTo: deployment.versionTo,
+    ...fleetOf(r.store, deployment.id),
     startedAt: deployment.startedAt,
   });
   recordChecks(r.store, deployment.id, checks);

@@ -1,4 +1,5 @@
 import type { ChangePreview } from '../../engine/change-preview.js';
+import type { PreviewLine } from '../../engine/change-preview-lines.js';
 import type { TargetState } from '../../engine/target-state.js';
 import type { HostEvidence } from '../../fleet/checklist.js';
 import type { FleetLook } from '../../fleet/look.js';
@@ -70,6 +71,10 @@ export interface PreviewState {
   version: string;
   preview?: ChangePreview;
   error?: string;
+  /** The host it was read on, when the checklist is a fleet's (its first host not skipped). */
+  host?: string;
+  /** A fleet's: the hosts whose preview differs from this one, once every host was read. */
+  others?: PreviewLine;
 }
 /** `issues` and `resolution`: the Execution Log's fields, asked after something went wrong. `fleet-skip`: a fleet's host. */
 export type ReasonIntent = 'skip' | 'tick' | 'abandon' | 'issues' | 'resolution' | 'fleet-skip';

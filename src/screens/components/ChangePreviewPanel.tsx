@@ -55,25 +55,37 @@ export interface ChangePreviewPanelProps {
   /** The rows it may take: the lines beyond them (the commits first) are left out. */
   rows: number;
   width: number;
-  /** The host it was read on, when the checklist is more than one target's (a fleet's first host). */
-  host?: string;
 }
 
 /**
  * What the deployment will change, above the checklist: the last thing an
  * operator reads before phase 1, in the rows the checklist leaves (fitRows).
+ * A fleet's: its first host's preview, named, and under its title the other
+ * hosts whose preview differs (red when one would be downgraded across a migration).
  */
-export function ChangePreviewPanel({ preview, rows, width, host }: ChangePreviewPanelProps) {
+export function ChangePreviewPanel({ preview, rows, width }: ChangePreviewPanelProps) {
   if (!preview) return null;
-  if (!preview.preview)
+  const { host, others } = preview;
+  if (!preview.preview) {
+    const on = host ? ` of ${host}` : '';
     return (
-      <Text color={color(preview.error ? 'error' : 'muted')} wrap="truncate-end">
-        {preview.error
-          ? `Change preview: unavailable (${preview.error})`
-          : 'Change preview: reading the target…'}
-      </Text>
+      <Box flexDirection="column" flexShrink={0}>
+        <Text color={color(preview.error ? 'error' : 'muted')} wrap="truncate-end">
+          {preview.error
+            ? `Change preview${on}: unavailable (${preview.error})`
+            : `Change preview${on}: reading the target…`}
+        </Text>
+        {others && (
+          <Text color={color(TONES[others.tone] ?? 'accent')} wrap="truncate-end">
+            {others.text}
+          </Text>
+        )}
+      </Box>
     );
-  const shown = fitRows(changePreviewLines(preview.preview, { width, host }), rows, width);
+  }
+  const lines = changePreviewLines(preview.preview, { width, host });
+  if (others) lines.splice(1, 0, others);
+  const shown = fitRows(lines, rows, width);
   return (
     <Box flexDirection="column" flexShrink={0}>
       {shown.map((line, i) => (
