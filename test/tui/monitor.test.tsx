@@ -1,4 +1,4 @@
-import { appendFileSync, existsSync, writeFileSync } from 'node:fs';
+import { appendFileSync, closeSync, constants, existsSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { logWindowDir } from '../../src/steps/phase4.js';
@@ -37,9 +37,13 @@ describe('TUI: post-deployment monitoring', () => {
       const id = await h.prepare({ until: '5.1' });
       // The detached log watcher (opened by 3.1) writes `done` once 5.3 has
       // closed its window; a copy saved before that would never get it, and
-      // each case's 5.3 would wait it out. Closed here as 5.3 closes it.
+      // each case's 5.3 would wait it out. Closed here as 5.3 closes it: a
+      // line into close.fifo, which the watcher holds open (non-blocking, so
+      // a watcher gone fails here instead of hanging).
       const window = logWindowDir(h.target.paths.deployments, id);
-      writeFileSync(join(window, 'close'), '');
+      const fifo = openSync(join(window, 'close.fifo'), constants.O_WRONLY | constants.O_NONBLOCK);
+      writeSync(fifo, 'close\n');
+      closeSync(fifo);
       await waitFor(() => existsSync(join(window, 'done')), 60_000);
       return id;
     },
