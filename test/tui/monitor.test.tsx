@@ -1,6 +1,15 @@
-import { appendFileSync, closeSync, constants, existsSync, openSync, writeSync } from 'node:fs';
+import {
+  appendFileSync,
+  closeSync,
+  constants,
+  existsSync,
+  openSync,
+  readFileSync,
+  writeSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { holdDir } from '../../src/steps/hold.js';
 import { logWindowDir } from '../../src/steps/phase4.js';
 import { waitFor } from '../helpers/wait.js';
 import type { Opened } from './harness.js';
@@ -45,6 +54,11 @@ describe('TUI: post-deployment monitoring', () => {
       writeSync(fifo, 'close\n');
       closeSync(fifo);
       await waitFor(() => existsSync(join(window, 'done')), 60_000);
+      // 3.1's service hold must have held before the copy is saved with the service stopped:
+      // a copy taken mid-hold records it as left, and each case's 5.1 would fail on it.
+      const verdict = join(holdDir(h.target.paths.deployments, id), 'result');
+      await waitFor(() => existsSync(verdict), 60_000);
+      expect(readFileSync(verdict, 'utf8').trim()).toBe('held');
       return id;
     },
     false,
