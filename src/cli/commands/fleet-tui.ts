@@ -76,6 +76,7 @@ async function opening(
   const { version } = args.options;
   if (args.command === 'resume' || args.command === 'rollback') {
     const record = pickFleet(session.store, choice, args.command);
+    err.write(`Opening fleet ${record.id} on every host…\n`);
     const control = await entry.open(record.id, args.command);
     if (args.command === 'resume') return { kind: 'rollout', control };
     if (!choice.hostDeploymentId) return { kind: 'rollout', control, rollBack: {} };
@@ -138,10 +139,8 @@ async function rolloutControl(
   purpose: 'deploy' | FleetPurpose,
 ): Promise<FleetControl> {
   const runner = new FleetRunner({ store: session.store, fleetId: record.id, hosts, secrets });
-  if (purpose !== 'rollback' && !runner.checklistComplete()) {
-    err.write(`Opening the checklist of fleet ${record.id} on every host…\n`);
-    await runner.begin();
-  }
+  // No progress line here: from the start screen, Ink owns the terminal.
+  if (purpose !== 'rollback' && !runner.checklistComplete()) await runner.begin();
   return fleetRunnerControl({
     runner,
     hosts,
