@@ -113,7 +113,9 @@ function broken(target: TargetConfig, verdict: string | undefined): string | und
     kind === 'left'
       ? `it is ${word ?? 'unknown'}`
       : kind === 'restarted'
-        ? `its main PID changed (now ${word ?? 'none'}): it restarted`
+        ? word && word !== 'none'
+          ? `its main PID changed (now ${word}): it restarted`
+          : 'its main process ended'
         : verdict;
   return `${target.serviceName} did not stay active for ${HOLD_SECONDS} s after it started: ${why}`;
 }

@@ -139,7 +139,8 @@ export type TargetShell = ReturnType<typeof targetShell>;
  * SECONDS (a `sleep` times it: bash's SECONDS counts whole seconds, and a
  * deadline on it ended a "3 s" hold after 2.0 to 3.0 s) with its main PID
  * still PID (when known), else as soon as it is not: `left STATE` or
- * `restarted PID`. It polls every 0.1 s. A text of its own, because the hold
+ * `restarted PID` (`restarted none`: its main process ended while the
+ * service still read active). It polls every 0.1 s. A text of its own, because the hold
  * 3.1 opens runs detached as the app user (hold.ts), which sees none of the
  * step script's functions.
  */
@@ -158,7 +159,10 @@ export function serviceQueryFunctions(target: TargetConfig): string {
     '    kill -0 "$clock" 2>/dev/null; over=$?',
     '    s=$(service_state)',
     '    [ "$s" = active ] || { kill "$clock" 2>/dev/null; echo "left ${s:-unknown}"; return; }',
-    '    if [ -n "$pid" ]; then p=$(main_pid); [ "$p" = "$pid" ] || { kill "$clock" 2>/dev/null; echo "restarted ${p:-none}"; return; }; fi',
+    '    if [ -n "$pid" ]; then p=$(main_pid); if [ "$p" != "$pid" ]; then kill "$clock" 2>/dev/null',
+    // A main process gone is most often the service leaving, its state not yet caught up: read once more.
+    '      [ -n "$p" ] || { s=$(service_state); [ "$s" = active ] || { echo "left ${s:-unknown}"; return; }; }',
+    '      echo "restarted ${p:-none}"; return; fi; fi',
     '    [ "$over" = 0 ] || { echo held; return; }',
     '    sleep 0.1',
     '  done',

@@ -21,9 +21,11 @@ beforeEach(() => {
       '#!/usr/bin/env bash',
       `d=${JSON.stringify(dir)}`,
       'echo x >> "$d/queries"',
+      'set_failed() { echo failed > "$d/state.tmp" && mv "$d/state.tmp" "$d/state"; }',
       'case $1 in',
       '  is-active) cat "$d/state"; [ "$(cat "$d/state")" = active ] ;;',
-      '  show) cat "$d/pid" ;;',
+      // `gone`: the main process has ended, and the manager says failed from the next query on.
+      '  show) p=$(cat "$d/pid"); [ "$p" != gone ] && echo "$p" || set_failed ;;',
       'esac',
     ].join('\n'),
     { mode: 0o755 },
@@ -80,6 +82,20 @@ describe('hold_watch', () => {
     await waitFor(() => queries() >= 4);
     set('pid', '4343');
     expect((await watching).verdict).toBe('restarted 4343');
+  });
+
+  it('says left STATE when the main process ended and the state, read again, caught up', async () => {
+    const watching = holdWatch(30);
+    await waitFor(() => queries() >= 4);
+    set('pid', 'gone');
+    expect((await watching).verdict).toBe('left failed');
+  });
+
+  it('says restarted none when the main process ended while the state still reads active', async () => {
+    const watching = holdWatch(30);
+    await waitFor(() => queries() >= 4);
+    set('pid', '');
+    expect((await watching).verdict).toBe('restarted none');
   });
 
   it('watches the state alone where the service manager has no main PID', async () => {

@@ -159,6 +159,9 @@ describe('verification parsing', () => {
     expect(step('4.1').verify(result(0, [...logs, ...hold('restarted 4242')]), ctx()).summary).toBe(
       'cvd did not stay active for 3 s after it started: its main PID changed (now 4242): it restarted',
     );
+    expect(step('4.1').verify(result(0, [...logs, ...hold('restarted none')]), ctx()).summary).toBe(
+      'cvd did not stay active for 3 s after it started: its main process ended',
+    );
     const recorded = ['CVD-FACT deployedShort=abc1234'];
     expect(step('5.1').verify(result(0, [...recorded, ...hold('held')]), ctx()).ok).toBe(true);
     for (const verdict of ['holding', 'left inactive', 'restarted none'])
