@@ -152,6 +152,44 @@ const emojiPrefilter = {
   },
 };
 
+/**
+ * Ink makes each row of a frame a string with ansi-tokenize's
+ * styledCharsToString, which diffs the styles of every character with the
+ * one before it (three Sets and four arrays each): a cheap test goes first
+ * (scripts/unchanged-styles.js), and equal styles skip the diff, whose
+ * answer for them is no codes. Output is unchanged. The build fails if
+ * either diff is not found.
+ */
+const STYLED_CHARS = /@alcalzone[\\/]ansi-tokenize[\\/]build[\\/]styledChars\.js$/;
+const UNCHANGED_STYLES_MODULE = fileURLToPath(new URL('unchanged-styles.js', import.meta.url));
+const STYLE_DIFFS = [
+  [
+    'ret += ansiCodesToString(diffAnsiCodes(chars[i - 1].styles, char.styles));',
+    'if (!__cvdUnchangedStyles(chars[i - 1].styles, char.styles)) ret += ansiCodesToString(diffAnsiCodes(chars[i - 1].styles, char.styles));',
+  ],
+  [
+    'ret += ansiCodesToString(diffAnsiCodes(char.styles, []));',
+    'if (char.styles.length) ret += ansiCodesToString(diffAnsiCodes(char.styles, []));',
+  ],
+];
+let styleDiffsSkipped = false;
+const unchangedStylesFirst = {
+  name: 'unchanged-styles-first',
+  setup(build) {
+    build.onLoad({ filter: STYLED_CHARS }, (args) => {
+      let source = readFileSync(args.path, 'utf8');
+      for (const [from, to] of STYLE_DIFFS) {
+        if (source.split(from).length !== 2)
+          throw new Error(`${args.path}: expected one "${from}"`);
+        source = source.replace(from, () => to);
+      }
+      styleDiffsSkipped = true;
+      const unchanged = `import { unchangedStyles as __cvdUnchangedStyles } from ${JSON.stringify(UNCHANGED_STYLES_MODULE)};`;
+      return { contents: `${unchanged}\n${source}`, loader: 'js' };
+    });
+  },
+};
+
 // Chunk names carry content hashes: stale ones from an earlier build would pile up.
 rmSync('dist/bundle', { recursive: true, force: true });
 const result = await build({
@@ -172,11 +210,13 @@ const result = await build({
   define: { 'process.env.NODE_ENV': '"production"' },
   metafile: true,
   logLevel: 'warning',
-  plugins: [yogaWithoutFetch, graphemeSegmenter, emojiPrefilter],
+  plugins: [yogaWithoutFetch, graphemeSegmenter, emojiPrefilter, unchangedStylesFirst],
 });
 if (!yogaLoaderSeen)
   throw new Error(`bundle: yoga-layout's loader (${YOGA_LOADER}) was not bundled`);
 if (!rgiTestsPatched) throw new Error("bundle: string-width's RGI emoji test was not found");
+if (!styleDiffsSkipped)
+  throw new Error("bundle: ansi-tokenize's styledCharsToString was not found");
 if (segmentersSwapped < 4)
   throw new Error(`bundle: ${segmentersSwapped} of the 4 grapheme Intl.Segmenters were swapped`);
 const segmenters = Object.keys(result.metafile.outputs).reduce(
