@@ -12,6 +12,7 @@
  * comments name the bundled files' paths).
  */
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { fileURLToPath, URL } from 'node:url';
 import process from 'node:process';
 import { build } from 'esbuild';
 import { mayBeEmoji } from './emoji-prefilter.js';
@@ -67,6 +68,49 @@ const yogaWithoutFetch = {
 };
 
 /**
+ * string-width, slice-ansi and ansi-tokenize split text into graphemes with
+ * Intl.Segmenter, and the first one a process makes builds ICU's tables of
+ * locales (~15–20 ms before Ink's first frame, measured). Each constructs
+ * scripts/grapheme-segmenter.js's instead, which splits what a frame is made
+ * of (ASCII, ANSI escapes, box drawing, `▸`, `·`) itself, as Intl.Segmenter
+ * does, and hands anything else to one made on first need. The build fails
+ * if a segmenter is not where this expects, or if any other is left in the
+ * bundle (a new library's would bring the cost back unseen).
+ */
+const GRAPHEME_SEGMENTER_MODULE = fileURLToPath(new URL('grapheme-segmenter.js', import.meta.url));
+const SEGMENTING =
+  /[\\/](string-width[\\/]index|slice-ansi[\\/]tokenize-ansi|@alcalzone[\\/]ansi-tokenize[\\/]build[\\/]tokenize)\.js$/;
+const INTL_SEGMENTER =
+  /new Intl\.Segmenter\((?:|undefined, ?\{ ?granularity: ?['"]grapheme['"] ?\})\)/g;
+let segmentersSwapped = 0;
+
+/** `source` (an ES module) with its one grapheme Intl.Segmenter replaced by a GraphemeSegmenter. */
+function withGraphemeSegmenter(path, source) {
+  const found = source.match(INTL_SEGMENTER)?.length ?? 0;
+  if (found !== 1 || source.split('Intl.Segmenter').length !== 2)
+    throw new Error(`${path}: expected one grapheme Intl.Segmenter, found ${found}`);
+  segmentersSwapped++;
+  return (
+    `import { GraphemeSegmenter as __CvdGraphemeSegmenter } from ${JSON.stringify(GRAPHEME_SEGMENTER_MODULE)};\n` +
+    source.replace(INTL_SEGMENTER, 'new __CvdGraphemeSegmenter()')
+  );
+}
+
+const graphemeSegmenter = {
+  name: 'grapheme-segmenter',
+  setup(build) {
+    build.onLoad({ filter: SEGMENTING }, (args) => {
+      // string-width's segmenter is swapped by its own plugin (emojiPrefilter), with its other patch.
+      if (STRING_WIDTH.test(args.path)) return undefined;
+      return {
+        contents: withGraphemeSegmenter(args.path, readFileSync(args.path, 'utf8')),
+        loader: 'js',
+      };
+    });
+  },
+};
+
+/**
  * string-width (8, Ink's) builds `/^\p{RGI_Emoji}$/v` as it loads (~5–15 ms:
  * the set holds ~3,700 strings) and tests every grapheme cluster of a line
  * that is not plain ASCII against it, whose first use compiles it (another
@@ -89,8 +133,12 @@ const emojiPrefilter = {
   setup(build) {
     build.onLoad({ filter: STRING_WIDTH }, (args) => {
       let source = readFileSync(args.path, 'utf8');
-      // Older string-width (wrap-ansi's) has no RGI test: left as it is.
-      if (!source.includes('rgiEmojiRegex')) return undefined;
+      // Older string-widths (wrap-ansi's) have no RGI test; the oldest (CommonJS) no segmenter either.
+      if (source.includes('Intl.Segmenter')) source = withGraphemeSegmenter(args.path, source);
+      if (!source.includes('rgiEmojiRegex'))
+        return source.includes('__CvdGraphemeSegmenter')
+          ? { contents: source, loader: 'js' }
+          : undefined;
       for (const [from, to] of RGI_EMOJI) {
         if (source.split(from).length !== 2)
           throw new Error(`${args.path}: expected one "${from}"`);
@@ -100,6 +148,44 @@ const emojiPrefilter = {
         throw new Error(`${args.path}: rgiEmojiRegex is used where this patch does not expect`);
       rgiTestsPatched++;
       return { contents: `${source}\n${mayBeEmoji.toString()}\n`, loader: 'js' };
+    });
+  },
+};
+
+/**
+ * Ink makes each row of a frame a string with ansi-tokenize's
+ * styledCharsToString, which diffs the styles of every character with the
+ * one before it (three Sets and four arrays each): a cheap test goes first
+ * (scripts/unchanged-styles.js), and equal styles skip the diff, whose
+ * answer for them is no codes. Output is unchanged. The build fails if
+ * either diff is not found.
+ */
+const STYLED_CHARS = /@alcalzone[\\/]ansi-tokenize[\\/]build[\\/]styledChars\.js$/;
+const UNCHANGED_STYLES_MODULE = fileURLToPath(new URL('unchanged-styles.js', import.meta.url));
+const STYLE_DIFFS = [
+  [
+    'ret += ansiCodesToString(diffAnsiCodes(chars[i - 1].styles, char.styles));',
+    'if (!__cvdUnchangedStyles(chars[i - 1].styles, char.styles)) ret += ansiCodesToString(diffAnsiCodes(chars[i - 1].styles, char.styles));',
+  ],
+  [
+    'ret += ansiCodesToString(diffAnsiCodes(char.styles, []));',
+    'if (char.styles.length) ret += ansiCodesToString(diffAnsiCodes(char.styles, []));',
+  ],
+];
+let styleDiffsSkipped = false;
+const unchangedStylesFirst = {
+  name: 'unchanged-styles-first',
+  setup(build) {
+    build.onLoad({ filter: STYLED_CHARS }, (args) => {
+      let source = readFileSync(args.path, 'utf8');
+      for (const [from, to] of STYLE_DIFFS) {
+        if (source.split(from).length !== 2)
+          throw new Error(`${args.path}: expected one "${from}"`);
+        source = source.replace(from, () => to);
+      }
+      styleDiffsSkipped = true;
+      const unchanged = `import { unchangedStyles as __cvdUnchangedStyles } from ${JSON.stringify(UNCHANGED_STYLES_MODULE)};`;
+      return { contents: `${unchanged}\n${source}`, loader: 'js' };
     });
   },
 };
@@ -124,11 +210,23 @@ const result = await build({
   define: { 'process.env.NODE_ENV': '"production"' },
   metafile: true,
   logLevel: 'warning',
-  plugins: [yogaWithoutFetch, emojiPrefilter],
+  plugins: [yogaWithoutFetch, graphemeSegmenter, emojiPrefilter, unchangedStylesFirst],
 });
 if (!yogaLoaderSeen)
   throw new Error(`bundle: yoga-layout's loader (${YOGA_LOADER}) was not bundled`);
 if (!rgiTestsPatched) throw new Error("bundle: string-width's RGI emoji test was not found");
+if (!styleDiffsSkipped)
+  throw new Error("bundle: ansi-tokenize's styledCharsToString was not found");
+if (segmentersSwapped < 4)
+  throw new Error(`bundle: ${segmentersSwapped} of the 4 grapheme Intl.Segmenters were swapped`);
+const segmenters = Object.keys(result.metafile.outputs).reduce(
+  (count, file) => count + (readFileSync(file, 'utf8').split('new Intl.Segmenter(').length - 1),
+  0,
+);
+if (segmenters !== 1)
+  throw new Error(
+    `bundle: ${segmenters} Intl.Segmenters in dist/bundle, expected GraphemeSegmenter's one`,
+  );
 // What each chunk holds, to see what a command loads: CVD_BUNDLE_META=meta.json npm run build.
 if (process.env.CVD_BUNDLE_META)
   writeFileSync(process.env.CVD_BUNDLE_META, JSON.stringify(result.metafile));

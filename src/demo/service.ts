@@ -1,23 +1,23 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
-import { get } from 'node:http';
 import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { httpRequest } from '../util/http.js';
 import { run } from './exec.js';
 import { demoLayout, type DemoLayout } from './layout.js';
 
 const POLL_MS = 100;
 
-/** One GET; the status code, or undefined when nothing answered. */
-function status(url: string): Promise<number | undefined> {
-  return new Promise((done) => {
-    const request = get(url, { timeout: 1000 }, (response) => {
-      response.resume();
-      done(response.statusCode);
-    });
-    request.on('timeout', () => request.destroy()).on('error', () => done(undefined));
-  });
-}
+/**
+ * One GET; the status code, or undefined when nothing answered. Through
+ * util/http, which loads Node's HTTP client on first use: imported here, it
+ * loaded with every command (~3 ms before the TUI's first frame).
+ */
+const status = (url: string): Promise<number | undefined> =>
+  httpRequest(url, { timeoutMs: 1000, maxBodyBytes: 0 }).then(
+    (answer) => answer.status,
+    () => undefined,
+  );
 
 /** Starts the app through cvdctl (which returns at once) and polls /health until it answers 200. */
 export async function startDemoService(

@@ -91,6 +91,21 @@ describe('TUI: deploy with the keys', () => {
     expect(frame).not.toContain('checking');
   });
 
+  it('looks at a local target once the first frame is drawn, not before', async () => {
+    // Its checks run on this machine: started before, they took the CPU that frame needed.
+    let drawn = () => {};
+    const firstFrame = new Promise<void>((resolve) => (drawn = resolve));
+    ui = await h.open({ command: undefined, suggestedVersion: 'v1.0.1' }, undefined, 0, firstFrame);
+    const preflights = () => h.commands.filter((c) => c.includes('fact tags')).length;
+    const first = await ui.screen.waitFor('Version to deploy');
+    expect(first).toContain('checking the target for its tags…');
+    expect(preflights()).toBe(0);
+    drawn();
+    const frame = await ui.screen.waitFor('▸ v1.0.1');
+    expect(frame).toMatch(/Running\s+v1\.0\.0 \(commit [0-9a-f]{12}\)/);
+    expect(preflights()).toBe(1);
+  });
+
   it('shows target, running version, the version picker and the operator', async () => {
     const { screen } = await open({ command: undefined, suggestedVersion: 'v1.0.1' });
     const frame = await screen.waitFor('▸ v1.0.1');

@@ -37,6 +37,15 @@ function slowed(inner: Transport, ms: number): Transport {
   };
 }
 
+/** The local transport, every command it is given recorded in `commands` first. */
+function recorded(inner: Transport, commands: string[]): Transport {
+  return {
+    description: inner.description,
+    exec: (command, options) => (commands.push(command), inner.exec(command, options)),
+    close: () => inner.close(),
+  };
+}
+
 /** Fast probes: the panes fill within a second. */
 export const FAST_PROBES: ProbeIntervals = { resourcesMs: 400, healthMs: 400, logMs: 200 };
 
@@ -56,11 +65,17 @@ export interface TuiHarness {
   store: StateStore;
   exits: TuiExit[];
   exportDir: string;
-  /** `slowMs` delays every command on the target: a step then runs long enough to be interrupted. */
+  /** Every command the screens have run on the target, in the order they were started. */
+  commands: string[];
+  /**
+   * `slowMs` delays every command on the target: a step then runs long enough to be interrupted.
+   * `drawn`: when the first frame is on screen, as runTui says it (a local target is looked at then).
+   */
   open(
     request: TuiRequest,
     size?: { columns: number; rows: number },
     slowMs?: number,
+    drawn?: Promise<void>,
   ): Promise<Opened>;
   /**
    * Opens the TUI straight at `stage` for a recorded deployment, as if the
@@ -116,7 +131,8 @@ export async function demoHarness(probes: ProbeIntervals | false = false): Promi
 function harnessOn(dir: string, demo: DemoTarget, probes: ProbeIntervals | false): TuiHarness {
   const { target, name } = loadTarget(demo.configPath);
   const store = StateStore.open(join(dir, 'state.db'));
-  const local = new LocalTransport();
+  const commands: string[] = [];
+  const local = recorded(new LocalTransport(), commands);
   const exits: TuiExit[] = [];
   /** Screens not closed yet: cleanup closes them, so a failed case leaves nothing running. */
   const opened = new Map<TestScreen, TuiCore>();
@@ -143,8 +159,9 @@ function harnessOn(dir: string, demo: DemoTarget, probes: ProbeIntervals | false
     store,
     exits,
     exportDir: dir,
-    async open(request, size, slowMs) {
-      const prepared = await prepareTui(deps(slowMs), request);
+    commands,
+    async open(request, size, slowMs, drawn) {
+      const prepared = await prepareTui(deps(slowMs), request, drawn);
       const screen = await renderScreen(
         <TuiProvider core={prepared.core} initial={prepared.initial} begin={prepared.begin}>
           <App />

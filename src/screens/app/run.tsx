@@ -37,6 +37,7 @@ function mount(
   { render, App, TuiProvider }: Screens,
   prepared: PreparedTui,
   deps: TuiDeps,
+  drawn: () => void,
 ): Promise<TuiExit> {
   return new Promise((resolve) => {
     const leaveScreen = enterAlternateScreen();
@@ -46,6 +47,8 @@ function mount(
       </TuiProvider>,
       { maxFps: 20, exitOnCtrlC: false },
     );
+    // Ink has written the first frame (its first render is synchronous).
+    drawn();
     // SIGTERM/SIGHUP: main's handlers print and exit 130; restore the terminal before they run.
     const restore = () => {
       instance.unmount();
@@ -159,7 +162,9 @@ export async function runTui(
     // Asked here, before Ink owns stdin (two readers of stdin lose keys).
     const secrets = await resolveSecrets(session.target, { interactive: true });
     const deps = tuiDeps(engineContext(session, transport), secrets, args.options);
-    exit = await show(screens, await prepareTui(deps, request), deps);
+    let drawn = () => {};
+    const firstFrame = new Promise<void>((resolve) => (drawn = resolve));
+    exit = await show(screens, await prepareTui(deps, request, firstFrame), deps, drawn);
     return exit.code;
   } finally {
     await leaveRunning(exit);
@@ -170,15 +175,16 @@ export async function runTui(
 }
 
 /**
- * Mounts the prepared screens once the terminal is free; prints the closing
- * words. A failure of the look at the target, still going on, is thrown
- * before the mount, which would wait on a screen no one left otherwise, and
- * after it.
+ * Mounts the prepared screens once the terminal is free, calling `drawn`
+ * when the first frame is on screen; prints the closing words. A failure of
+ * the look at the target, still going on, is thrown before the mount, which
+ * would wait on a screen no one left otherwise, and after it.
  */
 async function show(
   screens: Promise<Screens>,
   prepared: PreparedTui,
   deps: TuiDeps,
+  drawn = () => {},
 ): Promise<TuiExit> {
   let left = false;
   const throwIfFailed = failureOf(prepared.looking, () => {
@@ -187,7 +193,7 @@ async function show(
   await stdinReleased();
   const loaded = await screens;
   throwIfFailed();
-  const exit = await mount(loaded, prepared, deps);
+  const exit = await mount(loaded, prepared, deps, drawn);
   left = true;
   throwIfFailed();
   if (exit.message) out.write(`${exit.message}\n`);

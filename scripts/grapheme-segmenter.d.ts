@@ -1,0 +1,4 @@
+export class GraphemeSegmenter {
+  constructor(locales?: string | string[], options?: Intl.SegmenterOptions);
+  segment(input: string): Intl.Segments;
+}

@@ -1,0 +1,4 @@
+export function unchangedStyles(
+  from: readonly { code: string; endCode: string }[],
+  to: readonly { code: string; endCode: string }[],
+): boolean;
