@@ -20,6 +20,14 @@ export const WAIT_FOR = String.raw`wait_for() {
 }`;
 
 /**
+ * Script lines run as one background job beside what follows, for a
+ * read-only script's independent looks: a `wait` later collects them. Their
+ * facts are each one short line, written whole, so lines of jobs running
+ * side by side never mix.
+ */
+export const alongside = (...lines: string[]): string => `{\n${lines.join('\n')}\n} &`;
+
+/**
  * Starts the line `sudo_run` prints when sudo itself refused a command of
  * ours; the verdict turns it into the step's summary. Only the stderr of our
  * own sudo commands is watched, so text from the app (its log, an HTTP body)
