@@ -127,9 +127,11 @@ export function targetShell(target: TargetConfig) {
         ...(target.useSudo ? [SUDO_RUN] : []),
         serviceQueryFunctions(target),
         'service_is() { [ "$(service_state)" = "$1" ]; }',
-        'service_stopped() { case "$(service_state)" in inactive|failed) return 0;; *) return 1;; esac; }',
+        // These two keep the state they read in `$seen`: what the wait for them ended on is known
+        // without asking the service manager again (a `timeout` and a query on every service step).
+        'service_stopped() { seen=$(service_state); case "$seen" in inactive|failed) return 0;; *) return 1;; esac; }',
         // Not on its way somewhere (activating, deactivating, reloading): active, failed, inactive, or unknown.
-        'service_settled() { case "$(service_state)" in activating|deactivating|reloading) return 1;; *) return 0;; esac; }',
+        'service_settled() { seen=$(service_state); case "$seen" in activating|deactivating|reloading) return 1;; *) return 0;; esac; }',
         PRELUDE_END,
         ...lines,
       ].join('\n'),
