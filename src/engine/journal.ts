@@ -37,14 +37,15 @@ const DRAIN_POLLS = 500;
 /**
  * How often the follower's `tail` reads `out` and asks whether the runner is
  * gone. It notices the runner's end only at a poll, and each journaled step
- * waited for it: 0.2 s cost up to 0.2 s a step, 10 ms costs no measurable CPU
- * (a `kill -0`, a `stat` and a `read` a poll). It polls rather than watching
+ * waited for it: 0.2 s cost up to 0.2 s a step; 5 ms costs no measurable CPU
+ * (a `kill -0`, a `stat` and a `read` a poll: 0.00 s user and system in 2 s)
+ * and ~5 ms a step less than 10 ms did. It polls rather than watching
  * the file with inotify (GNU tail's `---disable-inotify`, there since
- * coreutils 7.5, like `--pid`): output is seen within the same 10 ms, and a
+ * coreutils 7.5, like `--pid`): output is seen at the same poll, and a
  * tail that watched took 8–13 ms more to exit (the kernel tears its inotify
  * instance down on close), on every journaled step.
  */
-const FOLLOW_POLL_SECONDS = 0.01;
+const FOLLOW_POLL_SECONDS = 0.005;
 
 /**
  * The runner's first call as the app user (`$1`: the attempt directory, the
