@@ -103,12 +103,16 @@ export const CHECKLIST: readonly ChecklistItem[] = [
   },
 ];
 
-/** One read-only script that gathers the facts for every verifiable item in a single round trip. */
-export function checklistScript(target: TargetConfig, version: string): string {
+/**
+ * One read-only script that gathers the facts for every verifiable item in a
+ * single round trip; `more`: the caller's own looks, run with them.
+ */
+export function checklistScript(target: TargetConfig, version: string, ...more: string[]): string {
   const t = targetShell(target);
   const { host, port } = tlsAddress(target.publicUrl);
   const ref = `refs/tags/${version}`;
   return t.script(
+    ...more,
     // Side by side: the TLS handshake (two openssl starts, the slowest look) and the backups' checks.
     alongside(
       sh`fact certNotAfter "$(timeout 10 openssl s_client -connect ${`${host}:${port}`} -servername ${host} </dev/null 2>/dev/null | openssl x509 -noout -enddate 2>/dev/null | cut -d= -f2)"`,
