@@ -2,7 +2,7 @@ import type { TargetConfig } from '../config/types.js';
 import { sh } from '../shell/quote.js';
 import type { StateStore } from '../state/store.js';
 import { configInputs, tagsBetween, withMigration, type ConfigInput } from '../steps/phase2.js';
-import { targetShell } from '../steps/shell.js';
+import { alongside, targetShell } from '../steps/shell.js';
 import type { Facts } from '../steps/types.js';
 import { SHA } from '../steps/verify.js';
 import type { Transport } from '../transport/types.js';
@@ -80,23 +80,29 @@ export function changePreviewScript(target: TargetConfig, version: string): stri
   const ref = `refs/tags/${version}`;
   const [env, unit] = configInputs(target);
   const listed = (command: string) => `$(${t.inApp(command)} 2>/dev/null | tr '\\n' ' ')`;
+  // Three groups of independent looks side by side: the operator waits for the preview before anything else happens.
   return t.script(
+    alongside(
+      'i=0',
+      'while IFS= read -r line; do i=$((i + 1)); fact "commit$i" "$line"; done < <(' +
+        t.inApp(
+          sh`git log --oneline --no-decorate --no-color -n ${COMMITS_LISTED} ${`HEAD..${ref}`}` +
+            ` | cut -c 1-${COMMIT_LINE_MAX}`,
+        ) +
+        ' 2>/dev/null)',
+      `fact migrations "${listed(withMigration(target, tagsBetween('HEAD', ref), ref) + ` | head -n ${NAMES_LISTED}`)}"`,
+      `fact migrationsLost "${listed(withMigration(target, tagsBetween(ref, 'HEAD'), 'HEAD') + ` | head -n ${NAMES_LISTED}`)}"`,
+    ),
+    alongside(
+      `fact env "$(${t.asApp(compare(env))} 2>/dev/null)"`,
+      `fact envKeys "${listed(changedKeys(env))}"`,
+      `fact unit "$(${t.asApp(compare(unit))} 2>/dev/null)"`,
+    ),
     ...runningFacts(t),
     `fact targetCommit "$(${t.inApp(sh`git rev-parse --verify -q ${`${ref}^{commit}`}`)} 2>/dev/null)"`,
     `fact commitCount "$(${t.inApp(sh`git rev-list --count ${`HEAD..${ref}`}`)} 2>/dev/null)"`,
     `fact commitsBack "$(${t.inApp(sh`git rev-list --count ${`${ref}..HEAD`}`)} 2>/dev/null)"`,
-    'i=0',
-    'while IFS= read -r line; do i=$((i + 1)); fact "commit$i" "$line"; done < <(' +
-      t.inApp(
-        sh`git log --oneline --no-decorate --no-color -n ${COMMITS_LISTED} ${`HEAD..${ref}`}` +
-          ` | cut -c 1-${COMMIT_LINE_MAX}`,
-      ) +
-      ' 2>/dev/null)',
-    `fact migrations "${listed(withMigration(target, tagsBetween('HEAD', ref), ref) + ` | head -n ${NAMES_LISTED}`)}"`,
-    `fact migrationsLost "${listed(withMigration(target, tagsBetween(ref, 'HEAD'), 'HEAD') + ` | head -n ${NAMES_LISTED}`)}"`,
-    `fact env "$(${t.asApp(compare(env))} 2>/dev/null)"`,
-    `fact envKeys "${listed(changedKeys(env))}"`,
-    `fact unit "$(${t.asApp(compare(unit))} 2>/dev/null)"`,
+    'wait',
   );
 }
 

@@ -51,21 +51,27 @@ export function createDeployment(store: StateStore, start: DeploymentStart): Dep
 /** Whether the deployment's pre-deployment checks are recorded (a run killed before them left none). */
 export const checksRecorded = (deployment: DeploymentRecord) => deployment.versionFrom !== null;
 
-/** Records the running version and the evidence of every verifiable checklist item (unticked). */
+/**
+ * Records the running version and the evidence of every verifiable checklist
+ * item (unticked), in one transaction: the version says the checks are
+ * recorded (`checksRecorded`), so it must never be there without them.
+ */
 export function recordChecks(store: StateStore, id: string, preflight: Preflight): void {
-  store.setVersionFrom(id, preflight.runningVersion);
-  for (const item of CHECKLIST) {
-    const evidence = preflight.evidence.get(item.id);
-    if (evidence)
-      store.tick(id, {
-        itemId: item.id,
-        checked: false,
-        by: null,
-        evidence: evidence.text,
-        evidenceOk: evidence.ok,
-        reason: null,
-      });
-  }
+  store.atomically(() => {
+    store.setVersionFrom(id, preflight.runningVersion);
+    for (const item of CHECKLIST) {
+      const evidence = preflight.evidence.get(item.id);
+      if (evidence)
+        store.tick(id, {
+          itemId: item.id,
+          checked: false,
+          by: null,
+          evidence: evidence.text,
+          evidenceOk: evidence.ok,
+          reason: null,
+        });
+    }
+  });
 }
 
 /**

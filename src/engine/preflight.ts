@@ -1,6 +1,6 @@
 import type { TargetConfig } from '../config/types.js';
 import { checklistScript, evaluateChecklist, type Evidence } from '../steps/checklist.js';
-import { targetShell, type TargetShell } from '../steps/shell.js';
+import { alongside, targetShell, type TargetShell } from '../steps/shell.js';
 import type { Transport } from '../transport/types.js';
 import { InputError } from '../util/exit.js';
 import { execWithFacts } from './execute.js';
@@ -28,11 +28,15 @@ export async function preflight(
   version: string,
 ): Promise<Preflight> {
   const t = targetShell(target);
-  const script = [
-    checklistScript(target, version),
-    ...runningFacts(t),
-    `fact tags "$(${t.inApp('git tag --sort=-version:refname')} 2>/dev/null | head -n 50 | tr '\\n' ' ')"`,
-  ].join('\n');
+  // The checklist's script ends by waiting for its looks side by side, these among them.
+  const script = checklistScript(
+    target,
+    version,
+    alongside(
+      ...runningFacts(t),
+      `fact tags "$(${t.inApp('git tag --sort=-version:refname')} 2>/dev/null | head -n 50 | tr '\\n' ' ')"`,
+    ),
+  );
   const result = await execWithFacts(transport, script, { timeoutMs: 60_000 });
   if (result.outcome.kind !== 'exited')
     throw new Error(

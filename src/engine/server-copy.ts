@@ -34,15 +34,18 @@ export async function writeServerCopy(
     'execution-log.md': toMarkdown(log),
     'execution-log.json': `${inertJson(log)}\n`,
   };
-  for (const [name, content] of Object.entries(files)) {
+  // Both at once: each lands in its own file by its own rename, and the deployment's end waits for one round trip, not two.
+  const writes = Object.entries(files).map(async ([name, content]) => {
     const file = `${dir}/${name}`;
     const write = sh`mkdir -p -- ${dir} && umask 027 && cat > ${file + '.tmp'} && mv -f -- ${file + '.tmp'} ${file}`;
     const result = await transport.exec(asApp(target, write), {
       stdin: content,
       timeoutMs: COPY_TIMEOUT_MS,
     });
-    if (result.outcome.kind !== 'exited' || result.outcome.code !== 0)
-      return { failed: `${file}: ${result.output.trim() || result.outcome.kind}` };
-  }
-  return { written: `${dir}/execution-log.{md,json}` };
+    return result.outcome.kind !== 'exited' || result.outcome.code !== 0
+      ? `${file}: ${result.output.trim() || result.outcome.kind}`
+      : undefined;
+  });
+  const failed = (await Promise.all(writes)).find((failure) => failure !== undefined);
+  return failed ? { failed } : { written: `${dir}/execution-log.{md,json}` };
 }

@@ -2,7 +2,7 @@ import type { TargetConfig } from '../config/types.js';
 import { df, diskUsedPercent, parseDisk } from '../shell/measure.js';
 import { sh } from '../shell/quote.js';
 import { newestVerifiedBackupScript } from './backup.js';
-import { targetShell } from './shell.js';
+import { alongside, targetShell } from './shell.js';
 import type { Facts } from './types.js';
 import { daysUntil, tlsAddress } from './urls.js';
 
@@ -103,19 +103,29 @@ export const CHECKLIST: readonly ChecklistItem[] = [
   },
 ];
 
-/** One read-only script that gathers the facts for every verifiable item in a single round trip. */
-export function checklistScript(target: TargetConfig, version: string): string {
+/**
+ * One read-only script that gathers the facts for every verifiable item in a
+ * single round trip; `more`: the caller's own looks, run with them.
+ */
+export function checklistScript(target: TargetConfig, version: string, ...more: string[]): string {
   const t = targetShell(target);
   const { host, port } = tlsAddress(target.publicUrl);
   const ref = `refs/tags/${version}`;
   return t.script(
+    ...more,
+    // Side by side: the TLS handshake (two openssl starts, the slowest look) and the backups' checks.
+    alongside(
+      sh`fact certNotAfter "$(timeout 10 openssl s_client -connect ${`${host}:${port}`} -servername ${host} </dev/null 2>/dev/null | openssl x509 -noout -enddate 2>/dev/null | cut -d= -f2)"`,
+    ),
     // Read as the app user (the backups are in its 0750 tree), and only backups that verify count.
-    `backups=$(${t.asApp(newestVerifiedBackupScript(target.paths.backups))})`,
-    `fact newestBackup "$(printf '%s\\n' "$backups" | sed -n 's/^ok //p' | head -n 1)"`,
-    `fact invalidBackup "$(printf '%s\\n' "$backups" | sed -n 's/^bad //p' | head -n 1)"`,
+    alongside(
+      `backups=$(${t.asApp(newestVerifiedBackupScript(target.paths.backups))})`,
+      `fact newestBackup "$(printf '%s\\n' "$backups" | sed -n 's/^ok //p' | head -n 1)"`,
+      `fact invalidBackup "$(printf '%s\\n' "$backups" | sed -n 's/^bad //p' | head -n 1)"`,
+    ),
     `fact tagFound "$(${t.inApp(sh`git rev-parse -q --verify ${ref + '^{commit}'} || timeout 30 git ls-remote --tags origin ${ref} | cut -f1`)} 2>/dev/null | head -n 1 | cut -c1-12)"`,
-    sh`fact certNotAfter "$(timeout 10 openssl s_client -connect ${`${host}:${port}`} -servername ${host} </dev/null 2>/dev/null | openssl x509 -noout -enddate 2>/dev/null | cut -d= -f2)"`,
     `fact diskUsedPercent "$(${diskUsedPercent(t.asApp(df(target.paths.app)))})"`,
+    'wait',
   );
 }
 

@@ -49,7 +49,11 @@ export function serviceStep(
         `${t.root(action, seconds)} || fail ${shq(`${target.serviceCtl} ${action} ${target.serviceName} failed`)}" (exit $?)"`,
         ...(afterAction ? [afterAction(context)] : []),
         ...(stopping
-          ? ['wait_for $((deadline - SECONDS)) service_stopped']
+          ? [
+              'wait_for $((deadline - SECONDS)) service_stopped',
+              // The state the wait ended on: stopped, or still running at the deadline.
+              'fact serviceState "$seen"',
+            ]
           : [
               // `failed` or `inactive` ends the wait at once instead of at the deadline. A start that
               // fails often shows `active` first (systemd's Type=simple: active once forked), so the
@@ -57,17 +61,17 @@ export function serviceStep(
               'wait_for $((deadline - SECONDS)) service_settled',
               ...(holdOpen
                 ? [
-                    'if service_is active; then',
+                    'if [ "$seen" = active ]; then',
                     '  pid=$(main_pid)',
                     '  [ -z "$pid" ] || fact servicePid "$pid"',
                     `  ${openHold(target, context.deploymentId)}`,
                     'fi',
                   ]
                 : [
-                    `service_is active && fact serviceHold "$(hold_watch ${HOLD_SECONDS} "$(main_pid)")"`,
+                    `[ "$seen" = active ] && fact serviceHold "$(hold_watch ${HOLD_SECONDS} "$(main_pid)")"`,
                   ]),
+              'fact serviceState "$(service_state)"',
             ]),
-        'fact serviceState "$(service_state)"',
         `${t.service('status')} || true`,
       );
     },

@@ -45,12 +45,15 @@ export function confirmChecklist(
       .filter((c) => c.checked)
       .map((c) => c.itemId),
   );
-  for (const item of CHECKLIST)
-    if (!ticked.has(item.id))
-      tickItem(session.store, deploymentId, item.id, {
-        checked: true,
-        by: `${session.operator} (confirmed by flag)`,
-      });
+  // One commit for the lot, not two per item: the gate opens only once every item is ticked anyway.
+  session.store.atomically(() => {
+    for (const item of CHECKLIST)
+      if (!ticked.has(item.id))
+        tickItem(session.store, deploymentId, item.id, {
+          checked: true,
+          by: `${session.operator} (confirmed by flag)`,
+        });
+  });
 }
 
 /** The version a headless deploy is given, refused (exit 2) unless usable and the checklist confirmed by flag. */
@@ -71,11 +74,15 @@ export async function deployHeadless(args: ParsedArgs): Promise<number> {
   const version = headlessVersion(args);
   const session = openSession(args.options);
   refuseIfUnfinished(session);
-  const secrets = await headlessSecrets(session);
+  // The password command runs while the transport opens and the (read-only) preview is read; one
+  // that fails still refuses the deployment before the target is locked.
+  const secretsReady = headlessSecrets(session);
+  secretsReady.catch(() => undefined); // awaited below; failing before that must not be an unhandled rejection too
   const transport = await openTransport(session.target);
   try {
     lockState(session);
     confirmChanges(await sessionPreview(session, transport, version), args.options.allowDowngrade);
+    const secrets = await secretsReady;
     const deployment = await refusingHeld(session, () =>
       beginDeployment(headlessContext(session, transport, args.options.takeOverLock), version),
     );
