@@ -68,6 +68,19 @@ const yogaWithoutFetch = {
 };
 
 /**
+ * `source` with each `[from, to]` of `pairs` replaced; the build fails unless
+ * each `from` is there exactly once, so a library's update cannot drop a
+ * patch silently.
+ */
+function replaceEachOnce(path, source, pairs) {
+  for (const [from, to] of pairs) {
+    if (source.split(from).length !== 2) throw new Error(`${path}: expected one "${from}"`);
+    source = source.replace(from, () => to);
+  }
+  return source;
+}
+
+/**
  * string-width, slice-ansi and ansi-tokenize split text into graphemes with
  * Intl.Segmenter, and the first one a process makes builds ICU's tables of
  * locales (~15–20 ms before Ink's first frame, measured). Each constructs
@@ -139,11 +152,7 @@ const emojiPrefilter = {
         return source.includes('__CvdGraphemeSegmenter')
           ? { contents: source, loader: 'js' }
           : undefined;
-      for (const [from, to] of RGI_EMOJI) {
-        if (source.split(from).length !== 2)
-          throw new Error(`${args.path}: expected one "${from}"`);
-        source = source.replace(from, () => to);
-      }
+      source = replaceEachOnce(args.path, source, RGI_EMOJI);
       if (source.split('rgiEmojiRegex').length !== 3)
         throw new Error(`${args.path}: rgiEmojiRegex is used where this patch does not expect`);
       rgiTestsPatched++;
@@ -177,12 +186,7 @@ const unchangedStylesFirst = {
   name: 'unchanged-styles-first',
   setup(build) {
     build.onLoad({ filter: STYLED_CHARS }, (args) => {
-      let source = readFileSync(args.path, 'utf8');
-      for (const [from, to] of STYLE_DIFFS) {
-        if (source.split(from).length !== 2)
-          throw new Error(`${args.path}: expected one "${from}"`);
-        source = source.replace(from, () => to);
-      }
+      const source = replaceEachOnce(args.path, readFileSync(args.path, 'utf8'), STYLE_DIFFS);
       styleDiffsSkipped = true;
       const unchanged = `import { unchangedStyles as __cvdUnchangedStyles } from ${JSON.stringify(UNCHANGED_STYLES_MODULE)};`;
       return { contents: `${unchanged}\n${source}`, loader: 'js' };
