@@ -34,8 +34,8 @@ import { fleetFlags } from '../resume-hint.js';
  * operator starts the rollout there. `resume`: the fleet screen, `A`
  * resumes. `rollback`: the fleet screen, asking `y` before rolling back
  * every changed host (a host deployment's id: that host alone).
- * The checks are headless's: a failed one refuses the fleet, so the
- * checklist the operator confirms on the screen has no red item to explain.
+ * Unlike headless, a failed check does not refuse the fleet here: it is a
+ * red item on the fleet's checklist, ticked only with the operator's reason.
  */
 export async function fleetTui(args: ParsedArgs): Promise<number> {
   const choice = await fleetChosen(args);
