@@ -10,7 +10,7 @@ import { FleetStore, type FleetHostRecord } from '../state/fleet-store.js';
 import { SAMPLE_HEADER } from '../monitor/format.js';
 import type { WatchResult } from '../monitor/watch.js';
 import { openState } from '../session/open.js';
-import type { DeploymentRecord } from '../state/types.js';
+import { UNFINISHED, type DeploymentRecord } from '../state/types.js';
 import type { Transport } from '../transport/types.js';
 import { EXIT, InputError, worstExit } from '../util/exit.js';
 import { cli } from '../util/invocation.js';
@@ -23,9 +23,10 @@ import {
   watchDeployment,
   type MonitorWindow,
 } from './monitor-watch.js';
-import { fleetFlags } from './fleet-flags.js';
+import { fleetFlags } from './resume-hint.js';
 import { openTransports, type FleetChoice } from './fleet-session.js';
 import { prefixed } from './headless.js';
+import { allSettledOrThrow } from '../util/pool.js';
 
 /** A host of the fleet and what monitor makes of it: its deployment to watch, or why it is not watched. */
 export type MonitoredHost =
@@ -62,7 +63,7 @@ export async function monitorFleet(
     const record = choice.record ?? fleets.latest(choice.fleet.name);
     if (!record)
       throw new InputError(
-        `no recorded fleet of ${choice.fleet.name}: deploy it first (${cli(`deploy ${fleetFlags(args, choice.fleet.name)} --version <tag>`)})`,
+        `no recorded fleet of ${choice.fleet.name}: deploy it first (${cli(`deploy ${fleetFlags(choice.fleet.name, args.options)} --version <tag>`)})`,
       );
     const hosts = monitoredHosts(
       fleets.hosts(record.id),
@@ -70,11 +71,16 @@ export async function monitorFleet(
       choice.hostDeploymentId,
     );
     const watched = hosts.filter((h) => h.deployment);
-    if (!watched.length)
+    if (!watched.length) {
+      const flags = fleetFlags(record.name, args.options);
+      // A rolled-back or abandoned fleet has nothing to resume: only a new rollout gives monitor a host.
+      const next = UNFINISHED.includes(record.status)
+        ? `finish the rollout first (${cli(`resume ${record.id} ${flags} --headless`)})`
+        : `deploy again first (${cli(`deploy ${flags} --version <tag>`)})`;
       throw new InputError(
-        `fleet ${record.id} has no succeeded host (${hosts.map((h) => `${h.host}: ${h.skipped}`).join('; ')}): monitor watches succeeded deployments; ` +
-          `finish the rollout first (${cli(`resume ${record.id} ${fleetFlags(args, record.name)} --headless`)})`,
+        `fleet ${record.id} has no succeeded host (${hosts.map((h) => `${h.host}: ${h.skipped}`).join('; ')}): monitor watches succeeded deployments; ${next}`,
       );
+    }
     const members = new Map(choice.fleet.members.map((m) => [m.name, m.target]));
     const targetOf = (host: string) => {
       const target = members.get(host);
@@ -101,20 +107,23 @@ export async function monitorFleet(
       ...(await openTransports(watched.map((h) => ({ name: h.host, target: targetOf(h.host) })))),
     );
     // Every connection is open before any watch starts: a host that cannot be reached stops them all, unrecorded.
-    const results = await Promise.all(
-      watched.map((h, i) =>
-        watchDeployment({
-          ...window,
-          store: state.store,
-          operator: state.operator,
-          deployment: h.deployment!,
-          target: targetOf(h.host),
-          transport: transports[i]!,
-          out: prefixed(out, pad(h.host)),
-        }),
-      ),
+    const watches = watched.map((h, i) =>
+      watchDeployment({
+        ...window,
+        store: state.store,
+        operator: state.operator,
+        deployment: h.deployment!,
+        target: targetOf(h.host),
+        transport: transports[i]!,
+        out: prefixed(out, pad(h.host)),
+      }),
     );
-    out.write(fleetMonitorSummary(record.id, fleetFlags(args, record.name), watched, results));
+    // Every watch ends before the store and connections close under them, even when one fails.
+    await allSettledOrThrow(watches);
+    const results = await Promise.all(watches);
+    out.write(
+      fleetMonitorSummary(record.id, fleetFlags(record.name, args.options), watched, results),
+    );
     return worstExit(results.map((r) => (r.status === 'passed' ? EXIT.ok : EXIT.stepFailed)));
   } finally {
     await Promise.all(transports.map((t) => t.close()));

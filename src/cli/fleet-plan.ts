@@ -18,7 +18,7 @@ import { startAtMost } from '../util/pool.js';
 import type { TextOut } from '../util/text.js';
 import type { ParsedArgs } from './args.js';
 import { planLine } from './commands/fleet.js';
-import { fleetFlags } from './fleet-flags.js';
+import { fleetFlags } from './resume-hint.js';
 import type { FleetChoice } from './fleet-session.js';
 import { prefixLines } from './headless.js';
 import {
@@ -148,7 +148,7 @@ function recordOf(args: ParsedArgs, state: StateSession, choice: FleetChoice): F
   const record = choice.record ?? new FleetStore(state.store).latest(choice.fleet.name);
   if (!record)
     throw new InputError(
-      `no recorded fleet of ${choice.fleet.name}: nothing to roll back (see ${cli(`history ${fleetFlags(args, choice.fleet.name)}`)})`,
+      `no recorded fleet of ${choice.fleet.name}: nothing to roll back (see ${cli(`history ${fleetFlags(choice.fleet.name, args.options)}`)})`,
     );
   return record;
 }

@@ -28,7 +28,7 @@ import { startAtMost } from '../util/pool.js';
 import type { TextOut } from '../util/text.js';
 import type { ParsedArgs } from './args.js';
 import { nextText, READ_ONLY_NOTE, recoveredText, recoverTarget } from './recover-target.js';
-import { fleetFlags } from './fleet-flags.js';
+import { fleetFlags } from './resume-hint.js';
 import { prefixLines } from './headless.js';
 import { lockState } from './locks.js';
 
@@ -180,7 +180,7 @@ export async function recoverFleet(
     out.write(
       recoveryReport(
         fleet.name,
-        fleetFlags(args, fleet.name),
+        fleetFlags(fleet.name, args.options),
         hosts,
         (h) => (inventory ? undefined : ` --target ${h}`),
         rebuildFleet(state.store, fleet, hosts),

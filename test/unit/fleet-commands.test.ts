@@ -6,10 +6,10 @@
 import { describe, expect, it } from 'vitest';
 import { parseCli } from '../../src/cli/args.js';
 import { doctorFleet } from '../../src/cli/commands/doctor.js';
-import { fleetFlags } from '../../src/cli/fleet-flags.js';
 import { fleetMonitorSummary, monitoredHosts } from '../../src/cli/fleet-monitor.js';
 import { writeHostSteps } from '../../src/cli/fleet-plan.js';
 import { recoveryExit, recoveryReport, type HostRecovery } from '../../src/cli/fleet-recover.js';
+import { fleetFlags } from '../../src/cli/resume-hint.js';
 import { deployContext, stepBlocks } from '../../src/cli/plan-steps.js';
 import { withDefaults } from '../../src/config/defaults.js';
 import type { TargetInput } from '../../src/config/types.js';
@@ -315,12 +315,22 @@ describe('recover on a fleet', () => {
 
 describe('a fleet named again in a hint', () => {
   it('by its group, or by its inventory and group (an inventory fleet is no config target)', () => {
-    expect(fleetFlags(parseCli(['monitor', '--target', 'web']), 'web')).toBe('--target web');
+    expect(fleetFlags('web', parseCli(['monitor', '--target', 'web']).options)).toBe(
+      '--target web',
+    );
     expect(
       fleetFlags(
-        parseCli(['monitor', '--inventory', 'my hosts.ini', '--group', 'web']),
         'inventory:web',
+        parseCli(['monitor', '--inventory', 'my hosts.ini', '--group', 'web']).options,
       ),
     ).toBe("--inventory 'my hosts.ini' --group web");
+    // Its members' settings come from --target: named again with it.
+    expect(
+      fleetFlags(
+        'inventory:web',
+        parseCli(['monitor', '--inventory', 'hosts.ini', '--group', 'web', '--target', 'prod'])
+          .options,
+      ),
+    ).toBe('--inventory hosts.ini --group web --target prod');
   });
 });
