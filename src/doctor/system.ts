@@ -1,5 +1,6 @@
 /** Doctor checks of the machine: tools, disk, the deploy lock (sudo: sudo.ts, paths: paths.ts). */
 import { hostname } from 'node:os';
+import { DEPLOYMENT_ID } from '../engine/deployment.js';
 import { describeHolder, isStale, lockDir, parseToken } from '../engine/lock.js';
 import { targetShell } from '../steps/shell.js';
 import { df, diskUsedPercent, parseDisk } from '../shell/measure.js';
@@ -93,12 +94,14 @@ export const lockCheck = (advise: LockAdvice): RemoteCheck => ({
       return [{ name: 'deploy lock', ...pass(`not held (${lockDir(target.paths.deployments)})`) }];
     const holder = parseToken(output.slice('locked'.length).trim());
     const stale = isStale(holder, { jumpHost: hostname(), alive: processAlive });
+    // The owner file is the target's text: only a real deployment id goes into a command to paste.
+    const id = holder && DEPLOYMENT_ID.test(holder.deploymentId) ? holder.deploymentId : 'ID';
     return [
       {
         name: 'deploy lock',
         ...fail(
           `held by ${describeHolder(holder, stale)}`,
-          `${advise(holder?.deploymentId ?? 'ID')}; if its process is gone, --take-over-lock`,
+          `${advise(id)}; if its process is gone, --take-over-lock`,
         ),
       },
     ];

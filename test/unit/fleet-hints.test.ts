@@ -11,7 +11,7 @@ import { parseCli } from '../../src/cli/args.js';
 import { lockAdvice } from '../../src/cli/commands/doctor.js';
 import { fleetFlags } from '../../src/cli/resume-hint.js';
 import { withDefaults } from '../../src/config/defaults.js';
-import { lockCheck } from '../../src/doctor/system.js';
+import { lockCheck, plainLockAdvice } from '../../src/doctor/system.js';
 import { refuseIfUnfinished } from '../../src/fleet/start.js';
 import { FleetStore } from '../../src/state/fleet-store.js';
 import { StateStore } from '../../src/state/store.js';
@@ -22,7 +22,7 @@ afterEach(() => {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
-/** A state database holding fleet `f1` of `name` (web1, web2), web2's deployment `d-web2` linked. */
+/** A state database holding fleet `f1` of `name` (web1, web2), web2's deployment `20261201_060000_0002` linked. */
 function stateWithFleet(name: string): { path: string; store: StateStore } {
   const dir = mkdtempSync(join(tmpdir(), 'cvd-fleet-hints-'));
   dirs.push(dir);
@@ -30,7 +30,7 @@ function stateWithFleet(name: string): { path: string; store: StateStore } {
   const store = StateStore.open(path);
   const fleets = new FleetStore(store);
   fleets.create(newFleet('f1', ['web1', 'web2'], { name }));
-  fleets.linkHost('f1', 'web2', 'd-web2');
+  fleets.linkHost('f1', 'web2', '20261201_060000_0002');
   return { path, store };
 }
 
@@ -99,12 +99,12 @@ describe("doctor's held-lock hint", () => {
       'web2',
       parseCli(['doctor', '--target', 'web', '--state', path]).options,
     );
-    const [row] = lockCheck(advise).judge({}, target, heldBy('d-web2'));
+    const [row] = lockCheck(advise).judge({}, target, heldBy('20261201_060000_0002'));
     expect(row).toMatchObject({ name: 'deploy lock', ok: false });
     expect(row!.hint).toContain("web2's deployment in fleet f1 of web: finish the fleet");
     expect(row!.hint).toContain('resume f1 --target web');
     expect(row!.hint).toContain('rollback f1 --target web');
-    expect(row!.hint).not.toContain('resume d-web2');
+    expect(row!.hint).not.toContain('resume 20261201_060000_0002');
     expect(row!.hint).toMatch(/--take-over-lock$/);
   });
 
@@ -115,17 +115,27 @@ describe("doctor's held-lock hint", () => {
       'web2',
       parseCli(['doctor', '--target', 'web2', '--state', path]).options,
     );
-    expect(lockCheck(withState).judge({}, target, heldBy('d-other'))[0]!.hint).toMatch(
-      /^finish that deployment \(.*resume d-other --target web2 or .*rollback d-other --target web2\)/,
+    expect(lockCheck(withState).judge({}, target, heldBy('20261201_050000_0001'))[0]!.hint).toMatch(
+      /^finish that deployment \(.*resume 20261201_050000_0001 --target web2 or .*rollback 20261201_050000_0001 --target web2\)/,
     );
     const none = join(dirname(path), 'none', 'state.db');
     const noState = lockAdvice(
       'web2',
       parseCli(['doctor', '--target', 'web2', '--state', none]).options,
     );
-    expect(lockCheck(noState).judge({}, target, heldBy('d-web2'))[0]!.hint).toContain(
-      'resume d-web2 --target web2',
+    expect(lockCheck(noState).judge({}, target, heldBy('20261201_060000_0002'))[0]!.hint).toContain(
+      'resume 20261201_060000_0002 --target web2',
     );
     expect(existsSync(none)).toBe(false);
+  });
+
+  it("puts no text from the target's lock owner into a command unless it is a deployment id", () => {
+    const { hint } = lockCheck(plainLockAdvice('web2')).judge(
+      {},
+      target,
+      heldBy('$(rm -rf ~)'),
+    )[0]!;
+    expect(hint).not.toContain('rm -rf');
+    expect(hint).toContain('resume ID --target web2');
   });
 });
