@@ -73,5 +73,8 @@ export function tickFleetItem(
     fleetChecklist(store, fleetId).find((i) => i.item.id === itemId)?.evidenceOk === false;
   if (tick.checked && red && !tick.reason?.trim())
     throw new Error(`${itemId} failed its check on a host: ticking it needs a reason`);
-  for (const h of begun(store, fleetId)) tickItem(store, h.deploymentId, itemId, tick);
+  // Every host or none: a crash between two hosts' ticks must not leave the item ticked on some.
+  store.atomically(() => {
+    for (const h of begun(store, fleetId)) tickItem(store, h.deploymentId, itemId, tick);
+  });
 }

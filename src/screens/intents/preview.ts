@@ -118,8 +118,11 @@ export function downgradeConfirmed(core: TuiCore): void {
   if (!next) return;
   void readPreview(core, next.version).then((previews) => {
     const detail = kept(core, downgradedHosts(previews)) || undefined;
-    for (const id of next.ids)
-      core.deps.store.event(id, DOWNGRADE_CONFIRMED, core.deps.operator, detail);
+    const { store, operator } = core.deps;
+    // One commit: the operator's `y` is on every host's record or on none.
+    store.atomically(() => {
+      for (const id of next.ids) store.event(id, DOWNGRADE_CONFIRMED, operator, detail);
+    });
     core.dispatch({ type: 'navigate', stage: next.stage });
   });
 }
