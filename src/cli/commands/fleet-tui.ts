@@ -89,7 +89,6 @@ async function opening(
   }
   // As for one target: `deploy --version` with the group's fleet unfinished offers it first.
   if (!version || entry.unfinished()) return { kind: 'start', fixedVersion: version };
-  refuseIfUnfinished(session.store, choice.fleet, fleetFlags(choice.fleet.name, args.options));
   err.write(`Checking ${version} on ${session.hosts.map((h) => h.name).join(', ')}…\n`);
   return { kind: 'rollout', control: await entry.deploy(version) };
 }

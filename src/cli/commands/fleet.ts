@@ -110,7 +110,8 @@ async function confirmFleetChanges(
         prefixed(err, prefix),
       );
     } catch (error) {
-      if (error instanceof InputError) error.message = `${h.name}: ${error.message}`;
+      // A refusal, or a preview the host could not give: either way, which host.
+      if (error instanceof Error) error.message = `${h.name}: ${error.message}`;
       throw error;
     }
   }
