@@ -95,7 +95,7 @@ export function StartScreen() {
   const { start } = state;
   const { fleet } = start;
   const unfinishedFleet = fleet?.unfinished;
-  const unfinished = start.unfinished ?? unfinishedFleet;
+  const hasUnfinished = Boolean(start.unfinished ?? unfinishedFleet);
   // The record of the unfinished deployment, read once it is offered (the strip's counter ticks on its own).
   const target = useMemo(
     () => start.unfinished && core.targetState(start.unfinished.id),
@@ -107,9 +107,8 @@ export function StartScreen() {
     start.tags.length,
     Math.max(0, start.tags.indexOf(start.suggestedVersion ?? '')),
   );
-  const cursor = unfinished ? menu : picker;
-  const canContinue =
-    unfinished !== undefined || start.fixedVersion !== undefined || start.tags.length > 0;
+  const cursor = hasUnfinished ? menu : picker;
+  const canContinue = hasUnfinished || start.fixedVersion !== undefined || start.tags.length > 0;
   // While a version is checked or a deployment resumed, the choice stands.
   const idle = !state.busy;
   const field = (name: string, value: string) => (
@@ -118,7 +117,7 @@ export function StartScreen() {
       {value}
     </Text>
   );
-  const picking = !unfinished && !start.fixedVersion;
+  const picking = !hasUnfinished && !start.fixedVersion;
   const bindings: Binding[] = [
     {
       keys: ['up', 'down'],
@@ -141,9 +140,11 @@ export function StartScreen() {
     },
     ...commonBindings(core, state),
   ];
-  const deploy = unfinished
-    ? (start.unfinished?.versionTo ?? unfinishedFleet!.record.versionTo)
-    : (start.fixedVersion ?? 'choose below');
+  const deploy =
+    start.unfinished?.versionTo ??
+    unfinishedFleet?.record.versionTo ??
+    start.fixedVersion ??
+    'choose below';
   const running = start.checking
     ? 'checking…'
     : fleet
@@ -171,7 +172,7 @@ export function StartScreen() {
           : field('Target', `${core.deps.targetName} (${core.deps.transport.description})`)}
         {field(
           // With a deployment unfinished, what is checked out may not be what runs (or anything runs).
-          unfinished ? 'Checked out' : 'Running',
+          hasUnfinished ? 'Checked out' : 'Running',
           running,
         )}
         {field('Deploy', deploy)}

@@ -4,7 +4,7 @@
  * than one per command: the bundle splits shared code by which dynamic
  * imports reach it, and a split per command left the TUI's start-up ~60
  * files to resolve, read and link, half of them under 2 KB. Large libraries
- * (Ink, undici, ssh2, inquirer, yaml) stay behind their own imports.
+ * (Ink, ssh2, inquirer, yaml) stay behind their own imports.
  */
 export { demo } from './demo.js';
 export { deployHeadless } from './deploy.js';

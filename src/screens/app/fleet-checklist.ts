@@ -6,7 +6,7 @@ import type { ChecklistEntry } from './state.js';
  * how many hosts passed, then the failing hosts with their evidence (all
  * hosts when none failed), e.g. `2/3 hosts ok · web3: 4% free on /srv/app`.
  */
-export function evidenceSummary(hosts: readonly HostEvidence[]): string {
+function evidenceSummary(hosts: readonly HostEvidence[]): string {
   const failed = hosts.filter((h) => h.ok === false);
   const named = (failed.length ? failed : hosts).map((h) => `${h.host}: ${h.text}`);
   return [`${hosts.length - failed.length}/${hosts.length} hosts ok`, ...named].join(' · ');

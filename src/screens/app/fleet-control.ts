@@ -33,14 +33,14 @@ export interface FleetControl {
   rollBack(host: string | null): Promise<void>;
 }
 
+/** Why a recorded fleet is opened. */
+export type FleetPurpose = 'resume' | 'rollback';
+
 /**
  * How the fleet's start screen reaches the group (every host's connection,
  * opened by the command line): look at the hosts, start a rollout, or take
  * up the unfinished one. Each rollout it opens is shown on the fleet screen.
  */
-/** Why a recorded fleet is opened. */
-export type FleetPurpose = 'resume' | 'rollback';
-
 export interface FleetEntry {
   /** The group's name and members, in order. */
   group: string;

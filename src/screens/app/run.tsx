@@ -223,6 +223,7 @@ export async function runFleetTui(
   entry: FleetEntry,
   opening: FleetOpening,
 ): Promise<number> {
+  keepHeapSmall(); // several hosts' output may flood at once
   const screens = loadScreens();
   screens.catch(() => undefined);
   const exit = await show(screens, prepareFleetTui(deps, entry, opening), deps);
